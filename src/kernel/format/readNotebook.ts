@@ -201,6 +201,27 @@ function describeJsonError(text: string, err: Error): string {
   const before = text.slice(0, first.offset);
   const line = before.split('\n').length;
   const column = first.offset - before.lastIndexOf('\n');
-  const atEnd = text.slice(first.offset).trim() === '';
-  return `${printParseErrorCode(first.error)} at line ${line}, column ${column}${atEnd ? ' (the file is cut short)' : ''}`;
+  const code = printParseErrorCode(first.error);
+  const cutShort = /^(UnexpectedEndOf|CloseBraceExpected|CloseBracketExpected)/.test(code) && errors.some((e) => e.offset + e.length >= text.trimEnd().length);
+  return `${JSON_ERRORS[code] ?? code} at line ${line}, column ${column}${cutShort ? ' (the file is cut short)' : ''}`;
 }
+
+/** jsonc-parser's error codes, in words. */
+const JSON_ERRORS: Record<string, string> = {
+  InvalidSymbol: 'unexpected character',
+  InvalidNumberFormat: 'malformed number',
+  PropertyNameExpected: 'expected a quoted field name',
+  ValueExpected: 'expected a value',
+  ColonExpected: 'expected ":"',
+  CommaExpected: 'expected ","',
+  CloseBraceExpected: 'expected "}"',
+  CloseBracketExpected: 'expected "]"',
+  EndOfFileExpected: 'unexpected text after the end of the notebook',
+  InvalidCommentToken: 'comments are not allowed',
+  UnexpectedEndOfComment: 'unclosed comment',
+  UnexpectedEndOfString: 'unclosed string',
+  UnexpectedEndOfNumber: 'malformed number',
+  InvalidUnicode: 'invalid \\u escape',
+  InvalidEscapeCharacter: 'invalid escape character',
+  InvalidCharacter: 'invalid character in a string',
+};
