@@ -1,0 +1,52 @@
+// Bundles each side with esbuild (FACTS.md: well under a second):
+//   dist/extension.js   extension host: node, cjs, `vscode` external
+//   dist/kernelMain.js  the kernel process (one per notebook): node, cjs
+//   dist/cli.js         the headless runner behind bin/initlab.js: node, cjs
+//   dist/renderer.js    the notebook renderer: browser, esm
+// and copies the WASM backend's .wasm files to dist/wasm/, where the bundled engine looks.
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const dist = path.join(root, 'dist');
+const production = process.argv.includes('--production');
+
+const nodeEntries = [
+  ['extension', 'src/extension/extension.ts'],
+  ['kernelMain', 'src/kernel/process/kernelMain.ts'],
+  ['cli', 'src/cli/main.ts'],
+];
+
+fs.rmSync(dist, { recursive: true, force: true });
+
+const common = { bundle: true, sourcemap: true, minify: production, logLevel: 'warning', legalComments: 'linked' };
+
+await Promise.all([
+  ...nodeEntries.filter(([, entry]) => fs.existsSync(path.join(root, entry))).map(([name, entry]) =>
+    esbuild.build({
+      ...common,
+      entryPoints: { [name]: path.join(root, entry) },
+      outdir: dist,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode', '@tensorflow/tfjs-node'],
+    }),
+  ),
+  esbuild.build({
+    ...common,
+    entryPoints: { renderer: path.join(root, 'src/renderers/chartRenderer.ts') },
+    outdir: dist,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+  }),
+]);
+
+const wasmSrc = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+fs.mkdirSync(path.join(dist, 'wasm'), { recursive: true });
+for (const file of fs.readdirSync(wasmSrc).filter((f) => f.endsWith('.wasm'))) {
+  fs.copyFileSync(path.join(wasmSrc, file), path.join(dist, 'wasm', file));
+}
+console.log(`built ${fs.readdirSync(dist).filter((f) => f.endsWith('.js')).join(', ')} in dist/`);

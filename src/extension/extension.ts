@@ -1,0 +1,14 @@
+/**
+ * The extension's entry point. activate() only composes: each feature is a registerX() returning
+ * a Disposable, defined in its own file.
+ */
+import type * as vscode from 'vscode';
+import { registerInitnbSerializer } from './initnbSerializer';
+
+export function activate(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(registerInitnbSerializer());
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

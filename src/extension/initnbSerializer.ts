@@ -1,0 +1,77 @@
+/**
+ * Opens and saves `.initnb` files. The decisions (what is valid, how cells and outputs map) live
+ * in src/kernel/format and are tested in plain Node; this file only converts plain objects to
+ * VS Code's classes and back.
+ *
+ * A file that cannot be read makes deserializeNotebook throw: VS Code then shows the error in
+ * place of the editor and never offers to save an empty notebook over the user's file.
+ */
+import * as vscode from 'vscode';
+import {
+  dataToNotebook,
+  notebookToData,
+  parseNotebook,
+  serializeNotebook,
+  type PlainCell,
+  type PlainNotebookData,
+  type PlainOutput,
+} from '../kernel/format/initnbFormat';
+
+export const NOTEBOOK_TYPE = 'initnb';
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+const encoder = new TextEncoder();
+
+export class InitnbSerializer implements vscode.NotebookSerializer {
+  deserializeNotebook(content: Uint8Array, _token: vscode.CancellationToken): vscode.NotebookData {
+    const notebook = parseNotebook(decoder.decode(content));
+    return toVsCodeData(notebookToData(notebook));
+  }
+
+  serializeNotebook(data: vscode.NotebookData, _token: vscode.CancellationToken): Uint8Array {
+    return encoder.encode(serializeNotebook(dataToNotebook(fromVsCodeData(data))));
+  }
+}
+
+export function registerInitnbSerializer(): vscode.Disposable {
+  // transientOutputs: false keeps outputs in the file, so charts show again on reopen.
+  return vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new InitnbSerializer(), {
+    transientOutputs: false,
+    transientCellMetadata: { inputCollapsed: true, outputCollapsed: true },
+  });
+}
+
+function toVsCodeData(plain: PlainNotebookData): vscode.NotebookData {
+  const data = new vscode.NotebookData(plain.cells.map(toVsCodeCell));
+  data.metadata = plain.metadata;
+  return data;
+}
+
+function toVsCodeCell(plain: PlainCell): vscode.NotebookCellData {
+  const cell = new vscode.NotebookCellData(plain.kind as number as vscode.NotebookCellKind, plain.value, plain.languageId);
+  cell.metadata = plain.metadata;
+  cell.outputs = plain.outputs?.map(toVsCodeOutput);
+  cell.executionSummary = plain.executionSummary;
+  return cell;
+}
+
+export function toVsCodeOutput(plain: PlainOutput): vscode.NotebookCellOutput {
+  return new vscode.NotebookCellOutput(
+    plain.items.map((item) => new vscode.NotebookCellOutputItem(item.data, item.mime)),
+    plain.metadata,
+  );
+}
+
+function fromVsCodeData(data: vscode.NotebookData): PlainNotebookData {
+  return {
+    metadata: data.metadata,
+    cells: data.cells.map((cell) => ({
+      kind: cell.kind as number as PlainCell['kind'],
+      value: cell.value,
+      languageId: cell.languageId,
+      metadata: cell.metadata,
+      executionSummary: cell.executionSummary,
+      outputs: cell.outputs?.map((output) => ({ items: output.items.map((i) => ({ mime: i.mime, data: i.data })), metadata: output.metadata })),
+    })),
+  };
+}
