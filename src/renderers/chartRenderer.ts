@@ -65,6 +65,8 @@ export const activate: ActivationFunction = () => {
       config: vegaConfig() as never,
       actions: { export: true, source: false, compiled: false, editor: false },
       tooltip: true,
+      // Errors only: Jupyter and our kernel write v5 specs, and Vega-Lite 6 warns about each one.
+      logLevel: 1,
     });
     if (chart.disposed) result.finalize();
     else chart.result = result;

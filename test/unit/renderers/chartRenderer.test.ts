@@ -1,0 +1,135 @@
+/**
+ * Drives the real renderer bundle (dist/renderer.js, what VS Code loads) in jsdom with a
+ * hand-made RendererContext, the way VS Code's own notebook-renderers tests do: no VS Code needed.
+ */
+import { before, after, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { JSDOM, VirtualConsole } from 'jsdom';
+import { repoRoot } from '../support/paths';
+import { MimeTypes } from '../../../src/common/mimeTypes';
+
+type Renderer = {
+  renderOutputItem(item: unknown, element: HTMLElement, signal: AbortSignal): Promise<void> | void;
+  disposeOutputItem?(id?: string): void;
+};
+
+let dom: JSDOM;
+let renderer: Renderer;
+const requests: string[] = [];
+
+const spec = {
+  $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+  data: { values: [{ layer: 'w1', std: 0.07 }, { layer: 'w2', std: 0.14 }, { layer: 'w3', std: 0.2 }] },
+  mark: 'bar',
+  encoding: { x: { field: 'layer', type: 'nominal' }, y: { field: 'std', type: 'quantitative' } },
+};
+
+function outputItem(id: string, mime: string, value: unknown) {
+  const text = JSON.stringify(value);
+  return { id, mime, metadata: {}, text: () => text, json: () => JSON.parse(text), data: () => new TextEncoder().encode(text), blob: () => new Blob([text]) };
+}
+
+function newCell(): HTMLElement {
+  const el = dom.window.document.createElement('div');
+  dom.window.document.body.appendChild(el);
+  return el;
+}
+
+async function waitFor<T>(check: () => T | undefined | null | false, what: string, ms = 5000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+before(async () => {
+  execFileSync(process.execPath, [path.join(repoRoot, 'scripts/build.mjs')], { stdio: 'ignore' });
+  // jsdom has no canvas; Vega only uses one to measure text, and falls back to estimates.
+  const virtualConsole = new VirtualConsole();
+  virtualConsole.on('jsdomError', (err) => {
+    if (!/Not implemented: HTMLCanvasElement/.test(err.message)) console.error(err);
+  });
+  dom = new JSDOM('<!doctype html><html><body class="vscode-light"></body></html>', { pretendToBeVisual: true, url: 'http://localhost/', virtualConsole });
+  const g = globalThis as Record<string, unknown>;
+  // The bundle expects a browser: give it jsdom's window names that Node lacks.
+  const win = dom.window as unknown as Record<string, unknown>;
+  for (const key of Object.getOwnPropertyNames(win)) {
+    if (!(key in globalThis) && !key.startsWith('_')) g[key] = win[key];
+  }
+  g.window = dom.window;
+  // Any attempt to reach the network is recorded and refused.
+  g.fetch = async (url: unknown) => {
+    requests.push(String(url));
+    throw new Error('network refused in test');
+  };
+  // Loaded as .mjs so Node treats the ESM bundle as what it is.
+  const bundle = path.join(repoRoot, 'out', 'renderer-under-test.mjs');
+  fs.copyFileSync(path.join(repoRoot, 'dist/renderer.js'), bundle);
+  const mod = await import(pathToFileURL(bundle).href);
+  renderer = await mod.activate({ getState: () => undefined, setState: () => undefined, getRenderer: async () => undefined, workspace: { isTrusted: true }, settings: {} });
+});
+
+after(() => dom?.window.close());
+
+test('a Vega-Lite output renders as an SVG chart with its marks', async () => {
+  const el = newCell();
+  await renderer.renderOutputItem(outputItem('a', MimeTypes.vegaLite, spec), el, new AbortController().signal);
+  const svg = await waitFor(() => el.querySelector('svg'), 'an svg');
+  assert.equal(svg.querySelectorAll('path[aria-roledescription="bar"], .mark-rect path').length, 3, 'three bars');
+  assert.ok(el.textContent?.includes('w2'), 'axis labels are drawn');
+});
+
+test("InitLab's chart mime type renders its spec", async () => {
+  const el = newCell();
+  await renderer.renderOutputItem(outputItem('b', MimeTypes.chart, { kind: 'test', spec }), el, new AbortController().signal);
+  await waitFor(() => el.querySelector('svg'), 'an svg');
+});
+
+test('an invalid spec shows a clear error box, and the next output still renders', async () => {
+  const bad = newCell();
+  await renderer.renderOutputItem(outputItem('c', MimeTypes.vegaLite, { mark: 'no-such-mark', data: { values: [] } }), bad, new AbortController().signal);
+  const box = await waitFor(() => bad.querySelector('.initlab-chart-error'), 'an error box');
+  assert.match(box.textContent ?? '', /Cannot draw this chart/);
+  const notAnObject = newCell();
+  await renderer.renderOutputItem(outputItem('d', MimeTypes.vegaLite, [1, 2]), notAnObject, new AbortController().signal);
+  assert.match(notAnObject.textContent ?? '', /must be a JSON object/);
+  const good = newCell();
+  await renderer.renderOutputItem(outputItem('e', MimeTypes.vegaLite, spec), good, new AbortController().signal);
+  await waitFor(() => good.querySelector('svg'), 'an svg after the errors');
+});
+
+test('a hostile spec reaches no network and runs no code', async () => {
+  const g = globalThis as Record<string, unknown>;
+  g.__pwned = false;
+  const hostile = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    data: { url: 'http://127.0.0.1:9/steal.json' },
+    mark: 'point',
+    transform: [{ calculate: "constructor.constructor('globalThis.__pwned = true')()", as: 'x' }],
+    encoding: { x: { field: 'x', type: 'quantitative' } },
+  };
+  const el = newCell();
+  await renderer.renderOutputItem(outputItem('f', MimeTypes.vegaLite, hostile), el, new AbortController().signal);
+  await waitFor(() => el.querySelector('.initlab-chart-error, svg'), 'an error or an empty chart');
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(g.__pwned, false, 'the expression did not run');
+  assert.deepEqual(requests, [], 'nothing was fetched');
+});
+
+test('disposing an output finalizes its view; disposing all clears every chart', async () => {
+  const el = newCell();
+  await renderer.renderOutputItem(outputItem('g', MimeTypes.vegaLite, spec), el, new AbortController().signal);
+  await waitFor(() => el.querySelector('svg'), 'an svg');
+  renderer.disposeOutputItem?.('g');
+  renderer.disposeOutputItem?.();
+  // Re-rendering the same id after disposal works.
+  await renderer.renderOutputItem(outputItem('g', MimeTypes.vegaLite, spec), el, new AbortController().signal);
+  await waitFor(() => el.querySelector('svg'), 'an svg after re-render');
+});
