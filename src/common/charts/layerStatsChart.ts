@@ -1,0 +1,76 @@
+/**
+ * Per-layer statistics side by side: a column per initialization scheme, a row per quantity
+ * (activations, gradients, ...), layers along x, std on a shared log axis so 1e-7 and 1e7 fit
+ * on one chart and the eye can compare schemes. Zero, NaN and Infinity are written at the edge.
+ */
+import type { StatNumber } from './finite';
+import { EXACT, VEGA_LITE_SCHEMA, flagLayers, forLogAxis, type VegaLiteSpec } from './specCommon';
+
+export interface LayerStatRow {
+  /** The initialization scheme, e.g. "Kaiming normal"; one column each. */
+  scheme: string;
+  /** What was measured: "activation", "weight gradient", ... one row each. */
+  quantity: string;
+  /** 1-based layer number, in forward order. */
+  layer: number;
+  layerName?: string;
+  mean: StatNumber;
+  std: StatNumber;
+}
+
+export interface LayerStatsChartOptions {
+  title?: string;
+  /** Height of each panel in pixels. */
+  height?: number;
+  width?: number;
+}
+
+export function layerStatsChart(rows: readonly LayerStatRow[], options: LayerStatsChartOptions = {}): VegaLiteSpec {
+  const height = options.height ?? 160;
+  const values = rows.map((row) => {
+    const { plotted, flag } = forLogAxis(row.std);
+    return { ...row, layerName: row.layerName ?? `layer ${row.layer}`, plotted, flag, stdText: String(row.std), meanText: String(row.mean) };
+  });
+  const x = { field: 'layer', type: 'ordinal', title: 'layer' };
+  const tooltip = [
+    { field: 'scheme' },
+    { field: 'quantity' },
+    { field: 'layerName', title: 'layer' },
+    { field: 'plotted', title: 'std', format: EXACT },
+    { field: 'stdText', title: 'std (exact)' },
+    { field: 'meanText', title: 'mean (exact)' },
+  ];
+  const schemes = unique(rows.map((r) => r.scheme));
+  const quantities = unique(rows.map((r) => r.quantity));
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    ...(options.title ? { title: options.title } : {}),
+    data: { values },
+    facet: {
+      column: { field: 'scheme', type: 'nominal', sort: schemes, title: null },
+      row: { field: 'quantity', type: 'nominal', sort: quantities, title: null },
+    },
+    spec: {
+      width: options.width ?? 180,
+      height,
+      layer: [
+        {
+          transform: [{ filter: 'datum.plotted != null' }],
+          mark: { type: 'line', point: { size: 40 } },
+          encoding: {
+            x,
+            y: { field: 'plotted', type: 'quantitative', scale: { type: 'log' }, title: 'std (log scale)', axis: { format: '~e' } },
+            tooltip,
+          },
+        },
+        ...flagLayers(x, height),
+      ],
+    },
+    // Shared y per row, so one scheme's 1e7 stands out against another's 1.
+    resolve: { scale: { y: 'shared' } },
+  };
+}
+
+export function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}

@@ -1,0 +1,53 @@
+/**
+ * Theory against measurement: per layer, the std that variance propagation predicts next to the
+ * std the probe measured, on a log axis. Where the two part, an assumption of the theory (zero
+ * mean, independence, a symmetric pre-activation) has broken.
+ */
+import type { StatNumber } from './finite';
+import { EXACT, VEGA_LITE_SCHEMA, flagLayers, forLogAxis, type VegaLiteSpec } from './specCommon';
+
+export interface TheoryRow {
+  scheme?: string;
+  quantity: string;
+  layer: number;
+  predicted: StatNumber;
+  measured: StatNumber;
+}
+
+export function theoryChart(rows: readonly TheoryRow[], options: { title?: string } = {}): VegaLiteSpec {
+  const height = 180;
+  const values = rows.flatMap((r) =>
+    (['predicted', 'measured'] as const).map((source) => ({
+      panel: `${r.scheme ? `${r.scheme} · ` : ''}${r.quantity}`,
+      layer: r.layer,
+      source,
+      exact: String(r[source]),
+      ...forLogAxis(r[source]),
+    })),
+  );
+  const x = { field: 'layer', type: 'ordinal', title: 'layer' };
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    ...(options.title ? { title: options.title } : {}),
+    data: { values },
+    facet: { column: { field: 'panel', type: 'nominal', title: null } },
+    spec: {
+      width: 200,
+      height,
+      layer: [
+        {
+          transform: [{ filter: 'datum.plotted != null' }],
+          mark: { type: 'line', point: true },
+          encoding: {
+            x,
+            y: { field: 'plotted', type: 'quantitative', scale: { type: 'log' }, title: 'std (log scale)', axis: { format: '~e' } },
+            color: { field: 'source', type: 'nominal', title: null, scale: { domain: ['predicted', 'measured'] } },
+            strokeDash: { field: 'source', type: 'nominal', legend: null },
+            tooltip: [{ field: 'panel' }, { field: 'layer' }, { field: 'source' }, { field: 'plotted', title: 'std', format: EXACT }, { field: 'exact', title: 'exact' }],
+          },
+        },
+        ...flagLayers(x, height),
+      ],
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * Renders a Vega-Lite spec to a static SVG in plain Node, with no browser (vega's headless View).
+ * Chart outputs carry this SVG next to their spec, so a saved notebook still shows its charts in
+ * tools that lack InitLab's renderer (Jupyter, a GitHub preview) and in HTML reports.
+ *
+ * vega and vega-lite are ES modules; they are imported lazily so a kernel that draws no chart
+ * never pays for loading them (about half a second cold).
+ */
+type VegaModules = { vega: typeof import('vega'); vegaLite: typeof import('vega-lite') };
+
+let modules: Promise<VegaModules> | undefined;
+
+function loadVega(): Promise<VegaModules> {
+  modules ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vegaLite]) => ({ vega, vegaLite }));
+  return modules;
+}
+
+/** Light colours: a static SVG is for documents and previews, which are mostly light. */
+const EXPORT_CONFIG = { background: '#ffffff', font: 'Liberation Sans, Arial, sans-serif' };
+
+export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
+  const { vega, vegaLite } = await loadVega();
+  const compiled = vegaLite.compile(spec as never, { config: EXPORT_CONFIG as never }).spec;
+  // A loader that refuses everything: charts carry their data inline.
+  const loader = vega.loader();
+  loader.load = async (uri: string) => {
+    throw new Error(`static chart rendering loads nothing (refused: ${uri})`);
+  };
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
