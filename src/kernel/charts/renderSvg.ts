@@ -6,7 +6,10 @@
  * vega and vega-lite are ES modules; they are imported lazily so a kernel that draws no chart
  * never pays for loading them (about half a second cold).
  */
-type VegaModules = { vega: typeof import('vega'); vegaLite: typeof import('vega-lite') };
+type VegaModules = {
+  vega: typeof import('vega', { with: { 'resolution-mode': 'import' } });
+  vegaLite: typeof import('vega-lite', { with: { 'resolution-mode': 'import' } });
+};
 
 let modules: Promise<VegaModules> | undefined;
 
