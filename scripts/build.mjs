@@ -20,7 +20,15 @@ const nodeEntries = [
 
 fs.rmSync(dist, { recursive: true, force: true });
 
-const common = { bundle: true, sourcemap: true, minify: production, logLevel: 'warning', legalComments: 'linked' };
+const common = {
+  bundle: true,
+  sourcemap: true,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'linked',
+  // engine.ts require.resolve()s the .wasm files only when not bundled; bundled, they are in dist/wasm.
+  logOverride: { 'require-resolve-not-external': 'silent' },
+};
 
 await Promise.all([
   ...nodeEntries.filter(([, entry]) => fs.existsSync(path.join(root, entry))).map(([name, entry]) =>

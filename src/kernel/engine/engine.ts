@@ -30,10 +30,21 @@ function findWasmDir(): string {
   return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
 }
 
+let chosen: EngineInfo | undefined;
+
 /** Chooses and initializes the backend once; later calls return the same answer. */
 export function initEngine(): Promise<EngineInfo> {
-  ready ??= chooseBackend();
+  ready ??= chooseBackend().then((info) => (chosen = info));
   return ready;
+}
+
+/**
+ * The active backend, its version and any warnings: what the status bar shows, callable from
+ * cells. Example: `engineInfo().backend // 'wasm'`
+ */
+export function engineInfo(): EngineInfo {
+  if (!chosen) throw new Error('The tensor engine has not started yet: await initEngine() first.');
+  return { ...chosen, warnings: [...chosen.warnings] };
 }
 
 async function chooseBackend(): Promise<EngineInfo> {

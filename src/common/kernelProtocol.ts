@@ -1,0 +1,31 @@
+/**
+ * Messages between a KernelClient (extension host or CLI) and its kernel process, declared once.
+ * Each has a readonly `type`; a receiver switches on it. They travel over Node's IPC channel as
+ * JSON, so payloads are plain data.
+ */
+import type { ErrorOutput, NbOutput } from './notebookFormat';
+
+/** An output plus the display id it may later be updated through. */
+export interface KernelOutput {
+  readonly output: NbOutput;
+  readonly displayId?: string;
+}
+
+export type ClientMessage =
+  | { readonly type: 'execute'; readonly requestId: number; readonly cellId: string; readonly code: string; readonly executionCount: number }
+  | { readonly type: 'interrupt' }
+  | { readonly type: 'memory' }
+  | { readonly type: 'engineInfo' };
+
+export type KernelMessage =
+  | { readonly type: 'ready'; readonly pid: number }
+  | { readonly type: 'started'; readonly requestId: number }
+  | { readonly type: 'output'; readonly cellId: string; readonly requestId?: number; readonly output: NbOutput; readonly displayId?: string }
+  | { readonly type: 'updateDisplay'; readonly displayId: string; readonly output: NbOutput }
+  | { readonly type: 'done'; readonly requestId: number; readonly status: 'ok' | 'error'; readonly error?: ErrorOutput; readonly interrupted?: boolean }
+  | { readonly type: 'memory'; readonly heapUsed: number; readonly rss: number }
+  | { readonly type: 'engineInfo'; readonly info: { readonly [key: string]: unknown } };
+
+export function isKernelMessage(value: unknown): value is KernelMessage {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}

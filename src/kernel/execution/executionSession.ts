@@ -1,0 +1,270 @@
+/**
+ * Runs cells, one at a time, inside the kernel process: the state every cell shares, output
+ * routing, the final value's display, interrupt checks and error mapping.
+ *
+ * Cells run in this process's own realm (vm.runInThisContext), not a separate vm context: tensors
+ * and typed arrays made in a cell must pass TensorFlow.js's `instanceof Float32Array` checks,
+ * which fail across realms. The process belongs to one notebook, so its globals are the
+ * notebook's namespace.
+ */
+import { AsyncLocalStorage, createHook } from 'node:async_hooks';
+import { createRequire } from 'node:module';
+import { SourceMap } from 'node:module';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { formatWithOptions } from 'node:util';
+import type { KernelMessage } from '../../common/kernelProtocol';
+import type { ErrorOutput, MimeBundle, NbOutput } from '../../common/notebookFormat';
+import { CellScripts, internalFileFilter, toErrorOutput } from './errorMapping';
+import { formatValue } from './formatValue';
+import { CellSyntaxError, RUNTIME_GLOBAL, transpileCell } from './transpileCell';
+
+export interface ExecuteRequest {
+  requestId: number;
+  cellId: string;
+  code: string;
+  executionCount: number;
+}
+
+export interface DisplayHandle {
+  readonly displayId: string;
+  update(value: unknown): Promise<void>;
+}
+
+interface CellContext {
+  cellId: string;
+  requestId: number;
+}
+
+/** Thrown at an `await` after the user pressed stop. */
+export class InterruptedError extends Error {
+  override readonly name = 'KeyboardInterrupt';
+  constructor() {
+    super('Interrupted by the user. Variables are kept.');
+  }
+}
+
+export interface SessionOptions {
+  send(message: KernelMessage): void;
+  /**
+   * What a cell gets from `import ... from 'initlab'`, and its globals. Its properties may be
+   * getters, so that a module loads when a cell first uses it.
+   */
+  prelude: Record<string, unknown>;
+  /** Awaited before each cell runs (the tensor engine's start-up). */
+  beforeEachCell?: () => Promise<void>;
+  /** Files whose stack frames are the kernel's, not the user's. */
+  kernelFiles: string[];
+  /** Where relative `require`s in cells resolve from (the notebook's folder). */
+  cwd: string;
+}
+
+export class ExecutionSession {
+  private readonly cellContext = new AsyncLocalStorage<CellContext>();
+  private readonly scripts = new CellScripts();
+  private readonly isInternal: (file: string) => boolean;
+  private readonly promiseCells = new WeakMap<object, CellContext>();
+  private readonly userRequire: NodeJS.Require;
+  private current: CellContext | undefined;
+  /** Rejections and exceptions that surfaced while their cell still ran: they fail it. */
+  private pendingFailure: ErrorOutput | undefined;
+  private interrupted = false;
+  private displayCounter = 0;
+
+  constructor(private readonly options: SessionOptions) {
+    this.isInternal = internalFileFilter(options.kernelFiles);
+    this.userRequire = createRequire(path.join(options.cwd, '__initlab_cell__.js'));
+    this.trackPromises();
+    this.installConsole();
+    this.installGlobals();
+    this.installProcessHandlers();
+  }
+
+  /**
+   * Routes unhandled rejections and uncaught exceptions to the cell that caused them. Called
+   * again after the tensor engine starts: the WASM backend's Emscripten runtime installs handlers
+   * that end the process on any unhandled rejection, and those must go.
+   */
+  installProcessHandlers(): void {
+    process.removeAllListeners('unhandledRejection');
+    process.removeAllListeners('uncaughtException');
+    process.on('unhandledRejection', (reason, promise) => this.reportAsync(reason, this.promiseCells.get(promise)));
+    process.on('uncaughtException', (err) => this.reportAsync(err, this.cellContext.getStore()));
+  }
+
+  /** Marks the running cell as interrupted: its next `await` throws. */
+  interrupt(): void {
+    if (this.current) this.interrupted = true;
+  }
+
+  async execute(request: ExecuteRequest): Promise<{ status: 'ok' | 'error'; error?: ErrorOutput; interrupted?: boolean }> {
+    const context: CellContext = { cellId: request.cellId, requestId: request.requestId };
+    this.current = context;
+    this.interrupted = false;
+    this.pendingFailure = undefined;
+    try {
+      await this.options.beforeEachCell?.();
+      const value = await this.cellContext.run(context, () => this.run(request, context));
+      // Let rejections the cell left unhandled surface while the cell still counts as running.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.pendingFailure) return { status: 'error', error: this.pendingFailure };
+      if (value !== undefined) await this.emitValue(context, value);
+      return { status: 'ok' };
+    } catch (thrown) {
+      const interrupted = thrown instanceof InterruptedError || isSigintInterrupt(thrown);
+      const error = interrupted ? toErrorOutput(new InterruptedError(), this.scripts, this.isInternal) : this.describe(thrown);
+      if (interrupted) error.traceback = [error.traceback[0]];
+      return { status: 'error', error, interrupted };
+    } finally {
+      this.current = undefined;
+      this.interrupted = false;
+    }
+  }
+
+  private async run(request: ExecuteRequest, _context: CellContext): Promise<unknown> {
+    const fileName = `__initlab_cell_${request.executionCount}_${request.requestId}__.js`;
+    const transpiled = transpileCell(request.code, `cell-${request.executionCount}.ts`);
+    this.scripts.add({
+      fileName,
+      label: `Cell [${request.executionCount}]`,
+      sourceMap: new SourceMap(JSON.parse(transpiled.sourceMap)),
+      headerLength: transpiled.headerLength,
+      lastBodyLine: transpiled.lastBodyLine,
+    });
+    (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = this.runtime();
+    // breakOnSigint: a synchronous loop is stopped by SIGINT, and the kernel's state survives.
+    const promise = vm.runInThisContext(transpiled.code, { filename: fileName, breakOnSigint: true }) as Promise<unknown>;
+    return await promise;
+  }
+
+  /** The helper object a transpiled cell calls (see hoistTransformer.ts). */
+  private runtime() {
+    return {
+      require: (id: string) => this.requireForCell(id),
+      importDefault: (mod: unknown) =>
+        mod !== null && typeof mod === 'object' && (mod as { __esModule?: boolean }).__esModule && 'default' in (mod as object) ? (mod as { default: unknown }).default : mod,
+      publish: (name: string, value: unknown) => {
+        (globalThis as Record<string, unknown>)[name] = value;
+      },
+      guard: <T>(value: T): T => {
+        if (this.interrupted) throw new InterruptedError();
+        return value;
+      },
+    };
+  }
+
+  private requireForCell(id: string): unknown {
+    if (id === 'initlab') return this.prelude();
+    return this.userRequire(id);
+  }
+
+  private prelude(): Record<string, unknown> {
+    return this.options.prelude;
+  }
+
+  /** The names every cell has without imports, including display(). */
+  private installGlobals(): void {
+    const g = globalThis as Record<string, unknown>;
+    g.display = (value: unknown, options?: { id?: string }) => this.display(value, options);
+    g.require = (id: string) => this.requireForCell(id);
+    // Prelude names are defined lazily, so a cell that never touches tf never waits for it.
+    const self = this;
+    for (const name of Object.keys(this.options.prelude)) {
+      Object.defineProperty(g, name, {
+        configurable: true,
+        enumerable: false,
+        get() {
+          return self.prelude()[name];
+        },
+        set(value) {
+          Object.defineProperty(g, name, { value, writable: true, configurable: true, enumerable: true });
+        },
+      });
+    }
+  }
+
+  display(value: unknown, options: { id?: string } = {}): DisplayHandle {
+    const context = this.cellContext.getStore() ?? this.current;
+    const displayId = options.id ?? `display-${process.pid}-${++this.displayCounter}`;
+    const ready = formatValue(value).then(
+      (data) => this.emit(context, { output_type: 'display_data', data, metadata: {} }, displayId),
+      (err) => this.emit(context, this.describe(err)),
+    );
+    return {
+      displayId,
+      update: async (next: unknown) => {
+        await ready;
+        const data = await formatValue(next);
+        this.options.send({ type: 'updateDisplay', displayId, output: { output_type: 'display_data', data, metadata: {} } });
+      },
+    };
+  }
+
+  private async emitValue(context: CellContext, value: unknown): Promise<void> {
+    let data: MimeBundle;
+    try {
+      data = await formatValue(value);
+    } catch (err) {
+      this.emit(context, this.describe(err));
+      return;
+    }
+    this.emit(context, { output_type: 'execute_result', data, metadata: {}, execution_count: null });
+  }
+
+  private emit(context: CellContext | undefined, output: NbOutput, displayId?: string): void {
+    if (!context) return;
+    this.options.send({ type: 'output', cellId: context.cellId, requestId: context.requestId, output, ...(displayId ? { displayId } : {}) });
+  }
+
+  private describe(thrown: unknown): ErrorOutput {
+    if (thrown instanceof CellSyntaxError) {
+      return { output_type: 'error', ename: 'SyntaxError', evalue: thrown.message, traceback: [`SyntaxError: ${thrown.message}`] };
+    }
+    return toErrorOutput(thrown, this.scripts, this.isInternal);
+  }
+
+  /** An error that escaped a cell's control flow (an unhandled rejection, a throwing timer). */
+  private reportAsync(reason: unknown, context: CellContext | undefined): void {
+    const error = this.describe(reason);
+    const owner = context ?? this.current;
+    if (owner && this.current && owner.requestId === this.current.requestId) {
+      // Still running: fail the cell once it settles.
+      this.pendingFailure ??= error;
+      return;
+    }
+    // The cell already finished: its output area gets the error, as in Jupyter.
+    error.evalue = `${error.evalue} (after the cell finished)`;
+    this.emit(owner, error);
+  }
+
+  private trackPromises(): void {
+    createHook({
+      init: (_id, type, _trigger, resource) => {
+        if (type !== 'PROMISE') return;
+        const context = this.cellContext.getStore();
+        if (context) this.promiseCells.set(resource as object, context);
+      },
+    }).enable();
+  }
+
+  /** console.* stream into the running cell: log/info/debug to stdout, warn/error to stderr. */
+  private installConsole(): void {
+    const write = (name: 'stdout' | 'stderr') =>
+      (...args: unknown[]) => {
+        const context = this.cellContext.getStore() ?? this.current;
+        const text = formatWithOptions({ colors: false, depth: 4 }, ...args) + '\n';
+        if (!context) {
+          (name === 'stdout' ? process.stdout : process.stderr).write(text);
+          return;
+        }
+        this.emit(context, { output_type: 'stream', name, text });
+      };
+    const stdout = write('stdout');
+    const stderr = write('stderr');
+    Object.assign(console, { log: stdout, info: stdout, debug: stdout, warn: stderr, error: stderr, trace: stderr });
+  }
+}
+
+function isSigintInterrupt(thrown: unknown): boolean {
+  return thrown instanceof Error && /Script execution was interrupted by `SIGINT`/.test(thrown.message);
+}

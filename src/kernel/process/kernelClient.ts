@@ -1,0 +1,329 @@
+/**
+ * Drives one kernel process for one notebook: a serial queue of cell executions, each ended
+ * exactly once (ok, error or cancelled); interrupt that keeps state when it can; and recovery
+ * when the process dies. Used by the VS Code controller and the headless runner alike.
+ *
+ * The process is started with child_process.fork and Node's IPC channel: structured messages
+ * without a framing protocol of our own, and a 'disconnect' that tells the kernel its parent is
+ * gone. ELECTRON_RUN_AS_NODE makes it work when the extension host is Electron.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ClientMessage, KernelMessage } from '../../common/kernelProtocol';
+import type { ErrorOutput, NbOutput } from '../../common/notebookFormat';
+
+export interface ExecutionSink {
+  /** The cell started running, with its execution count. */
+  onStart?(executionCount: number): void;
+  onOutput(output: NbOutput, displayId?: string): void;
+  onUpdateDisplay?(displayId: string, output: NbOutput): void;
+}
+
+export type ExecutionResult =
+  | { readonly status: 'ok'; readonly executionCount: number }
+  | {
+      readonly status: 'error';
+      readonly executionCount: number;
+      readonly error: ErrorOutput;
+      /** The user stopped it. */
+      readonly interrupted?: boolean;
+      /** The kernel process is gone, and with it every variable. */
+      readonly kernelDied?: boolean;
+    }
+  | { readonly status: 'cancelled' };
+
+export interface KernelClientOptions {
+  /** The kernel process's script; defaults to kernelMain.js next to this bundle. */
+  entry?: string;
+  /** The notebook's folder: where relative requires in cells resolve. */
+  cwd?: string;
+  /** The kernel's heap limit: a cell that allocates past it kills only the kernel. */
+  maxHeapMb?: number;
+  /** How long an interrupt may take before the kernel is restarted instead. */
+  interruptTimeoutMs?: number;
+  /** Outputs that arrive for a cell after it finished (a late rejection, a timer's log). */
+  onLateOutput?(cellId: string, output: NbOutput): void;
+  /** A display updated after the cell that made it finished. */
+  onDisplayUpdate?(displayId: string, output: NbOutput): void;
+  /** The kernel started, restarted or died: for status displays. */
+  onStateChange?(state: KernelState): void;
+}
+
+export type KernelState = 'starting' | 'idle' | 'busy' | 'dead' | 'disposed';
+
+interface Request {
+  readonly requestId: number;
+  readonly cellId: string;
+  readonly code: string;
+  readonly sink: ExecutionSink;
+  readonly resolve: (result: ExecutionResult) => void;
+  executionCount?: number;
+  settled?: boolean;
+}
+
+interface Process {
+  child: ChildProcess;
+  ready: Promise<void>;
+  stderrTail: string;
+  exited: boolean;
+}
+
+export class KernelClient {
+  private process: Process | undefined;
+  private readonly queue: Request[] = [];
+  private running: Request | undefined;
+  private nextRequestId = 1;
+  private executionCount = 0;
+  private disposed = false;
+  private pendingNotice: string | undefined;
+  private readonly memoryWaiters: ((m: { heapUsed: number; rss: number }) => void)[] = [];
+  private readonly engineWaiters: ((info: Record<string, unknown>) => void)[] = [];
+
+  constructor(private readonly options: KernelClientOptions = {}) {}
+
+  /** Queues a cell. The promise settles exactly once, when the cell ends or is cancelled. */
+  execute(cellId: string, code: string, sink: ExecutionSink): Promise<ExecutionResult> {
+    if (this.disposed) return Promise.resolve({ status: 'cancelled' });
+    return new Promise((resolve) => {
+      this.queue.push({ requestId: this.nextRequestId++, cellId, code, sink, resolve });
+      void this.pump();
+    });
+  }
+
+  /** Cancels every cell still waiting in the queue (not the running one). */
+  cancelQueued(): void {
+    for (const request of this.queue.splice(0)) this.settle(request, { status: 'cancelled' });
+  }
+
+  /**
+   * Stops the running cell and cancels the queue. Variables are kept; if the kernel does not
+   * answer in time (a synchronous loop inside a callback), it is restarted and says so.
+   */
+  async interrupt(): Promise<'interrupted' | 'restarted' | 'idle'> {
+    this.cancelQueued();
+    const request = this.running;
+    const proc = this.process;
+    if (!request || !proc) return 'idle';
+    this.post({ type: 'interrupt' });
+    try {
+      proc.child.kill('SIGINT');
+    } catch {
+      // already gone
+    }
+    const timeout = this.options.interruptTimeoutMs ?? 1000;
+    const settled = await waitUntil(() => request.settled === true, timeout);
+    if (settled) return 'interrupted';
+    this.killProcess();
+    this.finishRunning({
+      status: 'error',
+      executionCount: request.executionCount ?? 0,
+      interrupted: true,
+      kernelDied: true,
+      error: kernelError('KernelRestarted', `The cell did not stop within ${timeout} ms, so the kernel was restarted. Its variables are lost; run the cells you need again.`),
+    });
+    return 'restarted';
+  }
+
+  /** A fresh kernel: variables cleared, execution count back to 0. */
+  async restart(): Promise<void> {
+    this.cancelQueued();
+    this.killProcess();
+    this.finishRunning({ status: 'cancelled' });
+    this.executionCount = 0;
+    await this.ensureProcess();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.cancelQueued();
+    this.killProcess();
+    this.finishRunning({ status: 'cancelled' });
+    this.options.onStateChange?.('disposed');
+  }
+
+  /** The kernel's heap and resident size, in bytes (for leak tests and the status bar). */
+  async memory(): Promise<{ heapUsed: number; rss: number }> {
+    await this.ensureProcess();
+    return new Promise((resolve) => {
+      this.memoryWaiters.push(resolve);
+      this.post({ type: 'memory' });
+    });
+  }
+
+  async engineInfo(): Promise<Record<string, unknown>> {
+    await this.ensureProcess();
+    return new Promise((resolve) => {
+      this.engineWaiters.push(resolve);
+      this.post({ type: 'engineInfo' });
+    });
+  }
+
+  get isRunning(): boolean {
+    return this.running !== undefined;
+  }
+
+  get pid(): number | undefined {
+    return this.process?.child.pid;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.running || this.queue.length === 0 || this.disposed) return;
+    const request = this.queue.shift()!;
+    this.running = request;
+    try {
+      await this.ensureProcess();
+    } catch (err) {
+      this.finishRunning({ status: 'error', executionCount: 0, kernelDied: true, error: kernelError('KernelStartFailed', (err as Error).message) });
+      return;
+    }
+    if (this.running !== request) return; // restarted or disposed while starting
+    request.executionCount = ++this.executionCount;
+    request.sink.onStart?.(request.executionCount);
+    if (this.pendingNotice) {
+      request.sink.onOutput({ output_type: 'stream', name: 'stderr', text: this.pendingNotice });
+      this.pendingNotice = undefined;
+    }
+    this.options.onStateChange?.('busy');
+    this.post({ type: 'execute', requestId: request.requestId, cellId: request.cellId, code: request.code, executionCount: request.executionCount });
+  }
+
+  private finishRunning(result: ExecutionResult): void {
+    const request = this.running;
+    if (!request) return;
+    this.running = undefined;
+    if (result.status === 'error') request.sink.onOutput(result.error);
+    this.settle(request, result);
+    // As in Jupyter, a failure cancels the cells queued behind it.
+    if (result.status !== 'ok') this.cancelQueued();
+    if (!this.disposed) this.options.onStateChange?.(this.process ? 'idle' : 'dead');
+    void this.pump();
+  }
+
+  private settle(request: Request, result: ExecutionResult): void {
+    if (request.settled) return;
+    request.settled = true;
+    request.resolve(result);
+  }
+
+  private ensureProcess(): Promise<void> {
+    if (this.process && !this.process.exited) return this.process.ready;
+    this.options.onStateChange?.('starting');
+    const entry = this.options.entry ?? path.join(__dirname, 'kernelMain.js');
+    if (!fs.existsSync(entry)) return Promise.reject(new Error(`The kernel's script is missing: ${entry}`));
+    const child = fork(entry, [], {
+      cwd: this.options.cwd,
+      // No --enable-source-maps: cell frames are mapped by the kernel itself, and the kernel's
+      // own frames are meant to stay out of users' stack traces.
+      execArgv: [`--max-old-space-size=${this.options.maxHeapMb ?? 4096}`],
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', INITLAB_NOTEBOOK_DIR: this.options.cwd ?? process.cwd() },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    const proc: Process = { child, stderrTail: '', exited: false, ready: Promise.resolve() };
+    proc.ready = new Promise<void>((resolve, reject) => {
+      child.once('message', (m: KernelMessage) => (m.type === 'ready' ? resolve() : reject(new Error(`unexpected first message ${m.type}`))));
+      child.once('exit', (code, signal) => reject(new Error(`The kernel process exited while starting (${describeExit(code, signal, proc.stderrTail)}).`)));
+    });
+    proc.ready.catch(() => undefined);
+    child.on('message', (m: KernelMessage) => this.onMessage(m));
+    child.stdout?.on('data', (chunk: Buffer) => this.running?.sink.onOutput({ output_type: 'stream', name: 'stdout', text: chunk.toString() }));
+    child.stderr?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      proc.stderrTail = (proc.stderrTail + text).slice(-4000);
+      // V8's own out-of-memory report is for the exit message, not the cell's stream.
+      if (!/heap out of memory|Reached heap limit|<--- (Last few GCs|JS stacktrace) --->/.test(text)) {
+        this.running?.sink.onOutput({ output_type: 'stream', name: 'stderr', text });
+      }
+    });
+    child.on('exit', (code, signal) => this.onExit(proc, code, signal));
+    this.process = proc;
+    return proc.ready.then(() => this.options.onStateChange?.('idle'));
+  }
+
+  private onMessage(message: KernelMessage): void {
+    const running = this.running;
+    switch (message.type) {
+      case 'output':
+        if (running && message.requestId === running.requestId) running.sink.onOutput(message.output, message.displayId);
+        else this.options.onLateOutput?.(message.cellId, message.output);
+        break;
+      case 'updateDisplay':
+        if (running) running.sink.onUpdateDisplay?.(message.displayId, message.output);
+        this.options.onDisplayUpdate?.(message.displayId, message.output);
+        break;
+      case 'done':
+        if (running && message.requestId === running.requestId) {
+          this.finishRunning(
+            message.status === 'ok'
+              ? { status: 'ok', executionCount: running.executionCount ?? 0 }
+              : { status: 'error', executionCount: running.executionCount ?? 0, error: message.error ?? kernelError('Error', 'unknown error'), interrupted: message.interrupted },
+          );
+        }
+        break;
+      case 'memory':
+        this.memoryWaiters.splice(0).forEach((w) => w({ heapUsed: message.heapUsed, rss: message.rss }));
+        break;
+      case 'engineInfo':
+        this.engineWaiters.splice(0).forEach((w) => w({ ...message.info }));
+        break;
+      default:
+        break;
+    }
+  }
+
+  private onExit(proc: Process, code: number | null, signal: NodeJS.Signals | null): void {
+    proc.exited = true;
+    if (this.process !== proc) return; // an old process we already replaced
+    this.process = undefined;
+    if (this.disposed) return;
+    const reason = describeExit(code, signal, proc.stderrTail);
+    if (this.running) {
+      this.finishRunning({
+        status: 'error',
+        executionCount: this.running.executionCount ?? 0,
+        kernelDied: true,
+        error: kernelError('KernelDied', `The kernel process died (${reason}). Its variables are lost; the next run starts a fresh kernel.`),
+      });
+    } else {
+      this.pendingNotice = `The previous kernel died (${reason}); this is a fresh kernel.\n`;
+      this.options.onStateChange?.('dead');
+    }
+  }
+
+  private killProcess(): void {
+    const proc = this.process;
+    this.process = undefined;
+    if (!proc || proc.exited) return;
+    proc.exited = true;
+    try {
+      proc.child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+
+  private post(message: ClientMessage): void {
+    const child = this.process?.child;
+    if (child?.connected) child.send(message);
+  }
+}
+
+function kernelError(ename: string, evalue: string): ErrorOutput {
+  return { output_type: 'error', ename, evalue, traceback: [`${ename}: ${evalue}`] };
+}
+
+function describeExit(code: number | null, signal: NodeJS.Signals | null, stderrTail: string): string {
+  if (/heap out of memory|Reached heap limit/.test(stderrTail)) return 'it ran out of memory';
+  if (signal) return `signal ${signal}`;
+  return `exit code ${code}`;
+}
+
+async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return true;
+}

@@ -1,0 +1,65 @@
+/**
+ * The kernel process: one per notebook, started by KernelClient with an IPC channel. It runs
+ * cells one at a time and streams their outputs back. It never touches VS Code, so a cell that
+ * loops, throws or exhausts memory can only take this process down.
+ */
+import type { ClientMessage, KernelMessage } from '../../common/kernelProtocol';
+import { initEngine, engineInfo } from '../engine/engine';
+import { ExecutionSession } from '../execution/executionSession';
+import { createPrelude } from '../prelude';
+
+function send(message: KernelMessage): void {
+  process.send?.(message);
+}
+
+const session = new ExecutionSession({
+  send,
+  prelude: createPrelude(),
+  beforeEachCell: async () => {
+    await engineReady;
+  },
+  kernelFiles: [__filename],
+  cwd: process.env.INITLAB_NOTEBOOK_DIR ?? process.cwd(),
+});
+
+// Started at once, in parallel with the first request: most cells use the engine.
+const engineReady = initEngine().finally(() => session.installProcessHandlers());
+engineReady.catch(() => undefined);
+
+// SIGINT interrupts the running cell (vm's breakOnSigint handles synchronous code); it must
+// never end the kernel, as Node's default handler would.
+process.on('SIGINT', () => session.interrupt());
+
+// Requests run strictly one after another.
+let queue: Promise<void> = Promise.resolve();
+
+process.on('message', (message: ClientMessage) => {
+  switch (message.type) {
+    case 'execute':
+      queue = queue.then(async () => {
+        send({ type: 'started', requestId: message.requestId });
+        const result = await session.execute(message);
+        send({ type: 'done', requestId: message.requestId, ...result });
+      });
+      break;
+    case 'interrupt':
+      session.interrupt();
+      break;
+    case 'memory': {
+      const usage = process.memoryUsage();
+      send({ type: 'memory', heapUsed: usage.heapUsed, rss: usage.rss });
+      break;
+    }
+    case 'engineInfo':
+      void engineReady.then(
+        () => send({ type: 'engineInfo', info: { ...engineInfo() } }),
+        (err: Error) => send({ type: 'engineInfo', info: { backend: 'none', warnings: [err.message] } }),
+      );
+      break;
+  }
+});
+
+// The parent is gone: nothing will ever read our output.
+process.on('disconnect', () => process.exit(0));
+
+send({ type: 'ready', pid: process.pid });
