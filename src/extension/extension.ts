@@ -4,10 +4,14 @@
  */
 import type * as vscode from 'vscode';
 import { registerNewNotebookCommand } from './commands/newNotebook';
+import { registerEngineStatusBar } from './engineStatusBar';
 import { registerInitnbSerializer } from './initnbSerializer';
+import { registerKernelController } from './kernelController';
 
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(registerInitnbSerializer(), registerNewNotebookCommand());
+  const kernels = registerKernelController(context);
+  context.subscriptions.push(registerEngineStatusBar(kernels));
 }
 
 export function deactivate(): void {

@@ -1,0 +1,208 @@
+/**
+ * The "InitLab TypeScript" notebook controller: runs `.initnb` cells in a kernel process per
+ * notebook (src/kernel/process/kernelClient.ts) and turns its outputs into VS Code outputs.
+ *
+ * Interrupt: the controller sets `interruptHandler`, so the stop button calls it and the
+ * execution's cancellation token never fires; the handler is the one path (see STYLE.md).
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { NbOutput } from '../common/notebookFormat';
+import { outputToData } from '../kernel/format/initnbFormat';
+import { KernelClient, type ExecutionResult } from '../kernel/process/kernelClient';
+import { NOTEBOOK_TYPE, toVsCodeOutput } from './initnbSerializer';
+
+export const CONTROLLER_ID = 'initlab-typescript';
+
+interface NotebookKernel {
+  client: KernelClient;
+  /** Where each display id was drawn, so display handles can update it in place. */
+  displays: Map<string, { cell: vscode.NotebookCell; output: vscode.NotebookCellOutput }>;
+  /** The execution currently writing to a cell, by cell. */
+  active: Map<vscode.NotebookCell, vscode.NotebookCellExecution>;
+}
+
+export class KernelController implements vscode.Disposable {
+  private readonly controller: vscode.NotebookController;
+  private readonly kernels = new Map<vscode.NotebookDocument, NotebookKernel>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly onDidChangeStateEmitter = new vscode.EventEmitter<{ notebook: vscode.NotebookDocument; state: string }>();
+  readonly onDidChangeState = this.onDidChangeStateEmitter.event;
+
+  constructor(private readonly extensionPath: string) {
+    this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, vscode.l10n.t('InitLab TypeScript'));
+    this.controller.supportedLanguages = ['typescript'];
+    this.controller.supportsExecutionOrder = true;
+    this.controller.description = vscode.l10n.t('TensorFlow.js in a separate process');
+    this.controller.executeHandler = (cells, notebook) => this.executeCells(cells, notebook);
+    this.controller.interruptHandler = (notebook) => this.interrupt(notebook);
+    // The only kernel for .initnb: preferred, so it is selected without asking.
+    const prefer = (nb: vscode.NotebookDocument) => {
+      if (nb.notebookType === NOTEBOOK_TYPE) this.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
+    };
+    vscode.workspace.notebookDocuments.forEach(prefer);
+    this.disposables.push(
+      vscode.workspace.onDidOpenNotebookDocument(prefer),
+      vscode.workspace.onDidCloseNotebookDocument((nb) => this.shutdown(nb)),
+      this.controller,
+      this.onDidChangeStateEmitter,
+    );
+  }
+
+  dispose(): void {
+    for (const nb of [...this.kernels.keys()]) this.shutdown(nb);
+    this.disposables.forEach((d) => d.dispose());
+  }
+
+  /** Restart Kernel: variables cleared, execution order back to 1. */
+  async restart(notebook: vscode.NotebookDocument): Promise<void> {
+    const kernel = this.kernels.get(notebook);
+    if (!kernel) return;
+    kernel.displays.clear();
+    await kernel.client.restart();
+  }
+
+  async interrupt(notebook: vscode.NotebookDocument): Promise<void> {
+    const kernel = this.kernels.get(notebook);
+    if (!kernel) return;
+    const outcome = await kernel.client.interrupt();
+    if (outcome === 'restarted') {
+      void vscode.window.showWarningMessage(vscode.l10n.t('The cell did not stop in time, so InitLab restarted the kernel. Its variables are lost.'));
+    }
+  }
+
+  /** The kernel for a notebook, started on first use. */
+  kernelFor(notebook: vscode.NotebookDocument): NotebookKernel {
+    let kernel = this.kernels.get(notebook);
+    if (!kernel) {
+      const cwd = notebook.uri.scheme === 'file' ? path.dirname(notebook.uri.fsPath) : undefined;
+      const displays = new Map<string, { cell: vscode.NotebookCell; output: vscode.NotebookCellOutput }>();
+      const client = new KernelClient({
+        entry: path.join(this.extensionPath, 'dist', 'kernelMain.js'),
+        cwd,
+        onLateOutput: (cellId, output) => this.appendLate(notebook, cellId, output),
+        onStateChange: (state) => this.onDidChangeStateEmitter.fire({ notebook, state }),
+      });
+      kernel = { client, displays, active: new Map() };
+      this.kernels.set(notebook, kernel);
+    }
+    return kernel;
+  }
+
+  private shutdown(notebook: vscode.NotebookDocument): void {
+    this.kernels.get(notebook)?.client.dispose();
+    this.kernels.delete(notebook);
+  }
+
+  private async executeCells(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument): Promise<void> {
+    if (!vscode.workspace.isTrusted) {
+      this.refuseUntrusted(cells);
+      return;
+    }
+    const kernel = this.kernelFor(notebook);
+    // Queue them all at once: the client runs them in order and cancels the rest on failure.
+    await Promise.all(cells.map((cell) => this.executeCell(kernel, cell)));
+  }
+
+  private async executeCell(kernel: NotebookKernel, cell: vscode.NotebookCell): Promise<void> {
+    const execution = this.controller.createNotebookCellExecution(cell);
+    let started = false;
+    const streams: { output?: vscode.NotebookCellOutput; name?: string } = {};
+    const result: ExecutionResult = await kernel.client.execute(cellKey(cell), cell.document.getText(), {
+      onStart: (count) => {
+        started = true;
+        execution.executionOrder = count;
+        execution.start(Date.now());
+        void execution.clearOutput();
+        kernel.active.set(cell, execution);
+        for (const [id, entry] of kernel.displays) if (entry.cell === cell) kernel.displays.delete(id);
+      },
+      onOutput: (output, displayId) => {
+        if (output.output_type === 'stream') {
+          // Consecutive writes to one stream grow one output, as in Jupyter.
+          const item = output.name === 'stdout' ? vscode.NotebookCellOutputItem.stdout(joinText(output.text)) : vscode.NotebookCellOutputItem.stderr(joinText(output.text));
+          if (streams.output && streams.name === output.name) {
+            void execution.appendOutputItems(item, streams.output);
+          } else {
+            streams.output = new vscode.NotebookCellOutput([item], { outputType: 'stream' });
+            streams.name = output.name;
+            void execution.appendOutput(streams.output);
+          }
+          return;
+        }
+        streams.output = undefined;
+        const vsOutput = toVsCodeOutput(outputToData(output));
+        if (displayId) kernel.displays.set(displayId, { cell, output: vsOutput });
+        void execution.appendOutput(vsOutput);
+      },
+      onUpdateDisplay: (displayId, output) => {
+        const target = kernel.displays.get(displayId);
+        const running = target && kernel.active.get(target.cell);
+        if (!target || !running) return;
+        void running.replaceOutputItems(toVsCodeOutput(outputToData(output)).items, target.output);
+      },
+    });
+    kernel.active.delete(cell);
+    if (result.status === 'cancelled') {
+      // Never started: no execution order, no time (as Jupyter's cancelled cells).
+      if (!started) execution.start();
+      execution.end(undefined);
+      return;
+    }
+    execution.end(result.status === 'ok', Date.now());
+  }
+
+  /** Output for a cell that already finished: a short execution that keeps its order number. */
+  private appendLate(notebook: vscode.NotebookDocument, cellId: string, output: NbOutput): void {
+    const cell = notebook.getCells().find((c) => cellKey(c) === cellId);
+    if (!cell || this.kernels.get(notebook)?.active.has(cell)) return;
+    const order = cell.executionSummary?.executionOrder;
+    const execution = this.controller.createNotebookCellExecution(cell);
+    execution.executionOrder = order;
+    execution.start(Date.now());
+    void execution.appendOutput(toVsCodeOutput(outputToData(output)));
+    execution.end(false, Date.now());
+  }
+
+  private refuseUntrusted(cells: vscode.NotebookCell[]): void {
+    const message = vscode.l10n.t('This workspace is not trusted, so InitLab runs no code in it. Trust the workspace to run cells.');
+    for (const cell of cells) {
+      const execution = this.controller.createNotebookCellExecution(cell);
+      execution.start(Date.now());
+      void execution.replaceOutput(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name: 'UntrustedWorkspace', message })], { outputType: 'error' }));
+      execution.end(false, Date.now());
+    }
+    void vscode.window.showWarningMessage(message);
+  }
+}
+
+/** A cell's identity for the kernel: stable while the notebook is open. */
+function cellKey(cell: vscode.NotebookCell): string {
+  return `${cell.notebook.uri.toString()}#${cell.document.uri.fragment}`;
+}
+
+function joinText(text: string | string[]): string {
+  return typeof text === 'string' ? text : text.join('');
+}
+
+export function registerKernelController(context: vscode.ExtensionContext): KernelController {
+  const controller = new KernelController(context.extensionPath);
+  context.subscriptions.push(
+    controller,
+    vscode.commands.registerCommand('initlab.restartKernel', async (arg?: { notebookEditor?: { notebookUri: vscode.Uri } } | vscode.Uri) => {
+      const notebook = resolveNotebook(arg);
+      if (!notebook) return;
+      await controller.restart(notebook);
+      void vscode.window.showInformationMessage(vscode.l10n.t('InitLab kernel restarted: variables cleared.'));
+    }),
+  );
+  return controller;
+}
+
+/** Toolbar commands get `{ notebookEditor }` or a URI; the palette gets nothing. */
+function resolveNotebook(arg: unknown): vscode.NotebookDocument | undefined {
+  const uri =
+    arg instanceof vscode.Uri ? arg : (arg as { notebookEditor?: { notebookUri?: vscode.Uri } } | undefined)?.notebookEditor?.notebookUri;
+  if (uri) return vscode.workspace.notebookDocuments.find((nb) => nb.uri.toString() === uri.toString());
+  return vscode.window.activeNotebookEditor?.notebook;
+}
