@@ -28,6 +28,9 @@ const common = {
   legalComments: 'linked',
   // engine.ts require.resolve()s the .wasm files only when not bundled; bundled, they are in dist/wasm.
   logOverride: { 'require-resolve-not-external': 'silent' },
+  // jsonc-parser's "main" is a UMD build whose factory requires its parts at run time, which a
+  // bundle cannot satisfy; its ES module build bundles cleanly.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 await Promise.all([

@@ -203,7 +203,7 @@ export class ExecutionSession {
   private async emitValue(context: CellContext, value: unknown): Promise<void> {
     let data: MimeBundle;
     try {
-      data = await formatValue(value);
+      data = await formatValue(value, { asResult: true });
     } catch (err) {
       this.emit(context, this.describe(err));
       return;

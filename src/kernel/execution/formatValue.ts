@@ -23,7 +23,11 @@ export function registerFormatter(formatter: Formatter): () => void {
   };
 }
 
-export async function formatValue(value: unknown): Promise<MimeBundle> {
+/**
+ * `asResult`: the value of a cell's last expression, shown the way Node's REPL does (strings
+ * quoted), where display('text') shows the text itself.
+ */
+export async function formatValue(value: unknown, { asResult = false } = {}): Promise<MimeBundle> {
   if (hasToMimeBundle(value)) return await value.toMimeBundle();
   for (const formatter of formatters) {
     const bundle = await formatter(value);
@@ -31,7 +35,7 @@ export async function formatValue(value: unknown): Promise<MimeBundle> {
   }
   if (isVegaLiteSpec(value)) return { [MimeTypes.vegaLite]: value as JsonValue, [MimeTypes.plain]: '<Vega-Lite chart>' };
   if (isTensorLike(value)) return formatTensor(value);
-  const bundle: MimeBundle = { [MimeTypes.plain]: toText(value) };
+  const bundle: MimeBundle = { [MimeTypes.plain]: asResult && typeof value === 'string' ? inspect(value) : toText(value) };
   if (isJsonFaithful(value) && typeof value === 'object' && value !== null) bundle[MimeTypes.json] = value as JsonValue;
   return bundle;
 }

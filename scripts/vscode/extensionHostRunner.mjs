@@ -1,0 +1,61 @@
+// Runs a mocha suite inside VS Code's extension host, the way @vscode/test-electron's runTests
+// does, but in code-server: the workbench URL carries extensionDevelopmentPath and
+// extensionTestsPath (FACTS.md), and when the suite's run() settles the workbench calls
+// window.codeAutomationExit(code), which Playwright exposes to us.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startCodeServer } from './codeServer.mjs';
+import { launchBrowser } from './browser.mjs';
+
+const SUITE_TIMEOUT_MS = 8 * 60_000;
+
+export function prepareWorkspace(root, scratch) {
+  // Tests may re-save fixtures: they work on copies.
+  const workspace = path.join(scratch, 'workspace');
+  fs.cpSync(path.join(root, 'test', 'fixtures'), workspace, { recursive: true });
+  return workspace;
+}
+
+export async function runExtensionHostSuite({ root, scratchRoot, name, testsPath, trusted }) {
+  const scratch = path.join(scratchRoot, `ext-host-${name}`);
+  fs.mkdirSync(scratch, { recursive: true });
+  const workspace = prepareWorkspace(root, scratch);
+  console.log(`\n--- extension-host tests (${name} workspace)`);
+  const server = await startCodeServer({ scratch, extensionsDir: path.join(scratch, 'extensions'), trusted });
+  let browser;
+  try {
+    browser = await launchBrowser(scratch);
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(root)],
+      ['extensionTestsPath', remote(testsPath.replace(/\.js$/, ''))],
+    ];
+    let counts;
+    const exited = new Promise((resolve) => {
+      page.exposeFunction('codeAutomationExit', (code) => resolve(code));
+    });
+    page.on('console', (msg) => {
+      const text = msg.text();
+      const result = /initlab-ext-host: (\d+) passed, (\d+) failed/.exec(text);
+      if (result) counts = { passed: Number(result[1]), failed: Number(result[2]) };
+      // The extension host's console arrives prefixed; mocha's reporter lines are what we want.
+      const line = /initlab-mocha: ([\s\S]*)$/.exec(text);
+      if (line) console.log(line[1]);
+      else if (/Activating extension .* failed/.test(text)) console.log(text);
+    });
+    const url = `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    await page.goto(url);
+    const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('timeout'), SUITE_TIMEOUT_MS))]);
+    if (code === 'timeout') {
+      await page.screenshot({ path: path.join(root, '.test-output', `ext-host-${name}-timeout.png`) }).catch(() => undefined);
+      throw new Error(`the ${name} extension-host suite did not finish within ${SUITE_TIMEOUT_MS / 60000} minutes`);
+    }
+    if (!counts) counts = { passed: 0, failed: code === 0 ? 0 : 1 };
+    if (code !== 0 && counts.failed === 0) counts.failed = 1;
+    return counts;
+  } finally {
+    await browser?.close().catch(() => undefined);
+    server.stop();
+  }
+}

@@ -1,0 +1,113 @@
+// UI tests: the packaged .vsix installed into code-server, a notebook opened in headless
+// Chromium, and what the user would see checked inside the notebook's webview (FACTS.md: outputs
+// are two frames deep). Screenshots go to .test-output/screenshots/.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { installExtension, startCodeServer } from './codeServer.mjs';
+import { launchBrowser } from './browser.mjs';
+import { prepareWorkspace } from './extensionHostRunner.mjs';
+
+const { name, version } = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
+
+/** The notebook's output webview, where renderers draw. */
+export const outputFrame = (page) => page.frameLocator('iframe.webview').frameLocator('#active-frame');
+
+/** Opens a workspace file through Quick Open, as a user would. */
+export async function openFile(page, relativePath) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 20_000 });
+  await input.fill(relativePath);
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 20_000 });
+  await page.keyboard.press('Enter');
+  // The notebook toolbar appears once the notebook editor has the file.
+  await page.getByRole('button', { name: /Run All/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+/** Runs a command from the command palette by its title. */
+export async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 20_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 20_000 });
+  await page.keyboard.press('Enter');
+}
+
+export async function openWorkbench(page, serverUrl, workspace) {
+  await page.goto(`${serverUrl}/?folder=${encodeURIComponent(workspace)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  // The explorer lists the folder once the workbench has the workspace.
+  await page.locator('.explorer-folders-view').first().waitFor({ timeout: 60_000 });
+}
+
+/** The UI checks, each a named test. Later issues add to this list. */
+export const uiTests = [
+  {
+    name: 'a saved chart output is drawn by the InitLab renderer when the notebook opens',
+    async run({ page, screenshot }) {
+      await openFile(page, 'golden/jupyter-written.saved.initnb');
+      const chart = outputFrame(page).locator('.initlab-chart svg').first();
+      await chart.waitFor({ state: 'visible', timeout: 60_000 });
+      const marks = await outputFrame(page).locator('.initlab-chart svg .mark-rect path').count();
+      if (marks !== 2) throw new Error(`expected 2 bars in the saved chart, found ${marks}`);
+      await screenshot('saved-chart');
+    },
+  },
+  {
+    name: 'Run All executes a notebook and its text and chart outputs appear',
+    async run({ page, screenshot }) {
+      await openFile(page, 'ui/run-all.initnb');
+      await page.getByRole('button', { name: /Run All/ }).first().click();
+      const frame = outputFrame(page);
+      await frame.getByText('hello from the InitLab kernel').first().waitFor({ timeout: 90_000 });
+      await frame.locator('.initlab-chart svg').first().waitFor({ state: 'visible', timeout: 60_000 });
+      await frame.getByText('Tensor [2, 3] float32').first().waitFor({ timeout: 30_000 });
+      await screenshot('run-all');
+    },
+  },
+];
+
+export async function runUiTests({ root, scratchRoot, output }) {
+  const vsix = path.join(root, `${name}-${version}.vsix`);
+  if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first`);
+  const scratch = path.join(scratchRoot, 'ui');
+  fs.mkdirSync(scratch, { recursive: true });
+  const extensionsDir = path.join(scratch, 'extensions');
+  installExtension(vsix, { extensionsDir, scratch });
+  const workspace = prepareWorkspace(root, scratch);
+  const shots = path.join(output, 'screenshots');
+  fs.mkdirSync(shots, { recursive: true });
+  console.log(`\n--- UI tests (${path.basename(vsix)} in code-server, headless Chromium)`);
+  const server = await startCodeServer({ scratch, extensionsDir, trusted: true });
+  const browser = await launchBrowser(scratch);
+  const counts = { passed: 0, failed: 0 };
+  try {
+    for (const test of uiTests) {
+      // Each test gets a fresh window on the same workspace, so no editor is left over.
+      const page = await browser.newPage();
+      await openWorkbench(page, server.url, workspace);
+      const started = Date.now();
+      const screenshot = async (label) => {
+        const file = path.join(shots, `${label}.png`);
+        await page.screenshot({ path: file });
+        console.log(`    screenshot: ${path.relative(root, file)}`);
+      };
+      try {
+        await test.run({ page, screenshot, workspace });
+        counts.passed++;
+        console.log(`  ✔ ${test.name} (${Date.now() - started} ms)`);
+      } catch (err) {
+        counts.failed++;
+        console.log(`  ✖ ${test.name}\n    ${String(err.message ?? err).split('\n').join('\n    ')}`);
+        await screenshot(`FAILED-${test.name.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => undefined);
+      }
+      await page.close();
+    }
+  } finally {
+    await browser.close().catch(() => undefined);
+    server.stop();
+  }
+  console.log(`  UI: ${counts.passed} passed, ${counts.failed} failed`);
+  return counts;
+}

@@ -1,0 +1,58 @@
+// The tests that need a real VS Code: code-server (VS Code 1.100.3) and Debian's Chromium.
+//   1. extension-host tests: mocha inside VS Code's extension host, with the real `vscode` API,
+//      against this checkout as the extension under development (trusted, then untrusted);
+//   2. UI tests: the packaged .vsix installed into code-server, driven in the browser.
+// Prints each suite's results and closes with `vscode: N passed, M failed`.
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ensureSystemPackages } from './vscode/systemPackages.mjs';
+import { ensureCodeServer } from './vscode/codeServer.mjs';
+import { runExtensionHostSuite } from './vscode/extensionHostRunner.mjs';
+import { runUiTests } from './vscode/uiRunner.mjs';
+
+const root = path.resolve(import.meta.dirname, '..');
+const output = path.join(root, '.test-output');
+fs.mkdirSync(output, { recursive: true });
+const scratchRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'initlab-vscode-'));
+
+ensureSystemPackages();
+ensureCodeServer();
+
+// The extension-host suites, bundled (vscode and mocha stay external: the host provides one,
+// node_modules the other).
+const bundleDir = path.join(root, 'out', 'vscode');
+fs.rmSync(bundleDir, { recursive: true, force: true });
+await esbuild.build({
+  entryPoints: {
+    trusted: path.join(root, 'test/vscode/extensionHost/trustedIndex.ts'),
+    untrusted: path.join(root, 'test/vscode/extensionHost/untrustedIndex.ts'),
+  },
+  outdir: bundleDir,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: 'inline',
+  external: ['vscode', 'mocha'],
+  logLevel: 'warning',
+});
+
+const totals = { passed: 0, failed: 0 };
+const add = (r) => {
+  totals.passed += r.passed;
+  totals.failed += r.failed;
+};
+try {
+  add(await runExtensionHostSuite({ root, scratchRoot, name: 'trusted', testsPath: path.join(bundleDir, 'trusted.js'), trusted: true }));
+  add(await runExtensionHostSuite({ root, scratchRoot, name: 'untrusted', testsPath: path.join(bundleDir, 'untrusted.js'), trusted: false }));
+  add(await runUiTests({ root, scratchRoot, output }));
+} catch (err) {
+  console.error(`VS Code tests could not run: ${err.stack ?? err}`);
+  totals.failed += 1;
+} finally {
+  if (!process.env.INITLAB_KEEP_SCRATCH) fs.rmSync(scratchRoot, { recursive: true, force: true });
+}
+console.log(`vscode: ${totals.passed} passed, ${totals.failed} failed`);
+process.exit(totals.failed ? 1 : 0);

@@ -1,0 +1,77 @@
+/** Running cells in the real VS Code: outputs, execution order, failures, interrupt, restart. */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateInitLab, openCodeNotebook, outputText, runCells, waitFor } from './helpers';
+
+const STDOUT = 'application/vnd.code.notebook.stdout';
+const ERROR = 'application/vnd.code.notebook.error';
+
+describe('the InitLab TypeScript kernel', () => {
+  before(activateInitLab);
+
+  it('runs cells in order, keeps state, streams logs and shows final values', async () => {
+    const editor = await openCodeNotebook('run.initnb', [
+      'const a: number = 20;\ninterface P { x: number }',
+      "console.log('a is', a);\nconst p: P = { x: a + 1 };\np.x",
+      'const a = 5; // re-declaring is fine\na * 2',
+      "display({ $schema: 'https://vega.github.io/schema/vega-lite/v5.json', data: { values: [{ x: 1 }] }, mark: 'point', encoding: { x: { field: 'x', type: 'quantitative' } } })",
+    ]);
+    await runCells(editor, 0, 4);
+    const cells = editor.notebook.getCells();
+    assert.deepEqual(cells.map((c) => c.executionSummary?.executionOrder), [1, 2, 3, 4]);
+    assert.deepEqual(cells.map((c) => c.executionSummary?.success), [true, true, true, true]);
+    assert.equal(outputText(cells[1], STDOUT), 'a is 20\n');
+    assert.equal(outputText(cells[1], 'text/plain'), '21');
+    assert.equal(outputText(cells[2], 'text/plain'), '10');
+    assert.ok(cells[3].outputs[0].items.some((i) => i.mime === 'application/vnd.vegalite.v5+json'), 'a Vega-Lite spec displays as a chart');
+  });
+
+  it('shows a failing cell’s error at its line, and does not run the cells queued behind it', async () => {
+    const editor = await openCodeNotebook('fail.initnb', ['const ok = 1;', 'function boom(): never {\n  throw new RangeError("too deep");\n}\nboom();', 'const never = 2;']);
+    await runCells(editor, 0, 3);
+    const cells = editor.notebook.getCells();
+    assert.equal(cells[1].executionSummary?.success, false);
+    const error = JSON.parse(outputText(cells[1], ERROR));
+    assert.equal(error.name, 'RangeError');
+    assert.equal(error.message, 'too deep');
+    assert.match(error.stack, /at boom \(Cell \[2\]:2:9\)/);
+    assert.equal(cells[2].executionSummary?.executionOrder, undefined, 'the cell behind the failure did not run');
+    assert.equal(cells[2].outputs.length, 0);
+  });
+
+  it('interrupts a synchronous infinite loop within a second and keeps the variables', async () => {
+    const editor = await openCodeNotebook('interrupt.initnb', ['let kept = 42;', 'let spins = 0;\nwhile (true) { spins++; }', 'kept + 1']);
+    await runCells(editor, 0, 1);
+    const running = runCells(editor, 1, 2);
+    await waitFor(() => editor.notebook.cellAt(1).executionSummary?.executionOrder !== undefined, 'the loop to start');
+    await new Promise((r) => setTimeout(r, 300));
+    const stopAt = Date.now();
+    // The stop button: the notebook editor is the active one.
+    await vscode.commands.executeCommand('notebook.cancelExecution');
+    await running;
+    const stoppedIn = Date.now() - stopAt;
+    assert.ok(stoppedIn < 1000, `stopped in ${stoppedIn} ms`);
+    assert.equal(editor.notebook.cellAt(1).executionSummary?.success, false);
+    assert.match(outputText(editor.notebook.cellAt(1), ERROR), /Interrupted/);
+    await runCells(editor, 2, 3);
+    assert.equal(outputText(editor.notebook.cellAt(2), 'text/plain'), '43');
+  });
+
+  it('restarts the kernel: variables cleared and execution order from 1', async () => {
+    const editor = await openCodeNotebook('restart.initnb', ['const before = 1;', 'typeof before']);
+    await runCells(editor, 0, 2);
+    assert.equal(outputText(editor.notebook.cellAt(1), 'text/plain'), "'number'");
+    await vscode.commands.executeCommand('initlab.restartKernel', editor.notebook.uri);
+    await runCells(editor, 1, 2);
+    assert.equal(outputText(editor.notebook.cellAt(1), 'text/plain'), "'undefined'");
+    assert.equal(editor.notebook.cellAt(1).executionSummary?.executionOrder, 1);
+  });
+
+  it('survives a cell that calls process.exit: the cell says the kernel died, the next run works', async () => {
+    const editor = await openCodeNotebook('exit.initnb', ['process.exit(3)', '1 + 1']);
+    await runCells(editor, 0, 1);
+    assert.match(JSON.parse(outputText(editor.notebook.cellAt(0), ERROR)).message, /kernel process died \(exit code 3\)/);
+    await runCells(editor, 1, 2);
+    assert.equal(outputText(editor.notebook.cellAt(1), 'text/plain'), '2');
+  });
+});

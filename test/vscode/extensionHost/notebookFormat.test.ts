@@ -1,0 +1,83 @@
+/** Opening and saving .initnb files in the real VS Code, with its real notebook serializer API. */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateInitLab, outputText, workspaceUri } from './helpers';
+
+const decoder = new TextDecoder();
+
+describe('.initnb files in VS Code', () => {
+  before(activateInitLab);
+
+  it('open as notebooks of markdown and TypeScript cells, with their saved outputs', async () => {
+    const notebook = await vscode.workspace.openNotebookDocument(workspaceUri('golden', 'jupyter-written.saved.initnb'));
+    assert.equal(notebook.notebookType, 'initnb');
+    const cells = notebook.getCells();
+    assert.deepEqual(
+      cells.map((c) => [c.kind, c.document.languageId]),
+      [
+        [vscode.NotebookCellKind.Markup, 'markdown'],
+        [vscode.NotebookCellKind.Code, 'typescript'],
+        [vscode.NotebookCellKind.Code, 'typescript'],
+        [vscode.NotebookCellKind.Code, 'typescript'],
+        [vscode.NotebookCellKind.Code, 'typescript'],
+        [vscode.NotebookCellKind.Code, 'raw'],
+      ],
+    );
+    assert.match(cells[0].document.getText(), /^# Weight init/);
+    assert.equal(cells[1].executionSummary?.executionOrder, 1);
+    assert.equal(outputText(cells[1], 'application/vnd.code.notebook.stdout'), 'std 0.0505\n');
+    assert.equal(outputText(cells[1], 'application/vnd.code.notebook.stderr'), 'warning: slow backend\n');
+    const chart = cells[2].outputs[0].items.find((i) => i.mime === 'application/vnd.vegalite.v5+json');
+    assert.ok(chart, 'the chart output is there');
+    assert.equal(JSON.parse(decoder.decode(chart.data)).mark, 'bar');
+    const error = JSON.parse(outputText(cells[3], 'application/vnd.code.notebook.error'));
+    assert.equal(error.message, 'boom');
+    assert.deepEqual(cells[1].metadata.metadata, { collapsed: false, initlab: { note: 'kept' } });
+  });
+
+  it('save an unchanged notebook byte for byte as InitLab wrote it', async () => {
+    const uri = workspaceUri('golden', 'jupyter-written.saved.initnb');
+    const original = await vscode.workspace.fs.readFile(uri);
+    const notebook = await vscode.workspace.openNotebookDocument(uri);
+    const cell = notebook.cellAt(0);
+    const text = cell.document.getText();
+    // Dirty the notebook, then put the text back: the save must write the same bytes.
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(cell.document.uri, new vscode.Range(0, 0, 0, 1), 'X');
+    await vscode.workspace.applyEdit(edit);
+    const undo = new vscode.WorkspaceEdit();
+    undo.replace(cell.document.uri, new vscode.Range(0, 0, 0, 1), text[0]);
+    await vscode.workspace.applyEdit(undo);
+    assert.ok(notebook.isDirty);
+    assert.ok(await notebook.save());
+    assert.equal(Buffer.compare(Buffer.from(await vscode.workspace.fs.readFile(uri)), Buffer.from(original)), 0, 'the saved bytes are unchanged');
+  });
+
+  it('refuse every broken file with a clear error, and leave it untouched', async () => {
+    const expected: Record<string, string> = JSON.parse(decoder.decode(await vscode.workspace.fs.readFile(workspaceUri('broken', 'expected-errors.json'))));
+    const files = Object.keys(expected);
+    assert.ok(files.length >= 20);
+    for (const file of files) {
+      const uri = workspaceUri('broken', file);
+      const before = await vscode.workspace.fs.readFile(uri);
+      await assert.rejects(async () => vscode.workspace.openNotebookDocument(uri), (err: Error) => {
+        assert.ok(err.message.includes(expected[file]), `${file}: "${err.message}" should say "${expected[file]}"`);
+        return true;
+      });
+      assert.equal(Buffer.compare(Buffer.from(await vscode.workspace.fs.readFile(uri)), Buffer.from(before)), 0, `${file} was changed`);
+    }
+  });
+
+  it('refuse a 50 MB file cut short, and leave it untouched', async () => {
+    const uri = workspaceUri('broken-50mb.initnb');
+    const line = JSON.stringify({ output_type: 'stream', name: 'stdout', text: 'x'.repeat(1 << 20) });
+    const text = `{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code", "source": "", "metadata": {}, "execution_count": 1, "outputs": [${Array(50).fill(line).join(',')}`;
+    const bytes = new TextEncoder().encode(text);
+    assert.ok(bytes.length > 50e6);
+    await vscode.workspace.fs.writeFile(uri, bytes);
+    await assert.rejects(async () => vscode.workspace.openNotebookDocument(uri), /cut short/);
+    const after = await vscode.workspace.fs.readFile(uri);
+    assert.equal(after.length, bytes.length);
+    assert.equal(Buffer.compare(Buffer.from(after), Buffer.from(bytes)), 0, 'the file is untouched');
+  });
+});

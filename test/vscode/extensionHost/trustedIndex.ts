@@ -1,0 +1,9 @@
+/** Extension-host tests in a trusted workspace: what users do day to day. */
+import { runMocha } from './mochaRunner';
+
+export function run(): Promise<void> {
+  return runMocha(() => {
+    require('./notebookFormat.test');
+    require('./kernel.test');
+  });
+}

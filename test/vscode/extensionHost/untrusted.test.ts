@@ -1,0 +1,28 @@
+/** In an untrusted workspace, notebooks open with their outputs, but no cell runs. */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateInitLab, openCodeNotebook, outputText, runCells, workspaceUri } from './helpers';
+
+describe('an untrusted workspace', () => {
+  before(activateInitLab);
+
+  it('is untrusted in this run', () => {
+    assert.equal(vscode.workspace.isTrusted, false);
+  });
+
+  it('still opens notebooks and shows their saved outputs', async () => {
+    const notebook = await vscode.workspace.openNotebookDocument(workspaceUri('golden', 'jupyter-written.saved.initnb'));
+    assert.equal(outputText(notebook.cellAt(1), 'application/vnd.code.notebook.stdout'), 'std 0.0505\n');
+  });
+
+  it('runs no cell', async () => {
+    const marker = workspaceUri('ran.txt');
+    const editor = await openCodeNotebook('untrusted.initnb', [`require('fs').writeFileSync(${JSON.stringify(marker.fsPath)}, 'ran')`]);
+    // VS Code asks the user to trust the workspace before any kernel runs; unanswered, nothing
+    // runs. (InitLab's controller refuses untrusted executions too, in case one reaches it.)
+    void runCells(editor, 0, 1);
+    await new Promise((r) => setTimeout(r, 4000));
+    await assert.rejects(async () => vscode.workspace.fs.stat(marker), 'the cell did not run');
+    assert.equal(editor.notebook.cellAt(0).executionSummary?.executionOrder, undefined);
+  });
+});
