@@ -31,6 +31,9 @@ export interface DisplayHandle {
   update(value: unknown): Promise<void>;
 }
 
+/** Marks display()'s return value, which a cell's last line should not display again. */
+const DISPLAY_HANDLE = Symbol('initlab.displayHandle');
+
 interface CellContext {
   cellId: string;
   requestId: number;
@@ -108,7 +111,7 @@ export class ExecutionSession {
       // Let rejections the cell left unhandled surface while the cell still counts as running.
       await new Promise((resolve) => setImmediate(resolve));
       if (this.pendingFailure) return { status: 'error', error: this.pendingFailure };
-      if (value !== undefined) await this.emitValue(context, value);
+      if (value !== undefined && !isDisplayHandle(value)) await this.emitValue(context, value);
       return { status: 'ok' };
     } catch (thrown) {
       const interrupted = thrown instanceof InterruptedError || isSigintInterrupt(thrown);
@@ -168,14 +171,11 @@ export class ExecutionSession {
     g.display = (value: unknown, options?: { id?: string }) => this.display(value, options);
     g.require = (id: string) => this.requireForCell(id);
     // Prelude names are defined lazily, so a cell that never touches tf never waits for it.
-    const self = this;
     for (const name of Object.keys(this.options.prelude)) {
       Object.defineProperty(g, name, {
         configurable: true,
         enumerable: false,
-        get() {
-          return self.prelude()[name];
-        },
+        get: () => this.prelude()[name],
         set(value) {
           Object.defineProperty(g, name, { value, writable: true, configurable: true, enumerable: true });
         },
@@ -183,7 +183,7 @@ export class ExecutionSession {
     }
   }
 
-  display(value: unknown, options: { id?: string } = {}): DisplayHandle {
+  display(value: unknown, options: { id?: string } = {}): DisplayHandle & { [DISPLAY_HANDLE]: true } {
     const context = this.cellContext.getStore() ?? this.current;
     const displayId = options.id ?? `display-${process.pid}-${++this.displayCounter}`;
     const ready = formatValue(value).then(
@@ -191,6 +191,7 @@ export class ExecutionSession {
       (err) => this.emit(context, this.describe(err)),
     );
     return {
+      [DISPLAY_HANDLE]: true,
       displayId,
       update: async (next: unknown) => {
         await ready;
@@ -263,6 +264,10 @@ export class ExecutionSession {
     const stderr = write('stderr');
     Object.assign(console, { log: stdout, info: stdout, debug: stdout, warn: stderr, error: stderr, trace: stderr });
   }
+}
+
+function isDisplayHandle(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && DISPLAY_HANDLE in value;
 }
 
 function isSigintInterrupt(thrown: unknown): boolean {

@@ -1,0 +1,74 @@
+/**
+ * The `initlab` command: InitLab without VS Code.
+ *   initlab run <file.initnb> [--out <file>] [--inplace] [--timeout <s>]
+ */
+import { parseArgs } from 'node:util';
+import { NotebookFormatError } from '../kernel/format/initnbFormat';
+import { runNotebook } from './runNotebook';
+
+const USAGE = `Usage:
+  initlab run <file.initnb> [--out <file>] [--inplace] [--timeout <seconds>]
+      Runs every code cell in order with InitLab's kernel and prints their output.
+      --out writes the executed notebook to <file>; --inplace writes it back into the notebook.
+      Exits 1 when a cell fails (its error is printed), 2 on bad arguments or an unreadable file.
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'run') return runCommand(rest);
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  process.stderr.write(`Unknown command "${command}".\n${USAGE}`);
+  return 2;
+}
+
+async function runCommand(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { out: { type: 'string' }, inplace: { type: 'boolean' }, timeout: { type: 'string' } },
+    });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [file] = parsed.positionals;
+  if (!file || parsed.positionals.length > 1) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const timeout = parsed.values.timeout === undefined ? undefined : Number(parsed.values.timeout);
+  if (timeout !== undefined && !(timeout > 0)) {
+    process.stderr.write(`--timeout takes a number of seconds, not "${parsed.values.timeout}".\n`);
+    return 2;
+  }
+  try {
+    const summary = await runNotebook({ file, out: parsed.values.out, inplace: parsed.values.inplace, timeoutSeconds: timeout });
+    if (summary.written) process.stdout.write(`Wrote ${summary.written}\n`);
+    if (!summary.ok) {
+      process.stderr.write(`Cell ${summary.failedCell} failed; the cells after it did not run.\n`);
+      return 1;
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof NotebookFormatError || (err as NodeJS.ErrnoException).code === 'ENOENT') {
+      process.stderr.write(`${(err as Error).message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`${(err as Error).stack ?? err}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,109 @@
+/**
+ * `initlab run`: executes a notebook's code cells in order with the same kernel VS Code uses,
+ * prints their text output, and writes the executed notebook (same deterministic format).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CodeCell, NbOutput, Notebook } from '../common/notebookFormat';
+import { MimeTypes } from '../common/mimeTypes';
+import { joinLines, parseNotebook, serializeNotebook } from '../kernel/format/initnbFormat';
+import { KernelClient } from '../kernel/process/kernelClient';
+
+export interface RunOptions {
+  file: string;
+  out?: string;
+  inplace?: boolean;
+  /** Per-cell limit in seconds; a cell past it is interrupted and fails. */
+  timeoutSeconds?: number;
+  /** Where the kernel process script is (next to the CLI bundle by default). */
+  kernelEntry?: string;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+}
+
+export interface RunSummary {
+  ok: boolean;
+  cellsRun: number;
+  failedCell?: number;
+  written?: string;
+  notebook: Notebook;
+}
+
+export async function runNotebook(options: RunOptions): Promise<RunSummary> {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const notebook = parseNotebook(fs.readFileSync(options.file, 'utf8'), path.basename(options.file));
+  const client = new KernelClient({ entry: options.kernelEntry, cwd: path.dirname(path.resolve(options.file)) });
+  let cellsRun = 0;
+  let failedCell: number | undefined;
+  try {
+    for (const [index, cell] of notebook.cells.entries()) {
+      if (cell.cell_type !== 'code' || joinLines(cell.source).trim() === '') continue;
+      cell.outputs = [];
+      cell.execution_count = null;
+      const displays = new Map<string, number>();
+      let timer: NodeJS.Timeout | undefined;
+      if (options.timeoutSeconds) {
+        timer = setTimeout(() => {
+          stderr.write(`Cell ${index + 1} ran past ${options.timeoutSeconds} s: interrupting it.\n`);
+          void client.interrupt();
+        }, options.timeoutSeconds * 1000);
+      }
+      const result = await client.execute(cell.id ?? String(index), joinLines(cell.source), {
+        onStart: (count) => {
+          cell.execution_count = count;
+          stdout.write(`--- cell ${index + 1} [${count}]\n`);
+        },
+        onOutput: (output, displayId) => {
+          addOutput(cell, output);
+          if (displayId) displays.set(displayId, cell.outputs.length - 1);
+          printOutput(output, stdout, stderr);
+        },
+        onUpdateDisplay: (displayId, output) => {
+          const at = displays.get(displayId);
+          if (at !== undefined) cell.outputs[at] = output;
+        },
+      });
+      clearTimeout(timer);
+      cellsRun++;
+      if (result.status === 'ok') {
+        const resultIndex = cell.outputs.findIndex((o) => o.output_type === 'execute_result');
+        const found = cell.outputs[resultIndex];
+        if (found?.output_type === 'execute_result') found.execution_count = result.executionCount;
+        continue;
+      }
+      failedCell = index + 1;
+      break;
+    }
+  } finally {
+    client.dispose();
+  }
+  const target = options.inplace ? options.file : options.out;
+  if (target) fs.writeFileSync(target, serializeNotebook(notebook));
+  return { ok: failedCell === undefined, cellsRun, failedCell, written: target, notebook };
+}
+
+/** Streams merge like Jupyter's: consecutive writes to one stream are one output. */
+function addOutput(cell: CodeCell, output: NbOutput): void {
+  const last = cell.outputs[cell.outputs.length - 1];
+  if (output.output_type === 'stream' && last?.output_type === 'stream' && last.name === output.name) {
+    last.text = joinLines(last.text) + joinLines(output.text);
+    return;
+  }
+  cell.outputs.push(output);
+}
+
+function printOutput(output: NbOutput, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): void {
+  switch (output.output_type) {
+    case 'stream':
+      (output.name === 'stdout' ? stdout : stderr).write(joinLines(output.text));
+      break;
+    case 'error':
+      stderr.write(`${output.traceback.join('\n')}\n`);
+      break;
+    default: {
+      const text = output.data[MimeTypes.plain];
+      if (text !== undefined) stdout.write(`${joinLines(text as string | string[])}\n`);
+    }
+  }
+}
