@@ -20,7 +20,9 @@ export async function openFile(page, relativePath) {
   await input.fill(relativePath);
   await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 20_000 });
   await page.keyboard.press('Enter');
-  // The notebook toolbar appears once the notebook editor has the file.
+  // The file's own tab must be the active one: a restored editor from an earlier window would
+  // otherwise satisfy the wait below and take the clicks meant for this file.
+  await page.locator('.tab.active', { hasText: path.basename(relativePath) }).waitFor({ state: 'visible', timeout: 30_000 });
   await page.getByRole('button', { name: /Run All/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
 }
 
@@ -58,7 +60,7 @@ export const uiTests = [
     name: 'Run All executes a notebook and its text and chart outputs appear',
     async run({ page, screenshot }) {
       await openFile(page, 'ui/run-all.initnb');
-      await page.getByRole('button', { name: /Run All/ }).first().click();
+      await page.locator('.notebook-toolbar-container').getByRole('button', { name: /Run All/ }).first().click();
       const frame = outputFrame(page);
       await frame.getByText('hello from the InitLab kernel').first().waitFor({ timeout: 90_000 });
       await frame.locator('.initlab-chart svg').first().waitFor({ state: 'visible', timeout: 60_000 });
@@ -75,7 +77,6 @@ export async function runUiTests({ root, scratchRoot, output }) {
   fs.mkdirSync(scratch, { recursive: true });
   const extensionsDir = path.join(scratch, 'extensions');
   installExtension(vsix, { extensionsDir, scratch });
-  const workspace = prepareWorkspace(root, scratch);
   const shots = path.join(output, 'screenshots');
   fs.mkdirSync(shots, { recursive: true });
   console.log(`\n--- UI tests (${path.basename(vsix)} in code-server, headless Chromium)`);
@@ -83,8 +84,10 @@ export async function runUiTests({ root, scratchRoot, output }) {
   const browser = await launchBrowser(scratch);
   const counts = { passed: 0, failed: 0 };
   try {
-    for (const test of uiTests) {
-      // Each test gets a fresh window on the same workspace, so no editor is left over.
+    for (const [index, test] of uiTests.entries()) {
+      // Each test gets a fresh window on a workspace of its own: code-server restores the last
+      // window's editors per folder, and a restored notebook would take this test's clicks.
+      const workspace = prepareWorkspace(root, path.join(scratch, `test-${index + 1}`));
       const page = await browser.newPage();
       await openWorkbench(page, server.url, workspace);
       const started = Date.now();

@@ -95,18 +95,21 @@ export class ExecutionSession {
     process.on('uncaughtException', (err) => this.reportAsync(err, this.cellContext.getStore()));
   }
 
-  /** Marks the running cell as interrupted: its next `await` throws. */
+  /**
+   * Marks the running cell as interrupted: its next `await` throws. An interrupt that arrives
+   * before the cell has begun (while the engine starts) stops it before its first line.
+   */
   interrupt(): void {
-    if (this.current) this.interrupted = true;
+    this.interrupted = true;
   }
 
   async execute(request: ExecuteRequest): Promise<{ status: 'ok' | 'error'; error?: ErrorOutput; interrupted?: boolean }> {
     const context: CellContext = { cellId: request.cellId, requestId: request.requestId };
     this.current = context;
-    this.interrupted = false;
     this.pendingFailure = undefined;
     try {
       await this.options.beforeEachCell?.();
+      if (this.interrupted) throw new InterruptedError();
       const value = await this.cellContext.run(context, () => this.run(request, context));
       // Let rejections the cell left unhandled surface while the cell still counts as running.
       await new Promise((resolve) => setImmediate(resolve));

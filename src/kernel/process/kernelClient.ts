@@ -103,14 +103,24 @@ export class KernelClient {
   async interrupt(): Promise<'interrupted' | 'restarted' | 'idle'> {
     this.cancelQueued();
     const request = this.running;
+    if (!request) return 'idle';
     const proc = this.process;
-    if (!request || !proc) return 'idle';
-    this.post({ type: 'interrupt' });
-    try {
-      proc.child.kill('SIGINT');
-    } catch {
-      // already gone
+    if (request.executionCount === undefined || !proc) {
+      // Still waiting for a kernel to start: the cell is never sent.
+      this.finishRunning({ status: 'error', executionCount: 0, interrupted: true, error: kernelError('KeyboardInterrupt', 'Interrupted before it started. Variables are kept.') });
+      return 'interrupted';
     }
+    this.post({ type: 'interrupt' });
+    // SIGINT stops synchronous code, but only once the kernel has installed its handler (it says
+    // 'ready' after that); before then Node's default would end the process and its state.
+    void proc.ready.then(() => {
+      if (proc.exited || request.settled) return;
+      try {
+        proc.child.kill('SIGINT');
+      } catch {
+        // already gone
+      }
+    });
     const timeout = this.options.interruptTimeoutMs ?? 1000;
     const settled = await waitUntil(() => request.settled === true, timeout);
     if (settled) return 'interrupted';
@@ -215,7 +225,8 @@ export class KernelClient {
       cwd: this.options.cwd,
       // No --enable-source-maps: cell frames are mapped by the kernel itself, and the kernel's
       // own frames are meant to stay out of users' stack traces.
-      execArgv: [`--max-old-space-size=${this.options.maxHeapMb ?? 4096}`],
+      // --expose-gc: memory() reports live heap, not garbage waiting for collection.
+      execArgv: [`--max-old-space-size=${this.options.maxHeapMb ?? 4096}`, '--expose-gc'],
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', INITLAB_NOTEBOOK_DIR: this.options.cwd ?? process.cwd() },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',

@@ -28,24 +28,35 @@ engineReady.catch(() => undefined);
 
 // SIGINT interrupts the running cell (vm's breakOnSigint handles synchronous code); it must
 // never end the kernel, as Node's default handler would.
-process.on('SIGINT', () => session.interrupt());
+process.on('SIGINT', () => interruptIfBusy());
 
 // Requests run strictly one after another.
 let queue: Promise<void> = Promise.resolve();
+// Requests received and not yet done. An interrupt with nothing to stop is dropped, so it cannot
+// cancel a cell sent later; one that lands while a cell waits for the engine still stops it.
+let pending = 0;
+
+function interruptIfBusy(): void {
+  if (pending > 0) session.interrupt();
+}
 
 process.on('message', (message: ClientMessage) => {
   switch (message.type) {
     case 'execute':
+      pending++;
       queue = queue.then(async () => {
         send({ type: 'started', requestId: message.requestId });
         const result = await session.execute(message);
+        pending--;
         send({ type: 'done', requestId: message.requestId, ...result });
       });
       break;
     case 'interrupt':
-      session.interrupt();
+      interruptIfBusy();
       break;
     case 'memory': {
+      // Collect first (the kernel runs with --expose-gc), so the figure is what is live.
+      (globalThis as { gc?: () => void }).gc?.();
       const usage = process.memoryUsage();
       send({ type: 'memory', heapUsed: usage.heapUsed, rss: usage.rss });
       break;

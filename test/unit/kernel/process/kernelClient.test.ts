@@ -1,0 +1,186 @@
+/** The real kernel process, driven by KernelClient as VS Code and the CLI drive it. */
+import { after, before, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import type { NbOutput } from '../../../../src/common/notebookFormat';
+import { KernelClient, type ExecutionResult } from '../../../../src/kernel/process/kernelClient';
+import { kernelEntry } from '../../support/kernelBuild';
+
+let entry: string;
+const clients: KernelClient[] = [];
+
+before(async () => {
+  entry = await kernelEntry();
+});
+after(() => clients.forEach((c) => c.dispose()));
+
+function newClient(options: ConstructorParameters<typeof KernelClient>[0] = {}) {
+  const client = new KernelClient({ entry, ...options });
+  clients.push(client);
+  return client;
+}
+
+async function run(client: KernelClient, code: string, cellId = 'cell') {
+  const outputs: NbOutput[] = [];
+  const result = await client.execute(cellId, code, { onOutput: (o) => outputs.push(o) });
+  return { result, outputs, text: outputs.map(textOf).join('') };
+}
+
+function textOf(o: NbOutput): string {
+  if (o.output_type === 'stream') return typeof o.text === 'string' ? o.text : o.text.join('');
+  if (o.output_type === 'error') return `${o.ename}: ${o.evalue}`;
+  return String(o.data['text/plain'] ?? '');
+}
+
+test('errors point at the line and column of the cell’s TypeScript, without kernel frames', async () => {
+  const client = newClient();
+  const { result } = await run(client, 'interface T { a: number }\nconst t: T = { a: 1 };\nfunction f(): void {\n  throw new TypeError(`bad ${t.a}`);\n}\nf();');
+  assert.equal(result.status, 'error');
+  const error = result.status === 'error' ? result.error : undefined;
+  assert.equal(error?.ename, 'TypeError');
+  assert.deepEqual(error?.traceback, ['TypeError: bad 1', '    at f (Cell [1]:4:9)', '    at Cell [1]:6:1']);
+});
+
+test('console output streams while the cell runs, stdout and stderr apart', async () => {
+  const client = newClient();
+  const seen: { at: number; output: NbOutput }[] = [];
+  const started = Date.now();
+  await client.execute('c', "console.log('first');\nconsole.warn('careful');\nawait new Promise((r) => setTimeout(r, 400));\nconsole.log('second');", {
+    onOutput: (output) => seen.push({ at: Date.now() - started, output }),
+  });
+  assert.deepEqual(seen.map((s) => [s.output.output_type === 'stream' && s.output.name, textOf(s.output)]), [
+    ['stdout', 'first\n'],
+    ['stderr', 'careful\n'],
+    ['stdout', 'second\n'],
+  ]);
+  assert.ok(seen[2].at - seen[0].at >= 350, 'the first line arrived before the cell finished');
+});
+
+test('interrupting a synchronous infinite loop keeps the kernel’s variables', async () => {
+  const client = newClient();
+  await run(client, 'const kept = 41;');
+  const looping = run(client, 'let n = 0;\nwhile (true) { n++; }');
+  await new Promise((r) => setTimeout(r, 300));
+  const stopAt = Date.now();
+  assert.equal(await client.interrupt(), 'interrupted');
+  const { result } = await looping;
+  assert.ok(Date.now() - stopAt < 1000, 'stopped within a second');
+  assert.equal(result.status, 'error');
+  assert.equal(result.status === 'error' && result.interrupted, true);
+  assert.equal((await run(client, 'kept + 1')).text, '42');
+  assert.ok(Number((await run(client, 'n')).text) > 0, 'the loop’s own variable is there too');
+});
+
+test('interrupting an async loop stops it at its next await, state kept', async () => {
+  const client = newClient();
+  await run(client, '1'); // a warm kernel, so the loop is surely running when we interrupt
+  const looping = run(client, 'let ticks = 0;\nwhile (true) { ticks++; await new Promise((r) => setTimeout(r, 5)); }');
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(await client.interrupt(), 'interrupted');
+  const { text } = await looping;
+  assert.match(text, /KeyboardInterrupt/);
+  assert.ok(Number((await run(client, 'ticks')).text) > 3);
+});
+
+test('an interrupt that lands while a fresh kernel starts stops the cell before its first line', async () => {
+  const client = newClient();
+  const cell = run(client, 'globalThis.sideEffect = 1;');
+  assert.equal(await client.interrupt(), 'interrupted');
+  assert.match((await cell).text, /KeyboardInterrupt/);
+  assert.equal((await run(client, 'typeof globalThis.sideEffect')).text, "'undefined'");
+  assert.equal((await run(client, '2 + 2')).text, '4', 'a later cell is not affected by the old interrupt');
+});
+
+test('a loop the kernel cannot interrupt leads to a restart that says so', async () => {
+  const client = newClient({ interruptTimeoutMs: 500 });
+  await run(client, 'const before = 1;');
+  // A synchronous loop inside a timer callback runs outside any interruptible script.
+  const stuck = run(client, 'await new Promise(() => setTimeout(() => { while (true) {} }, 10));');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(await client.interrupt(), 'restarted');
+  const { result } = await stuck;
+  assert.equal(result.status === 'error' && result.kernelDied, true);
+  assert.match(result.status === 'error' ? result.error.evalue : '', /restarted/);
+  assert.equal((await run(client, 'typeof before')).text, "'undefined'", 'a fresh kernel');
+});
+
+test('process.exit in a cell ends it with an error, and the next run gets a fresh kernel', async () => {
+  const client = newClient();
+  const { result } = await run(client, 'process.exit(7)');
+  assert.equal(result.status, 'error');
+  assert.match(result.status === 'error' ? result.error.evalue : '', /kernel process died \(exit code 7\)/);
+  assert.equal((await run(client, '1 + 1')).text, '2');
+});
+
+test('running out of memory kills only the kernel, says so, and the next run works', async () => {
+  const client = newClient({ maxHeapMb: 96 });
+  const { result } = await run(client, 'const hog: number[][] = [];\nwhile (true) { hog.push(new Array(1e5).fill(1)); }');
+  assert.equal(result.status, 'error');
+  assert.match(result.status === 'error' ? result.error.evalue : '', /ran out of memory/);
+  assert.equal((await run(client, '2 + 2')).text, '4');
+});
+
+test('an unhandled rejection lands in the cell that caused it, even after it finished', async () => {
+  const late: { cellId: string; output: NbOutput }[] = [];
+  const client = newClient({ onLateOutput: (cellId, output) => late.push({ cellId, output }) });
+  const now = await run(client, "Promise.reject(new Error('right away'));\n1", 'a');
+  assert.equal(now.result.status, 'error', 'a rejection during the cell fails it');
+  assert.match(now.text, /right away/);
+  await run(client, "setTimeout(() => Promise.reject(new Error('later')), 100);", 'b');
+  await run(client, 'await new Promise((r) => setTimeout(r, 300));', 'c');
+  assert.equal(late.length, 1);
+  assert.equal(late[0].cellId, 'b');
+  assert.match(textOf(late[0].output), /later \(after the cell finished\)/);
+});
+
+test('a failure cancels the cells queued behind it; every execution ends exactly once', async () => {
+  const client = newClient();
+  const results = await Promise.all([
+    client.execute('1', 'const q = 1;', { onOutput: () => undefined }),
+    client.execute('2', "throw new Error('stop here')", { onOutput: () => undefined }),
+    client.execute('3', 'const never = 1;', { onOutput: () => undefined }),
+    client.execute('4', 'const neither = 1;', { onOutput: () => undefined }),
+  ]);
+  assert.deepEqual(results.map((r: ExecutionResult) => r.status), ['ok', 'error', 'cancelled', 'cancelled']);
+  assert.deepEqual(results.map((r) => (r.status === 'cancelled' ? null : r.executionCount)), [1, 2, null, null]);
+  assert.equal((await run(client, 'typeof never')).text, "'undefined'");
+});
+
+test('restart clears state and the execution count', async () => {
+  const client = newClient();
+  await run(client, 'const gone = 1;');
+  await client.restart();
+  const { result, text } = await run(client, 'typeof gone');
+  assert.equal(text, "'undefined'");
+  assert.equal(result.status === 'ok' && result.executionCount, 1);
+});
+
+test('display() updates in place', async () => {
+  const client = newClient();
+  const updates: NbOutput[] = [];
+  const outputs: NbOutput[] = [];
+  let displayId: string | undefined;
+  await client.execute('d', "const h = display('step 0', { id: 'progress' });\nfor (let i = 1; i <= 3; i++) await h.update(`step ${i}`);", {
+    onOutput: (o, id) => {
+      outputs.push(o);
+      displayId = id;
+    },
+    onUpdateDisplay: (_id, o) => updates.push(o),
+  });
+  assert.equal(displayId, 'progress');
+  assert.deepEqual(outputs.map(textOf), ['step 0']);
+  assert.deepEqual(updates.map(textOf), ['step 1', 'step 2', 'step 3']);
+});
+
+test('1,000 cells run in one kernel without growing its memory', async () => {
+  const client = newClient();
+  const runBatch = async (n: number) => {
+    for (let i = 0; i < n; i++) await client.execute('m', `const v${i % 10} = [${i}, ${i + 1}];\nv${i % 10}[0] + 1`, { onOutput: () => undefined });
+  };
+  await runBatch(100); // warm up: code caches, the engine, the first source maps
+  const before = await client.memory();
+  await runBatch(1000);
+  await run(client, 'globalThis.gc?.()');
+  const afterRun = await client.memory();
+  const growthMb = (afterRun.heapUsed - before.heapUsed) / 1e6;
+  assert.ok(growthMb < 20, `heap grew ${growthMb.toFixed(1)} MB over 1,000 cells`);
+});
