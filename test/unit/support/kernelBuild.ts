@@ -5,6 +5,7 @@
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { repoRoot } from './paths';
 
 let built: Promise<string> | undefined;
@@ -13,16 +14,13 @@ export function kernelEntry(): Promise<string> {
   built ??= (async () => {
     const outdir = path.join(repoRoot, 'out', 'test-kernel', String(process.pid));
     fs.mkdirSync(outdir, { recursive: true });
+    const { nodeBundleOptions } = (await import(pathToFileURL(path.join(repoRoot, 'scripts', 'bundleOptions.mjs')).href)) as { nodeBundleOptions: esbuild.BuildOptions };
     await esbuild.build({
+      ...nodeBundleOptions,
       entryPoints: { kernelMain: path.join(repoRoot, 'src/kernel/process/kernelMain.ts') },
       outdir,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: ['@tensorflow/tfjs-node'],
-      alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
       logLevel: 'error',
+      logOverride: { 'require-resolve-not-external': 'silent' },
     });
     return path.join(outdir, 'kernelMain.js');
   })();
