@@ -1,0 +1,81 @@
+/** Losses with hand-written gradients: `forward(pred, target)` gives a scalar, `backward()` sets `pred.g`. */
+import { tf } from '../../engine/engine';
+import type * as tfjs from '@tensorflow/tfjs';
+import type { GradTensor } from './module';
+
+export abstract class Loss {
+  inp?: GradTensor;
+  target?: tfjs.Tensor;
+  out?: tfjs.Scalar;
+  private owned: tfjs.Tensor[] = [];
+
+  abstract get name(): string;
+
+  forward(pred: GradTensor, target: tfjs.Tensor): tfjs.Scalar {
+    this.release();
+    this.inp = pred;
+    this.target = this.own(this.prepareTarget(pred, target));
+    this.out = this.own(this.compute(pred, this.target));
+    return this.out;
+  }
+
+  backward(): void {
+    if (!this.inp || !this.target) throw new Error(`${this.name}: backward() before forward()`);
+    this.inp.g = this.own(this.computeGrad(this.inp, this.target));
+  }
+
+  protected abstract prepareTarget(pred: tfjs.Tensor, target: tfjs.Tensor): tfjs.Tensor;
+  protected abstract compute(pred: tfjs.Tensor, target: tfjs.Tensor): tfjs.Scalar;
+  protected abstract computeGrad(pred: tfjs.Tensor, target: tfjs.Tensor): tfjs.Tensor;
+
+  private own<T extends tfjs.Tensor>(t: T): T {
+    this.owned.push(t);
+    return t;
+  }
+
+  release(): void {
+    for (const t of this.owned) t.dispose();
+    this.owned = [];
+  }
+}
+
+/**
+ * Mean squared error over every element, as the lesson's `Mse` (targets as floats, one output):
+ * loss = mean((pred − y)²), pred.g = 2 (pred − y) / n.
+ */
+export class MSE extends Loss {
+  get name(): string {
+    return 'MSE';
+  }
+  protected prepareTarget(pred: tfjs.Tensor, target: tfjs.Tensor): tfjs.Tensor {
+    if (target.size !== pred.size) throw new RangeError(`MSE: ${target.size} targets for ${pred.size} predictions`);
+    return tf.tidy(() => target.toFloat().reshape(pred.shape));
+  }
+  protected compute(pred: tfjs.Tensor, target: tfjs.Tensor): tfjs.Scalar {
+    return tf.tidy(() => tf.mean(tf.squaredDifference(pred, target)) as tfjs.Scalar);
+  }
+  protected computeGrad(pred: tfjs.Tensor, target: tfjs.Tensor): tfjs.Tensor {
+    return tf.tidy(() => tf.mul(tf.sub(pred, target), 2 / pred.size));
+  }
+}
+
+/**
+ * Softmax cross-entropy over the last axis, with integer class labels [n] or one-hot targets
+ * [n, classes]: loss = mean(logsumexp(z) − z_y), z.g = (softmax(z) − onehot(y)) / n.
+ */
+export class CrossEntropy extends Loss {
+  get name(): string {
+    return 'CrossEntropy';
+  }
+  protected prepareTarget(pred: tfjs.Tensor, target: tfjs.Tensor): tfjs.Tensor {
+    const classes = pred.shape[pred.rank - 1];
+    if (target.rank === pred.rank) return tf.tidy(() => target.toFloat());
+    return tf.tidy(() => tf.oneHot(target.toInt().reshape([-1]), classes).toFloat());
+  }
+  protected compute(pred: tfjs.Tensor, target: tfjs.Tensor): tfjs.Scalar {
+    return tf.tidy(() => tf.mean(tf.sub(tf.logSumExp(pred, -1), tf.sum(tf.mul(pred, target), -1))) as tfjs.Scalar);
+  }
+  protected computeGrad(pred: tfjs.Tensor, target: tfjs.Tensor): tfjs.Tensor {
+    return tf.tidy(() => tf.div(tf.sub(tf.softmax(pred), target), pred.shape[0]));
+  }
+}

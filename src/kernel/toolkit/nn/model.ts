@@ -1,0 +1,76 @@
+/**
+ * Sequential runs modules in order; Model adds a loss, like the lesson's `Model`:
+ * `model.forward(x, y)` returns the loss and `model.backward()` runs every backward in reverse.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import { Linear } from './layers';
+import { MSE, type Loss } from './losses';
+import type { GradTensor, Module } from './module';
+
+export class Sequential {
+  constructor(readonly layers: Module[]) {}
+
+  forward(x: GradTensor): GradTensor {
+    return this.predict(x);
+  }
+
+  /** The network's output for x (no loss). */
+  predict(x: GradTensor): GradTensor {
+    let out = x;
+    for (const layer of this.layers) out = layer.forward(out);
+    return out;
+  }
+
+  /** Needs the last layer's `out.g` to be set (by a loss, or by hand). */
+  backward(): void {
+    for (let i = this.layers.length - 1; i >= 0; i--) this.layers[i].backward();
+  }
+
+  /** The Linear layers, in order: where the weights are. */
+  linears(): Linear[] {
+    return this.layers.filter((l): l is Linear => l instanceof Linear);
+  }
+
+  parameters(): GradTensor[] {
+    return this.layers.flatMap((l) => l.parameters());
+  }
+
+  /** Frees the tensors of the last pass (outputs and gradients); parameters stay. */
+  release(): void {
+    for (const layer of this.layers) layer.release();
+  }
+
+  dispose(): void {
+    for (const layer of this.layers) layer.dispose();
+  }
+}
+
+export class Model extends Sequential {
+  readonly loss: Loss;
+
+  constructor(layers: Module[], loss: Loss = new MSE()) {
+    super(layers);
+    this.loss = loss;
+  }
+
+  /** The loss of the batch; outputs of every layer are kept for backward() and for probes. */
+  override forward(x: GradTensor, y?: tfjs.Tensor): tfjs.Scalar {
+    if (!y) throw new Error('Model.forward(x, y) needs targets; use predict(x) for outputs alone');
+    return this.loss.forward(this.predict(x), y);
+  }
+
+  override backward(): void {
+    this.loss.backward();
+    super.backward();
+  }
+
+  override release(): void {
+    super.release();
+    this.loss.release();
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.loss.release();
+  }
+}

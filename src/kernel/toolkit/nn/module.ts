@@ -1,0 +1,68 @@
+/**
+ * The lesson's building blocks: a module keeps its input and output from `forward`, and its
+ * hand-written `backward` reads `out.g` and writes `inp.g` (and its parameters' `.g`), exactly
+ * like the lesson's `Lin`, `Relu` and `Mse`. Gradients live on the tensors themselves, as `.g`.
+ *
+ * Memory: a module owns every tensor it creates in a pass (its output, gradients) and frees them
+ * when the next pass starts, or on dispose(). So a training loop holds one pass's tensors at a
+ * time, and 100 forward/backward runs leave tf.memory().numTensors where it was.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+
+/** A tensor that may carry its gradient, as the lesson's `w.g`. */
+export type GradTensor = tfjs.Tensor & { g?: tfjs.Tensor };
+
+export abstract class Module {
+  /** The input of the last forward pass (not owned: the caller's, or the previous module's). */
+  inp?: GradTensor;
+  /** The output of the last forward pass. */
+  out?: GradTensor;
+  private owned: tfjs.Tensor[] = [];
+
+  /** A short name for charts and tables, e.g. "Linear(784→100)". */
+  abstract get name(): string;
+
+  /** Computes and keeps the output. */
+  forward(inp: GradTensor): GradTensor {
+    this.release();
+    this.inp = inp;
+    this.out = this.own(this.compute(inp));
+    return this.out;
+  }
+
+  /** Reads `this.out.g` and sets `this.inp.g`, plus parameter gradients. */
+  backward(): void {
+    if (!this.inp || !this.out) throw new Error(`${this.name}: backward() before forward()`);
+    if (!this.out.g) throw new Error(`${this.name}: backward() needs out.g; run the layers after it (or the loss) backward first`);
+    this.inp.g = this.own(this.computeGrad(this.inp, this.out, this.out.g));
+  }
+
+  /** Parameters, which carry `.g` after backward. */
+  parameters(): GradTensor[] {
+    return [];
+  }
+
+  protected abstract compute(inp: tfjs.Tensor): tfjs.Tensor;
+  protected abstract computeGrad(inp: tfjs.Tensor, out: tfjs.Tensor, outGrad: tfjs.Tensor): tfjs.Tensor;
+
+  /** Records a tensor this module made in the current pass, to free it at the next one. */
+  protected own<T extends tfjs.Tensor>(t: T): T {
+    this.owned.push(t);
+    return t;
+  }
+
+  /** Frees the tensors of the last pass. Parameters are kept. */
+  release(): void {
+    for (const t of this.owned) t.dispose();
+    this.owned = [];
+  }
+
+  /** Frees everything, parameters included. */
+  dispose(): void {
+    this.release();
+    for (const p of this.parameters()) {
+      p.g?.dispose();
+      p.dispose();
+    }
+  }
+}
