@@ -1,0 +1,90 @@
+/**
+ * Recording during training: plain SGD on a Model, with per-step loss and per-layer std of
+ * activations and weight gradients. When the loss becomes NaN or Infinity, it stops cleanly
+ * at that step and says so, instead of filling the record with NaN.
+ * Example: `display(train(model, x, y, { lr: 0.1, steps: 50, batchSize: 64, seed: 0 }))`
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import { tf } from '../../engine/engine';
+import { blockMoments } from '../../engine/blockSum';
+import { toStatNumber } from '../../../common/charts/finite';
+import type { TrainingLoss, TrainingStepStat } from '../../../common/charts/trainingChart';
+import { uniformStream } from '../random';
+import type { Model } from '../nn/model';
+import { groupLayers } from './probe';
+
+export interface TrainOptions {
+  lr: number;
+  steps: number;
+  /** Rows per step, sampled with replacement from x. Default: all rows. */
+  batchSize?: number;
+  seed?: number;
+  label?: string;
+}
+
+export interface TrainingRecord {
+  kind: 'initlab.training';
+  label: string;
+  lr: number;
+  losses: TrainingLoss[];
+  stats: TrainingStepStat[];
+  /** The first step whose loss was not finite; training stopped there. */
+  divergedAtStep: number | null;
+}
+
+export function train(model: Model, x: tfjs.Tensor, y: tfjs.Tensor, options: TrainOptions): TrainingRecord {
+  if (!(options.lr > 0)) throw new RangeError(`train: lr must be positive, got ${options.lr}`);
+  if (!Number.isInteger(options.steps) || options.steps < 1) throw new RangeError(`train: steps must be a positive integer, got ${options.steps}`);
+  const label = options.label ?? 'model';
+  const rows = x.shape[0];
+  const batchSize = Math.min(options.batchSize ?? rows, rows);
+  const next = uniformStream(options.seed ?? 0);
+  const groups = groupLayers(model);
+  const record: TrainingRecord = { kind: 'initlab.training', label, lr: options.lr, losses: [], stats: [], divergedAtStep: null };
+  for (let step = 1; step <= options.steps; step++) {
+    const batch = batchSize === rows ? undefined : tf.tensor1d(Array.from({ length: batchSize }, () => Math.floor(next() * rows)), 'int32');
+    const xb = batch ? tf.gather(x, batch) : x;
+    const yb = batch ? tf.gather(y, batch) : y;
+    try {
+      model.forward(xb, yb);
+      model.backward();
+      const figures = tf.tidy(() =>
+        tf
+          .stack([
+            model.loss.out!,
+            ...groups.map((g) => std((g.activation ?? g.linear).out!)),
+            ...groups.map((g) => std(g.linear.w.g!)),
+          ])
+          .dataSync(),
+      );
+      const loss = figures[0];
+      record.losses.push({ step, loss: toStatNumber(loss), scheme: label });
+      groups.forEach((_, i) => {
+        record.stats.push({ step, layer: i + 1, quantity: 'activation', std: toStatNumber(figures[1 + i]), scheme: label });
+        record.stats.push({ step, layer: i + 1, quantity: 'weight gradient', std: toStatNumber(figures[1 + groups.length + i]), scheme: label });
+      });
+      if (!Number.isFinite(loss)) {
+        record.divergedAtStep = step;
+        break;
+      }
+      for (const { linear } of groups) {
+        linear.setParameters(
+          tf.tidy(() => tf.sub(linear.w, tf.mul(linear.w.g!, options.lr))),
+          tf.tidy(() => tf.sub(linear.b, tf.mul(linear.b.g!, options.lr))),
+        );
+      }
+    } finally {
+      if (batch) {
+        batch.dispose();
+        xb.dispose();
+        yb.dispose();
+      }
+    }
+  }
+  model.release();
+  return record;
+}
+
+function std(t: tfjs.Tensor): tfjs.Scalar {
+  return tf.sqrt(blockMoments(t).variance) as tfjs.Scalar;
+}

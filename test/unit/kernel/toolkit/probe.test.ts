@@ -1,0 +1,138 @@
+// Probe statistics against exact values and against variance-propagation theory; the SGD
+// recorder's divergence stop; and how reports display.
+import { before, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { initEngine, tf } from '../../../../src/kernel/engine/engine';
+import * as nn from '../../../../src/kernel/toolkit/nn';
+import { probe } from '../../../../src/kernel/toolkit/probe/probe';
+import { tensorStats } from '../../../../src/kernel/toolkit/probe/tensorStats';
+import { gaussianExpectation } from '../../../../src/kernel/toolkit/probe/theory';
+import { train } from '../../../../src/kernel/toolkit/probe/train';
+import { compareReports, formatToolkitValue, histograms, theory } from '../../../../src/kernel/toolkit/display';
+import { fromStatNumber } from '../../../../src/common/charts/finite';
+import { MimeTypes } from '../../../../src/common/mimeTypes';
+import type { ChartPayload } from '../../../../src/common/chartPayload';
+
+before(async () => {
+  await initEngine();
+});
+
+const num = fromStatNumber;
+
+test('tensor statistics are exact, and NaN and Infinity are counted, not hidden', () => {
+  const [plain, broken] = tensorStats(
+    [{ tensor: tf.tensor1d([0, 0, 1, 2, 3, -6]) }, { tensor: tf.tensor1d([1, NaN, Infinity, 0, 3]) }],
+    4,
+  );
+  assert.equal(plain.mean, 0);
+  assert.ok(Math.abs(num(plain.std) - Math.sqrt((0 + 0 + 1 + 4 + 9 + 36) / 5)) < 1e-6);
+  assert.equal(plain.min, -6);
+  assert.equal(plain.max, 3);
+  assert.equal(plain.zeroFraction, 2 / 6);
+  assert.equal(plain.saturatedFraction, null);
+  assert.deepEqual(
+    plain.histogram.map((b) => b.count),
+    [1, 0, 2, 3],
+  );
+  assert.equal(broken.mean, 'NaN');
+  assert.equal(broken.nanCount, 1);
+  assert.equal(broken.infCount, 1);
+  assert.equal(broken.max, 'NaN');
+  assert.equal(
+    broken.histogram.reduce((a, b) => a + b.count, 0),
+    3,
+    'the histogram holds the three finite values',
+  );
+  assert.equal(broken.histogram[0].x0, 0);
+  assert.equal(broken.histogram[broken.histogram.length - 1].x1, 3);
+});
+
+test('saturation: the fraction of pre-activations whose sigmoid or tanh derivative is below 1e-3', () => {
+  const z = tf.tensor1d([0, 1, 5, 7.5, -8, 4.1, -4.2]);
+  const [sig, tanh] = tensorStats([
+    { tensor: z, saturation: 'sigmoid' },
+    { tensor: z, saturation: 'tanh' },
+  ]);
+  // σ'(z) ≈ e^−|z| < 1e-3 for |z| > 6.9; tanh'(z) ≈ 4e^−2|z| < 1e-3 for |z| > 4.15.
+  assert.equal(sig.saturatedFraction, 2 / 7);
+  assert.equal(tanh.saturatedFraction, 4 / 7);
+});
+
+test('gaussian expectations match closed forms: E[relu(z)²] = σ²/2, E[z²] = σ²', () => {
+  assert.ok(Math.abs(gaussianExpectation((z) => Math.max(0, z) ** 2, 4) - 2) < 1e-6);
+  assert.ok(Math.abs(gaussianExpectation((z) => z * z, 0.3) - 0.3) < 1e-6);
+  assert.ok(Math.abs(gaussianExpectation((z) => (z > 0 ? 1 : 0), 7) - 0.5) < 1e-3);
+});
+
+test('every layer of a Kaiming ReLU network has the std that variance propagation predicts', () => {
+  const model = nn.mlp([400, 256, 256, 256, 256, 10], { activation: 'relu', init: 'kaimingNormal', seed: 1 });
+  const x = tf.randomNormal([2000, 400], 0, 1, 'float32', 2);
+  const y = tf.randomNormal([2000, 10], 0, 1, 'float32', 3);
+  const report = probe(model, { label: 'Kaiming' }).step(x, y);
+  assert.equal(report.layers.length, 5);
+  for (const layer of report.layers) {
+    const measured = num(layer.tensors.preActivation!.std);
+    const predicted = num(layer.theory.preActivationStd);
+    assert.ok(Math.abs(measured / predicted - 1) < 0.1, `layer ${layer.layer} pre-activation: measured ${measured}, predicted ${predicted}`);
+    const g = num(layer.tensors.inputGrad!.std);
+    const gp = num(layer.theory.inputGradStd);
+    assert.ok(Math.abs(g / gp - 1) < 0.2, `layer ${layer.layer} input gradient: measured ${g}, predicted ${gp}`);
+    // He's init keeps the signal: each layer's forward gain is about 1 (ReLU halves, √2 restores).
+    if (layer.layer > 1 && layer.layer < 5) assert.ok(Math.abs(num(layer.forwardGain) - 1) < 0.25, `forward gain ${layer.forwardGain}`);
+  }
+  assert.ok(report.layers[0].tensors.activation!.zeroFraction > 0.4, 'ReLU zeroes about half its outputs');
+  assert.ok(report.layers.every((l) => l.tensors.weights && l.tensors.weightGrad && l.tensors.biasGrad && l.tensors.inputGrad));
+  assert.equal(typeof report.loss, 'number');
+});
+
+test('a sigmoid network with normal(0, 1) weights saturates; with Xavier it does not', () => {
+  const x = tf.randomNormal([500, 784], 0, 1, 'float32', 4);
+  const y = tf.randomNormal([500], 0, 1, 'float32', 5);
+  const saturated = (initName: nn.InitName) => {
+    const model = nn.mlp([784, 100, 100, 1], { activation: 'sigmoid', init: initName, seed: 6 });
+    const report = probe(model).step(x, y);
+    model.dispose();
+    return report.layers[0].tensors.preActivation!.saturatedFraction!;
+  };
+  assert.ok(saturated('normal') > 0.7, `normal(0,1): ${saturated('normal')}`);
+  assert.ok(saturated('xavierNormal') < 0.01, `Xavier: ${saturated('xavierNormal')}`);
+});
+
+test('training records loss and per-layer std at each step, and stops cleanly when the loss diverges', () => {
+  const x = tf.randomNormal([256, 20], 0, 1, 'float32', 7);
+  const y = tf.sum(x, 1);
+  const good = nn.mlp([20, 32, 32, 1], { activation: 'relu', init: 'kaimingNormal', seed: 8 });
+  const before = tf.memory().numTensors;
+  const record = train(good, x, y, { lr: 0.01, steps: 30, batchSize: 64, seed: 1, label: 'Kaiming' });
+  assert.equal(tf.memory().numTensors, before, 'training leaks no tensors');
+  assert.equal(record.divergedAtStep, null);
+  assert.equal(record.losses.length, 30);
+  assert.equal(record.stats.length, 30 * 3 * 2);
+  assert.ok(num(record.losses[29].loss) < num(record.losses[0].loss) / 2, `loss falls: ${record.losses[0].loss} → ${record.losses[29].loss}`);
+
+  const bad = nn.mlp([20, 32, 32, 1], { activation: 'relu', init: 'normal', seed: 8 });
+  const diverged = train(bad, x, y, { lr: 0.1, steps: 50, batchSize: 64, seed: 1 });
+  assert.notEqual(diverged.divergedAtStep, null);
+  assert.equal(diverged.losses.length, diverged.divergedAtStep, 'no step after the divergence');
+  assert.ok(!Number.isFinite(num(diverged.losses[diverged.losses.length - 1].loss)));
+});
+
+test('a report displays as a layer-statistics chart with a static SVG, a text table and its data', async () => {
+  const model = nn.mlp([30, 20, 20, 1], { activation: 'tanh', init: 'xavierNormal', seed: 9 });
+  const x = tf.randomNormal([100, 30], 0, 1, 'float32', 10);
+  const y = tf.randomNormal([100], 0, 1, 'float32', 11);
+  const a = probe(model, { label: 'Xavier' }).step(x, y);
+  const bundle = (await formatToolkitValue(a))!;
+  const payload = bundle[MimeTypes.chart] as unknown as ChartPayload;
+  assert.equal(payload.kind, 'layerStats');
+  assert.equal((payload.data as { label: string }).label, 'Xavier');
+  assert.match(bundle[MimeTypes.svg] as string, /^<svg/);
+  assert.match(bundle[MimeTypes.plain] as string, /^scheme\s+layer\s+act std/);
+  const both = compareReports([a, { ...a, label: 'Other' }]);
+  const side = (await formatToolkitValue(both))!;
+  const spec = (side[MimeTypes.chart] as unknown as ChartPayload).spec as { data: { values: { scheme: string }[] } };
+  assert.deepEqual([...new Set(spec.data.values.map((v) => v.scheme))], ['Xavier', 'Other']);
+  // The two hidden layers' activations, 30 bins each; the output layer has no activation.
+  assert.equal((histograms(a).spec as { data: { values: unknown[] } }).data.values.length, 2 * 30);
+  assert.match(theory(a).text, /layer 1 pre-activation: predicted/);
+});
