@@ -3,10 +3,13 @@
 //   dist/kernelMain.js  the kernel process (one per notebook): node, cjs
 //   dist/cli.js         the headless runner behind bin/initlab.js: node, cjs
 //   dist/renderer.js    the notebook renderer: browser, esm
-// and copies the WASM backend's .wasm files to dist/wasm/, where the bundled engine looks.
+// and copies the WASM backend's .wasm files to dist/wasm/, where the bundled engine looks, and the
+// bundled MNIST to dist/data/ (scripts/mnistData.mjs).
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { nodeBundleOptions } from './bundleOptions.mjs';
+import { writeMnistData } from './mnistData.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
@@ -28,21 +31,15 @@ const common = {
   legalComments: 'linked',
   // engine.ts require.resolve()s the .wasm files only when not bundled; bundled, they are in dist/wasm.
   logOverride: { 'require-resolve-not-external': 'silent' },
-  // jsonc-parser's "main" is a UMD build whose factory requires its parts at run time, which a
-  // bundle cannot satisfy; its ES module build bundles cleanly.
-  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 await Promise.all([
-  ...nodeEntries.filter(([, entry]) => fs.existsSync(path.join(root, entry))).map(([name, entry]) =>
+  ...nodeEntries.map(([name, entry]) =>
     esbuild.build({
       ...common,
+      ...nodeBundleOptions,
       entryPoints: { [name]: path.join(root, entry) },
       outdir: dist,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: ['vscode', '@tensorflow/tfjs-node'],
     }),
   ),
   esbuild.build({
@@ -60,4 +57,5 @@ fs.mkdirSync(path.join(dist, 'wasm'), { recursive: true });
 for (const file of fs.readdirSync(wasmSrc).filter((f) => f.endsWith('.wasm'))) {
   fs.copyFileSync(path.join(wasmSrc, file), path.join(dist, 'wasm', file));
 }
+writeMnistData(root, path.join(dist, 'data'));
 console.log(`built ${fs.readdirSync(dist).filter((f) => f.endsWith('.js')).join(', ')} in dist/`);
