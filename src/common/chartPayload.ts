@@ -10,6 +10,8 @@ export interface ChartPayload {
   /** A Vega-Lite spec (v5 or v6 schema). */
   spec: { [key: string]: unknown };
   title?: string;
+  /** The figures the chart was built from (a probe report, a training record...), for tools. */
+  data?: unknown;
 }
 
 export function isChartPayload(value: unknown): value is ChartPayload {

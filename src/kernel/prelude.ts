@@ -24,5 +24,16 @@ export function createPrelude(): Record<string, unknown> {
   lazy('tf', () => require('./engine/engine').tf);
   lazy('engineInfo', () => require('./engine/engine').engineInfo);
   lazy('registerFormatter', () => registerFormatter);
+  const toolkit = () => require('./toolkit') as typeof import('./toolkit');
+  for (const name of ['init', 'nn', 'probe', 'train', 'data', 'charts', 'compareReports', 'manualSeed'] as const) {
+    lazy(name, () => toolkit()[name]);
+  }
+  // Probe reports, training records and comparisons display as charts. The check is cheap and
+  // loads the toolkit only for values that came from it.
+  registerFormatter((value) => {
+    const kind = typeof value === 'object' && value !== null ? (value as { kind?: unknown }).kind : undefined;
+    if (typeof kind !== 'string' || !kind.startsWith('initlab.')) return undefined;
+    return (require('./toolkit/display') as typeof import('./toolkit/display')).formatToolkitValue(value);
+  });
   return prelude;
 }

@@ -13,11 +13,13 @@ export interface ChartBundleOptions {
   text?: string;
   /** Skip the static SVG (e.g. for a progress chart updated many times a second). */
   staticSvg?: boolean;
+  /** The figures behind the chart, kept in the payload (ChartPayload.data). */
+  data?: unknown;
 }
 
 export async function chartBundle(kind: string, spec: Record<string, unknown>, options: ChartBundleOptions = {}): Promise<MimeBundle> {
   const title = typeof spec.title === 'string' ? spec.title : undefined;
-  const payload: ChartPayload = { kind, spec, ...(title ? { title } : {}) };
+  const payload: ChartPayload = { kind, spec, ...(title ? { title } : {}), ...(options.data !== undefined ? { data: options.data } : {}) };
   const bundle: MimeBundle = {
     [MimeTypes.chart]: payload as never,
     [MimeTypes.plain]: options.text ?? `<InitLab chart: ${title ?? kind}>`,

@@ -10,7 +10,7 @@ import { inspect } from 'node:util';
 import type { JsonValue, MimeBundle } from '../../common/notebookFormat';
 import { MimeTypes } from '../../common/mimeTypes';
 
-export type Formatter = (value: unknown) => MimeBundle | Promise<MimeBundle> | undefined;
+export type Formatter = (value: unknown) => MimeBundle | Promise<MimeBundle | undefined> | undefined;
 
 const formatters: Formatter[] = [];
 

@@ -1,0 +1,24 @@
+/**
+ * The toolkit every cell has without imports (and `import { ... } from 'initlab'`):
+ * `init`, `nn`, `probe`, `train`, `data`, `charts`, `compareReports`, `manualSeed`.
+ */
+import * as init from './init';
+import * as nn from './nn';
+import * as mnistData from './data/mnist';
+import * as display from './display';
+export { probe, Probe, type ProbeReport, type LayerProbe, type TensorKind } from './probe/probe';
+export { train, type TrainingRecord, type TrainOptions } from './probe/train';
+export { manualSeed } from './random';
+export { compareReports, type Comparison, type ChartValue } from './display';
+export { init, nn };
+
+export const data = { mnist: mnistData.mnist, normalize: mnistData.normalize, meanStd: mnistData.meanStd, synthetic: mnistData.synthetic };
+
+export const charts = {
+  layerStats: display.layerStats,
+  histograms: display.histograms,
+  theory: display.theory,
+  training: display.training,
+  derivatives: display.derivatives,
+  table: display.stdTable,
+};
