@@ -113,9 +113,9 @@ export class Probe {
     if (!first.inp || !first.out) throw new Error('probe: run a forward pass first (model.forward(x, y))');
     const requests: StatsRequest[] = [];
     const slots: { layer: number; kind: TensorKind }[] = [];
-    const add = (layer: number, kind: TensorKind, tensor: tfjs.Tensor | undefined, saturation?: SaturationKind) => {
+    const add = (layer: number, kind: TensorKind, tensor: tfjs.Tensor | undefined, saturation?: SaturationKind, momentsOnly = false) => {
       if (!tensor || tensor.isDisposed) return;
-      requests.push({ tensor, saturation });
+      requests.push({ tensor, saturation, momentsOnly });
       slots.push({ layer, kind });
     };
     groups.forEach(({ linear, activation }, i) => {
@@ -131,8 +131,8 @@ export class Probe {
     // of the gradient at each layer's output.
     const outputGrads = groups.map(({ linear, activation }) => (activation ?? linear).out?.g);
     const extraStart = requests.length;
-    add(-1, 'activation', first.inp);
-    groups.forEach((_, i) => add(-2 - i, 'activation', outputGrads[i]));
+    add(-1, 'activation', first.inp, undefined, true);
+    groups.forEach((_, i) => add(-2 - i, 'activation', outputGrads[i], undefined, true));
     const stats = tensorStats(requests, this.options.bins ?? 30);
     const byLayer = groups.map(() => ({}) as Partial<Record<TensorKind, TensorStats>>);
     slots.slice(0, extraStart).forEach((slot, k) => (byLayer[slot.layer][slot.kind] = stats[k]));

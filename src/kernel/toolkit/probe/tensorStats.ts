@@ -1,10 +1,21 @@
 /**
- * Statistics of many tensors at once, computed inside the engine over every element: the
- * scalars of all tensors come back in one download, then all histograms in a second one, so a
- * probe of a 4-layer network on 50,000 rows copies a few kilobytes to JavaScript, not gigabytes.
+ * Statistics of many tensors at once, computed inside the engine over every element. A probe of
+ * a 4-layer network on all of MNIST reduces about 100 million values and copies a few kilobytes
+ * to JavaScript, not gigabytes:
+ *
+ *   pass 1  sum, min and max of every tensor, one download. A finite sum, min and max mean the
+ *           tensor holds no NaN or Infinity (either would poison the sum), which is the usual
+ *           case and saves the passes that look for them.
+ *   pass 2  variance about the now-known mean, exact-zero and saturation counts, histogram
+ *           counts, and for the rare tensor with NaN or Infinity their counts; one download.
+ *   pass 3  only when a tensor has non-finite values: its histogram over the finite range.
+ *
+ * Counts are summed as int32 so they stay exact past float32's 2^24. Each figure is reduced in
+ * its own tidy, so at most a few full-size temporaries live at once: the first layer's input
+ * gradient on all of MNIST is 157 MB and the WASM heap stops at 4 GiB.
  */
 import { tf } from '../../engine/engine';
-import { blockMoments, blockSum } from '../../engine/blockSum';
+import { blockSum } from '../../engine/blockSum';
 import type * as tfjs from '@tensorflow/tfjs';
 import { toStatNumber, type StatNumber } from '../../../common/charts/finite';
 import type { HistogramBin } from '../../../common/charts/histogramChart';
@@ -16,6 +27,8 @@ export interface StatsRequest {
   tensor: tfjs.Tensor;
   /** Counts saturation on this tensor as a pre-activation of the given function. */
   saturation?: SaturationKind;
+  /** Only mean, std, min and max: skips the counts and the histogram (for tensors only used in ratios). */
+  momentsOnly?: boolean;
 }
 
 export interface TensorStats {
@@ -35,66 +48,100 @@ export interface TensorStats {
 }
 
 export const SATURATION_THRESHOLD = 1e-3;
-const SCALARS = 10;
+
+/** The figures of pass 2, in download order. */
+const SECOND_PASS = ['variance', 'zeros', 'saturated', 'nan', 'inf', 'finiteMin', 'finiteMax'] as const;
 
 export function tensorStats(requests: readonly StatsRequest[], bins = 30): TensorStats[] {
   if (requests.length === 0) return [];
-  const scalars = tf.tidy(() => tf.concat(requests.map((r) => scalarStats(r))).dataSync());
-  const ranges = requests.map((_, i) => ({ lo: scalars[i * SCALARS + 8], hi: scalars[i * SCALARS + 9] }));
-  const counts = tf.tidy(() => tf.concat(requests.map((r, i) => histogramCounts(r.tensor, ranges[i].lo, ranges[i].hi, bins))).dataSync());
-  return requests.map((r, i) => {
-    const s = scalars.subarray(i * SCALARS, (i + 1) * SCALARS);
-    const n = r.tensor.size;
-    const { lo, hi } = ranges[i];
-    const width = hi > lo ? (hi - lo) / bins : 0;
-    const histogram: HistogramBin[] = [];
-    if (Number.isFinite(lo) && Number.isFinite(hi)) {
-      for (let b = 0; b < bins; b++) {
-        const count = counts[i * bins + b];
-        if (width === 0 && b > 0) break; // all finite values equal: one bin
-        histogram.push({ x0: lo + b * width, x1: width === 0 ? hi : lo + (b + 1) * width, count: width === 0 ? sumRange(counts, i * bins, bins) : count });
-      }
-    }
-    return {
-      count: n,
-      mean: toStatNumber(s[0]),
-      std: toStatNumber(Math.sqrt(s[1])),
-      min: toStatNumber(s[2]),
-      max: toStatNumber(s[3]),
-      zeroFraction: s[4] / n,
-      saturatedFraction: r.saturation ? s[7] / n : null,
-      nanCount: s[5],
-      infCount: s[6],
-      histogram,
-    };
-  });
+  const flats = requests.map((r) => tf.tidy(() => r.tensor.toFloat().reshape([-1])));
+  try {
+    const first = downloadAll(flats.map((x) => figures([() => blockSum(x), () => tf.min(x), () => tf.max(x)])));
+    const sums = flats.map((x, i) => ({ mean: first[3 * i] / Math.max(1, x.size), min: first[3 * i + 1], max: first[3 * i + 2] }));
+    const allFinite = sums.map((s) => Number.isFinite(s.mean) && Number.isFinite(s.min) && Number.isFinite(s.max));
+
+    const second = downloadAll(
+      flats.flatMap((x, i) => {
+        const { mean, min, max } = sums[i];
+        const finite = allFinite[i];
+        const { saturation, momentsOnly } = requests[i];
+        const n = x.size;
+        const counted = !momentsOnly;
+        return [
+          figures([
+            () => (n > 1 && finite ? tf.div(blockSum(tf.squaredDifference(x, mean)), n - 1) : tf.scalar(NaN)),
+            () => (counted ? countWhere(tf.equal(x, 0)) : tf.scalar(NaN)),
+            () => (saturation ? countWhere(tf.less(derivative(x, saturation), SATURATION_THRESHOLD)) : tf.scalar(0)),
+            () => (finite ? tf.scalar(0) : countWhere(tf.isNaN(x))),
+            () => (finite ? tf.scalar(0) : countWhere(tf.isInf(x))),
+            () => (finite ? tf.scalar(min) : tf.min(tf.where(tf.isFinite(x), x, tf.fill([n], Infinity)))),
+            () => (finite ? tf.scalar(max) : tf.max(tf.where(tf.isFinite(x), x, tf.fill([n], -Infinity)))),
+          ]),
+          finite && counted ? histogramCounts(x, min, max, bins, true) : tf.zeros([bins]),
+        ];
+      }),
+    );
+    const stride = SECOND_PASS.length + bins;
+    const at = (i: number, name: (typeof SECOND_PASS)[number]) => second[i * stride + SECOND_PASS.indexOf(name)];
+    const counts = (i: number) => second.subarray(i * stride + SECOND_PASS.length, (i + 1) * stride);
+
+    // Pass 3: histograms of tensors with NaN or Infinity, over their finite range.
+    const broken = flats.map((_, i) => i).filter((i) => !allFinite[i] && !requests[i].momentsOnly);
+    const brokenCounts = broken.length ? downloadAll(broken.map((i) => histogramCounts(flats[i], at(i, 'finiteMin'), at(i, 'finiteMax'), bins, false))) : new Float32Array();
+
+    return requests.map((r, i) => {
+      const n = r.tensor.size;
+      const k = broken.indexOf(i);
+      const binCounts = k < 0 ? counts(i) : brokenCounts.subarray(k * bins, (k + 1) * bins);
+      return {
+        count: n,
+        mean: toStatNumber(sums[i].mean),
+        std: toStatNumber(Math.sqrt(at(i, 'variance'))),
+        min: toStatNumber(sums[i].min),
+        max: toStatNumber(sums[i].max),
+        zeroFraction: at(i, 'zeros') / n,
+        saturatedFraction: r.saturation ? at(i, 'saturated') / n : null,
+        nanCount: at(i, 'nan'),
+        infCount: at(i, 'inf'),
+        histogram: r.momentsOnly ? [] : histogramBins(binCounts, at(i, 'finiteMin'), at(i, 'finiteMax'), bins),
+      };
+    });
+  } finally {
+    tf.dispose(flats);
+  }
 }
 
-function sumRange(values: ArrayLike<number>, start: number, length: number): number {
-  let total = 0;
-  for (let k = start; k < start + length; k++) total += values[k];
-  return total;
+function histogramBins(counts: ArrayLike<number>, lo: number, hi: number, bins: number): HistogramBin[] {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
+  // All finite values equal: one bin holds them all.
+  if (!(hi > lo)) return [{ x0: lo, x1: hi, count: Array.from(counts).reduce((a, b) => a + b, 0) }];
+  const width = (hi - lo) / bins;
+  return Array.from({ length: bins }, (_, b) => ({ x0: lo + b * width, x1: lo + (b + 1) * width, count: counts[b] }));
 }
 
-/** [mean, unbiased variance, min, max, zeros, NaNs, ±Infs, saturated, finite min, finite max]. */
-function scalarStats({ tensor, saturation }: StatsRequest): tfjs.Tensor1D {
-  const x = tensor.toFloat().reshape([-1]);
-  const n = x.size;
-  const { mean, variance } = blockMoments(x);
-  const finite = tf.isFinite(x);
-  const saturated = saturation ? blockSum(tf.less(derivative(x, saturation), SATURATION_THRESHOLD)) : tf.scalar(0);
-  return tf.stack([
-    mean,
-    variance,
-    tf.min(x),
-    tf.max(x),
-    blockSum(tf.equal(x, 0)),
-    blockSum(tf.isNaN(x)),
-    blockSum(tf.isInf(x)),
-    saturated,
-    tf.min(tf.where(finite, x, tf.fill([n], Infinity))),
-    tf.max(tf.where(finite, x, tf.fill([n], -Infinity))),
-  ]) as tfjs.Tensor1D;
+/** Runs each reduction in its own tidy (so its temporaries go at once) and stacks the scalars. */
+function figures(reductions: (() => tfjs.Tensor)[]): tfjs.Tensor1D {
+  const scalars: tfjs.Tensor[] = [];
+  try {
+    for (const reduce of reductions) scalars.push(tf.tidy(() => reduce().toFloat()));
+    return tf.stack(scalars) as tfjs.Tensor1D;
+  } finally {
+    tf.dispose(scalars);
+  }
+}
+
+/** How many elements of a boolean tensor are true, summed in int32 (exact), disposing it. */
+function countWhere(mask: tfjs.Tensor): tfjs.Scalar {
+  return tf.sum(mask.toInt()) as tfjs.Scalar;
+}
+
+/** Concatenates small per-tensor results and copies them to JavaScript in one download. */
+function downloadAll(parts: tfjs.Tensor[]): Float32Array {
+  try {
+    return tf.tidy(() => tf.concat(parts.map((p) => p.toFloat())).dataSync() as Float32Array);
+  } finally {
+    tf.dispose(parts);
+  }
 }
 
 function derivative(z: tfjs.Tensor, kind: SaturationKind): tfjs.Tensor {
@@ -106,14 +153,28 @@ function derivative(z: tfjs.Tensor, kind: SaturationKind): tfjs.Tensor {
 }
 
 /**
- * Counts of the finite values in `bins` equal bins over [lo, hi]. Non-finite values go to an
- * extra bin that is dropped; the counts are int32, so they stay exact past float32's 2^24.
+ * Counts of the finite values of a flat tensor in `bins` equal bins over [lo, hi]. Truncating
+ * (x − lo)·scale to int32 is floor for these non-negative values; x = hi lands in an extra bin
+ * that is folded into the last one, as numpy.histogram closes its last bin. When the tensor may hold NaN or Infinity, those go to a further
+ * bin that is dropped.
  */
-function histogramCounts(tensor: tfjs.Tensor, lo: number, hi: number, bins: number): tfjs.Tensor1D {
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return tf.zeros([bins], 'int32');
-  const x = tensor.toFloat().reshape([-1]);
+function histogramCounts(x: tfjs.Tensor, lo: number, hi: number, bins: number, knownFinite: boolean): tfjs.Tensor1D {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return tf.zeros([bins]);
   const scale = hi > lo ? bins / (hi - lo) : 0;
-  const inRange = tf.clipByValue(tf.floor(tf.mul(tf.sub(x, lo), scale)), 0, bins - 1);
-  const index = tf.where(tf.isFinite(x), inRange, tf.fill([x.size], bins)).toInt() as tfjs.Tensor1D;
-  return tf.slice(tf.bincount(index, tf.tensor1d([], 'int32'), bins + 1), 0, bins);
+  const index = tf.tidy(() => {
+    const scaled = tf.mul(tf.sub(x, lo), scale);
+    // bincount skips indices past its size; x = hi gives index `bins` exactly.
+    if (knownFinite) return scaled.toInt();
+    // Non-finite values index the dropped bin; finite ones outside [lo, hi] cannot occur.
+    return tf.where(tf.isFinite(x), tf.clipByValue(scaled, 0, bins), tf.fill([x.size], bins + 1)).toInt();
+  }) as tfjs.Tensor1D;
+  try {
+    return tf.tidy(() => {
+      const counts = tf.bincount(index, tf.tensor1d([], 'int32'), bins + 2);
+      const [inside, top] = tf.split(tf.slice(counts, 0, bins + 1), [bins - 1, 2]);
+      return tf.concat([inside, tf.sum(top).reshape([1])]).toFloat() as tfjs.Tensor1D;
+    });
+  } finally {
+    index.dispose();
+  }
 }
