@@ -1,13 +1,15 @@
 /**
  * The `initlab` command: InitLab without VS Code.
+ *   initlab compare [flags]      compares initializations (compareCommand.ts)
  *   initlab run <file.initnb> [--out <file>] [--inplace] [--timeout <s>]
  */
 import { parseArgs } from 'node:util';
+import { COMPARE_USAGE, parseCompareArgs, runCompare } from './compareCommand';
 import { NotebookFormatError } from '../kernel/format/initnbFormat';
 import { runNotebook } from './runNotebook';
 
 const USAGE = `Usage:
-  initlab run <file.initnb> [--out <file>] [--inplace] [--timeout <seconds>]
+${COMPARE_USAGE}  initlab run <file.initnb> [--out <file>] [--inplace] [--timeout <seconds>]
       Runs every code cell in order with InitLab's kernel and prints their output.
       --out writes the executed notebook to <file>; --inplace writes it back into the notebook.
       Exits 1 when a cell fails (its error is printed), 2 on bad arguments or an unreadable file.
@@ -16,6 +18,14 @@ const USAGE = `Usage:
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'run') return runCommand(rest);
+  if (command === 'compare') {
+    const run = parseCompareArgs(rest);
+    if (typeof run === 'string') {
+      process.stderr.write(`${run}\n\nUsage:\n${COMPARE_USAGE}`);
+      return 2;
+    }
+    return runCompare(run, { stdout: process.stdout, stderr: process.stderr });
+  }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;

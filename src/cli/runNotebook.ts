@@ -30,10 +30,29 @@ export interface RunSummary {
 }
 
 export async function runNotebook(options: RunOptions): Promise<RunSummary> {
+  const notebook = parseNotebook(fs.readFileSync(options.file, 'utf8'), path.basename(options.file));
+  const summary = await executeNotebook(notebook, { ...options, cwd: path.dirname(path.resolve(options.file)) });
+  const target = options.inplace ? options.file : options.out;
+  if (target) fs.writeFileSync(target, serializeNotebook(notebook));
+  return { ...summary, written: target };
+}
+
+export interface ExecuteOptions {
+  /** The kernel's working folder: where the notebook is. */
+  cwd: string;
+  timeoutSeconds?: number;
+  kernelEntry?: string;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  /** Called as each code cell starts, with its index among all cells. */
+  onCell?: (index: number) => void;
+}
+
+/** Runs a notebook's code cells in order, in place: each cell's outputs and count are replaced. */
+export async function executeNotebook(notebook: Notebook, options: ExecuteOptions): Promise<RunSummary> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  const notebook = parseNotebook(fs.readFileSync(options.file, 'utf8'), path.basename(options.file));
-  const client = new KernelClient({ entry: options.kernelEntry, cwd: path.dirname(path.resolve(options.file)) });
+  const client = new KernelClient({ entry: options.kernelEntry, cwd: options.cwd });
   let cellsRun = 0;
   let failedCell: number | undefined;
   try {
@@ -41,6 +60,7 @@ export async function runNotebook(options: RunOptions): Promise<RunSummary> {
       if (cell.cell_type !== 'code' || joinLines(cell.source).trim() === '') continue;
       cell.outputs = [];
       cell.execution_count = null;
+      options.onCell?.(index);
       const displays = new Map<string, number>();
       let timer: NodeJS.Timeout | undefined;
       if (options.timeoutSeconds) {
@@ -78,9 +98,7 @@ export async function runNotebook(options: RunOptions): Promise<RunSummary> {
   } finally {
     client.dispose();
   }
-  const target = options.inplace ? options.file : options.out;
-  if (target) fs.writeFileSync(target, serializeNotebook(notebook));
-  return { ok: failedCell === undefined, cellsRun, failedCell, written: target, notebook };
+  return { ok: failedCell === undefined, cellsRun, failedCell, notebook };
 }
 
 /** Streams merge like Jupyter's: consecutive writes to one stream are one output. */

@@ -14,6 +14,8 @@ import type { MimeBundle } from '../../common/notebookFormat';
 import { chartBundle } from '../charts/chartOutput';
 import { TENSOR_KIND_LABELS, type ProbeReport, type TensorKind } from './probe/probe';
 import type { TrainingRecord } from './probe/train';
+import type { Verdict } from './probe/verdict';
+import { MimeTypes } from '../../common/mimeTypes';
 
 /** A chart ready to display: `display(charts.histograms(report))`. */
 export interface ChartValue {
@@ -127,6 +129,10 @@ function isKind(value: unknown, kind: string): boolean {
 
 /** The display formatter the prelude registers. */
 export async function formatToolkitValue(value: unknown): Promise<MimeBundle | undefined> {
+  if (isKind(value, 'initlab.verdict')) {
+    const { text } = value as Verdict;
+    return { [MimeTypes.plain]: text, [MimeTypes.markdown]: text.split('\n').map((line, i) => (i === 0 ? `**${line}**\n` : `- ${line}`)).join('\n') };
+  }
   let chart: ChartValue | undefined;
   if (isKind(value, 'initlab.chart')) chart = value as ChartValue;
   else if (isKind(value, 'initlab.probe') || isKind(value, 'initlab.comparison')) chart = layerStats(value as ProbeReport | Comparison);

@@ -1,6 +1,6 @@
 /**
  * The toolkit every cell has without imports (and `import { ... } from 'initlab'`):
- * `init`, `nn`, `probe`, `train`, `data`, `charts`, `compareReports`, `manualSeed`.
+ * `init`, `nn`, `probe`, `train`, `data`, `charts`, `compareReports`, `verdict`, `manualSeed`.
  */
 import * as init from './init';
 import * as nn from './nn';
@@ -9,6 +9,7 @@ import * as display from './display';
 export { probe, Probe, type ProbeReport, type LayerProbe, type TensorKind } from './probe/probe';
 export { train, type TrainingRecord, type TrainOptions } from './probe/train';
 export { manualSeed } from './random';
+export { verdict, type Verdict, type SchemeVerdict } from './probe/verdict';
 export { compareReports, type Comparison, type ChartValue } from './display';
 export { init, nn };
 

@@ -8,6 +8,7 @@ import { probe } from '../../../../src/kernel/toolkit/probe/probe';
 import { tensorStats } from '../../../../src/kernel/toolkit/probe/tensorStats';
 import { gaussianExpectation } from '../../../../src/kernel/toolkit/probe/theory';
 import { train } from '../../../../src/kernel/toolkit/probe/train';
+import { verdict } from '../../../../src/kernel/toolkit/probe/verdict';
 import { compareReports, formatToolkitValue, histograms, theory } from '../../../../src/kernel/toolkit/display';
 import { fromStatNumber } from '../../../../src/common/charts/finite';
 import { MimeTypes } from '../../../../src/common/mimeTypes';
@@ -135,4 +136,24 @@ test('a report displays as a layer-statistics chart with a static SVG, a text ta
   // The two hidden layers' activations, 30 bins each; the output layer has no activation.
   assert.equal((histograms(a).spec as { data: { values: unknown[] } }).data.values.length, 2 * 30);
   assert.match(theory(a).text, /layer 1 pre-activation: predicted/);
+});
+
+test('the verdict names the schemes that stay healthy and where the others vanish, explode or saturate', () => {
+  const x = tf.randomNormal([400, 200], 0, 1, 'float32', 12);
+  const y = tf.randomNormal([400], 0, 1, 'float32', 13);
+  const run = (label: string, activation: nn.ActivationName, initName: nn.InitName | nn.WeightInit) => {
+    const model = nn.mlp([200, 64, 64, 64, 64, 64, 64, 64, 64, 1], { activation, init: initName, seed: 14 });
+    const report = probe(model, { label }).step(x, y);
+    model.dispose();
+    return report;
+  };
+  const tiny: nn.WeightInit = (shape, _layer, seed) => tf.randomNormal(shape, 0, 0.01, 'float32', seed);
+  const result = verdict([run('He', 'relu', 'kaimingNormal'), run('tiny', 'relu', tiny), run('sigmoid normal', 'sigmoid', 'normal')]);
+  assert.deepEqual(
+    result.schemes.map((s) => s.healthy),
+    [true, false, false],
+  );
+  assert.match(result.text, /^Healthy at every layer: He\./);
+  assert.match(result.text, /✗ tiny: activations vanish at layers 1–9/);
+  assert.match(result.text, /✗ sigmoid normal: .*units saturate at layer/);
 });

@@ -1,0 +1,88 @@
+/**
+ * `initlab compare`: "Compare initializations" without VS Code. It writes the same notebook the
+ * command palette creates, runs it with the same kernel, prints the per-layer std table and the
+ * verdict, and writes a self-contained HTML report (and, with --notebook, the executed notebook).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { COMPARE_CELL_IDS, compareNotebook } from '../common/compare/compareNotebook';
+import { DEFAULT_COMPARE_OPTIONS, validateCompareOptions, type CompareOptions } from '../common/compare/compareOptions';
+import { MimeTypes } from '../common/mimeTypes';
+import type { CodeCell, Notebook } from '../common/notebookFormat';
+import { joinLines, serializeNotebook } from '../kernel/format/initnbFormat';
+import { notebookToHtml } from './htmlReport';
+import { executeNotebook } from './runNotebook';
+
+export const COMPARE_USAGE = `  initlab compare [--schemes a,b,...] [--activation relu] [--depth 4] [--width 100]
+                  [--data mnist|mnist-subset|synthetic] [--seed 0] [--out report.html] [--notebook file.initnb]
+      Initializes the same network with each scheme, runs one forward and backward pass, and
+      prints per-layer std and a verdict. Defaults: ${DEFAULT_COMPARE_OPTIONS.schemes.join(',')}, a ${DEFAULT_COMPARE_OPTIONS.depth}-layer ${DEFAULT_COMPARE_OPTIONS.activation} MLP of width ${DEFAULT_COMPARE_OPTIONS.width}, ${DEFAULT_COMPARE_OPTIONS.data}, seed ${DEFAULT_COMPARE_OPTIONS.seed}.
+      Schemes: normal, xavierNormal, xavierUniform, kaimingNormal, kaimingUniform,
+      kaimingNormalFanOut, kaimingUniformFanOut, lecunNormal, orthogonal, lsuv, std:<number>.
+      --out writes an HTML report with the charts (default initlab-compare.html).
+`;
+
+export interface CompareRun {
+  options: CompareOptions;
+  out: string;
+  notebookOut?: string;
+}
+
+/** Parses the flags; returns an error message for bad ones. */
+export function parseCompareArgs(args: string[]): CompareRun | string {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        schemes: { type: 'string' },
+        activation: { type: 'string' },
+        depth: { type: 'string' },
+        width: { type: 'string' },
+        data: { type: 'string' },
+        seed: { type: 'string' },
+        out: { type: 'string' },
+        notebook: { type: 'string' },
+      },
+    });
+  } catch (err) {
+    return (err as Error).message;
+  }
+  const v = parsed.values;
+  const number = (text: string | undefined, fallback: number) => (text === undefined ? fallback : text.trim() === '' ? NaN : Number(text));
+  const options = {
+    schemes: v.schemes === undefined ? [...DEFAULT_COMPARE_OPTIONS.schemes] : v.schemes.split(',').map((s) => s.trim()).filter(Boolean),
+    activation: v.activation ?? DEFAULT_COMPARE_OPTIONS.activation,
+    depth: number(v.depth, DEFAULT_COMPARE_OPTIONS.depth),
+    width: number(v.width, DEFAULT_COMPARE_OPTIONS.width),
+    data: v.data ?? DEFAULT_COMPARE_OPTIONS.data,
+    seed: number(v.seed, DEFAULT_COMPARE_OPTIONS.seed),
+  } as CompareOptions;
+  const problem = validateCompareOptions(options);
+  if (problem) return problem;
+  return { options, out: v.out ?? 'initlab-compare.html', notebookOut: v.notebook };
+}
+
+function cellText(notebook: Notebook, id: string): string {
+  const cell = notebook.cells.find((c): c is CodeCell => c.id === id && c.cell_type === 'code');
+  const output = cell?.outputs.find((o) => o.output_type === 'execute_result');
+  return output?.output_type === 'execute_result' ? joinLines((output.data[MimeTypes.plain] as string | string[]) ?? '') : '';
+}
+
+export async function runCompare(run: CompareRun, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; kernelEntry?: string }): Promise<number> {
+  const notebook = compareNotebook(run.options);
+  const started = Date.now();
+  const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
+  const summary = await executeNotebook(notebook, { cwd: process.cwd(), stdout: quiet, stderr: io.stderr, kernelEntry: io.kernelEntry });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (run.notebookOut) fs.writeFileSync(run.notebookOut, serializeNotebook(notebook));
+  if (!summary.ok) {
+    io.stderr.write(`The comparison failed at cell ${summary.failedCell}; its error is above.\n`);
+    return 1;
+  }
+  io.stdout.write(`${cellText(notebook, COMPARE_CELL_IDS.probe)}\n\n${cellText(notebook, COMPARE_CELL_IDS.verdict)}\n\n`);
+  fs.writeFileSync(run.out, notebookToHtml(notebook, 'InitLab: compare initializations'));
+  io.stdout.write(`Wrote ${path.resolve(run.out)}${run.notebookOut ? ` and ${path.resolve(run.notebookOut)}` : ''} (${seconds} s)\n`);
+  return 0;
+}

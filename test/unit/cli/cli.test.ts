@@ -1,0 +1,90 @@
+// The headless command line: `initlab run` and `initlab compare`, driving the real kernel
+// process as it ships (built from source once per test run).
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import { parseCompareArgs, runCompare } from '../../../src/cli/compareCommand';
+import { runNotebook } from '../../../src/cli/runNotebook';
+import { compareNotebook, COMPARE_CELL_IDS } from '../../../src/common/compare/compareNotebook';
+import { DEFAULT_COMPARE_OPTIONS } from '../../../src/common/compare/compareOptions';
+import { parseNotebook, serializeNotebook } from '../../../src/kernel/format/initnbFormat';
+import { kernelEntry } from '../support/kernelBuild';
+
+function sink(): { stream: Writable; text: () => string } {
+  const chunks: string[] = [];
+  return {
+    stream: new Writable({
+      write(chunk, _encoding, done) {
+        chunks.push(String(chunk));
+        done();
+      },
+    }),
+    text: () => chunks.join(''),
+  };
+}
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'initlab-cli-'));
+
+test('compare flags: defaults are the lesson’s comparison; bad values are named', () => {
+  const defaults = parseCompareArgs([]);
+  assert.ok(typeof defaults !== 'string');
+  assert.deepEqual(defaults.options, DEFAULT_COMPARE_OPTIONS);
+  assert.equal(defaults.out, 'initlab-compare.html');
+  const custom = parseCompareArgs(['--schemes', 'lsuv, std:0.05', '--activation', 'tanh', '--depth', '6', '--width', '32', '--data', 'synthetic', '--seed', '3']);
+  assert.ok(typeof custom !== 'string');
+  assert.deepEqual(custom.options, { schemes: ['lsuv', 'std:0.05'], activation: 'tanh', depth: 6, width: 32, data: 'synthetic', seed: 3 });
+  assert.match(parseCompareArgs(['--schemes', 'he']) as string, /Unknown scheme "he"/);
+  assert.match(parseCompareArgs(['--depth', 'x']) as string, /Depth must be a whole number/);
+  assert.match(parseCompareArgs(['--activation', 'gelu']) as string, /Unknown activation "gelu"/);
+  assert.match(parseCompareArgs(['--schemes', 'std:-1']) as string, /Unknown scheme "std:-1"/);
+  assert.match(parseCompareArgs(['--bogus']) as string, /Unknown option '--bogus'/);
+});
+
+test('the comparison notebook is ordinary cells that round-trip through the .initnb format', () => {
+  const notebook = compareNotebook({ ...DEFAULT_COMPARE_OPTIONS, schemes: ['kaimingUniformFanOut', 'std:0.01', 'lsuv'] });
+  const again = parseNotebook(serializeNotebook(notebook), 'compare.initnb');
+  assert.equal(serializeNotebook(again), serializeNotebook(notebook));
+  const probeCell = notebook.cells.find((c) => c.id === COMPARE_CELL_IDS.probe)!;
+  assert.match(String(probeCell.source), /\["Kaiming uniform \(fan_out\)", \(\) => nn\.mlp\(sizes, \{ activation, seed, init: 'kaimingUniformFanOut' \}\)\]/);
+  assert.match(String(probeCell.source), /init\.normal\(shape, 0, 0\.01/);
+  assert.match(String(probeCell.source), /init\.lsuv\(m, batch\)/);
+});
+
+test('initlab compare prints the table and the verdict and writes an offline HTML report and the notebook', async () => {
+  const dir = tmp();
+  const out = sink();
+  const err = sink();
+  const run = parseCompareArgs(['--schemes', 'normal,kaimingNormal', '--data', 'synthetic', '--depth', '3', '--width', '64', '--out', path.join(dir, 'r.html'), '--notebook', path.join(dir, 'c.initnb')]);
+  assert.ok(typeof run !== 'string');
+  const code = await runCompare(run, { stdout: out.stream, stderr: err.stream, kernelEntry: await kernelEntry() });
+  assert.equal(code, 0, err.text());
+  assert.match(out.text(), /^scheme\s+layer\s+act std/m);
+  assert.match(out.text(), /Healthy at every layer: Kaiming normal \(fan_in\)\./);
+  assert.match(out.text(), /✗ normal\(0, 1\): activations explode at layers 1–3/);
+  const html = fs.readFileSync(path.join(dir, 'r.html'), 'utf8');
+  assert.equal((html.match(/<svg/g) ?? []).length >= 3, true, 'the charts are inline SVG');
+  assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/, 'no scripts and nothing fetched');
+  const executed = parseNotebook(fs.readFileSync(path.join(dir, 'c.initnb'), 'utf8'), 'c.initnb');
+  const verdictCell = executed.cells.find((c) => c.id === COMPARE_CELL_IDS.verdict);
+  assert.ok(verdictCell?.cell_type === 'code' && verdictCell.execution_count !== null);
+});
+
+test('initlab run writes the executed notebook and stops at the first failing cell', async () => {
+  const dir = tmp();
+  const file = path.join(dir, 'n.initnb');
+  const notebook = compareNotebook({ ...DEFAULT_COMPARE_OPTIONS, data: 'synthetic', depth: 2, width: 8, schemes: ['xavierNormal'] });
+  notebook.cells.splice(2, 0, { cell_type: 'code', id: 'boom', metadata: {}, source: 'throw new RangeError("boom")', outputs: [], execution_count: null });
+  fs.writeFileSync(file, serializeNotebook(notebook));
+  const out = sink();
+  const err = sink();
+  const summary = await runNotebook({ file, out: path.join(dir, 'out.initnb'), kernelEntry: await kernelEntry(), stdout: out.stream, stderr: err.stream });
+  assert.equal(summary.ok, false);
+  assert.equal(summary.failedCell, 3);
+  assert.match(err.text(), /RangeError: boom/);
+  const written = parseNotebook(fs.readFileSync(path.join(dir, 'out.initnb'), 'utf8'), 'out.initnb');
+  const probeCell = written.cells.find((c) => c.id === COMPARE_CELL_IDS.probe);
+  assert.ok(probeCell?.cell_type === 'code' && probeCell.execution_count === null, 'cells after the failure did not run');
+});
