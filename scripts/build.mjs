@@ -4,8 +4,9 @@
 //   dist/cli.js         the headless runner behind bin/initlab.js: node, cjs
 //   dist/renderer.js    the notebook renderer: browser, esm
 // and copies the WASM backend's .wasm files to dist/wasm/, where the bundled engine looks, and the
-// bundled MNIST to dist/data/ (scripts/mnistData.mjs).
+// bundled MNIST to dist/data/ (scripts/mnistData.mjs), and the lesson notebooks to dist/lessons/.
 import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { nodeBundleOptions } from './bundleOptions.mjs';
@@ -58,4 +59,6 @@ for (const file of fs.readdirSync(wasmSrc).filter((f) => f.endsWith('.wasm'))) {
   fs.copyFileSync(path.join(wasmSrc, file), path.join(dist, 'wasm', file));
 }
 writeMnistData(root, path.join(dist, 'data'));
+// The lesson notebooks, written by the CLI just built from their sources in src/common/lessons.
+execFileSync(process.execPath, [path.join(dist, 'cli.js'), 'lesson', '--all', path.join(dist, 'lessons')], { stdio: 'inherit' });
 console.log(`built ${fs.readdirSync(dist).filter((f) => f.endsWith('.js')).join(', ')} in dist/`);

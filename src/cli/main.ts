@@ -1,15 +1,17 @@
 /**
  * The `initlab` command: InitLab without VS Code.
  *   initlab compare [flags]      compares initializations (compareCommand.ts)
+ *   initlab lesson <a|b> ...     writes a lesson notebook (lessonCommand.ts)
  *   initlab run <file.initnb> [--out <file>] [--inplace] [--timeout <s>]
  */
 import { parseArgs } from 'node:util';
 import { COMPARE_USAGE, parseCompareArgs, runCompare } from './compareCommand';
+import { LESSON_USAGE, lessonCommand } from './lessonCommand';
 import { NotebookFormatError } from '../kernel/format/initnbFormat';
 import { runNotebook } from './runNotebook';
 
 const USAGE = `Usage:
-${COMPARE_USAGE}  initlab run <file.initnb> [--out <file>] [--inplace] [--timeout <seconds>]
+${COMPARE_USAGE}${LESSON_USAGE}  initlab run <file.initnb> [--out <file>] [--inplace] [--timeout <seconds>]
       Runs every code cell in order with InitLab's kernel and prints their output.
       --out writes the executed notebook to <file>; --inplace writes it back into the notebook.
       Exits 1 when a cell fails (its error is printed), 2 on bad arguments or an unreadable file.
@@ -18,6 +20,7 @@ ${COMPARE_USAGE}  initlab run <file.initnb> [--out <file>] [--inplace] [--timeou
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'run') return runCommand(rest);
+  if (command === 'lesson') return lessonCommand(rest, process.stdout, process.stderr);
   if (command === 'compare') {
     const run = parseCompareArgs(rest);
     if (typeof run === 'string') {

@@ -3,13 +3,14 @@
  * a Disposable, defined in its own file.
  */
 import type * as vscode from 'vscode';
+import { registerCompareCommand } from './commands/compareInitializations';
 import { registerNewNotebookCommand } from './commands/newNotebook';
 import { registerEngineStatusBar } from './engineStatusBar';
 import { registerInitnbSerializer } from './initnbSerializer';
 import { registerKernelController } from './kernelController';
 
 export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(registerInitnbSerializer(), registerNewNotebookCommand());
+  context.subscriptions.push(registerInitnbSerializer(), registerNewNotebookCommand(), registerCompareCommand());
   const kernels = registerKernelController(context);
   context.subscriptions.push(registerEngineStatusBar(kernels));
 }

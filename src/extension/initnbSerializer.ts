@@ -16,6 +16,7 @@ import {
   type PlainNotebookData,
   type PlainOutput,
 } from '../kernel/format/initnbFormat';
+import type { Notebook } from '../common/notebookFormat';
 
 export const NOTEBOOK_TYPE = 'initnb';
 
@@ -24,6 +25,11 @@ const encoder = new TextEncoder();
 
 export class InitnbSerializer implements vscode.NotebookSerializer {
   deserializeNotebook(content: Uint8Array, _token: vscode.CancellationToken): vscode.NotebookData {
+    // VS Code creates every untitled notebook (New Notebook, Compare Initializations, lessons)
+    // by deserializing zero bytes and then filling in the cells. Zero bytes hold nothing a save
+    // could lose, so they are an empty notebook, as in Jupyter's serializer; anything else that
+    // is not a notebook is still refused.
+    if (content.byteLength === 0) return new vscode.NotebookData([]);
     const notebook = parseNotebook(decoder.decode(content));
     return toVsCodeData(notebookToData(notebook));
   }
@@ -39,6 +45,11 @@ export function registerInitnbSerializer(): vscode.Disposable {
     transientOutputs: false,
     transientCellMetadata: { inputCollapsed: true, outputCollapsed: true },
   });
+}
+
+/** A notebook built in code (a comparison, a lesson) as VS Code's NotebookData. */
+export function notebookToVsCodeData(notebook: Notebook): vscode.NotebookData {
+  return toVsCodeData(notebookToData(notebook));
 }
 
 function toVsCodeData(plain: PlainNotebookData): vscode.NotebookData {

@@ -68,6 +68,15 @@ describe('.initnb files in VS Code', () => {
     }
   });
 
+  it('open a zero-byte file as an empty notebook, which is how VS Code starts untitled ones', async () => {
+    const uri = workspaceUri('zero-bytes.initnb');
+    await vscode.workspace.fs.writeFile(uri, new Uint8Array());
+    const notebook = await vscode.workspace.openNotebookDocument(uri);
+    assert.equal(notebook.cellCount, 0);
+    const untitled = await vscode.workspace.openNotebookDocument('initnb', new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Code, '1 + 1', 'typescript')]));
+    assert.equal(untitled.cellCount, 1);
+  });
+
   it('refuse a 50 MB file cut short, and leave it untouched', async () => {
     const uri = workspaceUri('broken-50mb.initnb');
     const line = JSON.stringify({ output_type: 'stream', name: 'stdout', text: 'x'.repeat(1 << 20) });

@@ -5,5 +5,6 @@ export function run(): Promise<void> {
   return runMocha(() => {
     require('./notebookFormat.test');
     require('./kernel.test');
+    require('./compare.test');
   });
 }

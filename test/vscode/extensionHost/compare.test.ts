@@ -1,0 +1,46 @@
+/** "Compare initializations" in the real VS Code, driven through its command with options. */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateInitLab, outputText } from './helpers';
+
+type Outcome = { status: string; notebook?: vscode.NotebookDocument };
+
+const cellById = (notebook: vscode.NotebookDocument, id: string) => notebook.getCells().find((c) => c.metadata.id === id);
+
+describe('Compare initializations', () => {
+  before(activateInitLab);
+
+  it('creates a notebook of editable cells for the chosen options, runs it, and shows charts, table and verdict', async () => {
+    const outcome = (await vscode.commands.executeCommand('initlab.compareInitializations', {
+      schemes: ['lsuv', 'std:0.05', 'normal'],
+      activation: 'tanh',
+      depth: 5,
+      width: 32,
+      data: 'synthetic',
+      seed: 7,
+    })) as Outcome;
+    assert.equal(outcome.status, 'done');
+    const notebook = outcome.notebook!;
+    assert.equal(notebook.notebookType, 'initnb');
+    assert.equal(notebook.isUntitled, true, 'a new notebook the user can save or throw away');
+    assert.deepEqual((notebook.metadata.initlab as { compare: { schemes: string[] } }).compare.schemes, ['lsuv', 'std:0.05', 'normal']);
+    const probeCell = cellById(notebook, 'compare-probe')!;
+    assert.match(probeCell.document.getText(), /const activation = 'tanh';/);
+    assert.ok(
+      probeCell.outputs.some((o) => o.items.some((i) => i.mime === 'application/vnd.initlab.chart+json')),
+      'the side-by-side chart',
+    );
+    assert.match(outputText(probeCell, 'text/plain'), /^scheme\s+layer/);
+    const verdict = outputText(cellById(notebook, 'compare-verdict')!, 'text/plain');
+    assert.match(verdict, /✓ LSUV: healthy at every layer/);
+    assert.match(verdict, /✗ normal\(0, 1\): .*units saturate/);
+    assert.ok(notebook.getCells().every((c) => c.kind === vscode.NotebookCellKind.Markup || c.executionSummary?.success === true));
+  });
+
+  it('refuses bad options with a message and opens nothing', async () => {
+    const before = vscode.workspace.notebookDocuments.length;
+    const outcome = (await vscode.commands.executeCommand('initlab.compareInitializations', { depth: 0 })) as Outcome;
+    assert.equal(outcome.status, 'dismissed');
+    assert.equal(vscode.workspace.notebookDocuments.length, before);
+  });
+});
