@@ -29,7 +29,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/kernel/**/*.ts', 'src/cli/**/*.ts', 'test/unit/**/*.ts'],
+    files: ['src/kernel/**/*.ts', 'src/cli/**/*.ts', 'test/unit/**/*.ts', 'bench/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ group: ['**/extension/**', '**/renderers/**'], message: 'The kernel side imports only src/kernel and src/common.' }] }],
     },

@@ -9,8 +9,8 @@ import { prepareWorkspace } from './extensionHostRunner.mjs';
 
 const { name, version } = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
 
-/** The notebook's output webview, where renderers draw. */
-export const outputFrame = (page) => page.frameLocator('iframe.webview').frameLocator('#active-frame');
+/** The visible notebook's output webview, where renderers draw (hidden editors keep theirs). */
+export const outputFrame = (page) => page.frameLocator('iframe.webview:visible').frameLocator('#active-frame');
 
 /** Opens a workspace file through Quick Open, as a user would. */
 export async function openFile(page, relativePath) {
@@ -79,7 +79,6 @@ export const uiTests = [
   {
     name: 'Compare Initializations with Enter through every question shows side-by-side charts and the verdict',
     async run({ page, screenshot }) {
-      await openFile(page, 'ui/run-all.initnb');
       const started = Date.now();
       await runCommand(page, 'InitLab: Compare Initializations');
       await acceptCompareDefaults(page);
@@ -93,7 +92,6 @@ export const uiTests = [
   {
     name: 'Cancelling the comparison’s progress notification stops it and says so',
     async run({ page, screenshot }) {
-      await openFile(page, 'ui/run-all.initnb');
       await runCommand(page, 'InitLab: Compare Initializations');
       await acceptCompareDefaults(page);
       const notification = page.locator('.notification-toast', { hasText: 'Comparing initializations' });

@@ -5,13 +5,14 @@
 import type * as vscode from 'vscode';
 import { registerCompareCommand } from './commands/compareInitializations';
 import { registerNewNotebookCommand } from './commands/newNotebook';
+import { registerOpenLessonCommand } from './commands/openLesson';
 import { registerEngineStatusBar } from './engineStatusBar';
 import { registerInitnbSerializer } from './initnbSerializer';
 import { registerKernelController } from './kernelController';
 
 export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(registerInitnbSerializer(), registerNewNotebookCommand(), registerCompareCommand());
   const kernels = registerKernelController(context);
+  context.subscriptions.push(registerInitnbSerializer(), registerNewNotebookCommand(), registerCompareCommand(kernels), registerOpenLessonCommand());
   context.subscriptions.push(registerEngineStatusBar(kernels));
 }
 

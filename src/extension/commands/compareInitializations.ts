@@ -21,7 +21,7 @@ import {
   type SchemeId,
 } from '../../common/compare/compareOptions';
 import { NOTEBOOK_TYPE, notebookToVsCodeData } from '../initnbSerializer';
-import { CONTROLLER_ID } from '../kernelController';
+import { CONTROLLER_ID, type KernelController } from '../kernelController';
 
 const EXTENSION_ID = 'initlab.initlab';
 
@@ -111,7 +111,7 @@ async function askOptions(): Promise<CompareOptions | undefined> {
   return { schemes, activation, depth, width, data, seed };
 }
 
-async function runComparison(options: CompareOptions): Promise<CompareOutcome> {
+async function runComparison(options: CompareOptions, kernels: KernelController, external?: vscode.CancellationToken): Promise<CompareOutcome> {
   const document = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, notebookToVsCodeData(compareNotebook(options)));
   await vscode.window.showNotebookDocument(document);
   await vscode.commands.executeCommand('notebook.selectKernel', { id: CONTROLLER_ID, extension: EXTENSION_ID });
@@ -119,10 +119,14 @@ async function runComparison(options: CompareOptions): Promise<CompareOutcome> {
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Comparing initializations'), cancellable: true },
     async (progress, token) => {
       let cancelled = false;
-      const onCancel = token.onCancellationRequested(() => {
+      // Cancel stops the running cell through the kernel, exactly as the notebook's stop button
+      // does; the cells queued behind it are then cancelled and every execution ends.
+      const cancel = () => {
+        if (cancelled) return;
         cancelled = true;
-        void vscode.commands.executeCommand('notebook.cancelExecution', document.uri);
-      });
+        void kernels.interrupt(document);
+      };
+      const onCancel = vscode.Disposable.from(token.onCancellationRequested(cancel), ...(external ? [external.onCancellationRequested(cancel)] : []));
       // Each finished cell advances the notification.
       const codeCells = document.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
       const finished = new Set<vscode.NotebookCell>();
@@ -147,8 +151,12 @@ async function runComparison(options: CompareOptions): Promise<CompareOutcome> {
   );
 }
 
-export function registerCompareCommand(): vscode.Disposable {
-  return vscode.commands.registerCommand(COMPARE_COMMAND, async (given?: Partial<CompareOptions>): Promise<CompareOutcome> => {
+/**
+ * `given` skips the questions; `cancellation` lets a caller cancel as the notification's
+ * Cancel button does (tests use it; the button itself is covered by a UI test).
+ */
+export function registerCompareCommand(kernels: KernelController): vscode.Disposable {
+  return vscode.commands.registerCommand(COMPARE_COMMAND, async (given?: Partial<CompareOptions>, cancellation?: vscode.CancellationToken): Promise<CompareOutcome> => {
     const options = given ? { ...DEFAULT_COMPARE_OPTIONS, ...given } : await askOptions();
     if (!options) return { status: 'dismissed' };
     const problem = validateCompareOptions(options);
@@ -156,7 +164,7 @@ export function registerCompareCommand(): vscode.Disposable {
       void vscode.window.showErrorMessage(problem);
       return { status: 'dismissed' };
     }
-    const outcome = await runComparison(options);
+    const outcome = await runComparison(options, kernels, cancellation);
     if (outcome.status === 'cancelled') void vscode.window.showInformationMessage(vscode.l10n.t('Comparison cancelled. The notebook stays open: run it again when you like.'));
     return outcome;
   });

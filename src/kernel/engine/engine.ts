@@ -88,7 +88,8 @@ async function chooseBackend(): Promise<EngineInfo> {
         tfjs.enableProdMode();
         setWasmPaths(findWasmDir() + path.sep);
         if (!(await tfjs.setBackend('wasm'))) return undefined;
-        patchTransposedMatMul('wasm');
+        // INITLAB_MATMUL_PATCH=off measures the unpatched kernels (scripts/bench.mjs).
+        if (process.env.INITLAB_MATMUL_PATCH !== 'off') patchTransposedMatMul('wasm');
         return tfjs;
       },
     },

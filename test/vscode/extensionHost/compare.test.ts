@@ -1,7 +1,7 @@
 /** "Compare initializations" in the real VS Code, driven through its command with options. */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateInitLab, outputText } from './helpers';
+import { activateInitLab, outputText, waitFor } from './helpers';
 
 type Outcome = { status: string; notebook?: vscode.NotebookDocument };
 
@@ -35,6 +35,18 @@ describe('Compare initializations', () => {
     assert.match(verdict, /✓ LSUV: healthy at every layer/);
     assert.match(verdict, /✗ normal\(0, 1\): .*units saturate/);
     assert.ok(notebook.getCells().every((c) => c.kind === vscode.NotebookCellKind.Markup || c.executionSummary?.success === true));
+  });
+
+  it('cancels: the running cell stops, the rest do not run, and every execution ends', async () => {
+    const cancel = new vscode.CancellationTokenSource();
+    const running = vscode.commands.executeCommand('initlab.compareInitializations', { data: 'mnist' }, cancel.token) as Thenable<Outcome>;
+    const notebook = await waitFor(() => vscode.workspace.notebookDocuments.find((d) => d.isUntitled && (d.metadata.initlab as { compare?: unknown })?.compare && cellById(d, 'compare-probe')?.executionSummary?.executionOrder === undefined && cellById(d, 'compare-data')?.executionSummary?.executionOrder !== undefined), 'the data cell to start', 60_000);
+    cancel.cancel();
+    const outcome = await running;
+    assert.equal(outcome.status, 'cancelled');
+    assert.equal(outcome.notebook, notebook);
+    assert.notEqual(cellById(notebook, 'compare-data')!.executionSummary?.success, true);
+    assert.equal(cellById(notebook, 'compare-verdict')!.executionSummary?.executionOrder, undefined, 'cells behind the cancelled one never ran');
   });
 
   it('refuses bad options with a message and opens nothing', async () => {

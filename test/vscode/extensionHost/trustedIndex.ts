@@ -6,5 +6,6 @@ export function run(): Promise<void> {
     require('./notebookFormat.test');
     require('./kernel.test');
     require('./compare.test');
+    require('./lessons.test');
   });
 }
