@@ -44,10 +44,14 @@ const add = (r) => {
   totals.passed += r.passed;
   totals.failed += r.failed;
 };
+// `--only ui` or `--only ext-host` runs one part, for quick local iterations.
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 try {
-  add(await runExtensionHostSuite({ root, scratchRoot, name: 'trusted', testsPath: path.join(bundleDir, 'trusted.js'), trusted: true }));
-  add(await runExtensionHostSuite({ root, scratchRoot, name: 'untrusted', testsPath: path.join(bundleDir, 'untrusted.js'), trusted: false }));
-  add(await runUiTests({ root, scratchRoot, output }));
+  if (only !== 'ui') {
+    add(await runExtensionHostSuite({ root, scratchRoot, name: 'trusted', testsPath: path.join(bundleDir, 'trusted.js'), trusted: true }));
+    add(await runExtensionHostSuite({ root, scratchRoot, name: 'untrusted', testsPath: path.join(bundleDir, 'untrusted.js'), trusted: false }));
+  }
+  if (only !== 'ext-host') add(await runUiTests({ root, scratchRoot, output }));
 } catch (err) {
   console.error(`VS Code tests could not run: ${err.stack ?? err}`);
   totals.failed += 1;

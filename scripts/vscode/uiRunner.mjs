@@ -26,13 +26,26 @@ export async function openFile(page, relativePath) {
   await page.getByRole('button', { name: /Run All/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
 }
 
-/** Runs a command from the command palette by its title. */
+/**
+ * Runs a command from the command palette by its title. A fresh window lists extension commands
+ * only once its extension host has registered them, so the palette is reopened until the
+ * command's own row shows.
+ */
 export async function runCommand(page, title) {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 20_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 20_000 });
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^.*: /, '') }).first();
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 20_000 });
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ timeout: 10_000 });
+      break;
+    } catch (err) {
+      if (attempt === 6) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
   await page.keyboard.press('Enter');
 }
 
@@ -46,10 +59,12 @@ export async function openWorkbench(page, serverUrl, workspace) {
 /** Answers each of Compare initializations' six questions with Enter, keeping the defaults. */
 async function acceptCompareDefaults(page) {
   for (let step = 1; step <= 6; step++) {
-    await page.locator('.quick-input-widget', { hasText: `(${step}/6)` }).waitFor({ state: 'visible', timeout: 20_000 });
+    // The first question waits for the extension to activate.
+    await page.locator('.quick-input-widget', { hasText: `(${step}/6)` }).waitFor({ state: 'visible', timeout: step === 1 ? 60_000 : 20_000 });
     await page.keyboard.press('Enter');
   }
 }
+
 
 /** The UI checks, each a named test. Later issues add to this list. */
 export const uiTests = [
@@ -82,8 +97,13 @@ export const uiTests = [
       const started = Date.now();
       await runCommand(page, 'InitLab: Compare Initializations');
       await acceptCompareDefaults(page);
+      const progress = page.locator('.notification-toast', { hasText: 'Comparing initializations' });
+      await progress.waitFor({ state: 'visible', timeout: 60_000 });
+      await progress.waitFor({ state: 'hidden', timeout: 180_000 });
+      // The command scrolls to the verdict and repeats its first line in a notification.
+      await page.locator('.notification-toast', { hasText: 'Healthy at every layer: Xavier normal, Kaiming normal (fan_in).' }).waitFor({ state: 'visible', timeout: 30_000 });
       const frame = outputFrame(page);
-      await frame.getByText('Healthy at every layer: Xavier normal, Kaiming normal (fan_in).').first().waitFor({ timeout: 180_000 });
+      await frame.getByText('Healthy at every layer: Xavier normal, Kaiming normal (fan_in).').first().waitFor({ timeout: 60_000 });
       await frame.locator('.initlab-chart svg').first().waitFor({ state: 'visible', timeout: 60_000 });
       console.log(`    figure: Compare initializations, command to verdict on screen: ${((Date.now() - started) / 1000).toFixed(1)} s (MNIST 50k, 3 schemes)`);
       await screenshot('compare-initializations');

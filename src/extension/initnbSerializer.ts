@@ -23,13 +23,26 @@ export const NOTEBOOK_TYPE = 'initnb';
 const decoder = new TextDecoder('utf-8', { fatal: false });
 const encoder = new TextEncoder();
 
+/**
+ * VS Code creates an untitled notebook from data by first deserializing zero bytes, then filling
+ * in the cells. Zero bytes from a file on disk stay an error (an empty file is not a notebook),
+ * so they are accepted only while one of our commands is creating an untitled notebook.
+ */
+let untitledOpenings = 0;
+
+/** Opens `data` as a new untitled .initnb notebook (New Notebook, comparisons, lessons). */
+export async function openUntitledNotebook(data: vscode.NotebookData): Promise<vscode.NotebookDocument> {
+  untitledOpenings++;
+  try {
+    return await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, data);
+  } finally {
+    untitledOpenings--;
+  }
+}
+
 export class InitnbSerializer implements vscode.NotebookSerializer {
   deserializeNotebook(content: Uint8Array, _token: vscode.CancellationToken): vscode.NotebookData {
-    // VS Code creates every untitled notebook (New Notebook, Compare Initializations, lessons)
-    // by deserializing zero bytes and then filling in the cells. Zero bytes hold nothing a save
-    // could lose, so they are an empty notebook, as in Jupyter's serializer; anything else that
-    // is not a notebook is still refused.
-    if (content.byteLength === 0) return new vscode.NotebookData([]);
+    if (content.byteLength === 0 && untitledOpenings > 0) return new vscode.NotebookData([]);
     const notebook = parseNotebook(decoder.decode(content));
     return toVsCodeData(notebookToData(notebook));
   }

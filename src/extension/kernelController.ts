@@ -107,6 +107,14 @@ export class KernelController implements vscode.Disposable {
   private async executeCell(kernel: NotebookKernel, cell: vscode.NotebookCell): Promise<void> {
     const execution = this.controller.createNotebookCellExecution(cell);
     let started = false;
+    // VS Code refuses outputs and an end before start(). A cell interrupted while its kernel
+    // was still starting gets its error without ever having started: start it then, unnumbered.
+    let startedUnnumbered = false;
+    const ensureStarted = () => {
+      if (started || startedUnnumbered) return;
+      startedUnnumbered = true;
+      execution.start(Date.now());
+    };
     const streams: { output?: vscode.NotebookCellOutput; name?: string } = {};
     const result: ExecutionResult = await kernel.client.execute(cellKey(cell), cell.document.getText(), {
       onStart: (count) => {
@@ -118,6 +126,7 @@ export class KernelController implements vscode.Disposable {
         for (const [id, entry] of kernel.displays) if (entry.cell === cell) kernel.displays.delete(id);
       },
       onOutput: (output, displayId) => {
+        ensureStarted();
         if (output.output_type === 'stream') {
           // Consecutive writes to one stream grow one output, as in Jupyter.
           const item = output.name === 'stdout' ? vscode.NotebookCellOutputItem.stdout(joinText(output.text)) : vscode.NotebookCellOutputItem.stderr(joinText(output.text));
@@ -145,10 +154,11 @@ export class KernelController implements vscode.Disposable {
     kernel.active.delete(cell);
     if (result.status === 'cancelled') {
       // Never started: no execution order, no time (as Jupyter's cancelled cells).
-      if (!started) execution.start();
+      if (!started && !startedUnnumbered) execution.start();
       execution.end(undefined);
       return;
     }
+    ensureStarted();
     execution.end(result.status === 'ok', Date.now());
   }
 

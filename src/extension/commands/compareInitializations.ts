@@ -8,7 +8,7 @@
  * keybindings, other extensions and tests.
  */
 import * as vscode from 'vscode';
-import { compareNotebook } from '../../common/compare/compareNotebook';
+import { COMPARE_CELL_IDS, compareNotebook } from '../../common/compare/compareNotebook';
 import {
   customStd,
   DEFAULT_COMPARE_OPTIONS,
@@ -20,7 +20,7 @@ import {
   type DataChoice,
   type SchemeId,
 } from '../../common/compare/compareOptions';
-import { NOTEBOOK_TYPE, notebookToVsCodeData } from '../initnbSerializer';
+import { notebookToVsCodeData, openUntitledNotebook } from '../initnbSerializer';
 import { CONTROLLER_ID, type KernelController } from '../kernelController';
 
 const EXTENSION_ID = 'initlab.initlab';
@@ -112,8 +112,8 @@ async function askOptions(): Promise<CompareOptions | undefined> {
 }
 
 async function runComparison(options: CompareOptions, kernels: KernelController, external?: vscode.CancellationToken): Promise<CompareOutcome> {
-  const document = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, notebookToVsCodeData(compareNotebook(options)));
-  await vscode.window.showNotebookDocument(document);
+  const document = await openUntitledNotebook(notebookToVsCodeData(compareNotebook(options)));
+  const editor = await vscode.window.showNotebookDocument(document);
   await vscode.commands.executeCommand('notebook.selectKernel', { id: CONTROLLER_ID, extension: EXTENSION_ID });
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Comparing initializations'), cancellable: true },
@@ -132,6 +132,8 @@ async function runComparison(options: CompareOptions, kernels: KernelController,
       const finished = new Set<vscode.NotebookCell>();
       const onChange = vscode.workspace.onDidChangeNotebookDocument((e) => {
         if (e.notebook !== document) return;
+        // A cancel that came before the kernel had a cell to stop stops the first one that starts.
+        if (cancelled && e.cellChanges.some((c) => c.executionSummary?.executionOrder !== undefined && c.executionSummary.success === undefined)) void kernels.interrupt(document);
         for (const change of e.cellChanges) {
           if (change.executionSummary?.success === undefined || finished.has(change.cell) || !codeCells.includes(change.cell)) continue;
           finished.add(change.cell);
@@ -139,13 +141,14 @@ async function runComparison(options: CompareOptions, kernels: KernelController,
         }
       });
       try {
-        await vscode.commands.executeCommand('notebook.execute', document.uri);
+        if (!cancelled) await vscode.commands.executeCommand('notebook.execute', document.uri);
       } finally {
         onCancel.dispose();
         onChange.dispose();
       }
       if (cancelled) return { status: 'cancelled', notebook: document } as const;
       const failed = codeCells.some((c) => c.executionSummary?.success === false || c.executionSummary?.success === undefined);
+      if (!failed) showVerdict(editor);
       return { status: failed ? 'failed' : 'done', notebook: document } as const;
     },
   );
@@ -155,6 +158,18 @@ async function runComparison(options: CompareOptions, kernels: KernelController,
  * `given` skips the questions; `cancellation` lets a caller cancel as the notification's
  * Cancel button does (tests use it; the button itself is covered by a UI test).
  */
+/** Scrolls to the verdict and says it in a notification: the answer, without hunting for it. */
+function showVerdict(editor: vscode.NotebookEditor): void {
+  const index = editor.notebook.getCells().findIndex((c) => c.metadata.id === COMPARE_CELL_IDS.verdict);
+  if (index < 0) return;
+  editor.revealRange(new vscode.NotebookRange(index, index + 1), vscode.NotebookEditorRevealType.InCenterIfOutsideViewport);
+  const plain = editor.notebook
+    .cellAt(index)
+    .outputs.flatMap((o) => o.items)
+    .find((i) => i.mime === 'text/plain');
+  if (plain) void vscode.window.showInformationMessage(new TextDecoder().decode(plain.data).split('\n')[0]);
+}
+
 export function registerCompareCommand(kernels: KernelController): vscode.Disposable {
   return vscode.commands.registerCommand(COMPARE_COMMAND, async (given?: Partial<CompareOptions>, cancellation?: vscode.CancellationToken): Promise<CompareOutcome> => {
     const options = given ? { ...DEFAULT_COMPARE_OPTIONS, ...given } : await askOptions();

@@ -1,6 +1,6 @@
 /** "InitLab: New Notebook": an untitled `.initnb` with a first markdown and code cell. */
 import * as vscode from 'vscode';
-import { NOTEBOOK_TYPE } from '../initnbSerializer';
+import { openUntitledNotebook } from '../initnbSerializer';
 
 export function registerNewNotebookCommand(): vscode.Disposable {
   return vscode.commands.registerCommand('initlab.newNotebook', async () => {
@@ -8,7 +8,7 @@ export function registerNewNotebookCommand(): vscode.Disposable {
       new vscode.NotebookCellData(vscode.NotebookCellKind.Markup, vscode.l10n.t('# Weight initialization experiments'), 'markdown'),
       new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'const w = init.kaimingNormal([784, 100]);\nw.std()', 'typescript'),
     ]);
-    const document = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, data);
+    const document = await openUntitledNotebook(data);
     await vscode.window.showNotebookDocument(document);
   });
 }

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { findLesson, LANGUAGE_NAMES, LESSONS, lessonNotebook, type LessonLanguage } from '../../common/lessons';
-import { NOTEBOOK_TYPE, notebookToVsCodeData } from '../initnbSerializer';
+import { notebookToVsCodeData, openUntitledNotebook } from '../initnbSerializer';
 
 export const OPEN_LESSON_COMMAND = 'initlab.openLesson';
 
@@ -40,7 +40,7 @@ export function registerOpenLessonCommand(): vscode.Disposable {
       void vscode.window.showErrorMessage(vscode.l10n.t('There is no lesson "{0}" in "{1}".', choice.lesson, choice.language));
       return undefined;
     }
-    const document = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, notebookToVsCodeData(lessonNotebook(lesson, choice.language)));
+    const document = await openUntitledNotebook(notebookToVsCodeData(lessonNotebook(lesson, choice.language)));
     await vscode.window.showNotebookDocument(document);
     return document;
   });

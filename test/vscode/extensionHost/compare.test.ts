@@ -49,6 +49,16 @@ describe('Compare initializations', () => {
     assert.equal(cellById(notebook, 'compare-verdict')!.executionSummary?.executionOrder, undefined, 'cells behind the cancelled one never ran');
   });
 
+  it('cancels at once, while the kernel is still starting, and every execution still ends', async () => {
+    const cancel = new vscode.CancellationTokenSource();
+    const running = vscode.commands.executeCommand('initlab.compareInitializations', { data: 'synthetic' }, cancel.token) as Thenable<Outcome>;
+    await waitFor(() => vscode.workspace.notebookDocuments.find((d) => d.isUntitled && (d.metadata.initlab as { compare?: unknown })?.compare && d.getCells().some((c) => c.executionSummary === undefined || c.executionSummary.executionOrder === undefined)), 'the comparison notebook');
+    cancel.cancel();
+    const outcome = await running;
+    assert.equal(outcome.status, 'cancelled');
+    assert.ok(outcome.notebook!.getCells().every((c) => c.executionSummary?.success !== true), 'no cell completed');
+  });
+
   it('refuses bad options with a message and opens nothing', async () => {
     const before = vscode.workspace.notebookDocuments.length;
     const outcome = (await vscode.commands.executeCommand('initlab.compareInitializations', { depth: 0 })) as Outcome;

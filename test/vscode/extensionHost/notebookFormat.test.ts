@@ -68,13 +68,12 @@ describe('.initnb files in VS Code', () => {
     }
   });
 
-  it('open a zero-byte file as an empty notebook, which is how VS Code starts untitled ones', async () => {
-    const uri = workspaceUri('zero-bytes.initnb');
-    await vscode.workspace.fs.writeFile(uri, new Uint8Array());
-    const notebook = await vscode.workspace.openNotebookDocument(uri);
-    assert.equal(notebook.cellCount, 0);
-    const untitled = await vscode.workspace.openNotebookDocument('initnb', new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Code, '1 + 1', 'typescript')]));
-    assert.equal(untitled.cellCount, 1);
+  it('create untitled notebooks from the New Notebook command, while a zero-byte file stays refused', async () => {
+    await vscode.commands.executeCommand('initlab.newNotebook');
+    const untitled = vscode.window.activeNotebookEditor?.notebook;
+    assert.ok(untitled?.isUntitled && untitled.notebookType === 'initnb');
+    assert.equal(untitled.cellCount, 2);
+    await assert.rejects(async () => vscode.workspace.openNotebookDocument(workspaceUri('broken', 'empty.initnb')), /the file is empty/);
   });
 
   it('refuse a 50 MB file cut short, and leave it untouched', async () => {
