@@ -19,13 +19,10 @@ function dataCell(options: CompareOptions): string {
   }
   const subset = options.data === 'mnist-subset' ? `{ subset: ${SUBSET_ROWS} }` : '';
   return [
-    `// MNIST, normalized with the training images' own mean and std; y is the digit, as in the lesson.`,
-    `const { xTrain, yTrain } = data.mnist(${subset});`,
-    `const { mean, std } = data.meanStd(xTrain);`,
-    `const x = data.normalize(xTrain, mean, std);`,
-    `const y = yTrain;`,
-    `xTrain.dispose();`,
-    `console.log(\`x: \${x.shape.join(' × ')}, mean \${mean.toFixed(4)}, std \${std.toFixed(4)}\`);`,
+    `// MNIST (LeCun, Cortes and Burges), normalized with the training images' mean and std;`,
+    `// y is the digit, as in the lesson.`,
+    `const { xTrain: x, yTrain: y, mean, std } = data.mnist(${subset});`,
+    `console.log(\`x: \${x.shape.join(' × ')}, normalized with mean \${mean.toFixed(4)}, std \${std.toFixed(4)}\`);`,
   ].join('\n');
 }
 

@@ -33,18 +33,18 @@ Run the cells in order (or **Run All**). Every number below is computed live on 
       `
 ## 1. The data
 
-MNIST's first 50,000 training images are our training set and the next 10,000 the validation set, as in the original \`mnist.pkl\`. Pixels are scaled into [0, 1). We expect a mean of 0.1304 and a std of 0.3073.`,
+MNIST's first 50,000 training images are our training set and the next 10,000 the validation set, as in the original \`mnist.pkl\`. Pixels are scaled into [0, 1); \`normalize: false\` keeps them that way for now. We expect a mean of 0.1304 and a std of 0.3073. (MNIST is by Yann LeCun, Corinna Cortes and Christopher J. C. Burges.)`,
       {
         th: `
 ## 1. ข้อมูล
 
-ภาพฝึก 50,000 ภาพแรกของ MNIST คือชุดฝึก และอีก 10,000 ภาพถัดไปคือชุดตรวจสอบ เหมือนไฟล์ \`mnist.pkl\` ต้นฉบับ ค่าพิกเซลถูกย่อให้อยู่ในช่วง [0, 1) ค่าเฉลี่ยควรเป็น 0.1304 และส่วนเบี่ยงเบนมาตรฐานควรเป็น 0.3073`,
+ภาพฝึก 50,000 ภาพแรกของ MNIST คือชุดฝึก และอีก 10,000 ภาพถัดไปคือชุดตรวจสอบ เหมือนไฟล์ \`mnist.pkl\` ต้นฉบับ ค่าพิกเซลถูกย่อให้อยู่ในช่วง [0, 1) โดย \`normalize: false\` ทำให้ยังคงเป็นแบบนั้นไว้ก่อน ค่าเฉลี่ยควรเป็น 0.1304 และส่วนเบี่ยงเบนมาตรฐานควรเป็น 0.3073 (MNIST เป็นผลงานของ Yann LeCun, Corinna Cortes และ Christopher J. C. Burges)`,
       },
     ),
     ts(
       'load',
       `
-const { xTrain, yTrain, xValid } = data.mnist();
+const { xTrain, yTrain, xValid } = data.mnist({ normalize: false });
 const [n, m] = xTrain.shape;
 const c = 10; // ten digits
 const { mean, std } = data.meanStd(xTrain);

@@ -87,20 +87,17 @@ for (let layers = 1; layers <= 5; layers++) console.log(\`\${layers} sigmoid lay
     md(
       'deep-intro',
       `
-Now a real network: 10 sigmoid layers of 100 units on 10,000 MNIST images, with weights N(0, 0.1²), a reasonable-looking choice. The probe shows each layer's gradient; the backward gain (std of the gradient into a layer divided by the gradient out of it) stays near or below 0.25 · √100 · 0.1 = 0.25, and the gradient shrinks layer after layer toward the input.`,
+Now a real network: 10 sigmoid layers of 100 units on 10,000 MNIST images (MNIST is by Yann LeCun, Corinna Cortes and Christopher J. C. Burges), with weights N(0, 0.1²), a reasonable-looking choice. The probe shows each layer's gradient; the backward gain (std of the gradient into a layer divided by the gradient out of it) stays near or below 0.25 · √100 · 0.1 = 0.25, and the gradient shrinks layer after layer toward the input.`,
       {
         vi: `
-Bây giờ là một mạng thật: 10 lớp sigmoid, mỗi lớp 100 nơ-ron, trên 10.000 ảnh MNIST, với trọng số N(0, 0.1²), một lựa chọn trông có vẻ hợp lý. Probe cho thấy gradient của từng lớp; hệ số truyền ngược (độ lệch chuẩn của gradient đi vào một lớp chia cho gradient đi ra) luôn gần hoặc dưới 0.25 · √100 · 0.1 = 0.25, và gradient nhỏ dần qua từng lớp về phía đầu vào.`,
+Bây giờ là một mạng thật: 10 lớp sigmoid, mỗi lớp 100 nơ-ron, trên 10.000 ảnh MNIST (MNIST là công trình của Yann LeCun, Corinna Cortes và Christopher J. C. Burges), với trọng số N(0, 0.1²), một lựa chọn trông có vẻ hợp lý. Probe cho thấy gradient của từng lớp; hệ số truyền ngược (độ lệch chuẩn của gradient đi vào một lớp chia cho gradient đi ra) luôn gần hoặc dưới 0.25 · √100 · 0.1 = 0.25, và gradient nhỏ dần qua từng lớp về phía đầu vào.`,
       },
     ),
     ts(
       'deep',
       `
-const { xTrain, yTrain } = data.mnist({ subset: 10000 });
-const stats = data.meanStd(xTrain);
-const x = data.normalize(xTrain, stats.mean, stats.std);
-const y = yTrain;
-xTrain.dispose();
+// MNIST (LeCun, Cortes and Burges), normalized with its training mean and std.
+const { xTrain: x, yTrain: y } = data.mnist({ subset: 10000 });
 const deepSizes = [784, ...Array(9).fill(100), 1];
 const smallNormal = (shape: [number, number], _layer: number, seed: number) => init.normal(shape, 0, 0.1, { seed });
 const deep = nn.mlp(deepSizes, { activation: 'sigmoid', init: smallNormal, seed: 3 });

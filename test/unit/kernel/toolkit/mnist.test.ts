@@ -4,26 +4,55 @@ import * as assert from 'node:assert/strict';
 import { initEngine, tf } from '../../../../src/kernel/engine/engine';
 import * as data from '../../../../src/kernel/toolkit/data/mnist';
 import { encodeIdx, parseIdx } from '../../../../src/kernel/toolkit/data/idx';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { data as toolkitData } from '../../../../src/kernel/toolkit';
+
+const { readIdx } = toolkitData;
 
 before(async () => {
   await initEngine();
 });
 
 test('MNIST loads as the lesson’s 50,000/10,000 split, with train mean 0.1304 and std 0.3073', () => {
-  const { xTrain, yTrain, xValid, yValid } = data.mnist();
+  const { xTrain, yTrain, xValid, yValid, mean, std } = data.mnist({ normalize: false });
   assert.deepEqual(xTrain.shape, [50000, 784]);
   assert.deepEqual(yTrain.shape, [50000]);
   assert.deepEqual(xValid.shape, [10000, 784]);
   assert.deepEqual(yValid.shape, [10000]);
-  const { mean, std } = data.meanStd(xTrain);
   assert.equal(mean.toFixed(4), '0.1304');
   assert.equal(std.toFixed(4), '0.3073');
+  assert.deepEqual(data.meanStd(xTrain), { mean, std });
   assert.ok(tf.max(xTrain).dataSync()[0] < 1, 'pixels in [0, 1)');
   assert.deepEqual(Array.from(yTrain.slice(0, 5).dataSync()), [5, 0, 4, 1, 9], 'the first digits of the training set');
-  const normalized = data.normalize(xValid, mean, std);
-  const after = data.meanStd(data.normalize(xTrain, mean, std));
-  assert.ok(Math.abs(after.mean) < 1e-4 && Math.abs(after.std - 1) < 1e-4, `normalized train: ${after.mean}, ${after.std}`);
-  assert.ok(Math.abs(data.meanStd(normalized).mean) < 0.05, 'validation normalized with the training statistics');
+  tf.dispose([xTrain, yTrain, xValid, yValid]);
+});
+
+test('by default MNIST comes normalized with the training statistics, as the lesson does', () => {
+  const { xTrain, xValid, mean, std } = data.mnist();
+  const train = data.meanStd(xTrain);
+  assert.ok(Math.abs(train.mean) < 1e-4 && Math.abs(train.std - 1) < 1e-4, `normalized train: ${train.mean}, ${train.std}`);
+  assert.ok(Math.abs(data.meanStd(xValid).mean) < 0.05, 'validation normalized with the training statistics, so close to 0 but not exactly');
+  assert.equal(mean.toFixed(4), '0.1304');
+  assert.equal(std.toFixed(4), '0.3073');
+  tf.dispose([xTrain, xValid]);
+});
+
+test('your own IDX files: mnist({ dir }) reads raw or gzipped files and splits them the same way; readIdx reads one', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'initlab-idx-'));
+  const images = { dims: [3, 2, 2], data: new Uint8Array([0, 64, 128, 255, 1, 2, 3, 4, 9, 9, 9, 9]) };
+  fs.writeFileSync(path.join(dir, 'train-images-idx3-ubyte.gz'), zlib.gzipSync(encodeIdx(images)));
+  fs.writeFileSync(path.join(dir, 'train-labels-idx1-ubyte'), encodeIdx({ dims: [3], data: new Uint8Array([7, 1, 2]) }));
+  const own = data.mnist({ dir, normalize: false });
+  assert.deepEqual(own.xTrain.shape, [3, 4], 'fewer than 50,000 rows: all are training rows');
+  assert.deepEqual(own.xValid.shape, [0, 4]);
+  assert.deepEqual(Array.from(own.xTrain.slice([0, 0], [1, 4]).dataSync()), [0, 0.25, 0.5, 255 / 256]);
+  assert.deepEqual(Array.from(own.yTrain.dataSync()), [7, 1, 2]);
+  const raw = readIdx(path.join(dir, 'train-labels-idx1-ubyte'));
+  assert.deepEqual(Array.from(raw.dataSync()), [7, 1, 2]);
+  assert.throws(() => data.mnist({ dir: os.tmpdir() + '/nothing-here' }), /has no train-images-idx3-ubyte or train-images-idx3-ubyte\.gz/);
 });
 
 test('a subset takes the first rows', () => {
