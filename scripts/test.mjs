@@ -59,7 +59,7 @@ const vscodeCounts = (output) => {
 
 const started = Date.now();
 await step('type-check', node, [path.join(root, 'node_modules/typescript/bin/tsc'), '-b']);
-await step('lint', bin('eslint'), ['src', 'test', 'scripts']);
+await step('lint', bin('eslint'), ['src', 'test', 'scripts', 'bench']);
 await step('unit tests', node, [path.join(root, 'scripts/unitTests.mjs')], nodeTestCounts);
 if (!onlyUnit) {
   const packaged = await step('package', node, [path.join(root, 'scripts/package.mjs')]);

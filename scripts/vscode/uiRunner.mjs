@@ -66,6 +66,32 @@ async function acceptCompareDefaults(page) {
 }
 
 
+/**
+ * Opens a lesson through "InitLab: Open Lesson…", runs it with Run All, waits for the run to
+ * end, then scrolls until `text` shows in the outputs (VS Code draws outputs only near the view).
+ */
+async function runLesson(page, titleFilter, text) {
+  await runCommand(page, 'InitLab: Open Lesson…');
+  const input = page.locator('.quick-input-widget input');
+  await input.fill(titleFilter);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: titleFilter }).first().waitFor({ timeout: 20_000 });
+  await page.keyboard.press('Enter');
+  const toolbar = page.locator('.notebook-toolbar-container');
+  await toolbar.getByRole('button', { name: /Run All/ }).first().click();
+  await toolbar.getByRole('button', { name: /Interrupt/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  await toolbar.getByRole('button', { name: /Run All/ }).first().waitFor({ state: 'visible', timeout: 240_000 });
+  const target = outputFrame(page).getByText(text).first();
+  const notebook = page.locator('.notebook-editor').first();
+  const box = await notebook.boundingBox();
+  for (let step = 0; step < 60; step++) {
+    if (await target.isVisible().catch(() => false)) return;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, 600);
+    await page.waitForTimeout(300);
+  }
+  await target.waitFor({ state: 'visible', timeout: 10_000 });
+}
+
 /** The UI checks, each a named test. Later issues add to this list. */
 export const uiTests = [
   {
@@ -119,6 +145,21 @@ export const uiTests = [
       await notification.getByRole('button', { name: 'Cancel' }).click();
       await page.locator('.notification-toast', { hasText: 'Comparison cancelled' }).waitFor({ state: 'visible', timeout: 30_000 });
       await screenshot('compare-cancelled');
+    },
+  },
+  {
+    name: 'Lesson A in Thai opens from Open Lesson, runs with Run All, and shows its side-by-side comparison',
+    async run({ page, screenshot }) {
+      await runLesson(page, 'บทเรียน A', '✓ Kaiming normal: healthy at every layer');
+      await screenshot('lesson-a-th');
+    },
+  },
+  {
+    name: 'Lesson B in Vietnamese opens from Open Lesson, runs with Run All, and shows the training chart with the divergence',
+    async run({ page, screenshot }) {
+      await runLesson(page, 'Bài B', 'Kaiming, lr 0.01: loss');
+      await outputFrame(page).locator('.initlab-chart svg').first().waitFor({ state: 'visible', timeout: 30_000 });
+      await screenshot('lesson-b-vi');
     },
   },
 ];

@@ -33,12 +33,12 @@ Bài này chỉ ra lý do qua ba tình huống, rồi đến cách khắc phục
       `
 ## Case 1: one large weight
 
-A single sigmoid neuron, z = w·x + b, with the weight w = 6.74 and an input x = 2.1, so z ≈ 14.15. By the chain rule the gradient of the loss with respect to w passes through sigmoid'(z) = sigmoid(z)·(1 − sigmoid(z)). At z = 14.15 that local gradient is about 7.08 × 10⁻⁷, and one tiny local gradient is enough to make the whole product tiny.`,
+A single sigmoid neuron, z = w·x + b, with the weight w = 6.74 and an input x ≈ 2.1, so z = 14.15. By the chain rule the gradient of the loss with respect to w passes through sigmoid'(z) = sigmoid(z)·(1 − sigmoid(z)). At z = 14.15 that local gradient is about 7.08 × 10⁻⁷, and one tiny local gradient is enough to make the whole product tiny.`,
       {
         vi: `
 ## Tình huống 1: một trọng số lớn
 
-Một nơ-ron sigmoid duy nhất, z = w·x + b, với trọng số w = 6.74 và đầu vào x = 2.1, nên z ≈ 14.15. Theo quy tắc chuỗi, gradient của hàm mất mát theo w phải đi qua sigmoid'(z) = sigmoid(z)·(1 − sigmoid(z)). Tại z = 14.15, gradient cục bộ này chỉ khoảng 7.08 × 10⁻⁷, và chỉ cần một gradient cục bộ rất nhỏ là cả tích đã trở nên rất nhỏ.`,
+Một nơ-ron sigmoid duy nhất, z = w·x + b, với trọng số w = 6.74 và đầu vào x ≈ 2.1, nên z = 14.15. Theo quy tắc chuỗi, gradient của hàm mất mát theo w phải đi qua sigmoid'(z) = sigmoid(z)·(1 − sigmoid(z)). Tại z = 14.15, gradient cục bộ này chỉ khoảng 7.08 × 10⁻⁷, và chỉ cần một gradient cục bộ rất nhỏ là cả tích đã trở nên rất nhỏ.`,
       },
     ),
     ts(
@@ -47,7 +47,7 @@ Một nơ-ron sigmoid duy nhất, z = w·x + b, với trọng số w = 6.74 và 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 const sigmoidPrime = (z: number) => sigmoid(z) * (1 - sigmoid(z));
 const w = 6.74;
-const xOne = 2.1;
+const xOne = 14.15 / w; // about 2.1: the input that puts z at the lesson's 14.15
 const z = w * xOne;
 console.log(\`z = \${z.toFixed(2)}\`);
 console.log(\`sigmoid(z) = \${sigmoid(z).toFixed(10)}\`);

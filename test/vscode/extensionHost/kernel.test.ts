@@ -90,25 +90,37 @@ describe('the InitLab TypeScript kernel', () => {
     assert.equal(cell.executionSummary?.success, true, outputText(cell, ERROR));
     const lines = outputText(cell, STDOUT).trim().split('\n');
     assert.equal(lines.length, 4);
-    // He's std √(2/fanIn): 0.051 for the first layer, 0.141 for the others.
-    assert.match(lines[0], /layer 1: weight std 0\.05\d/);
-    assert.match(lines[1], /layer 2: weight std 0\.14\d/);
+    // He's std √(2/fanIn): 0.0505 for the first layer, 0.141 for the others (sample std within 3%).
+    lines.forEach((line, i) => {
+      const std = Number(line.match(/weight std (\S+),/)?.[1]);
+      const he = Math.sqrt(2 / (i === 0 ? 784 : 100));
+      assert.ok(Math.abs(std / he - 1) < 0.03, `${line}: He's std is ${he.toFixed(4)}`);
+    });
     assert.ok(cell.outputs.some((o) => o.items.some((i) => i.mime === 'application/vnd.initlab.chart+json')), 'the report draws as a chart');
   });
 
   it('figures: first cell of a fresh kernel and a trivial cell on a warm one, as VS Code runs them', async () => {
     const editor = await openCodeNotebook('latency.initnb', ['1 + 1']);
     await vscode.commands.executeCommand('initlab.restartKernel', editor.notebook.uri);
+    // Two clocks: until the output reaches the notebook document (what the user sees), and until
+    // VS Code's execute command settles (which adds its own bookkeeping round trips).
     const time = async () => {
-      const started = Date.now();
+      const started = performance.now();
+      let shown = 0;
+      const listener = vscode.workspace.onDidChangeNotebookDocument((e) => {
+        if (!shown && e.notebook === editor.notebook && e.cellChanges.some((c) => c.outputs?.length)) shown = performance.now();
+      });
       await runCells(editor, 0, 1);
-      return Date.now() - started;
+      listener.dispose();
+      return { shown: (shown || performance.now()) - started, settled: performance.now() - started };
     };
     const first = await time();
-    const warm: number[] = [];
+    const warm: { shown: number; settled: number }[] = [];
     for (let i = 0; i < 20; i++) warm.push(await time());
-    warm.sort((a, b) => a - b);
-    console.log(`initlab-mocha:     figure: in VS Code, first cell of a fresh kernel ${first} ms; trivial cell on a warm kernel, median of 20: ${warm[10]} ms`);
+    const median = (key: 'shown' | 'settled') => warm.map((w) => w[key]).sort((a, b) => a - b)[10].toFixed(0);
+    console.log(
+      `initlab-mocha:     figure: in VS Code, first cell of a fresh kernel: output ${first.shown.toFixed(0)} ms, settled ${first.settled.toFixed(0)} ms; trivial cell on a warm kernel, median of 20: output ${median('shown')} ms, settled ${median('settled')} ms`,
+    );
     assert.equal(outputText(editor.notebook.cellAt(0), 'text/plain'), '2');
   });
 });
