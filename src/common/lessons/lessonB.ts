@@ -33,12 +33,12 @@ Bài này chỉ ra lý do qua ba tình huống, rồi đến cách khắc phục
       `
 ## Case 1: one large weight
 
-A single sigmoid neuron, z = w·x + b, with the weight w = 6.74 and an input x ≈ 2.1, so z = 14.15. By the chain rule the gradient of the loss with respect to w passes through sigmoid'(z) = sigmoid(z)·(1 − sigmoid(z)). At z = 14.15 that local gradient is about 7.08 × 10⁻⁷, and one tiny local gradient is enough to make the whole product tiny.`,
+A single sigmoid neuron, z = w·x + b, with the weight w = 6.74 and an input x ≈ 2.1, so z = 14.15. By the chain rule the gradient of the loss with respect to w passes through sigmoid'(z) = sigmoid(z)·(1 − sigmoid(z)). At z = 14.15 that local gradient is 7.16 × 10⁻⁷ (the original lesson prints 7.08 × 10⁻⁷ because it rounds sigmoid(14.15) to 0.9999992912; the exact value is 0.9999992843), and one tiny local gradient is enough to make the whole product tiny.`,
       {
         vi: `
 ## Tình huống 1: một trọng số lớn
 
-Một nơ-ron sigmoid duy nhất, z = w·x + b, với trọng số w = 6.74 và đầu vào x ≈ 2.1, nên z = 14.15. Theo quy tắc chuỗi, gradient của hàm mất mát theo w phải đi qua sigmoid'(z) = sigmoid(z)·(1 − sigmoid(z)). Tại z = 14.15, gradient cục bộ này chỉ khoảng 7.08 × 10⁻⁷, và chỉ cần một gradient cục bộ rất nhỏ là cả tích đã trở nên rất nhỏ.`,
+Một nơ-ron sigmoid duy nhất, z = w·x + b, với trọng số w = 6.74 và đầu vào x ≈ 2.1, nên z = 14.15. Theo quy tắc chuỗi, gradient của hàm mất mát theo w phải đi qua sigmoid'(z) = sigmoid(z)·(1 − sigmoid(z)). Tại z = 14.15, gradient cục bộ này chỉ còn 7.16 × 10⁻⁷ (bài gốc ghi 7.08 × 10⁻⁷ vì làm tròn sigmoid(14.15) thành 0.9999992912; giá trị chính xác là 0.9999992843), và chỉ cần một gradient cục bộ rất nhỏ là cả tích đã trở nên rất nhỏ.`,
       },
     ),
     ts(

@@ -95,7 +95,11 @@ test('lesson B runs top to bottom: saturation, the 0.25 ceiling, vanishing, expl
   const { notebook, seconds } = await run(lessonB, 'vi');
   assert.ok(seconds < 60, `lesson B took ${seconds} s`);
   assert.match(stdout(notebook, 'case1'), /z = 14\.15\n/);
-  assert.match(stdout(notebook, 'case1'), /sigmoid'\(z\) = 7\.08e-7\n/, 'the lesson’s figure to 3 digits');
+  // σ'(z) = e^−z / (1 + e^−z)² exactly; the original's 7.08e-7 comes from a rounded σ(14.15).
+  const exact = Math.exp(-14.15) / (1 + Math.exp(-14.15)) ** 2;
+  assert.equal(exact.toExponential(2), '7.16e-7');
+  assert.match(stdout(notebook, 'case1'), /sigmoid'\(z\) = 7\.16e-7\n/, 'the exact figure to 3 digits');
+  assert.ok(Math.abs(exact / 7.08e-7 - 1) < 0.011, 'within 1.1% of the original lesson’s 7.08e-7');
   assert.ok(number(/dL\/dw = (\S+):/, stdout(notebook, 'case1')) < 2e-6);
   assert.match(stdout(notebook, 'powers'), /2 sigmoid layer\(s\): at most 0\.0625\n3 sigmoid layer\(s\): at most 0\.015625/);
   const gains = [...stdout(notebook, 'deep').matchAll(/backward gain (\S+)/g)].map((m) => Number(m[1]));
