@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 export const REQUIRED_PACKAGES = [
   { name: 'chromium', provides: '/usr/bin/chromium', why: 'the headless browser the UI tests drive' },
   { name: 'fonts-liberation', provides: '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf', why: 'fonts, or screenshots show boxes' },
+  { name: 'fonts-tlwg-loma-ttf', provides: '/usr/share/fonts/truetype/tlwg/Loma.ttf', why: 'a Thai font, or lesson A in Thai shows boxes' },
   { name: 'ripgrep', provides: '/usr/bin/rg', why: "code-server's search (its npm install cannot download ripgrep here)" },
   { name: 'build-essential', provides: '/usr/bin/g++', why: "code-server's native modules" },
   { name: 'python3', provides: '/usr/bin/python3', why: 'node-gyp' },

@@ -90,11 +90,13 @@ describe('the InitLab TypeScript kernel', () => {
     assert.equal(cell.executionSummary?.success, true, outputText(cell, ERROR));
     const lines = outputText(cell, STDOUT).trim().split('\n');
     assert.equal(lines.length, 4);
-    // He's std √(2/fanIn): 0.0505 for the first layer, 0.141 for the others (sample std within 3%).
+    // He's std √(2/fanIn): 0.0505 for the first layer, 0.141 for the others. The sample std of
+    // n draws is off by about 1/√(2n): within 3% for the 10,000+ weights of layers 1-3, and
+    // within 25% for the last layer's 100.
     lines.forEach((line, i) => {
       const std = Number(line.match(/weight std (\S+),/)?.[1]);
       const he = Math.sqrt(2 / (i === 0 ? 784 : 100));
-      assert.ok(Math.abs(std / he - 1) < 0.03, `${line}: He's std is ${he.toFixed(4)}`);
+      assert.ok(Math.abs(std / he - 1) < (i === 3 ? 0.25 : 0.03), `${line}: He's std is ${he.toFixed(4)}`);
     });
     assert.ok(cell.outputs.some((o) => o.items.some((i) => i.mime === 'application/vnd.initlab.chart+json')), 'the report draws as a chart');
   });
