@@ -87,6 +87,8 @@ async function runLesson(page, titleFilter, text) {
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+End');
   await outputFrame(page).getByText(text).first().waitFor({ state: 'visible', timeout: 30_000 });
+  // The charts near the end draw a moment after the text.
+  await outputFrame(page).locator('.initlab-chart svg').last().waitFor({ state: 'visible', timeout: 30_000 });
 }
 
 /** The UI checks, each a named test. Later issues add to this list. */
@@ -155,7 +157,6 @@ export const uiTests = [
     name: 'Lesson B in Vietnamese opens from Open Lesson, runs with Run All, and shows the training chart with the divergence',
     async run({ page, screenshot }) {
       await runLesson(page, 'Bài B', 'Kaiming, lr 0.01: loss');
-      await outputFrame(page).locator('.initlab-chart svg').first().waitFor({ state: 'visible', timeout: 30_000 });
       await screenshot('lesson-b-vi');
     },
   },
