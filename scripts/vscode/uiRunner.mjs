@@ -88,7 +88,7 @@ async function runLesson(page, titleFilter, text) {
   await page.keyboard.press('Control+End');
   await outputFrame(page).getByText(text).first().waitFor({ state: 'visible', timeout: 30_000 });
   // The charts near the end draw a moment after the text.
-  await outputFrame(page).locator('.initlab-chart svg').last().waitFor({ state: 'visible', timeout: 30_000 });
+  await outputFrame(page).locator('.initlab-chart svg.marks').last().waitFor({ state: 'visible', timeout: 30_000 });
 }
 
 /** The UI checks, each a named test. Later issues add to this list. */
