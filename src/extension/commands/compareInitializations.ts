@@ -154,10 +154,6 @@ async function runComparison(options: CompareOptions, kernels: KernelController,
   );
 }
 
-/**
- * `given` skips the questions; `cancellation` lets a caller cancel as the notification's
- * Cancel button does (tests use it; the button itself is covered by a UI test).
- */
 /** Scrolls to the verdict and says it in a notification: the answer, without hunting for it. */
 function showVerdict(editor: vscode.NotebookEditor): void {
   const index = editor.notebook.getCells().findIndex((c) => c.metadata.id === COMPARE_CELL_IDS.verdict);
@@ -170,6 +166,10 @@ function showVerdict(editor: vscode.NotebookEditor): void {
   if (plain) void vscode.window.showInformationMessage(new TextDecoder().decode(plain.data).split('\n')[0]);
 }
 
+/**
+ * `given` skips the questions; `cancellation` lets a caller cancel as the notification's
+ * Cancel button does (tests use it; the button itself is covered by a UI test).
+ */
 export function registerCompareCommand(kernels: KernelController): vscode.Disposable {
   return vscode.commands.registerCommand(COMPARE_COMMAND, async (given?: Partial<CompareOptions>, cancellation?: vscode.CancellationToken): Promise<CompareOutcome> => {
     const options = given ? { ...DEFAULT_COMPARE_OPTIONS, ...given } : await askOptions();
