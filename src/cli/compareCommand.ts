@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { COMPARE_CELL_IDS, compareNotebook } from '../common/compare/compareNotebook';
 import { DEFAULT_COMPARE_OPTIONS, validateCompareOptions, type CompareOptions } from '../common/compare/compareOptions';
@@ -73,7 +74,8 @@ function cellText(notebook: Notebook, id: string): string {
 export async function runCompare(run: CompareRun, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; kernelEntry?: string }): Promise<number> {
   const notebook = compareNotebook(run.options);
   const started = Date.now();
-  const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
+  // The cells' own output is in the report; the terminal gets the table and the verdict.
+  const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
   const summary = await executeNotebook(notebook, { cwd: process.cwd(), stdout: quiet, stderr: io.stderr, kernelEntry: io.kernelEntry });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (run.notebookOut) fs.writeFileSync(run.notebookOut, serializeNotebook(notebook));

@@ -106,21 +106,19 @@ export class KernelController implements vscode.Disposable {
 
   private async executeCell(kernel: NotebookKernel, cell: vscode.NotebookCell): Promise<void> {
     const execution = this.controller.createNotebookCellExecution(cell);
-    let started = false;
     // VS Code refuses outputs and an end before start(). A cell interrupted while its kernel
-    // was still starting gets its error without ever having started: start it then, unnumbered.
-    let startedUnnumbered = false;
+    // was still starting gets its error without onStart ever running: it starts unnumbered then.
+    let started = false;
     const ensureStarted = () => {
-      if (started || startedUnnumbered) return;
-      startedUnnumbered = true;
+      if (started) return;
+      started = true;
       execution.start(Date.now());
     };
     const streams: { output?: vscode.NotebookCellOutput; name?: string } = {};
     const result: ExecutionResult = await kernel.client.execute(cellKey(cell), cell.document.getText(), {
       onStart: (count) => {
-        started = true;
         execution.executionOrder = count;
-        execution.start(Date.now());
+        ensureStarted();
         void execution.clearOutput();
         kernel.active.set(cell, execution);
         for (const [id, entry] of kernel.displays) if (entry.cell === cell) kernel.displays.delete(id);
@@ -154,7 +152,7 @@ export class KernelController implements vscode.Disposable {
     kernel.active.delete(cell);
     if (result.status === 'cancelled') {
       // Never started: no execution order, no time (as Jupyter's cancelled cells).
-      if (!started && !startedUnnumbered) execution.start();
+      if (!started) execution.start();
       execution.end(undefined);
       return;
     }

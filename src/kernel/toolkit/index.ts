@@ -6,7 +6,6 @@ import * as init from './init';
 import * as nn from './nn';
 import * as mnistData from './data/mnist';
 import * as display from './display';
-import { tf } from '../engine/engine';
 export { probe, Probe, type ProbeReport, type LayerProbe, type TensorKind } from './probe/probe';
 export { train, type TrainingRecord, type TrainOptions } from './probe/train';
 export { manualSeed } from './random';
@@ -14,13 +13,7 @@ export { verdict, type Verdict, type SchemeVerdict } from './probe/verdict';
 export { compareReports, type Comparison, type ChartValue } from './display';
 export { init, nn };
 
-/** `readIdx(file)`: your own IDX file (raw or gzipped) as a float32 tensor of its uint8 values. */
-function readIdx(file: string) {
-  const { dims, data } = mnistData.readIdxFile(file);
-  return tf.tensor(Float32Array.from(data), dims);
-}
-
-export const data = { mnist: mnistData.mnist, normalize: mnistData.normalize, meanStd: mnistData.meanStd, synthetic: mnistData.synthetic, readIdx };
+export const data = { mnist: mnistData.mnist, normalize: mnistData.normalize, meanStd: mnistData.meanStd, synthetic: mnistData.synthetic, readIdx: mnistData.readIdx };
 
 export const charts = {
   layerStats: display.layerStats,

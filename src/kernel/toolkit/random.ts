@@ -5,29 +5,7 @@
  * TensorFlow.js random ops take a seed per call but keep no global generator, so we keep one:
  * a 32-bit mulberry32 stream that hands each call a fresh seed.
  */
-let state = (Math.random() * 2 ** 32) >>> 0;
-
-/** Fixes every later draw, like torch.manual_seed. Example: `manualSeed(0)`. */
-export function manualSeed(seed: number): void {
-  if (!Number.isFinite(seed)) throw new TypeError(`manualSeed needs a finite number, got ${seed}`);
-  state = seed >>> 0;
-}
-
-/** The next seed from the global stream, or `seed` itself when one is given. */
-export function nextSeed(seed?: number): number {
-  if (seed !== undefined) return seed;
-  return Math.floor(nextUniform() * 2 ** 31);
-}
-
-function nextUniform(): number {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-}
-
-/** A private uniform [0, 1) stream from a seed, for the few samplers tfjs lacks (permutations). */
+/** A uniform [0, 1) stream from a seed: the global one below, and private ones for samplers tfjs lacks. */
 export function uniformStream(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
@@ -37,6 +15,20 @@ export function uniformStream(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
+}
+
+let global = uniformStream((Math.random() * 2 ** 32) >>> 0);
+
+/** Fixes every later draw, like torch.manual_seed. Example: `manualSeed(0)`. */
+export function manualSeed(seed: number): void {
+  if (!Number.isFinite(seed)) throw new TypeError(`manualSeed needs a finite number, got ${seed}`);
+  global = uniformStream(seed);
+}
+
+/** The next seed from the global stream, or `seed` itself when one is given. */
+export function nextSeed(seed?: number): number {
+  if (seed !== undefined) return seed;
+  return Math.floor(global() * 2 ** 31);
 }
 
 /** A random permutation of 0..n-1 (Fisher–Yates) from a seed. */

@@ -29,7 +29,7 @@ export function sliceIdx(array: IdxArray, start: number, count: number): IdxArra
   return { dims: [count, ...array.dims.slice(1)], data: array.data.subarray(start * itemSize, (start + count) * itemSize) };
 }
 
-/** Writes an IDX uint8 array back (for the build's compact copies). */
+/** Writes an IDX uint8 array back (tests build small IDX files with it). */
 export function encodeIdx(array: IdxArray): Uint8Array {
   const header = new Uint8Array(4 + 4 * array.dims.length);
   header[2] = 0x08;

@@ -54,7 +54,7 @@ function readParts(): Record<MnistPart, IdxArray> {
   if (cache) return cache;
   const dir = bundledDir();
   if (dir) {
-    const read = (part: MnistPart) => parseIdx(zlib.gunzipSync(fs.readFileSync(path.join(dir, `${part}.idx.gz`))), part);
+    const read = (part: MnistPart) => readIdxFile(path.join(dir, `${part}.idx.gz`));
     cache = { 'train-images': read('train-images'), 'train-labels': read('train-labels'), 'valid-images': read('valid-images'), 'valid-labels': read('valid-labels') };
     return cache;
   }
@@ -129,6 +129,12 @@ export function mnist(options: MnistOptions = {}): Mnist {
   const xValid = normalized ? normalize(rawValid, mean, std) : rawValid;
   if (normalized) tf.dispose([rawTrain, rawValid]);
   return { xTrain, yTrain: labelsTensor(parts['train-labels'], train), xValid, yValid: labelsTensor(parts['valid-labels'], valid), mean, std };
+}
+
+/** Your own IDX file (raw or gzipped) as a float32 tensor of its uint8 values. Example: `data.readIdx('t10k-labels-idx1-ubyte')` */
+export function readIdx(file: string): tfjs.Tensor {
+  const { dims, data } = readIdxFile(file);
+  return tf.tensor(Float32Array.from(data), dims);
 }
 
 /** (x − mean) / std, with the statistics you pass: normalize validation with the training ones. */

@@ -73,7 +73,7 @@ export class LeakyReLU extends Module {
     return tf.leakyRelu(inp, this.slope);
   }
   protected computeGrad(inp: tfjs.Tensor, _out: tfjs.Tensor, outGrad: tfjs.Tensor): tfjs.Tensor {
-    return tf.tidy(() => tf.mul(outGrad, tf.where(tf.greater(inp, 0), tf.onesLike(inp), tf.fill(inp.shape, this.slope))));
+    return tf.tidy(() => tf.where(tf.greater(inp, 0), outGrad, tf.mul(outGrad, this.slope)));
   }
 }
 

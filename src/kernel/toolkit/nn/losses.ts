@@ -1,41 +1,35 @@
 /** Losses with hand-written gradients: `forward(pred, target)` gives a scalar, `backward()` sets `pred.g`. */
 import { tf } from '../../engine/engine';
 import type * as tfjs from '@tensorflow/tfjs';
-import type { GradTensor } from './module';
+import { PassTensors, type GradTensor } from './module';
 
 export abstract class Loss {
   inp?: GradTensor;
   target?: tfjs.Tensor;
   out?: tfjs.Scalar;
-  private owned: tfjs.Tensor[] = [];
+  private readonly pass = new PassTensors();
 
   abstract get name(): string;
 
   forward(pred: GradTensor, target: tfjs.Tensor): tfjs.Scalar {
     this.release();
     this.inp = pred;
-    this.target = this.own(this.prepareTarget(pred, target));
-    this.out = this.own(this.compute(pred, this.target));
+    this.target = this.pass.own(this.prepareTarget(pred, target));
+    this.out = this.pass.own(this.compute(pred, this.target));
     return this.out;
   }
 
   backward(): void {
     if (!this.inp || !this.target) throw new Error(`${this.name}: backward() before forward()`);
-    this.inp.g = this.own(this.computeGrad(this.inp, this.target));
+    this.inp.g = this.pass.own(this.computeGrad(this.inp, this.target));
   }
 
   protected abstract prepareTarget(pred: tfjs.Tensor, target: tfjs.Tensor): tfjs.Tensor;
   protected abstract compute(pred: tfjs.Tensor, target: tfjs.Tensor): tfjs.Scalar;
   protected abstract computeGrad(pred: tfjs.Tensor, target: tfjs.Tensor): tfjs.Tensor;
 
-  private own<T extends tfjs.Tensor>(t: T): T {
-    this.owned.push(t);
-    return t;
-  }
-
   release(): void {
-    for (const t of this.owned) t.dispose();
-    this.owned = [];
+    this.pass.release();
   }
 }
 

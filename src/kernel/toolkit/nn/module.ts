@@ -12,12 +12,27 @@ import type * as tfjs from '@tensorflow/tfjs';
 /** A tensor that may carry its gradient, as the lesson's `w.g`. */
 export type GradTensor = tfjs.Tensor & { g?: tfjs.Tensor };
 
+/** The tensors a module or loss made in its last pass, freed together when the next starts. */
+export class PassTensors {
+  private tensors: tfjs.Tensor[] = [];
+
+  own<T extends tfjs.Tensor>(t: T): T {
+    this.tensors.push(t);
+    return t;
+  }
+
+  release(): void {
+    for (const t of this.tensors) t.dispose();
+    this.tensors = [];
+  }
+}
+
 export abstract class Module {
   /** The input of the last forward pass (not owned: the caller's, or the previous module's). */
   inp?: GradTensor;
   /** The output of the last forward pass. */
   out?: GradTensor;
-  private owned: tfjs.Tensor[] = [];
+  private readonly pass = new PassTensors();
 
   /** A short name for charts and tables, e.g. "Linear(784→100)". */
   abstract get name(): string;
@@ -47,14 +62,12 @@ export abstract class Module {
 
   /** Records a tensor this module made in the current pass, to free it at the next one. */
   protected own<T extends tfjs.Tensor>(t: T): T {
-    this.owned.push(t);
-    return t;
+    return this.pass.own(t);
   }
 
   /** Frees the tensors of the last pass. Parameters are kept. */
   release(): void {
-    for (const t of this.owned) t.dispose();
-    this.owned = [];
+    this.pass.release();
   }
 
   /** Frees everything, parameters included. */

@@ -11,23 +11,20 @@
  * lesson's shifted ReLU) get exact moments instead of small-signal approximations. Where the
  * measured std leaves the predicted one, one of those assumptions has broken.
  */
+import { derivatives } from '../../../common/charts/derivativeChart';
+
 export interface ActivationFunction {
   f(z: number): number;
   df(z: number): number;
 }
 
+/** The derivatives are the ones the lessons' derivative chart draws, so the two cannot disagree. */
 export const activationFunctions = {
   identity: { f: (z: number) => z, df: () => 1 },
-  relu: (shift = 0): ActivationFunction => ({ f: (z) => Math.max(0, z) - shift, df: (z) => (z > 0 ? 1 : 0) }),
+  relu: (shift = 0): ActivationFunction => ({ f: (z) => Math.max(0, z) - shift, df: derivatives.relu }),
   leakyRelu: (slope: number): ActivationFunction => ({ f: (z) => (z > 0 ? z : slope * z), df: (z) => (z > 0 ? 1 : slope) }),
-  sigmoid: {
-    f: (z: number) => 1 / (1 + Math.exp(-z)),
-    df: (z: number) => {
-      const s = 1 / (1 + Math.exp(-z));
-      return s * (1 - s);
-    },
-  },
-  tanh: { f: Math.tanh, df: (z: number) => 1 - Math.tanh(z) ** 2 },
+  sigmoid: { f: (z: number) => 1 / (1 + Math.exp(-z)), df: derivatives.sigmoid },
+  tanh: { f: Math.tanh, df: derivatives.tanh },
 } as const;
 
 /**
