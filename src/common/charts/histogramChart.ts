@@ -1,6 +1,8 @@
 /**
- * Per-layer histograms as small multiples: one panel per layer (and per scheme when there are
- * several), so a dying ReLU layer's spike at zero or a saturated tanh's twin peaks show at once.
+ * Per-layer histograms as small multiples, so a dying ReLU layer's spike at zero or a saturated
+ * tanh's twin peaks show at once. With one scheme, a wrapped grid of panels, each with its own
+ * axes. With several, a row per layer and a column per scheme, the panels of a row on shared
+ * axes, so the eye compares schemes layer by layer.
  */
 import { EXACT, VEGA_LITE_SCHEMA, type VegaLiteSpec } from './specCommon';
 import { unique } from './layerStatsChart';
@@ -21,38 +23,71 @@ export interface LayerHistogram {
   infCount?: number;
 }
 
+const PANEL = { width: 160, height: 90 };
+
+const BARS: VegaLiteSpec = {
+  mark: { type: 'rect' },
+  encoding: {
+    x: { field: 'x0', type: 'quantitative', title: 'value', bin: { binned: true } },
+    x2: { field: 'x1' },
+    y: { field: 'count', type: 'quantitative', title: 'count' },
+    tooltip: [
+      { field: 'scheme' },
+      { field: 'x0', title: 'from', format: EXACT },
+      { field: 'x1', title: 'to', format: EXACT },
+      { field: 'count', title: 'count' },
+    ],
+  },
+};
+
 export function histogramChart(histograms: readonly LayerHistogram[], options: { title?: string; columns?: number } = {}): VegaLiteSpec {
-  const values = histograms.flatMap((h) => {
-    const panel = `${h.scheme ? `${h.scheme} · ` : ''}${h.quantity} · layer ${h.layer}${nonFiniteNote(h)}`;
-    return h.bins.map((b) => ({ panel, ...b }));
-  });
+  const schemes = unique(histograms.flatMap((h) => (h.scheme === undefined ? [] : [h.scheme])));
+  const head = { $schema: VEGA_LITE_SCHEMA, ...(options.title ? { title: options.title } : {}) };
+  if (schemes.length === 0) {
+    const values = histograms.flatMap((h) => {
+      const panel = `${h.quantity} · layer ${h.layer}${nonFiniteNote(h)}`;
+      return h.bins.map((b) => ({ panel, scheme: '', ...b }));
+    });
+    return {
+      ...head,
+      data: { values },
+      facet: { field: 'panel', type: 'nominal', sort: unique(values.map((v) => v.panel)), title: null, header: { labelLimit: 260 } },
+      columns: options.columns ?? 4,
+      spec: { ...PANEL, ...BARS },
+      // Each layer has its own range: independent axes so every histogram is readable.
+      resolve: { scale: { x: 'independent', y: 'independent' } },
+    };
+  }
+  const rows = unique(histograms.map((h) => `${h.quantity} · layer ${h.layer}`));
+  const values = histograms.flatMap((h) => h.bins.map((b) => ({ row: `${h.quantity} · layer ${h.layer}`, scheme: h.scheme ?? '', ...b })));
   return {
-    $schema: VEGA_LITE_SCHEMA,
-    ...(options.title ? { title: options.title } : {}),
+    ...head,
     data: { values },
-    facet: { field: 'panel', type: 'nominal', sort: unique(values.map((v) => v.panel)), title: null, header: { labelLimit: 260 } },
-    columns: options.columns ?? 4,
-    spec: {
-      width: 160,
-      height: 90,
-      mark: { type: 'rect' },
-      encoding: {
-        x: { field: 'x0', type: 'quantitative', title: 'value', bin: { binned: true } },
-        x2: { field: 'x1' },
-        y: { field: 'count', type: 'quantitative', title: 'count' },
-        tooltip: [
-          { field: 'x0', title: 'from', format: EXACT },
-          { field: 'x1', title: 'to', format: EXACT },
-          { field: 'count', title: 'count' },
-        ],
-      },
-    },
-    // Each layer has its own range: independent x so every histogram is readable.
-    resolve: { scale: { x: 'independent', y: 'independent' } },
+    // A facet per row rather than one row × column facet: Vega-Lite shares scales across all
+    // cells of a facet or none, and a row must share its axes while rows keep their own.
+    vconcat: rows.map((row, index) => ({
+      title: { text: `${row}${rowNote(histograms, row)}`, anchor: 'start', fontSize: 12, fontWeight: 'normal' },
+      transform: [{ filter: { field: 'row', equal: row } }],
+      facet: { column: { field: 'scheme', type: 'nominal', sort: schemes, title: null, header: index === 0 ? { labelLimit: 260 } : { labels: false } } },
+      spec: { ...PANEL, ...BARS },
+      resolve: { scale: { x: 'shared', y: 'shared' } },
+    })),
   };
 }
 
-function nonFiniteNote(h: LayerHistogram): string {
+/** "+4 NaN, 2 ∞", or "" when every value was finite. */
+function nonFiniteCounts(h: LayerHistogram): string {
   const parts = [h.nanCount ? `${h.nanCount} NaN` : '', h.infCount ? `${h.infCount} ∞` : ''].filter(Boolean);
-  return parts.length ? ` (+${parts.join(', ')})` : '';
+  return parts.length ? `+${parts.join(', ')}` : '';
+}
+
+function nonFiniteNote(h: LayerHistogram): string {
+  const counts = nonFiniteCounts(h);
+  return counts ? ` (${counts})` : '';
+}
+
+/** The non-finite counts of one row's schemes, e.g. " (Normal: +4 NaN)". */
+function rowNote(histograms: readonly LayerHistogram[], row: string): string {
+  const notes = histograms.filter((h) => `${h.quantity} · layer ${h.layer}` === row && nonFiniteCounts(h)).map((h) => `${h.scheme}: ${nonFiniteCounts(h)}`);
+  return notes.length ? ` (${notes.join('; ')})` : '';
 }

@@ -4,7 +4,7 @@
  * on one chart and the eye can compare schemes. Zero, NaN and Infinity are written at the edge.
  */
 import type { StatNumber } from './finite';
-import { EXACT, VEGA_LITE_SCHEMA, flagLayers, forLogAxis, type VegaLiteSpec } from './specCommon';
+import { EXACT, VEGA_LITE_SCHEMA, flagLayers, forLogAxis, logYEncoding, type VegaLiteSpec } from './specCommon';
 
 export interface LayerStatRow {
   /** The initialization scheme, e.g. "Kaiming normal"; one column each. */
@@ -59,7 +59,7 @@ export function layerStatsChart(rows: readonly LayerStatRow[], options: LayerSta
           mark: { type: 'line', point: { size: 40 } },
           encoding: {
             x,
-            y: { field: 'plotted', type: 'quantitative', scale: { type: 'log' }, title: 'std (log scale)', axis: { format: '~e' } },
+            y: logYEncoding(values.map((v) => v.plotted), 'std (log scale)'),
             tooltip,
           },
         },

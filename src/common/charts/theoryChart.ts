@@ -4,7 +4,7 @@
  * mean, independence, a symmetric pre-activation) has broken.
  */
 import type { StatNumber } from './finite';
-import { EXACT, VEGA_LITE_SCHEMA, flagLayers, forLogAxis, type VegaLiteSpec } from './specCommon';
+import { EXACT, VEGA_LITE_SCHEMA, flagLayers, forLogAxis, logYEncoding, type VegaLiteSpec } from './specCommon';
 
 export interface TheoryRow {
   scheme?: string;
@@ -40,7 +40,7 @@ export function theoryChart(rows: readonly TheoryRow[], options: { title?: strin
           mark: { type: 'line', point: true },
           encoding: {
             x,
-            y: { field: 'plotted', type: 'quantitative', scale: { type: 'log' }, title: 'std (log scale)', axis: { format: '~e' } },
+            y: logYEncoding(values.map((v) => v.plotted), 'std (log scale)'),
             color: { field: 'source', type: 'nominal', title: null, scale: { domain: ['predicted', 'measured'] } },
             strokeDash: { field: 'source', type: 'nominal', legend: null },
             tooltip: [{ field: 'panel' }, { field: 'layer' }, { field: 'source' }, { field: 'plotted', title: 'std', format: EXACT }, { field: 'exact', title: 'exact' }],

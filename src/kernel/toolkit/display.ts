@@ -86,11 +86,10 @@ export function theory(value: ProbeReport | Comparison): ChartValue {
 
 export function training(records: TrainingRecord | readonly TrainingRecord[]): ChartValue {
   const list = Array.isArray(records) ? records : [records as TrainingRecord];
-  const diverged = list.find((r) => r.divergedAtStep !== null);
+  // Each record's non-finite loss is in its losses: the chart marks every scheme's own step.
   const spec = trainingChart({
     stats: list.flatMap((r) => r.stats),
     losses: list.flatMap((r) => r.losses),
-    divergedAtStep: diverged?.divergedAtStep ?? null,
     title: list.length === 1 ? `Training: ${list[0].label} (lr ${list[0].lr})` : 'Training',
   });
   const text = list

@@ -43,6 +43,29 @@ test('values spanning 1e-7 to 1e7 fit on one log axis', async () => {
   assert.match(svg, /1e\+7|1e7/);
 });
 
+/** The horizontal gridlines a rendered chart draws, counted per axis grid. */
+function gridlineCounts(svg: string): number[] {
+  return [...svg.matchAll(/role-axis-grid[^>]*>([\s\S]*?)<\/g>/g)].map((m) => (m[1].match(/<line/g) ?? []).length);
+}
+
+test('a log axis over fourteen decades draws a few gridlines at powers of ten, not grey bands', async () => {
+  const spec = layerStatsChart(rows('wide', [1e-7, 3e-3, 1, 5e4, 1e7]));
+  const y = ((spec.spec as { layer: { encoding: { y: { axis: { values: number[] } } } }[] }).layer[0].encoding.y.axis.values);
+  assert.ok(y.length <= 8, `${y.length} ticks`);
+  for (const tick of y) assert.ok(Number.isInteger(Math.log10(tick)), `${tick} is a power of ten`);
+  const svg = await renderSvg(spec);
+  const counts = gridlineCounts(svg);
+  assert.ok(counts.length > 0, 'the chart has gridlines');
+  // The y grid has at most 8 lines (the x grid of an ordinal axis has none).
+  assert.ok(Math.max(...counts) <= 8, `gridlines per axis: ${counts.join(', ')}`);
+});
+
+test('a log axis within one decade still gets readable ticks', async () => {
+  const svg = await renderSvg(layerStatsChart(rows('narrow', [0.4, 0.5, 0.7])));
+  const counts = gridlineCounts(svg);
+  assert.ok(Math.max(...counts) >= 2 && Math.max(...counts) <= 12, `gridlines per axis: ${counts.join(', ')}`);
+});
+
 test('empty inputs give valid, renderable specs', async () => {
   for (const spec of [layerStatsChart([]), histogramChart([]), trainingChart({ stats: [], losses: [] }), theoryChart([])]) {
     const svg = await renderSvg(spec);
@@ -62,6 +85,48 @@ test('histograms: one panel per layer, with non-finite counts in the title', asy
   const svg = await renderSvg(spec);
   assert.ok(svg.includes('activation · layer 1'));
   assert.ok(svg.includes('activation · layer 2 (+4 NaN)'));
+});
+
+test('histograms of several schemes: a row per layer, a column per scheme, shared axes within a row', async () => {
+  const narrow = [{ x0: -0.1, x1: 0, count: 3 }, { x0: 0, x1: 0.1, count: 5 }];
+  const wide = [{ x0: -30, x1: 0, count: 4 }, { x0: 0, x1: 30, count: 4 }];
+  const spec = histogramChart([
+    { scheme: 'Normal', quantity: 'activation', layer: 1, bins: wide, nanCount: 2 },
+    { scheme: 'Kaiming', quantity: 'activation', layer: 1, bins: narrow },
+    { scheme: 'Normal', quantity: 'activation', layer: 2, bins: wide },
+    { scheme: 'Kaiming', quantity: 'activation', layer: 2, bins: narrow },
+  ]);
+  const rowsOf = spec.vconcat as { facet: { column: { field: string } }; resolve: { scale: { x: string } } }[];
+  assert.equal(rowsOf.length, 2, 'a row per layer');
+  for (const row of rowsOf) {
+    assert.equal(row.facet.column.field, 'scheme');
+    assert.equal(row.resolve.scale.x, 'shared');
+  }
+  const svg = await renderSvg(spec);
+  assert.ok(svg.includes('>Normal<') && svg.includes('>Kaiming<'), 'columns are labelled by scheme');
+  assert.ok(svg.includes('activation · layer 1 (Normal: +2 NaN)'), 'the row title carries the NaN count');
+  // Shared x within a row: Kaiming's narrow bins are drawn on Normal's ±30 axis.
+  assert.ok(svg.includes('>30<') || svg.includes('>20<'), 'the shared axis reaches the wide scheme');
+});
+
+test('training: 100 layers keep a short legend, and each diverged scheme is marked at its own step', async () => {
+  const stats = [];
+  for (let step = 1; step <= 5; step++) {
+    for (let layer = 1; layer <= 100; layer++) stats.push({ step, layer, quantity: 'activation', std: 1 + layer / 100, scheme: 'Kaiming' });
+  }
+  const losses = [
+    ...[2.3, 2.1, 2.0, 1.9, 1.8].map((loss, i) => ({ step: i + 1, loss, scheme: 'Kaiming' })),
+    ...[2.3, 40, 1e6, 'NaN' as const].map((loss, i) => ({ step: i + 1, loss, scheme: 'Normal, lr 1' })),
+  ];
+  const spec = trainingChart({ stats, losses });
+  const text = JSON.stringify(spec);
+  assert.ok(text.includes('Normal, lr 1: loss not finite at step 4'));
+  assert.ok(!text.includes('Kaiming: loss not finite'), 'the healthy scheme has no marker');
+  const svg = await renderSvg(spec);
+  const legendEntries = (svg.match(/role-legend-symbol/g) ?? []).length;
+  assert.ok(svg.includes('>layer<'), 'the legend is titled layer');
+  assert.ok((svg.match(/>\d+<\/text>/g) ?? []).length < 100, 'not a hundred legend labels');
+  assert.ok(legendEntries >= 1);
 });
 
 test('training: the step where the loss became NaN is marked', async () => {
