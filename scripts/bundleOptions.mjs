@@ -28,7 +28,8 @@ export const nodeBundleOptions = {
   // tfjs-node is native code, found at run time where the user installed it (engine.ts).
   external: ['vscode', '@tensorflow/tfjs-node'],
   // jsonc-parser's "main" is a UMD build whose factory requires its parts at run time, which a
-  // bundle cannot satisfy; its ES module build bundles cleanly.
-  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+  // bundle cannot satisfy; its ES module build bundles cleanly. An absolute path, because esbuild
+  // resolves an alias from the working directory, and the build may run from anywhere.
+  alias: { 'jsonc-parser': path.join(path.dirname(require.resolve('jsonc-parser/package.json')), 'lib', 'esm', 'main.js') },
   plugins: [vegaCanvasWithoutNodeCanvas],
 };

@@ -8,7 +8,7 @@ import { formatStat, type StatNumber } from '../../common/charts/finite';
 import { layerStatsChart, type LayerStatRow } from '../../common/charts/layerStatsChart';
 import { histogramChart, type LayerHistogram } from '../../common/charts/histogramChart';
 import { theoryChart, type TheoryRow } from '../../common/charts/theoryChart';
-import { trainingChart } from '../../common/charts/trainingChart';
+import { MAX_DRAWN_POINTS, trainingChart } from '../../common/charts/trainingChart';
 import { derivativeChart, type DerivativeChartOptions } from '../../common/charts/derivativeChart';
 import type { MimeBundle } from '../../common/notebookFormat';
 import { chartBundle } from '../charts/chartOutput';
@@ -137,6 +137,15 @@ export async function formatToolkitValue(value: unknown): Promise<MimeBundle | u
   else if (isKind(value, 'initlab.probe') || isKind(value, 'initlab.comparison')) chart = layerStats(value as ProbeReport | Comparison);
   else if (isKind(value, 'initlab.training')) chart = training(value as TrainingRecord);
   if (!chart) return undefined;
-  // The figures themselves travel in the payload, so tools can read them from a saved notebook.
-  return await chartBundle(chart.chart, chart.spec, { text: chart.text, data: isKind(value, 'initlab.chart') ? undefined : value });
+  return await chartBundle(chart.chart, chart.spec, { text: chart.text, data: figuresToKeep(value) });
+}
+
+/**
+ * The figures travel in the payload, so tools can read them from a saved notebook; except a
+ * training record too long to draw in full, which would put tens of megabytes in the file.
+ */
+function figuresToKeep(value: unknown): unknown {
+  if (isKind(value, 'initlab.chart')) return undefined;
+  if (isKind(value, 'initlab.training') && (value as TrainingRecord).stats.length > MAX_DRAWN_POINTS) return undefined;
+  return value;
 }

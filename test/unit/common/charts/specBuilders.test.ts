@@ -12,8 +12,10 @@ import {
   layerStatsChart,
   theoryChart,
   toStatNumber,
+  thinLines,
   trainingChart,
   type LayerStatRow,
+  type TrainingStepStat,
 } from '../../../../src/common/charts';
 import { renderSvg } from '../../../../src/kernel/charts/renderSvg';
 
@@ -127,6 +129,32 @@ test('training: 100 layers keep a short legend, and each diverged scheme is mark
   assert.ok(svg.includes('>layer<'), 'the legend is titled layer');
   assert.ok((svg.match(/>\d+<\/text>/g) ?? []).length < 100, 'not a hundred legend labels');
   assert.ok(legendEntries >= 1);
+});
+
+test('training: 100 layers × 1,000 steps are thinned to what a panel can show, keeping spikes and non-finite values', () => {
+  const stats: TrainingStepStat[] = [];
+  for (let step = 1; step <= 1000; step++) {
+    for (let layer = 1; layer <= 100; layer++) {
+      for (const quantity of ['activation', 'weight gradient']) {
+        const spike = layer === 7 && quantity === 'activation' && step === 613;
+        stats.push({ step, layer, quantity, std: spike ? 1e6 : layer === 9 && step === 777 ? 'NaN' : 1 + 0.01 * Math.sin(step), scheme: 'deep' });
+      }
+    }
+  }
+  const { rows, perLine } = thinLines(stats);
+  assert.ok(perLine !== null && perLine >= 100);
+  assert.ok(rows.length <= 20_000 + 10, `${rows.length} rows drawn`);
+  assert.ok(rows.some((r) => r.layer === 7 && r.step === 613 && r.std === 1e6), 'the spike survives thinning');
+  assert.ok(rows.some((r) => r.layer === 9 && r.step === 777 && r.std === 'NaN'), 'the NaN is kept');
+  for (const layer of [1, 50, 100]) {
+    const line = rows.filter((r) => r.layer === layer && r.quantity === 'activation');
+    assert.equal(line[0].step, 1, 'each line keeps its first step');
+    assert.equal(line[line.length - 1].step, 1000, 'and its last');
+  }
+  const text = JSON.stringify(trainingChart({ stats, losses: [] }));
+  assert.match(text, /each line thinned to \d+ points \(LTTB\)/, 'the chart says it was thinned');
+  // A short record is drawn point for point, with exact values in the tooltips.
+  assert.equal(thinLines(stats.slice(0, 2000)).perLine, null);
 });
 
 test('training: the step where the loss became NaN is marked', async () => {
