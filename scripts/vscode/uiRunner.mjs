@@ -91,6 +91,30 @@ async function runLesson(page, titleFilter, text) {
   await outputFrame(page).locator('.initlab-chart svg.marks:visible').first().waitFor({ state: 'visible', timeout: 30_000 });
 }
 
+/** Runs the open notebook with Run All and waits until the run has ended. */
+async function runAllAndWait(page, timeout = 120_000) {
+  const toolbar = page.locator('.notebook-toolbar-container');
+  await toolbar.getByRole('button', { name: /Run All/ }).first().click();
+  await toolbar.getByRole('button', { name: /Interrupt/ }).first().waitFor({ state: 'visible', timeout: 30_000 }).catch(() => undefined);
+  await toolbar.getByRole('button', { name: /Run All/ }).first().waitFor({ state: 'visible', timeout });
+}
+
+/** Switches VS Code's colour theme through the workspace settings, as a user's settings.json would. */
+async function setColorTheme(page, workspace, theme, bodyClass) {
+  const settings = path.join(workspace, '.vscode', 'settings.json');
+  fs.mkdirSync(path.dirname(settings), { recursive: true });
+  fs.writeFileSync(settings, JSON.stringify({ 'workbench.colorTheme': theme }, null, 2));
+  await page.locator(`.monaco-workbench.${bodyClass}`).waitFor({ timeout: 30_000 });
+}
+
+const CHART_KINDS = ['layerStats', 'histograms', 'theory', 'training', 'derivatives', 'vega-lite'];
+
+/** A chart of one kind in the visible notebook's outputs. */
+const chartOf = (page, kind) => outputFrame(page).locator(`.initlab-chart[data-chart-kind="${kind}"]`).first();
+
+/** The fill colour of a chart's first axis label: what a theme change must alter. */
+const axisLabelFill = (page, kind) => chartOf(page, kind).locator('.role-axis-label text').first().getAttribute('fill');
+
 /** The UI checks, each a named test. Later issues add to this list. */
 export const uiTests = [
   {
@@ -162,6 +186,115 @@ export const uiTests = [
   },
 ];
 
+uiTests.push(
+  {
+    name: 'every chart kind draws in the dark theme and in the light one, and re-themes when the theme changes',
+    async run({ page, workspace, output }) {
+      // Tall enough that VS Code draws every output of the notebook at once.
+      await page.setViewportSize({ width: 1400, height: 5200 });
+      await setColorTheme(page, workspace, 'Default Dark Modern', 'vs-dark');
+      await openFile(page, 'ui/chart-gallery.initnb');
+      await runAllAndWait(page);
+      for (const kind of CHART_KINDS) await chartOf(page, kind).locator('svg').waitFor({ state: 'visible', timeout: 60_000 });
+      const darkFill = await axisLabelFill(page, 'layerStats');
+      const shots = path.join(output, 'screenshots', 'charts');
+      fs.mkdirSync(shots, { recursive: true });
+      for (const kind of CHART_KINDS) await chartOf(page, kind).screenshot({ path: path.join(shots, `${kind}-dark.png`) });
+      await setColorTheme(page, workspace, 'Default Light Modern', 'vs');
+      const started = Date.now();
+      for (;;) {
+        const fill = await axisLabelFill(page, 'layerStats');
+        if (fill && fill !== darkFill) break;
+        if (Date.now() - started > 30_000) throw new Error(`the chart kept its dark-theme label colour ${darkFill}`);
+        await page.waitForTimeout(200);
+      }
+      for (const kind of CHART_KINDS) await chartOf(page, kind).locator('svg').waitFor({ state: 'visible', timeout: 30_000 });
+      for (const kind of CHART_KINDS) await chartOf(page, kind).screenshot({ path: path.join(shots, `${kind}-light.png`) });
+      console.log(`    screenshots: ${path.relative(process.cwd(), shots)}/{${CHART_KINDS.join(',')}}-{dark,light}.png; axis labels ${darkFill} → ${await axisLabelFill(page, 'layerStats')}`);
+    },
+  },
+  {
+    name: 'a chart saves as SVG and, drawn light, as PNG from its toolbar, next to the notebook',
+    async run({ page, workspace, screenshot, output }) {
+      await openFile(page, 'ui/run-all.initnb');
+      await runAllAndWait(page);
+      const frame = outputFrame(page);
+      const toolbar = frame.locator('.initlab-toolbar').first();
+      await frame.locator('.initlab-chart svg').first().waitFor({ state: 'visible', timeout: 60_000 });
+      const saveWith = async (button, file) => {
+        await toolbar.getByRole('button', { name: button, exact: true }).click();
+        // VS Code's save dialog (in the browser, its own quick-input dialog) proposes the
+        // notebook's folder and the chart's name: accept it.
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible', timeout: 20_000 });
+        // The dialog shows the folder first and fills in the name a moment later.
+        const started = Date.now();
+        let proposed = await input.inputValue();
+        while (!proposed.endsWith(`ui/${file}`)) {
+          if (Date.now() - started > 10_000) throw new Error(`the save dialog proposed ${proposed}, not ui/${file}`);
+          await page.waitForTimeout(100);
+          proposed = await input.inputValue();
+        }
+        await page.keyboard.press('Enter');
+        await toolbar.locator('.initlab-status', { hasText: `Saved ${path.join(workspace, 'ui', file)}` }).waitFor({ timeout: 20_000 });
+        // Kept with the test output, to look at.
+        const exports = path.join(output, 'exports');
+        fs.mkdirSync(exports, { recursive: true });
+        fs.copyFileSync(path.join(workspace, 'ui', file), path.join(exports, file));
+        return fs.readFileSync(path.join(workspace, 'ui', file));
+      };
+      const svg = (await saveWith('SVG', 'vega-lite.svg')).toString('utf8');
+      if (!svg.startsWith('<svg') || !svg.includes('role-axis')) throw new Error(`not a chart SVG: ${svg.slice(0, 80)}`);
+      await toolbar.getByRole('button', { name: 'Light', exact: true }).click();
+      await frame.locator('.initlab-chart.initlab-light svg').first().waitFor({ state: 'visible', timeout: 20_000 });
+      const png = await saveWith('PNG', 'vega-lite.png');
+      if (png.subarray(1, 4).toString('latin1') !== 'PNG' || png.length < 2_000) throw new Error(`not a PNG image (${png.length} bytes)`);
+      console.log(`    saved: ui/vega-lite.svg (${svg.length} bytes), ui/vega-lite.png (${png.length} bytes); copies in ${path.relative(process.cwd(), path.join(output, 'exports'))}`);
+      await screenshot('chart-saved');
+    },
+  },
+  {
+    name: 're-running a chart cell 100 times leaves one live chart view, and Clear All Outputs leaves none',
+    async run({ page, screenshot }) {
+      await openFile(page, 'ui/rerun-chart.initnb');
+      const frame = outputFrame(page);
+      const liveViews = async () => Number((await frame.locator('html').getAttribute('data-initlab-live-views')) ?? 0);
+      const runButton = page.locator('.notebook-toolbar-container').getByRole('button', { name: /Run All/ }).first();
+      for (let run = 1; run <= 100; run++) {
+        await runButton.click();
+        await frame.locator('.initlab-chart svg text', { hasText: new RegExp(`^run ${run}$`) }).waitFor({ timeout: run === 1 ? 90_000 : 20_000 });
+      }
+      const views = await liveViews();
+      const charts = await frame.locator('.initlab-chart').count();
+      const heap = await frame.locator('html').evaluate(() => globalThis.performance.memory?.usedJSHeapSize ?? 0);
+      if (views !== 1 || charts !== 1) throw new Error(`after 100 runs: ${views} live views and ${charts} charts in the webview (expected 1 and 1)`);
+      await screenshot('chart-rerun-100');
+      await runCommand(page, 'Notebook: Clear All Outputs');
+      await frame.locator('.initlab-chart').first().waitFor({ state: 'detached', timeout: 20_000 }).catch(() => undefined);
+      const started = Date.now();
+      while ((await liveViews()) !== 0) {
+        if (Date.now() - started > 20_000) throw new Error(`Clear All Outputs left ${await liveViews()} live views`);
+        await page.waitForTimeout(200);
+      }
+      console.log(`    figure: after 100 runs, 1 live view, 1 chart element, webview JS heap ${(heap / 2 ** 20).toFixed(1)} MiB; after Clear All Outputs, 0 live views`);
+    },
+  },
+  {
+    name: 'a training chart of 100 layers × 1,000 steps renders in the notebook (figure: render time)',
+    async run({ page, screenshot }) {
+      await openFile(page, 'ui/render-speed.initnb');
+      await runAllAndWait(page);
+      const chart = chartOf(page, 'training');
+      await chart.locator('svg').waitFor({ state: 'visible', timeout: 60_000 });
+      const ms = Number(await chart.getAttribute('data-render-ms'));
+      const lines = await chart.locator('.mark-line path').count();
+      if (lines < 200) throw new Error(`expected 200 lines (100 layers × 2 quantities), found ${lines}`);
+      console.log(`    figure: 100 layers × 1,000 steps training chart drawn in ${ms} ms in the webview (${lines} lines; target < 1,000 ms)`);
+      await screenshot('chart-100-layers');
+    },
+  },
+);
+
 export async function runUiTests({ root, scratchRoot, output }) {
   const vsix = path.join(root, `${name}-${version}.vsix`);
   if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first`);
@@ -176,7 +309,10 @@ export async function runUiTests({ root, scratchRoot, output }) {
   const browser = await launchBrowser(scratch);
   const counts = { passed: 0, failed: 0 };
   try {
+    // INITLAB_UI_GREP=<regex> runs only the tests whose names match, for local iterations.
+    const grep = process.env.INITLAB_UI_GREP ? new RegExp(process.env.INITLAB_UI_GREP) : undefined;
     for (const [index, test] of uiTests.entries()) {
+      if (grep && !grep.test(test.name)) continue;
       // Each test gets a fresh window on a workspace of its own: code-server restores the last
       // window's editors per folder, and a restored notebook would take this test's clicks.
       const workspace = prepareWorkspace(root, path.join(scratch, `test-${index + 1}`));
@@ -189,7 +325,7 @@ export async function runUiTests({ root, scratchRoot, output }) {
         console.log(`    screenshot: ${path.relative(root, file)}`);
       };
       try {
-        await test.run({ page, screenshot, workspace });
+        await test.run({ page, screenshot, workspace, output });
         counts.passed++;
         console.log(`  ✔ ${test.name} (${Date.now() - started} ms)`);
       } catch (err) {

@@ -3,6 +3,7 @@
  * a Disposable, defined in its own file.
  */
 import type * as vscode from 'vscode';
+import { registerChartExport } from './chartExport';
 import { registerCompareCommand } from './commands/compareInitializations';
 import { registerNewNotebookCommand } from './commands/newNotebook';
 import { registerOpenLessonCommand } from './commands/openLesson';
@@ -13,7 +14,7 @@ import { registerKernelController } from './kernelController';
 export function activate(context: vscode.ExtensionContext): void {
   const kernels = registerKernelController(context);
   context.subscriptions.push(registerInitnbSerializer(), registerNewNotebookCommand(), registerCompareCommand(kernels), registerOpenLessonCommand());
-  context.subscriptions.push(registerEngineStatusBar(kernels));
+  context.subscriptions.push(registerEngineStatusBar(kernels), registerChartExport());
 }
 
 export function deactivate(): void {

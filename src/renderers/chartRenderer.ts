@@ -5,56 +5,89 @@
  * Safety: specs come from notebook files, which may come from anyone. Vega's expressions are run
  * by vega-interpreter (no eval, no new Function, so it also works under VS Code's CSP), and the
  * loader refuses every URL, so a spec can neither run code nor reach the network.
+ *
+ * Lifecycle: every Vega view is finalized when its output is replaced, cleared or disposed. The
+ * number of live views is kept on `<html data-initlab-live-views>` so tests (and anyone curious
+ * in the webview's devtools) can see that re-running a cell leaks none.
  */
-import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
+import type { ActivationFunction, OutputItem, RendererContext } from 'vscode-notebook-renderer';
 import embed, { type Result } from 'vega-embed';
 import { expressionInterpreter } from 'vega-interpreter';
 import { isChartPayload } from '../common/chartPayload';
 import { MimeTypes } from '../common/mimeTypes';
-import { currentThemeKind, vegaConfig } from './vegaTheme';
+import { chartFileStem, type ChartFormat } from '../common/chartExportMessages';
+import { currentThemeKind, editorBackground, EXPORT_COLORS, vegaConfig } from './vegaTheme';
+import { offlineLoader } from './offlineLoader';
+import { createToolbar, type ChartToolbar } from './chartToolbar';
+import { download, listenForSaveReplies, renderChartFile, saveThroughExtension } from './chartExport';
 
 interface LiveChart {
-  result?: Result;
   element: HTMLElement;
   spec: Record<string, unknown>;
+  /** Stem of the file name a save suggests. */
+  fileStem: string;
+  /** The payload's kind ("layerStats", "training"...) or "vega-lite", on the chart's element for tests and styling. */
+  kind: string;
+  toolbar: ChartToolbar;
+  host?: HTMLElement;
+  result?: Result;
+  /** Drawn in light colours on white, for export. */
+  light: boolean;
   disposed: boolean;
 }
 
-/** A loader that loads nothing: data must be inline in the spec. */
-const offlineLoader = {
-  load: async (uri: string) => {
-    throw new Error(`InitLab charts load nothing from outside the notebook (refused: ${uri})`);
-  },
-  sanitize: async (uri: string) => {
-    throw new Error(`InitLab charts load nothing from outside the notebook (refused: ${uri})`);
-  },
-  http: async (uri: string) => {
-    throw new Error(`refused: ${uri}`);
-  },
-  file: async (uri: string) => {
-    throw new Error(`refused: ${uri}`);
-  },
-};
+export interface ChartSource {
+  spec: Record<string, unknown>;
+  title?: string;
+  kind: string;
+}
 
-export function specOf(item: OutputItem): Record<string, unknown> {
+export function chartSourceOf(item: OutputItem): ChartSource {
   const value = item.json() as unknown;
   if (item.mime === MimeTypes.chart) {
     if (!isChartPayload(value)) throw new Error('This InitLab chart output has no spec.');
-    return value.spec;
+    return { spec: value.spec, title: value.title, kind: value.kind };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('A Vega-Lite spec must be a JSON object.');
-  return value as Record<string, unknown>;
+  const spec = value as Record<string, unknown>;
+  const title = typeof spec.title === 'string' ? spec.title : (spec.title as { text?: unknown } | undefined)?.text;
+  return { spec, title: typeof title === 'string' ? title : undefined, kind: 'vega-lite' };
 }
 
-export const activate: ActivationFunction = () => {
-  const charts = new Map<string, LiveChart>();
+/** Live Vega views in this webview, and the count tests read. */
+const liveViews = new Set<Result>();
 
-  async function draw(chart: LiveChart): Promise<void> {
-    chart.result?.finalize();
-    chart.result = undefined;
-    chart.element.replaceChildren();
+function finalizeView(chart: LiveChart): void {
+  if (!chart.result) return;
+  chart.result.finalize();
+  liveViews.delete(chart.result);
+  chart.result = undefined;
+  document.documentElement.dataset.initlabLiveViews = String(liveViews.size);
+}
+
+function showError(element: HTMLElement, err: unknown): void {
+  element.replaceChildren();
+  const box = document.createElement('div');
+  box.className = 'initlab-chart-error';
+  box.setAttribute('role', 'alert');
+  box.style.cssText = 'border:1px solid var(--vscode-errorForeground,#f14c4c);color:var(--vscode-errorForeground,#f14c4c);padding:6px 8px;font-family:var(--vscode-editor-font-family,monospace);white-space:pre-wrap';
+  box.textContent = `Cannot draw this chart: ${err instanceof Error ? err.message : String(err)}`;
+  element.appendChild(box);
+}
+
+export const activate: ActivationFunction = (context: RendererContext<unknown>) => {
+  const charts = new Map<string, LiveChart>();
+  const canMessage = typeof context.postMessage === 'function';
+  if (canMessage) listenForSaveReplies(context);
+
+  /** Draws (or redraws) a chart; `started` is when its output arrived, for the render time. */
+  async function draw(chart: LiveChart, started = performance.now()): Promise<void> {
+    finalizeView(chart);
+    chart.host?.remove();
     const host = document.createElement('div');
-    host.className = 'initlab-chart';
+    host.className = chart.light ? 'initlab-chart initlab-light' : 'initlab-chart';
+    host.dataset.chartKind = chart.kind;
+    chart.host = host;
     chart.element.appendChild(host);
     const result = await embed(host, chart.spec as never, {
       mode: 'vega-lite',
@@ -62,24 +95,46 @@ export const activate: ActivationFunction = () => {
       ast: true,
       expr: expressionInterpreter,
       loader: offlineLoader as never,
-      config: vegaConfig() as never,
-      actions: { export: true, source: false, compiled: false, editor: false },
+      config: vegaConfig(document, chart.light) as never,
+      // Our toolbar saves through the extension; vega-embed's menu would offer downloads that
+      // VS Code's webview blocks.
+      actions: false,
       tooltip: true,
       // Errors only: Jupyter and our kernel write v5 specs, and Vega-Lite 6 warns about each one.
       logLevel: 1,
     });
-    if (chart.disposed) result.finalize();
-    else chart.result = result;
+    if (chart.disposed || chart.host !== host) {
+      result.finalize();
+      return;
+    }
+    chart.result = result;
+    liveViews.add(result);
+    document.documentElement.dataset.initlabLiveViews = String(liveViews.size);
+    // Milliseconds from the output's arrival to the drawn chart, for the UI tests' speed figure.
+    host.dataset.renderMs = String(Math.round(performance.now() - started));
   }
 
-  function showError(element: HTMLElement, err: unknown): void {
-    element.replaceChildren();
-    const box = document.createElement('div');
-    box.className = 'initlab-chart-error';
-    box.setAttribute('role', 'alert');
-    box.style.cssText = 'border:1px solid var(--vscode-errorForeground,#f14c4c);color:var(--vscode-errorForeground,#f14c4c);padding:6px 8px;font-family:var(--vscode-editor-font-family,monospace);white-space:pre-wrap';
-    box.textContent = `Cannot draw this chart: ${err instanceof Error ? err.message : String(err)}`;
-    element.appendChild(box);
+  async function save(chart: LiveChart, format: ChartFormat): Promise<void> {
+    if (!chart.result) return;
+    const name = `${chart.fileStem}.${format}`;
+    try {
+      const data = await renderChartFile(chart.result.view, format, chart.light ? EXPORT_COLORS.background : editorBackground(document));
+      if (!canMessage) {
+        download(document, format, name, data);
+        return;
+      }
+      chart.toolbar.setStatus('Saving…');
+      const reply = await saveThroughExtension(context, { format, suggestedName: name, data });
+      if (reply.type === 'initlab.chartSaved') chart.toolbar.setStatus(`Saved ${reply.path}`);
+      else if (reply.type === 'initlab.chartSaveCancelled') chart.toolbar.setStatus('');
+      else chart.toolbar.setStatus(`Not saved: ${reply.message}`, true);
+    } catch (err) {
+      chart.toolbar.setStatus(`Not saved: ${err instanceof Error ? err.message : String(err)}`, true);
+    }
+  }
+
+  function redraw(chart: LiveChart): void {
+    draw(chart).catch((err) => showError(chart.element, err));
   }
 
   // Re-theme every live chart when VS Code's theme changes (it switches classes on <body>).
@@ -88,42 +143,53 @@ export const activate: ActivationFunction = () => {
     const theme = currentThemeKind();
     if (theme === lastTheme) return;
     lastTheme = theme;
-    for (const chart of charts.values()) void draw(chart).catch((err) => showError(chart.element, err));
+    for (const chart of charts.values()) if (!chart.light) redraw(chart);
   }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+  function disposeChart(id: string): void {
+    const chart = charts.get(id);
+    if (!chart) return;
+    chart.disposed = true;
+    finalizeView(chart);
+    charts.delete(id);
+  }
 
   return {
     async renderOutputItem(item, element, signal) {
-      charts.get(item.id)?.result?.finalize();
-      charts.delete(item.id);
-      let spec: Record<string, unknown>;
+      // From here, parsing the output included: the render time a user waits for.
+      const started = performance.now();
+      disposeChart(item.id);
+      element.replaceChildren();
+      let source: ChartSource;
       try {
-        spec = specOf(item);
+        source = chartSourceOf(item);
       } catch (err) {
         showError(element, err);
         return;
       }
-      const chart: LiveChart = { element, spec, disposed: false };
+      const chart: LiveChart = {
+        element,
+        spec: source.spec,
+        fileStem: chartFileStem(source.title, source.kind),
+        kind: source.kind,
+        light: false,
+        disposed: false,
+        toolbar: createToolbar(document, { save: (format) => void save(chart, format), setLight: (light) => ((chart.light = light), redraw(chart)) }, false),
+      };
+      element.appendChild(chart.toolbar.element);
       charts.set(item.id, chart);
       signal.addEventListener('abort', () => {
-        chart.disposed = true;
-        chart.result?.finalize();
+        if (charts.get(item.id) === chart) disposeChart(item.id);
       });
       try {
-        await draw(chart);
+        await draw(chart, started);
       } catch (err) {
         showError(element, err);
       }
     },
     disposeOutputItem(id) {
-      const disposeOne = (key: string) => {
-        const chart = charts.get(key);
-        if (!chart) return;
-        chart.disposed = true;
-        chart.result?.finalize();
-        charts.delete(key);
-      };
-      if (id === undefined) [...charts.keys()].forEach(disposeOne);
-      else disposeOne(id);
+      if (id === undefined) [...charts.keys()].forEach(disposeChart);
+      else disposeChart(id);
     },
   };
 };

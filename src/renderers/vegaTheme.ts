@@ -15,6 +15,12 @@ function cssVar(doc: Document, name: string, fallback: string): string {
   return value ? value : fallback;
 }
 
+/** The editor's background colour: what a chart saved in the editor's theme is drawn on. */
+export function editorBackground(doc: Document = document): string {
+  const fallback = currentThemeKind(doc) === 'light' ? '#ffffff' : '#1e1e1e';
+  return cssVar(doc, '--vscode-editor-background', fallback);
+}
+
 /** Light-theme colours for charts exported to documents, whatever the editor's theme. */
 export const EXPORT_COLORS = { foreground: '#1f1f1f', background: '#ffffff', grid: '#e5e5e5' };
 

@@ -56,7 +56,7 @@ export function trainingChart(input: TrainingChartInput): VegaLiteSpec {
   const divergences = divergenceSteps(input, schemes);
   const label = (scheme: string, step: number) => `${scheme ? `${scheme}: ` : ''}loss not finite at step ${step}`;
 
-  const { rows: drawn, perLine } = thinLines(input.stats);
+  const { rows: drawn, perLine, longest } = thinLines(input.stats);
   const marks = input.stats.length <= MAX_POINTS_WITH_MARKS;
   // Only what is drawn: the exact text is for point tooltips, and a 100-layer record is large.
   const statRows: Record<string, unknown>[] = drawn.map((s) => ({ step: s.step, layer: s.layer, quantity: s.quantity, scheme: s.scheme ?? '', plotted: forLogAxis(s.std).plotted, ...(marks ? { stdText: String(s.std) } : {}) }));
@@ -68,7 +68,7 @@ export function trainingChart(input: TrainingChartInput): VegaLiteSpec {
   const several = schemes.length > 1;
 
   const statsPanel: VegaLiteSpec = {
-    title: { text: 'std per layer', anchor: 'start', ...(perLine ? { subtitle: `each line thinned to ${perLine} points (LTTB): tooltips show drawn points` } : {}) },
+    title: { text: 'std per layer', anchor: 'start', ...(perLine ? { subtitle: `each line drawn with ${perLine} of its ${longest.toLocaleString('en-US')} points (LTTB keeps peaks and dips)` } : {}) },
     data: { values: statRows },
     facet: {
       row: { field: 'quantity', type: 'nominal', sort: quantities, title: null },
@@ -144,10 +144,11 @@ const lttb = createLTTB<TrainingStepStat>({ x: (s) => s.step, y: (s) => Math.log
 /**
  * The rows to draw: every row when they fit in MAX_DRAWN_POINTS, otherwise each line thinned to
  * an equal share (on the log values the chart shows). Rows whose std cannot be drawn on a log
- * axis (0, NaN, Infinity) are always kept. `perLine` is the share, or null when nothing was thinned.
+ * axis (0, NaN, Infinity) are always kept. `perLine` is the share, or null when nothing was
+ * thinned; `longest` the most points a line had.
  */
-export function thinLines(stats: readonly TrainingStepStat[]): { rows: TrainingStepStat[]; perLine: number | null } {
-  if (stats.length <= MAX_DRAWN_POINTS) return { rows: [...stats], perLine: null };
+export function thinLines(stats: readonly TrainingStepStat[]): { rows: TrainingStepStat[]; perLine: number | null; longest: number } {
+  if (stats.length <= MAX_DRAWN_POINTS) return { rows: [...stats], perLine: null, longest: 0 };
   const lines = new Map<string, TrainingStepStat[]>();
   for (const s of stats) {
     const key = `${s.scheme ?? ''}\u0000${s.quantity}\u0000${s.layer}`;
@@ -156,11 +157,12 @@ export function thinLines(stats: readonly TrainingStepStat[]): { rows: TrainingS
     line.push(s);
   }
   const perLine = Math.max(MIN_POINTS_PER_LINE, Math.floor(MAX_DRAWN_POINTS / lines.size));
+  const longest = Math.max(...[...lines.values()].map((line) => line.length));
   const rows: TrainingStepStat[] = [];
   for (const line of lines.values()) {
     const drawable = line.filter((s) => typeof s.std === 'number' && s.std > 0);
     rows.push(...(drawable.length > perLine ? (lttb(drawable, perLine) as TrainingStepStat[]) : drawable));
     rows.push(...line.filter((s) => !(typeof s.std === 'number' && s.std > 0)));
   }
-  return { rows, perLine };
+  return { rows, perLine, longest };
 }

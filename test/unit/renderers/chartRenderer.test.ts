@@ -20,6 +20,19 @@ type Renderer = {
 let dom: JSDOM;
 let renderer: Renderer;
 const requests: string[] = [];
+/** What the renderer posted to "the extension", which answers each save as saved. */
+const posted: Record<string, string>[] = [];
+let replyToRenderer: ((message: unknown) => void) | undefined;
+const messaging = {
+  postMessage(message: Record<string, string>) {
+    posted.push(message);
+    setTimeout(() => replyToRenderer?.({ type: 'initlab.chartSaved', requestId: message.requestId, path: `/charts/${message.suggestedName}` }), 5);
+  },
+  onDidReceiveMessage(listener: (message: unknown) => void) {
+    replyToRenderer = listener;
+    return { dispose() {} };
+  },
+};
 
 const spec = {
   $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
@@ -73,7 +86,7 @@ before(async () => {
   const bundle = path.join(repoRoot, 'out', 'renderer-under-test.mjs');
   fs.copyFileSync(path.join(repoRoot, 'dist/renderer.js'), bundle);
   const mod = await import(pathToFileURL(bundle).href);
-  renderer = await mod.activate({ getState: () => undefined, setState: () => undefined, getRenderer: async () => undefined, workspace: { isTrusted: true }, settings: {} });
+  renderer = await mod.activate({ getState: () => undefined, setState: () => undefined, getRenderer: async () => undefined, workspace: { isTrusted: true }, settings: {}, ...messaging });
 });
 
 after(() => dom?.window.close());
@@ -132,4 +145,77 @@ test('disposing an output finalizes its view; disposing all clears every chart',
   // Re-rendering the same id after disposal works.
   await renderer.renderOutputItem(outputItem('g', MimeTypes.vegaLite, spec), el, new AbortController().signal);
   await waitFor(() => el.querySelector('svg'), 'an svg after re-render');
+});
+
+const liveViews = () => Number(dom.window.document.documentElement.dataset.initlabLiveViews ?? 0);
+
+test('re-rendering one output 100 times keeps one live view; disposing all leaves none', async () => {
+  const el = newCell();
+  const before = liveViews();
+  for (let i = 0; i < 100; i++) {
+    await renderer.renderOutputItem(outputItem('rerun', MimeTypes.vegaLite, spec), el, new AbortController().signal);
+  }
+  await waitFor(() => el.querySelector('svg'), 'an svg');
+  assert.equal(liveViews(), before + 1, 'one view for the output');
+  assert.equal(el.querySelectorAll('.initlab-chart').length, 1, 'one chart in the output');
+  assert.equal(el.querySelectorAll('.initlab-toolbar').length, 1, 'one toolbar in the output');
+  renderer.disposeOutputItem?.();
+  assert.equal(liveViews(), 0, 'clearing all outputs finalizes every view');
+});
+
+test('an aborted render (output replaced while drawing) leaves no live view', async () => {
+  const el = newCell();
+  const controller = new AbortController();
+  const pending = renderer.renderOutputItem(outputItem('aborted', MimeTypes.vegaLite, spec), el, controller.signal);
+  controller.abort();
+  await pending;
+  assert.equal(liveViews(), 0);
+});
+
+test('the SVG button sends the chart, drawn as SVG, to the extension and shows where it was saved', async () => {
+  const el = newCell();
+  const titled = { ...spec, title: 'Độ lệch chuẩn: Kaiming' };
+  await renderer.renderOutputItem(outputItem('save', MimeTypes.vegaLite, titled), el, new AbortController().signal);
+  await waitFor(() => el.querySelector('svg'), 'an svg');
+  const svgButton = [...el.querySelectorAll('.initlab-toolbar button')].find((b) => b.textContent === 'SVG') as HTMLButtonElement;
+  svgButton.click();
+  const status = await waitFor(() => (el.querySelector('.initlab-status')?.textContent?.startsWith('Saved') ? el.querySelector('.initlab-status') : null), 'the saved status');
+  const message = posted[posted.length - 1];
+  assert.equal(message.type, 'initlab.saveChart');
+  assert.equal(message.format, 'svg');
+  assert.equal(message.suggestedName, 'độ-lệch-chuẩn-kaiming.svg', 'named after the title, diacritics kept');
+  assert.match(message.data, /^<svg[\s\S]*w2[\s\S]*<\/svg>$/, 'a whole SVG with the chart\'s labels');
+  assert.equal(status.textContent, 'Saved /charts/độ-lệch-chuẩn-kaiming.svg');
+});
+
+test('the Light toggle redraws the chart in light colours on white, and back', async () => {
+  dom.window.document.body.className = 'vscode-dark';
+  const el = newCell();
+  await renderer.renderOutputItem(outputItem('light', MimeTypes.vegaLite, spec), el, new AbortController().signal);
+  await waitFor(() => el.querySelector('svg'), 'an svg');
+  const labelFill = () => el.querySelector('.initlab-chart svg .role-axis-label text')?.getAttribute('fill');
+  const darkFill = labelFill();
+  const toggle = [...el.querySelectorAll('.initlab-toolbar button')].find((b) => b.textContent === 'Light') as HTMLButtonElement;
+  toggle.click();
+  await waitFor(() => el.querySelector('.initlab-chart.initlab-light svg'), 'the light chart');
+  assert.equal(toggle.getAttribute('aria-pressed'), 'true');
+  assert.equal(labelFill(), '#1f1f1f', 'dark text for a white page');
+  assert.notEqual(darkFill, '#1f1f1f', 'the dark theme had light text');
+  toggle.click();
+  await waitFor(() => el.querySelector('.initlab-chart:not(.initlab-light) svg'), 'the themed chart again');
+  assert.equal(labelFill(), darkFill);
+  dom.window.document.body.className = 'vscode-light';
+});
+
+test('a change of VS Code theme redraws the charts in the new colours', async () => {
+  dom.window.document.body.className = 'vscode-light';
+  const el = newCell();
+  await renderer.renderOutputItem(outputItem('theme', MimeTypes.vegaLite, spec), el, new AbortController().signal);
+  await waitFor(() => el.querySelector('svg'), 'an svg');
+  const fill = () => el.querySelector('.initlab-chart svg .role-axis-label text')?.getAttribute('fill');
+  const lightFill = fill();
+  dom.window.document.body.className = 'vscode-dark';
+  await waitFor(() => fill() && fill() !== lightFill, 'the re-themed labels');
+  dom.window.document.body.className = 'vscode-light';
+  await waitFor(() => fill() === lightFill, 'the light labels again');
 });
