@@ -4,13 +4,15 @@
 //   dist/cli.js         the headless runner behind bin/initlab.js: node, cjs
 //   dist/renderer.js    the notebook renderer: browser, esm
 // and copies the WASM backend's .wasm files to dist/wasm/, where the bundled engine looks, and the
-// bundled MNIST to dist/data/ (scripts/mnistData.mjs), and the lesson notebooks to dist/lessons/.
+// bundled MNIST to dist/data/ (scripts/mnistData.mjs), the lesson notebooks to dist/lessons/, and
+// the cells' type declarations to dist/cell-types/ (scripts/cellTypes.mjs).
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { nodeBundleOptions } from './bundleOptions.mjs';
 import { writeMnistData } from './mnistData.mjs';
+import { writeCellTypes, writeTsPlugin } from './cellTypes.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
@@ -59,6 +61,9 @@ for (const file of fs.readdirSync(wasmSrc).filter((f) => f.endsWith('.wasm'))) {
   fs.copyFileSync(path.join(wasmSrc, file), path.join(dist, 'wasm', file));
 }
 writeMnistData(root, path.join(dist, 'data'));
+// Types for cells in VS Code: the declarations, and the TypeScript server plugin that adds them.
+writeCellTypes(root, path.join(dist, 'cell-types'));
+await writeTsPlugin(root);
 // The lesson notebooks, written by the CLI just built from their sources in src/common/lessons.
 execFileSync(process.execPath, [path.join(dist, 'cli.js'), 'lesson', '--all', path.join(dist, 'lessons')], { stdio: 'inherit' });
 console.log(`built ${fs.readdirSync(dist).filter((f) => f.endsWith('.js')).join(', ')} in dist/`);

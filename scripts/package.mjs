@@ -3,6 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PLUGIN_NAME } from './cellTypes.mjs';
+import { addFolderToVsix } from './vsixAddFolder.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { name, version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -15,5 +17,7 @@ execFileSync(
   // No stdin: vsce must never wait at a prompt (FACTS.md).
   { stdio: ['ignore', 'inherit', 'inherit'], cwd: root },
 );
+// The TypeScript server plugin that types cells (written by the build), where tsserver looks.
+await addFolderToVsix(vsix, path.join(root, 'node_modules', PLUGIN_NAME), `node_modules/${PLUGIN_NAME}`);
 const size = fs.statSync(vsix).size;
 console.log(`packaged ${path.relative(root, vsix)}: ${(size / 1024 / 1024).toFixed(2)} MiB`);

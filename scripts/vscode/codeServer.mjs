@@ -119,6 +119,8 @@ export async function startCodeServer({ scratch, extensionsDir, trusted = true, 
       'extensions.autoUpdate': false,
       'telemetry.telemetryLevel': 'off',
       'typescript.disableAutomaticTypeAcquisition': true,
+      // INITLAB_TSSERVER_LOG=1 (with INITLAB_KEEP_SCRATCH=1) keeps tsserver's log under user-data/logs/.
+      ...(process.env.INITLAB_TSSERVER_LOG ? { 'typescript.tsserver.log': 'verbose' } : {}),
       'notebook.confirmDeleteRunningCell': false,
       'files.hotExit': 'off',
       'window.restoreWindows': 'none',

@@ -28,7 +28,10 @@ class LineReporter extends Mocha.reporters.Base {
 }
 
 export function runMocha(loadTests: () => void, timeoutMs = 120_000): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: timeoutMs, color: false, reporter: LineReporter as never });
+  // INITLAB_TEST_GREP=<regex> runs only matching tests, for local iterations (the extension host
+  // inherits code-server's environment, which inherits the harness's).
+  const grep = process.env.INITLAB_TEST_GREP;
+  const mocha = new Mocha({ ui: 'bdd', timeout: timeoutMs, color: false, reporter: LineReporter as never, ...(grep ? { grep: new RegExp(grep) } : {}) });
   mocha.suite.emit('pre-require', globalThis, 'extension-host', mocha);
   loadTests();
   return new Promise((resolve, reject) => {

@@ -7,5 +7,6 @@ export function run(): Promise<void> {
     require('./kernel.test');
     require('./compare.test');
     require('./lessons.test');
+    require('./cellTypes.test');
   });
 }

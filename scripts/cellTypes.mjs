@@ -1,0 +1,80 @@
+// The declarations that give `.initnb` cells their types in VS Code (src/tsPlugin): the
+// toolkit's own .d.ts files, emitted by TypeScript's compiler API, the cells' globals, and
+// tfjs-core's declarations, laid out so the imports in them resolve inside dist/cell-types/.
+// Also writes the TypeScript server plugin's package to node_modules/initlab-cell-types/, the
+// only place tsserver looks for a plugin (the .vsix gets a copy: scripts/package.mjs).
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import ts from 'typescript';
+
+const ENTRIES = ['src/kernel/toolkit/index.ts', 'src/kernel/engine/engine.ts', 'src/kernel/execution/formatValue.ts'];
+
+export const PLUGIN_NAME = 'initlab-cell-types';
+
+function copyDeclarations(from, to) {
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    if (entry.isDirectory()) copyDeclarations(source, path.join(to, entry.name));
+    // Tests' declarations are of no use in a cell, and a third of the files.
+    else if (entry.name.endsWith('.d.ts') && !entry.name.endsWith('_test.d.ts')) {
+      fs.mkdirSync(to, { recursive: true });
+      fs.copyFileSync(source, path.join(to, entry.name));
+    }
+  }
+}
+
+export function writeCellTypes(root, outDir) {
+  const program = ts.createProgram(
+    ENTRIES.map((entry) => path.join(root, entry)),
+    {
+      declaration: true,
+      emitDeclarationOnly: true,
+      rootDir: path.join(root, 'src'),
+      outDir,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.Node16,
+      moduleResolution: ts.ModuleResolutionKind.Node16,
+      strict: true,
+      esModuleInterop: true,
+      resolveJsonModule: true,
+      skipLibCheck: true,
+      types: ['node'],
+    },
+  );
+  const { diagnostics } = program.emit();
+  if (diagnostics.length) throw new Error(`cell types: ${ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' })}`);
+  fs.mkdirSync(path.join(outDir, 'cellTypes'), { recursive: true });
+  fs.copyFileSync(path.join(root, 'src/cellTypes/cellGlobals.d.ts'), path.join(outDir, 'cellTypes/cellGlobals.d.ts'));
+  // tfjs-core's declarations as published. `@tensorflow/tfjs` is given as tfjs-core plus its
+  // chained ops (tensor.add()...): cells use the core API, and layers', converter's and data's
+  // declarations would triple the size for names the lessons never use.
+  const core = path.join(root, 'node_modules/@tensorflow/tfjs-core');
+  const coreOut = path.join(outDir, 'node_modules/@tensorflow/tfjs-core');
+  copyDeclarations(path.join(core, 'dist'), path.join(coreOut, 'dist'));
+  const { version, types } = JSON.parse(fs.readFileSync(path.join(core, 'package.json'), 'utf8'));
+  fs.writeFileSync(path.join(coreOut, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-core', version, types }, null, 2));
+  const tfjsOut = path.join(outDir, 'node_modules/@tensorflow/tfjs');
+  fs.mkdirSync(tfjsOut, { recursive: true });
+  fs.writeFileSync(path.join(tfjsOut, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs', version, types: 'index.d.ts' }, null, 2));
+  fs.writeFileSync(
+    path.join(tfjsOut, 'index.d.ts'),
+    "// InitLab's cells see TensorFlow.js through tfjs-core's API (scripts/cellTypes.mjs).\nimport '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';\nexport * from '@tensorflow/tfjs-core';\n",
+  );
+}
+
+export async function writeTsPlugin(root) {
+  const dir = path.join(root, 'node_modules', PLUGIN_NAME);
+  fs.rmSync(dir, { recursive: true, force: true });
+  await esbuild.build({
+    entryPoints: [path.join(root, 'src/tsPlugin/index.ts')],
+    outfile: path.join(dir, 'index.js'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    logLevel: 'warning',
+  });
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: PLUGIN_NAME, version: '1.0.0', private: true, main: 'index.js' }, null, 2));
+  return dir;
+}
