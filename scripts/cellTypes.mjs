@@ -45,7 +45,7 @@ export function writeCellTypes(root, outDir) {
   const { diagnostics } = program.emit();
   if (diagnostics.length) throw new Error(`cell types: ${ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' })}`);
   fs.mkdirSync(path.join(outDir, 'cellTypes'), { recursive: true });
-  fs.copyFileSync(path.join(root, 'src/cellTypes/cellGlobals.d.ts'), path.join(outDir, 'cellTypes/cellGlobals.d.ts'));
+  for (const file of ['cellGlobals.d.ts', 'cellModule.d.ts']) fs.copyFileSync(path.join(root, 'src/cellTypes', file), path.join(outDir, 'cellTypes', file));
   // tfjs-core's declarations as published. `@tensorflow/tfjs` is given as tfjs-core plus its
   // chained ops (tensor.add()...): cells use the core API, and layers', converter's and data's
   // declarations would triple the size for names the lessons never use.

@@ -9,9 +9,11 @@ import type * as toolkit from '../kernel/toolkit';
 import type { EngineInfo } from '../kernel/engine/engine';
 import type { Formatter } from '../kernel/execution/formatValue';
 
+// `var`, not `const`: the kernel defines these on globalThis (a cell may even reassign one), and
+// cellModule.d.ts reads them back as `typeof globalThis.tf` for `import ... from 'initlab'`.
 declare global {
   /** TensorFlow.js on the fastest backend here (tfjs-node, else WASM, else CPU). */
-  const tf: typeof tfjs;
+  var tf: typeof tfjs;
   /** The active backend and its version. */
   function engineInfo(): EngineInfo;
   /** Shows `value` under the cell: text, a tensor preview, or a chart for toolkit results. */
@@ -19,23 +21,23 @@ declare global {
   /** Teaches display() to show values of your own: return a mime bundle, or undefined to pass. */
   function registerFormatter(formatter: Formatter): () => void;
   /** torch.nn.init's family, plus LeCun and LSUV. Weights are [fanIn, fanOut]. */
-  const init: typeof toolkit.init;
+  var init: typeof toolkit.init;
   /** Layers with hand-written backward passes, and the `mlp` builder. */
-  const nn: typeof toolkit.nn;
+  var nn: typeof toolkit.nn;
   /** Per-layer statistics of weights, activations and gradients after a forward and backward pass. */
-  const probe: typeof toolkit.probe;
+  var probe: typeof toolkit.probe;
   /** A small SGD loop that records per-step statistics and stops at a non-finite loss. */
-  const train: typeof toolkit.train;
+  var train: typeof toolkit.train;
   /** MNIST (bundled), your own IDX files, and synthetic data. */
-  const data: typeof toolkit.data;
+  var data: typeof toolkit.data;
   /** Charts of probe reports and training records. */
-  const charts: typeof toolkit.charts;
+  var charts: typeof toolkit.charts;
   /** Several probe reports, shown side by side on shared axes. */
-  const compareReports: typeof toolkit.compareReports;
+  var compareReports: typeof toolkit.compareReports;
   /** Which schemes vanish, explode or stay healthy, in words. */
-  const verdict: typeof toolkit.verdict;
+  var verdict: typeof toolkit.verdict;
   /** Seeds the toolkit's random streams, like torch.manual_seed. */
-  const manualSeed: typeof toolkit.manualSeed;
+  var manualSeed: typeof toolkit.manualSeed;
 }
 
 export {};

@@ -2,7 +2,10 @@
 import * as path from 'node:path';
 
 /** From the plugin's folder, node_modules/initlab-cell-types/, to the declarations in dist/. */
-export const CELL_GLOBALS = path.join(__dirname, '..', '..', 'dist', 'cell-types', 'cellTypes', 'cellGlobals.d.ts');
+const CELL_TYPES = path.join(__dirname, '..', '..', 'dist', 'cell-types', 'cellTypes');
+
+/** The cells' globals, and the module 'initlab' that holds the same names. */
+export const CELL_DECLARATIONS = [path.join(CELL_TYPES, 'cellGlobals.d.ts'), path.join(CELL_TYPES, 'cellModule.d.ts')];
 
 /**
  * VS Code names a cell `vscode-notebook-cell:/…/lesson.initnb#<cell>`, which its TypeScript

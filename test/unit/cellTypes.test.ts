@@ -13,7 +13,7 @@ import ts from 'typescript';
 import { repoRoot } from './support/paths';
 
 const CELL = '^/vscode-notebook-cell/ts-nul-authority/work/lessons/lesson-a.initnb#W0sZmlsZQ==';
-const GLOBALS = path.join(repoRoot, 'dist/cell-types/cellTypes/cellGlobals.d.ts');
+const DECLARATIONS = ['cellGlobals.d.ts', 'cellModule.d.ts'].map((f) => path.join(repoRoot, 'dist/cell-types/cellTypes', f));
 
 type PluginModule = {
   getExternalFiles(project: { getRootFiles(): string[] }): string[];
@@ -29,8 +29,8 @@ before(() => {
 });
 
 test('the plugin adds the cell globals to projects with an .initnb cell, and only to those', () => {
-  assert.deepEqual(plugin.getExternalFiles({ getRootFiles: () => ['/work/src/a.ts', CELL] }), [GLOBALS]);
-  assert.ok(fs.existsSync(GLOBALS), 'the declarations are built');
+  assert.deepEqual(plugin.getExternalFiles({ getRootFiles: () => ['/work/src/a.ts', CELL] }), DECLARATIONS);
+  for (const file of DECLARATIONS) assert.ok(fs.existsSync(file), `${file} is built`);
   assert.deepEqual(plugin.getExternalFiles({ getRootFiles: () => ['/work/src/a.ts', '^/vscode-notebook-cell/ts-nul-authority/work/other.ipynb#W0s='] }), []);
 });
 
@@ -76,6 +76,13 @@ test('a cell using the toolkit type-checks against the real declarations', () =>
   // And a mistake is caught: the types are real, not any.
   const wrong = cellService(`const w = init.kaimingNormal('784x100');`);
   assert.ok(wrong.service.getSemanticDiagnostics(wrong.cell).length > 0, 'a wrong argument is an error');
+});
+
+test("import ... from 'initlab' is typed with the same names", () => {
+  const { service, cell } = cellService(`import { init, probe, tf } from 'initlab';\nconst w = init.xavierUniform([3, 4]);\nconst p = probe;\nw.add(tf.ones([3, 4]));`);
+  assert.deepEqual(service.getSemanticDiagnostics(cell).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')), []);
+  const wrong = cellService(`import { display } from 'initlab';`);
+  assert.match(ts.flattenDiagnosticMessageText(wrong.service.getSemanticDiagnostics(wrong.cell)[0]?.messageText ?? '', '\n'), /has no exported member 'display'/, 'display is a global, not an export');
 });
 
 test('completions and hovers know the prelude names', () => {
