@@ -174,7 +174,17 @@ export const activate: ActivationFunction = (context: RendererContext<unknown>) 
         kind: source.kind,
         light: false,
         disposed: false,
-        toolbar: createToolbar(document, { save: (format) => void save(chart, format), setLight: (light) => ((chart.light = light), redraw(chart)) }, false),
+        toolbar: createToolbar(
+          document,
+          {
+            save: (format) => void save(chart, format),
+            setLight: (light) => {
+              chart.light = light;
+              redraw(chart);
+            },
+          },
+          false,
+        ),
       };
       element.appendChild(chart.toolbar.element);
       charts.set(item.id, chart);
