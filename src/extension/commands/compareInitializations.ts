@@ -127,6 +127,9 @@ async function runComparison(options: CompareOptions, kernels: KernelController,
         void kernels.interrupt(document);
       };
       const onCancel = vscode.Disposable.from(token.onCancellationRequested(cancel), ...(external ? [external.onCancellationRequested(cancel)] : []));
+      // A token cancelled already calls its listener only on a later tick: too late to keep
+      // notebook.execute below from starting.
+      if (external?.isCancellationRequested) cancel();
       // Each finished cell advances the notification.
       const codeCells = document.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
       const finished = new Set<vscode.NotebookCell>();

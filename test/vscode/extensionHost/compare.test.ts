@@ -51,8 +51,10 @@ describe('Compare initializations', () => {
 
   it('cancels at once, while the kernel is still starting, and every execution still ends', async () => {
     const cancel = new vscode.CancellationTokenSource();
+    // Earlier tests' comparison notebooks are still open: wait for this command's own.
+    const before = new Set(vscode.workspace.notebookDocuments);
     const running = vscode.commands.executeCommand('initlab.compareInitializations', { data: 'synthetic' }, cancel.token) as Thenable<Outcome>;
-    await waitFor(() => vscode.workspace.notebookDocuments.find((d) => d.isUntitled && (d.metadata.initlab as { compare?: unknown })?.compare && d.getCells().some((c) => c.executionSummary === undefined || c.executionSummary.executionOrder === undefined)), 'the comparison notebook');
+    await waitFor(() => vscode.workspace.notebookDocuments.find((d) => !before.has(d) && d.isUntitled && (d.metadata.initlab as { compare?: unknown })?.compare), 'the comparison notebook');
     cancel.cancel();
     const outcome = await running;
     assert.equal(outcome.status, 'cancelled');
