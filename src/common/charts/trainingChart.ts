@@ -147,8 +147,8 @@ const lttb = createLTTB<TrainingStepStat>({ x: (s) => s.step, y: (s) => Math.log
  * axis (0, NaN, Infinity) are always kept. `perLine` is the share, or null when nothing was
  * thinned; `longest` the most points a line had.
  */
-export function thinLines(stats: readonly TrainingStepStat[]): { rows: TrainingStepStat[]; perLine: number | null; longest: number } {
-  if (stats.length <= MAX_DRAWN_POINTS) return { rows: [...stats], perLine: null, longest: 0 };
+export function thinLines(stats: readonly TrainingStepStat[]): { rows: readonly TrainingStepStat[]; perLine: number | null; longest: number } {
+  if (stats.length <= MAX_DRAWN_POINTS) return { rows: stats, perLine: null, longest: 0 };
   const lines = new Map<string, TrainingStepStat[]>();
   for (const s of stats) {
     const key = `${s.scheme ?? ''}\u0000${s.quantity}\u0000${s.layer}`;
