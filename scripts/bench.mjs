@@ -36,8 +36,9 @@ try {
 const node = (env) => (mode) => [process.execPath, [path.join(outDir, 'lessonPassWorker.js'), mode, String(rounds)], env];
 const variants = [
   { name: 'PyTorch (reference)', run: hasTorch ? (mode) => [PYTHON, [path.join(root, 'bench', 'lesson_pass_torch.py'), mode, String(rounds)], {}] : undefined, missing: 'python3-torch is not installed' },
-  { name: 'tfjs WASM, transposes made explicit (default)', run: node({ INITLAB_BACKEND: 'wasm' }) },
-  { name: 'tfjs WASM, transpose flags (unpatched kernels)', run: node({ INITLAB_BACKEND: 'wasm', INITLAB_MATMUL_PATCH: 'off' }), passOnly: true },
+  { name: 'tfjs WASM, threads on every core, explicit transposes (default)', run: node({ INITLAB_BACKEND: 'wasm' }) },
+  { name: 'tfjs WASM, one thread, explicit transposes', run: node({ INITLAB_BACKEND: 'wasm', INITLAB_WASM_THREADS: '1' }) },
+  { name: 'tfjs WASM, one thread, transpose flags (unpatched kernels)', run: node({ INITLAB_BACKEND: 'wasm', INITLAB_WASM_THREADS: '1', INITLAB_MATMUL_PATCH: 'off' }), passOnly: true },
   { name: 'tfjs-node (native TensorFlow)', run: hasTfjsNode ? node({ INITLAB_BACKEND: 'tensorflow' }) : undefined, missing: '@tensorflow/tfjs-node is not installed (its install downloads libtensorflow, unreachable here)' },
 ];
 

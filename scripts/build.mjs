@@ -60,6 +60,12 @@ fs.mkdirSync(path.join(dist, 'wasm'), { recursive: true });
 for (const file of fs.readdirSync(wasmSrc).filter((f) => f.endsWith('.wasm'))) {
   fs.copyFileSync(path.join(wasmSrc, file), path.join(dist, 'wasm', file));
 }
+// The threaded build's script and worker module, verbatim: the engine derives the files its Node
+// workers load from them (src/kernel/engine/threadedWasmFiles.ts).
+const wasmOut = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/wasm-out');
+for (const file of ['tfjs-backend-wasm-threaded-simd.js', 'tfjs-backend-wasm-threaded-simd.worker.js']) {
+  fs.copyFileSync(path.join(wasmOut, file), path.join(dist, 'wasm', file));
+}
 writeMnistData(root, path.join(dist, 'data'));
 // Types for cells in VS Code: the declarations, and the TypeScript server plugin that adds them.
 writeCellTypes(root, path.join(dist, 'cell-types'));

@@ -7,11 +7,13 @@
  * backend is found it becomes tfjs-node's own module, whose tensors its backend understands.
  */
 import * as tfjs from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { selectBackend, type BackendCandidate, type BackendName } from './backendSelection';
+import { registerThreadedWasm, threadsSupported, wantedThreads } from './threadedWasm';
+import { prepareThreadedWasmFiles } from './threadedWasmFiles';
 import { patchTransposedMatMul } from './transposedMatMulPatch';
 
 export type { BackendName };
@@ -21,13 +23,17 @@ export let tf: TF = tfjs;
 export interface EngineInfo {
   backend: BackendName;
   tfjsVersion: string;
+  /** Threads the engine computes on (the WASM backend's pthread pool; 1 when single-threaded). */
+  threads?: number;
   /** Why a faster backend was not used, when it was not. */
   warnings: string[];
 }
 
 /** Where the WASM backend's `.wasm` files are: next to the bundle when bundled, else in node_modules. */
+const bundledWasmDir = path.join(__dirname, 'wasm');
+
 function findWasmDir(): string {
-  const bundled = path.join(__dirname, 'wasm');
+  const bundled = bundledWasmDir;
   if (fs.existsSync(path.join(bundled, 'tfjs-backend-wasm-simd.wasm'))) return bundled;
   return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
 }
@@ -70,6 +76,28 @@ export function engineInfo(): EngineInfo {
   return { ...chosen, warnings: [...chosen.warnings] };
 }
 
+const wasmWarnings: string[] = [];
+
+/**
+ * The WASM backend, threaded on every core when this Node allows it (threadedWasm.ts), else the
+ * package's single-threaded build. A threaded start that fails falls back with a warning.
+ */
+async function startWasm(): Promise<boolean> {
+  const threads = wantedThreads();
+  if (threads > 1 && threadsSupported()) {
+    const singleThreaded = tfjs.findBackendFactory('wasm');
+    try {
+      registerThreadedWasm(prepareThreadedWasmFiles(bundledWasmDir), threads);
+      if (await tfjs.setBackend('wasm')) return true;
+    } catch (err) {
+      wasmWarnings.push(`The threaded WASM backend did not start (${(err as Error).message}); using one thread.`);
+    }
+    tfjs.removeBackend('wasm');
+    if (singleThreaded) tfjs.registerBackend('wasm', singleThreaded, 2);
+  }
+  return tfjs.setBackend('wasm');
+}
+
 async function chooseBackend(): Promise<EngineInfo> {
   const candidates: BackendCandidate<TF>[] = [
     {
@@ -87,7 +115,7 @@ async function chooseBackend(): Promise<EngineInfo> {
       activate: async () => {
         tfjs.enableProdMode();
         setWasmPaths(findWasmDir() + path.sep);
-        if (!(await tfjs.setBackend('wasm'))) return undefined;
+        if (!(await startWasm())) return undefined;
         // INITLAB_MATMUL_PATCH=off measures the unpatched kernels (scripts/bench.mjs).
         if (process.env.INITLAB_MATMUL_PATCH !== 'off') patchTransposedMatMul('wasm');
         return tfjs;
@@ -101,7 +129,8 @@ async function chooseBackend(): Promise<EngineInfo> {
   const selected = await selectBackend(candidates, process.env.INITLAB_BACKEND);
   tf = selected.value;
   // "not available" for tfjs-node is the normal case, not worth a warning.
-  const warnings = selected.warnings.filter((w) => !w.startsWith('The tensorflow backend is not available'));
+  const warnings = [...selected.warnings.filter((w) => !w.startsWith('The tensorflow backend is not available')), ...wasmWarnings];
   const version = selected.name === 'tensorflow' ? ((tf.version as Record<string, string>)['tfjs-node'] ?? tf.version.tfjs) : tf.version.tfjs;
-  return { backend: selected.name, tfjsVersion: version, warnings };
+  const threads = selected.name === 'wasm' ? getThreadsCount() : undefined;
+  return { backend: selected.name, tfjsVersion: version, threads, warnings };
 }

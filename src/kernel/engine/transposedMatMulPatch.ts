@@ -42,9 +42,11 @@ export function patchTransposedMatMul(backendName = 'wasm'): string[] {
         return t;
       };
       const inputs = { ...args.inputs };
-      if (attrs.transposeA) inputs.a = explicitT(inputs.a as TensorInfo);
-      if (attrs.transposeB) inputs.b = explicitT(inputs.b as TensorInfo);
+      const a = inputs.a as TensorInfo;
+      const b = inputs.b as TensorInfo;
       try {
+        if (attrs.transposeA) inputs.a = explicitT(a);
+        if (attrs.transposeB) inputs.b = explicitT(b);
         return original.kernelFunc({ ...args, inputs, attrs: { ...attrs, transposeA: false, transposeB: false } });
       } finally {
         for (const t of temporaries) backend.disposeData(t.dataId);
