@@ -22,7 +22,15 @@ export type KernelMessage =
   | { readonly type: 'started'; readonly requestId: number }
   | { readonly type: 'output'; readonly cellId: string; readonly requestId?: number; readonly output: NbOutput; readonly displayId?: string }
   | { readonly type: 'updateDisplay'; readonly displayId: string; readonly output: NbOutput }
-  | { readonly type: 'done'; readonly requestId: number; readonly status: 'ok' | 'error'; readonly error?: ErrorOutput; readonly interrupted?: boolean }
+  | {
+      readonly type: 'done';
+      readonly requestId: number;
+      readonly status: 'ok' | 'error';
+      readonly error?: ErrorOutput;
+      readonly interrupted?: boolean;
+      /** The kernel cannot go on (a stop broke its engine) and exits after this message. */
+      readonly kernelDied?: boolean;
+    }
   | { readonly type: 'memory'; readonly heapUsed: number; readonly rss: number }
   | { readonly type: 'engineInfo'; readonly info: { readonly [key: string]: unknown } };
 

@@ -60,6 +60,19 @@ export interface SessionOptions {
   kernelFiles: string[];
   /** Where relative `require`s in cells resolve from (the notebook's folder). */
   cwd: string;
+  /** Whether the client asked, out of band, to stop this request (process/interruptWatcher.ts). */
+  isInterruptRequested?(requestId: number): boolean;
+  /** Called after a cell stopped on an interrupt; `engineLost` when its state cannot be kept. */
+  afterInterrupt?(): { engineLost: boolean };
+}
+
+/** The result of one cell, as the kernel reports it to the client. */
+export interface SessionResult {
+  status: 'ok' | 'error';
+  error?: ErrorOutput;
+  interrupted?: boolean;
+  /** The cell was stopped where the engine cannot recover: the kernel must restart. */
+  kernelDied?: boolean;
 }
 
 export class ExecutionSession {
@@ -103,13 +116,19 @@ export class ExecutionSession {
     this.interrupted = true;
   }
 
-  async execute(request: ExecuteRequest): Promise<{ status: 'ok' | 'error'; error?: ErrorOutput; interrupted?: boolean }> {
+  /** Throws KeyboardInterrupt when the running cell was asked to stop: at awaits and between tensor ops. */
+  throwIfInterrupted(): void {
+    const running = this.current;
+    if (this.interrupted || (running && this.options.isInterruptRequested?.(running.requestId))) throw new InterruptedError();
+  }
+
+  async execute(request: ExecuteRequest): Promise<SessionResult> {
     const context: CellContext = { cellId: request.cellId, requestId: request.requestId };
     this.current = context;
     this.pendingFailure = undefined;
     try {
       await this.options.beforeEachCell?.();
-      if (this.interrupted) throw new InterruptedError();
+      this.throwIfInterrupted();
       const value = await this.cellContext.run(context, () => this.run(request, context));
       // Let rejections the cell left unhandled surface while the cell still counts as running.
       await new Promise((resolve) => setImmediate(resolve));
@@ -118,6 +137,11 @@ export class ExecutionSession {
       return { status: 'ok' };
     } catch (thrown) {
       const interrupted = thrown instanceof InterruptedError || isSigintInterrupt(thrown);
+      if (interrupted && this.options.afterInterrupt?.().engineLost) {
+        const message =
+          'The cell was stopped in the middle of a multi-threaded tensor operation, which leaves the tensor engine unusable, so the kernel restarts. Its variables are lost; run the cells you need again.';
+        return { status: 'error', error: { output_type: 'error', ename: 'KernelRestarted', evalue: message, traceback: [`KernelRestarted: ${message}`] }, interrupted, kernelDied: true };
+      }
       const error = interrupted ? toErrorOutput(new InterruptedError(), this.scripts, this.isInternal) : this.describe(thrown);
       if (interrupted) error.traceback = [error.traceback[0]];
       return { status: 'error', error, interrupted };
@@ -153,7 +177,7 @@ export class ExecutionSession {
         (globalThis as Record<string, unknown>)[name] = value;
       },
       guard: <T>(value: T): T => {
-        if (this.interrupted) throw new InterruptedError();
+        this.throwIfInterrupted();
         return value;
       },
     };

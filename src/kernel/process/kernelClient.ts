@@ -50,6 +50,12 @@ export interface KernelClientOptions {
   onStateChange?(state: KernelState): void;
 }
 
+/**
+ * How long an interrupt waits for the cell to stop at a tensor op or an await before using
+ * SIGINT. Ops of the lessons take at most a few hundred milliseconds on one core.
+ */
+const SAFE_STOP_MS = 300;
+
 export type KernelState = 'starting' | 'idle' | 'busy' | 'dead' | 'disposed';
 
 interface Request {
@@ -111,16 +117,21 @@ export class KernelClient {
       return 'interrupted';
     }
     this.post({ type: 'interrupt' });
-    // SIGINT stops synchronous code, but only once the kernel has installed its handler (it says
+    // First the safe way: the kernel stops the cell before its next tensor op or await. Only a
+    // cell that reaches neither soon (a loop of plain JavaScript, one long op) gets SIGINT, which
+    // stops synchronous code anywhere, once the kernel has installed its handler (it says
     // 'ready' after that); before then Node's default would end the process and its state.
-    void proc.ready.then(() => {
-      if (proc.exited || request.settled) return;
-      try {
-        proc.child.kill('SIGINT');
-      } catch {
-        // already gone
-      }
-    });
+    proc.child.stdin?.write(`${request.requestId}\n`);
+    void proc.ready
+      .then(() => waitUntil(() => request.settled === true, SAFE_STOP_MS))
+      .then(() => {
+        if (proc.exited || request.settled) return;
+        try {
+          proc.child.kill('SIGINT');
+        } catch {
+          // already gone
+        }
+      });
     const timeout = this.options.interruptTimeoutMs ?? 1000;
     const settled = await waitUntil(() => request.settled === true, timeout);
     if (settled) return 'interrupted';
@@ -228,7 +239,8 @@ export class KernelClient {
       // --expose-gc: memory() reports live heap, not garbage waiting for collection.
       execArgv: [`--max-old-space-size=${this.options.maxHeapMb ?? 4096}`, '--expose-gc'],
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', INITLAB_NOTEBOOK_DIR: this.options.cwd ?? process.cwd() },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // stdin carries interrupt requests to the kernel's watcher thread (interruptWatcher.ts).
+      stdio: ['pipe', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });
     const proc: Process = { child, stderrTail: '', exited: false, ready: Promise.resolve() };
@@ -238,6 +250,7 @@ export class KernelClient {
     });
     proc.ready.catch(() => undefined);
     child.on('message', (m: KernelMessage) => this.onMessage(m));
+    child.stdin?.on('error', () => undefined); // an interrupt written as the kernel exits
     child.stdout?.on('data', (chunk: Buffer) => this.running?.sink.onOutput({ output_type: 'stream', name: 'stdout', text: chunk.toString() }));
     child.stderr?.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
@@ -268,8 +281,16 @@ export class KernelClient {
           this.finishRunning(
             message.status === 'ok'
               ? { status: 'ok', executionCount: running.executionCount ?? 0 }
-              : { status: 'error', executionCount: running.executionCount ?? 0, error: message.error ?? kernelError('Error', 'unknown error'), interrupted: message.interrupted },
+              : {
+                  status: 'error',
+                  executionCount: running.executionCount ?? 0,
+                  error: message.error ?? kernelError('Error', 'unknown error'),
+                  interrupted: message.interrupted,
+                  kernelDied: message.kernelDied,
+                },
           );
+          // Its engine is broken: the next run starts a fresh kernel, and the cell's error said so.
+          if (message.kernelDied) this.killProcess();
         }
         break;
       case 'memory':

@@ -4,13 +4,17 @@
  * loops, throws or exhausts memory can only take this process down.
  */
 import type { ClientMessage, KernelMessage } from '../../common/kernelProtocol';
-import { initEngine, engineInfo } from '../engine/engine';
+import { initEngine, engineInfo, tf } from '../engine/engine';
+import { guardOps, resetAfterStop, stoppedInsideOp } from '../engine/opGuard';
 import { ExecutionSession } from '../execution/executionSession';
 import { createPrelude } from '../prelude';
+import { watchInterrupts } from './interruptWatcher';
 
 function send(message: KernelMessage): void {
   process.send?.(message);
 }
+
+const interrupts = watchInterrupts();
 
 const session = new ExecutionSession({
   send,
@@ -20,10 +24,21 @@ const session = new ExecutionSession({
   },
   kernelFiles: [__filename],
   cwd: process.env.INITLAB_NOTEBOOK_DIR ?? process.cwd(),
+  isInterruptRequested: (requestId) => interrupts.isRequested(requestId),
+  afterInterrupt: () => {
+    // A stop inside an op of the threaded engine may leave its thread pool's lock taken
+    // (engine/opGuard.ts); single-threaded, the engine goes on.
+    const engineLost = stoppedInsideOp() && (engineInfo().threads ?? 1) > 1;
+    resetAfterStop();
+    return { engineLost };
+  },
 });
 
 // Started at once, in parallel with the first request: most cells use the engine.
-const engineReady = initEngine().finally(() => session.installProcessHandlers());
+const engineReady = initEngine()
+  // Interrupts stop a busy cell between tensor ops, where stopping is safe.
+  .then(() => guardOps(tf.getBackend(), () => session.throwIfInterrupted()))
+  .finally(() => session.installProcessHandlers());
 engineReady.catch(() => undefined);
 
 // SIGINT interrupts the running cell (vm's breakOnSigint handles synchronous code); it must
@@ -49,6 +64,8 @@ process.on('message', (message: ClientMessage) => {
         const result = await session.execute(message);
         pending--;
         send({ type: 'done', requestId: message.requestId, ...result });
+        // The client stops this process when it reads kernelDied; exit anyway if it does not.
+        if (result.kernelDied) setTimeout(() => process.exit(1), 1000).unref();
       });
       break;
     case 'interrupt':

@@ -70,6 +70,46 @@ test('interrupting a synchronous infinite loop keeps the kernel’s variables', 
   assert.ok(Number((await run(client, 'n')).text) > 0, 'the loop’s own variable is there too');
 });
 
+test('interrupting a loop of tensor ops stops it between two ops: variables, engine and tidy scopes all survive', async () => {
+  const client = newClient();
+  await run(client, 'const w = tf.randomNormal([256, 256]);\nconst before = tf.memory().numTensors;\nlet steps = 0;');
+  // A training loop's shape: synchronous, inside tf.tidy, every step a few ops on the engine.
+  const looping = run(client, 'tf.tidy(() => {\n  while (true) { tf.relu(tf.matMul(w, w)); steps++; }\n});');
+  await new Promise((r) => setTimeout(r, 500));
+  const stopAt = Date.now();
+  assert.equal(await client.interrupt(), 'interrupted');
+  const { result, text } = await looping;
+  const stoppedMs = Date.now() - stopAt;
+  assert.ok(stoppedMs < 250, `stopped between ops, before SIGINT would be sent (${stoppedMs} ms)`);
+  assert.equal(result.status === 'error' && result.kernelDied, undefined);
+  assert.match(text, /KeyboardInterrupt/);
+  assert.equal((await run(client, 'steps > 0')).text, 'true');
+  // The interrupted tidy's tensors are freed, and the engine still computes.
+  assert.equal((await run(client, 'tf.memory().numTensors - before')).text, '0');
+  assert.equal((await run(client, 'tf.sum(tf.matMul(tf.eye(3), tf.ones([3, 1]))).dataSync()[0]')).text, '3');
+});
+
+test('a stop forced inside one long multi-threaded op restarts the kernel and says so; single-threaded it keeps state', async () => {
+  const client = newClient();
+  const { text: threads } = await run(client, 'const big = tf.randomNormal([2500, 2500]);\nengineInfo().threads');
+  // One matmul of 31 GFLOP: seconds on this machine, so the interrupt finds no op boundary.
+  const busy = run(client, 'tf.matMul(big, big).dataSync().length');
+  await new Promise((r) => setTimeout(r, 800));
+  await client.interrupt();
+  const { result } = await busy;
+  assert.equal(result.status, 'error');
+  if (Number(threads) > 1) {
+    assert.equal(result.status === 'error' && result.error.ename, 'KernelRestarted');
+    assert.equal(result.status === 'error' && result.kernelDied, true);
+    assert.match(result.status === 'error' ? result.error.evalue : '', /multi-threaded tensor operation.*variables are lost/i);
+    assert.equal((await run(client, 'typeof big')).text, "'undefined'", 'a fresh kernel');
+  } else {
+    assert.equal(result.status === 'error' && result.error.ename, 'KeyboardInterrupt');
+    assert.equal((await run(client, 'big.shape[0]')).text, '2500');
+  }
+  assert.equal((await run(client, 'tf.sum(tf.ones([4])).dataSync()[0]')).text, '4', 'the engine computes again');
+});
+
 test('interrupting an async loop stops it at its next await, state kept', async () => {
   const client = newClient();
   await run(client, '1'); // a warm kernel, so the loop is surely running when we interrupt
