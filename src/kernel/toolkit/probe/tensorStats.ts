@@ -1,7 +1,8 @@
 /**
- * Statistics of many tensors at once, computed inside the engine over every element. A probe of
- * a 4-layer network on all of MNIST reduces about 100 million values and copies a few kilobytes
- * to JavaScript, not gigabytes:
+ * Statistics of many tensors at once, over every element. A finite tensor (the usual case) is
+ * read in two fused passes in JavaScript, in place on the WASM heap (fusedStats.ts). A tensor
+ * with NaN or Infinity takes the engine path below, which counts them and bins the rest; it
+ * reduces inside the engine and copies a few kilobytes to JavaScript:
  *
  *   pass 1  sum, min and max of every tensor, one download. A finite sum, min and max mean the
  *           tensor holds no NaN or Infinity (either would poison the sum), which is the usual
@@ -16,6 +17,7 @@
  */
 import { tf } from '../../engine/engine';
 import { blockSum } from '../../engine/blockSum';
+import { finiteStats, type FiniteStats } from './fusedStats';
 import type * as tfjs from '@tensorflow/tfjs';
 import { toStatNumber, type StatNumber } from '../../../common/charts/finite';
 import type { HistogramBin } from '../../../common/charts/histogramChart';
@@ -53,6 +55,53 @@ export const SATURATION_THRESHOLD = 1e-3;
 const SECOND_PASS = ['variance', 'zeros', 'saturated', 'nan', 'inf', 'finiteMin', 'finiteMax'] as const;
 
 export function tensorStats(requests: readonly StatsRequest[], bins = 30): TensorStats[] {
+  // Finite tensors (nearly all): two fused passes in JavaScript (fusedStats.ts). The rest: the engine.
+  const fused = requests.map((r) => {
+    // reshape shares the values; toFloat() of a float32 tensor would copy them.
+    const flat = tf.tidy(() => (r.tensor.dtype === 'float32' ? r.tensor : r.tensor.toFloat()).reshape([-1]));
+    try {
+      const stats = finiteStats(flat, bins, { momentsOnly: r.momentsOnly, saturationEdge: r.saturation ? saturationEdge(r.saturation) : undefined });
+      return stats && fromFinite(r, stats, bins);
+    } finally {
+      flat.dispose();
+    }
+  });
+  const rest = requests.flatMap((r, i) => (fused[i] ? [] : [i]));
+  const fromEngine = engineTensorStats(rest.map((i) => requests[i]), bins);
+  return fused.map((stats, i) => stats ?? fromEngine[rest.indexOf(i)]);
+}
+
+function fromFinite(r: StatsRequest, s: FiniteStats, bins: number): TensorStats {
+  return {
+    count: r.tensor.size,
+    mean: toStatNumber(s.mean),
+    std: toStatNumber(s.std),
+    min: toStatNumber(s.min),
+    max: toStatNumber(s.max),
+    zeroFraction: r.momentsOnly ? NaN : s.zeros / r.tensor.size,
+    saturatedFraction: r.saturation ? s.saturated / r.tensor.size : null,
+    nanCount: 0,
+    infCount: 0,
+    histogram: r.momentsOnly ? [] : histogramBins(s.counts, s.min, s.max, bins),
+  };
+}
+
+/**
+ * |z| beyond which σ'(z) or tanh'(z) falls below SATURATION_THRESHOLD: the test of derivative()
+ * below, solved once for z instead of evaluated per value.
+ */
+function saturationEdge(kind: SaturationKind): number {
+  if (kind === 'sigmoid') {
+    // σ(1 − σ) = t  ⇔  σ = (1 + √(1 − 4t)) / 2 on the right side; z = logit(σ).
+    const s = (1 + Math.sqrt(1 - 4 * SATURATION_THRESHOLD)) / 2;
+    return Math.log(s / (1 - s));
+  }
+  // 1 − tanh²(z) = t  ⇔  |z| = atanh(√(1 − t)).
+  return Math.atanh(Math.sqrt(1 - SATURATION_THRESHOLD));
+}
+
+/** The engine path: every tensor, NaN and Infinity included (see the file's comment). Exported for tests. */
+export function engineTensorStats(requests: readonly StatsRequest[], bins: number): TensorStats[] {
   if (requests.length === 0) return [];
   const flats = requests.map((r) => tf.tidy(() => r.tensor.toFloat().reshape([-1])));
   try {

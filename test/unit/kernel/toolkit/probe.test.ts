@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { initEngine, tf } from '../../../../src/kernel/engine/engine';
 import * as nn from '../../../../src/kernel/toolkit/nn';
 import { probe } from '../../../../src/kernel/toolkit/probe/probe';
-import { tensorStats } from '../../../../src/kernel/toolkit/probe/tensorStats';
+import { engineTensorStats, tensorStats } from '../../../../src/kernel/toolkit/probe/tensorStats';
 import { gaussianExpectation } from '../../../../src/kernel/toolkit/probe/theory';
 import { train } from '../../../../src/kernel/toolkit/probe/train';
 import { verdict } from '../../../../src/kernel/toolkit/probe/verdict';
@@ -46,6 +46,29 @@ test('tensor statistics are exact, and NaN and Infinity are counted, not hidden'
   );
   assert.equal(broken.histogram[0].x0, 0);
   assert.equal(broken.histogram[broken.histogram.length - 1].x1, 3);
+});
+
+test('the fused JavaScript passes and the engine give the same statistics on a million values', () => {
+  // Normal values, a block of exact zeros, and the maximum repeated (it must join the last bin).
+  const values = tf.tidy(() => tf.concat([tf.randomNormal([1_000_000], 0.5, 3, 'float32', 7), tf.zeros([5000]), tf.fill([3], 20)]));
+  const requests = [{ tensor: values, saturation: 'tanh' as const }, { tensor: values, momentsOnly: true }];
+  const fused = tensorStats(requests, 30);
+  const engine = engineTensorStats(requests, 30);
+  values.dispose();
+  for (const [i, [a, b]] of fused.map((f, k) => [f, engine[k]] as const).entries()) {
+    for (const key of ['mean', 'std', 'min', 'max'] as const) assert.ok(Math.abs(num(a[key]) - num(b[key])) <= 1e-5 * Math.max(1, Math.abs(num(b[key]))), `${i} ${key}: ${a[key]} vs ${b[key]}`);
+    assert.equal(a.count, b.count);
+    assert.equal(a.nanCount + a.infCount, 0);
+    if (i === 0) {
+      assert.equal(a.zeroFraction, b.zeroFraction);
+      // The engine evaluates tanh' in float32, which moves its 1e-3 edge by ~1e-4 relative: a few values in a million.
+      assert.ok(Math.abs(a.saturatedFraction! - b.saturatedFraction!) < 1e-5, `${a.saturatedFraction} vs ${b.saturatedFraction}`);
+      assert.deepEqual(a.histogram, b.histogram, 'the same bins and counts, value for value');
+      assert.equal(a.histogram[29].count >= 3, true);
+    } else {
+      assert.deepEqual([a.histogram, b.histogram], [[], []]);
+    }
+  }
 });
 
 test('saturation: the fraction of pre-activations whose sigmoid or tanh derivative is below 1e-3', () => {
