@@ -42,8 +42,11 @@ export function wantedThreads(env: NodeJS.ProcessEnv = process.env): number {
 
 /** Whether this Node can run WASM threads: shared WebAssembly memory. */
 export function threadsSupported(): boolean {
+  // The kernel's TypeScript libs have no WebAssembly types (they come with the DOM's).
+  type SharedMemory = new (descriptor: { initial: number; maximum: number; shared: boolean }) => { buffer: unknown };
+  const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly?: { Memory: SharedMemory } };
   try {
-    return new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+    return !!wasm && new wasm.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
   } catch {
     return false;
   }
