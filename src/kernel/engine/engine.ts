@@ -29,9 +29,10 @@ export interface EngineInfo {
   warnings: string[];
 }
 
-/** Where the WASM backend's `.wasm` files are: next to the bundle when bundled, else in node_modules. */
+/** Where the build puts the WASM backend's files, beside the bundle (scripts/build.mjs). */
 const bundledWasmDir = path.join(__dirname, 'wasm');
 
+/** Where the WASM backend's `.wasm` files are: next to the bundle when bundled, else in node_modules. */
 function findWasmDir(): string {
   const bundled = bundledWasmDir;
   if (fs.existsSync(path.join(bundled, 'tfjs-backend-wasm-simd.wasm'))) return bundled;
@@ -88,7 +89,9 @@ async function startWasm(): Promise<boolean> {
     const singleThreaded = tfjs.findBackendFactory('wasm');
     try {
       registerThreadedWasm(prepareThreadedWasmFiles(bundledWasmDir), threads);
+      // setBackend reports a factory that throws by returning false (and logging it).
       if (await tfjs.setBackend('wasm')) return true;
+      wasmWarnings.push('The threaded WASM backend did not start; using one thread.');
     } catch (err) {
       wasmWarnings.push(`The threaded WASM backend did not start (${(err as Error).message}); using one thread.`);
     }
