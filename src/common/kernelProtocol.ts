@@ -1,7 +1,8 @@
 /**
  * Messages between a KernelClient (extension host or CLI) and its kernel process, declared once.
  * Each has a readonly `type`; a receiver switches on it. They travel over Node's IPC channel as
- * JSON, so payloads are plain data.
+ * JSON, so payloads are plain data. Interrupts do not: a busy cell holds the kernel's event
+ * loop, so they go through its stdin (process/interruptWatcher.ts) and SIGINT.
  */
 import type { ErrorOutput, NbOutput } from './notebookFormat';
 
@@ -13,7 +14,6 @@ export interface KernelOutput {
 
 export type ClientMessage =
   | { readonly type: 'execute'; readonly requestId: number; readonly cellId: string; readonly code: string; readonly executionCount: number }
-  | { readonly type: 'interrupt' }
   | { readonly type: 'memory' }
   | { readonly type: 'engineInfo' };
 

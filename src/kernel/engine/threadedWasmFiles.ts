@@ -85,8 +85,15 @@ export function prepareThreadedWasmFiles(bundledDir: string, cacheRoot = os.tmpd
   const worker = workerText(sources.workerModule);
   const hash = createHash('sha256').update(script).update(worker).digest('hex').slice(0, 12);
   const user = typeof process.getuid === 'function' ? String(process.getuid()) : os.userInfo().username;
-  const dir = path.join(cacheRoot, `initlab-${user}`, `tfjs-wasm-threads-${hash}`);
+  const userDir = path.join(cacheRoot, `initlab-${user}`);
+  const dir = path.join(userDir, `tfjs-wasm-threads-${hash}`);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // The kernel runs these scripts: in a shared temp folder, a folder of that name made by
+  // someone else must not be trusted (the engine then falls back to one thread, with a warning).
+  const owner = fs.statSync(userDir);
+  if (typeof process.getuid === 'function' && (owner.uid !== process.getuid() || (owner.mode & 0o022) !== 0)) {
+    throw new Error(`${userDir} belongs to another user or is writable by others`);
+  }
   const files = { script: path.join(dir, THREADED_SCRIPT), worker: path.join(dir, 'pthread-worker.js'), binary: sources.binary };
   writeOnce(files.script, script);
   writeOnce(files.worker, worker);

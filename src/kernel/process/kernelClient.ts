@@ -40,6 +40,8 @@ export interface KernelClientOptions {
   cwd?: string;
   /** The kernel's heap limit: a cell that allocates past it kills only the kernel. */
   maxHeapMb?: number;
+  /** How long an interrupt waits for a stop between tensor ops or at an await before SIGINT. */
+  safeStopMs?: number;
   /** How long an interrupt may take before the kernel is restarted instead. */
   interruptTimeoutMs?: number;
   /** Outputs that arrive for a cell after it finished (a late rejection, a timer's log). */
@@ -116,14 +118,13 @@ export class KernelClient {
       this.finishRunning({ status: 'error', executionCount: 0, interrupted: true, error: kernelError('KeyboardInterrupt', 'Interrupted before it started. Variables are kept.') });
       return 'interrupted';
     }
-    this.post({ type: 'interrupt' });
     // First the safe way: the kernel stops the cell before its next tensor op or await. Only a
     // cell that reaches neither soon (a loop of plain JavaScript, one long op) gets SIGINT, which
     // stops synchronous code anywhere, once the kernel has installed its handler (it says
     // 'ready' after that); before then Node's default would end the process and its state.
     proc.child.stdin?.write(`${request.requestId}\n`);
     void proc.ready
-      .then(() => waitUntil(() => request.settled === true, SAFE_STOP_MS))
+      .then(() => waitUntil(() => request.settled === true, this.options.safeStopMs ?? SAFE_STOP_MS))
       .then(() => {
         if (proc.exited || request.settled) return;
         try {

@@ -41,8 +41,8 @@ const engineReady = initEngine()
   .finally(() => session.installProcessHandlers());
 engineReady.catch(() => undefined);
 
-// SIGINT interrupts the running cell (vm's breakOnSigint handles synchronous code); it must
-// never end the kernel, as Node's default handler would.
+// SIGINT interrupts the running cell (vm's breakOnSigint handles synchronous code, this handler
+// a cell waiting at an await); it must never end the kernel, as Node's default handler would.
 process.on('SIGINT', () => interruptIfBusy());
 
 // Requests run strictly one after another.
@@ -67,9 +67,6 @@ process.on('message', (message: ClientMessage) => {
         // The client stops this process when it reads kernelDied; exit anyway if it does not.
         if (result.kernelDied) setTimeout(() => process.exit(1), 1000).unref();
       });
-      break;
-    case 'interrupt':
-      interruptIfBusy();
       break;
     case 'memory': {
       // Collect first (the kernel runs with --expose-gc), so the figure is what is live.

@@ -66,9 +66,9 @@ export function tensorStats(requests: readonly StatsRequest[], bins = 30): Tenso
       flat.dispose();
     }
   });
-  const rest = requests.flatMap((r, i) => (fused[i] ? [] : [i]));
-  const fromEngine = engineTensorStats(rest.map((i) => requests[i]), bins);
-  return fused.map((stats, i) => stats ?? fromEngine[rest.indexOf(i)]);
+  const fromEngine = engineTensorStats(requests.filter((_, i) => !fused[i]), bins);
+  let next = 0;
+  return fused.map((stats) => stats ?? fromEngine[next++]);
 }
 
 function fromFinite(r: StatsRequest, s: FiniteStats, bins: number): TensorStats {

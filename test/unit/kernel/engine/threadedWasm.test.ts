@@ -52,6 +52,9 @@ test('the worker and the module script are written once per content, in a folder
     assert.match(fs.readFileSync(first.script, 'utf8'), /initlabPthreadPoolSize/);
     assert.ok(fs.existsSync(first.binary) && first.binary.endsWith('tfjs-backend-wasm-threaded-simd.wasm'));
     assert.deepEqual(fs.readdirSync(path.dirname(first.worker)).filter((f) => f.endsWith('.tmp')), [], 'no temporary files left');
+    // A folder others can write to is not trusted with code the kernel will run.
+    fs.chmodSync(path.dirname(path.dirname(first.worker)), 0o777);
+    assert.throws(() => prepareThreadedWasmFiles(path.join(root, 'not-bundled'), root), /writable by others/);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
