@@ -6,6 +6,7 @@ import * as init from './init';
 import * as nn from './nn';
 import * as mnistData from './data/mnist';
 import * as display from './display';
+import { forModel } from './data/forModel';
 export { probe, Probe, type ProbeReport, type LayerProbe, type TensorKind } from './probe/probe';
 export { train, type TrainingRecord, type TrainOptions } from './probe/train';
 export { manualSeed } from './random';
@@ -13,7 +14,7 @@ export { verdict, type Verdict, type SchemeVerdict } from './probe/verdict';
 export { compareReports, type Comparison, type ChartValue } from './display';
 export { init, nn };
 
-export const data = { mnist: mnistData.mnist, normalize: mnistData.normalize, meanStd: mnistData.meanStd, synthetic: mnistData.synthetic, readIdx: mnistData.readIdx };
+export const data = { mnist: mnistData.mnist, normalize: mnistData.normalize, meanStd: mnistData.meanStd, synthetic: mnistData.synthetic, readIdx: mnistData.readIdx, forModel };
 
 export const charts = {
   layerStats: display.layerStats,

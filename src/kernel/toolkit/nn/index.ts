@@ -4,3 +4,4 @@ export { Linear, ReLU, LeakyReLU, Sigmoid, Tanh, Identity, type Activation } fro
 export { Loss, MSE, CrossEntropy } from './losses';
 export { Sequential, Model } from './model';
 export { mlp, namedInit, activationModule, type MlpOptions, type InitName, type ActivationName, type WeightInit } from './mlp';
+export { describeModel, reinit, type ModelSummary } from './architecture';
