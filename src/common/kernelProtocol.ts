@@ -15,7 +15,16 @@ export interface KernelOutput {
 export type ClientMessage =
   | { readonly type: 'execute'; readonly requestId: number; readonly cellId: string; readonly code: string; readonly executionCount: number }
   | { readonly type: 'memory' }
-  | { readonly type: 'engineInfo' };
+  | { readonly type: 'engineInfo' }
+  | { readonly type: 'describeModels' };
+
+/** A notebook variable holding a model the toolkit can re-initialize (toolkit/nn/architecture.ts). */
+export interface NotebookModel {
+  readonly name: string;
+  readonly sizes: readonly number[];
+  readonly activation: string;
+  readonly loss: string;
+}
 
 export type KernelMessage =
   | { readonly type: 'ready'; readonly pid: number }
@@ -32,7 +41,8 @@ export type KernelMessage =
       readonly kernelDied?: boolean;
     }
   | { readonly type: 'memory'; readonly heapUsed: number; readonly rss: number }
-  | { readonly type: 'engineInfo'; readonly info: { readonly [key: string]: unknown } };
+  | { readonly type: 'engineInfo'; readonly info: { readonly [key: string]: unknown } }
+  | { readonly type: 'models'; readonly models: readonly NotebookModel[] };
 
 export function isKernelMessage(value: unknown): value is KernelMessage {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';

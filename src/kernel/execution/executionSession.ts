@@ -86,6 +86,8 @@ export class ExecutionSession {
   private pendingFailure: ErrorOutput | undefined;
   private interrupted = false;
   private displayCounter = 0;
+  /** Every name a cell declared at the top level: the notebook's variables. */
+  private readonly declared = new Set<string>();
 
   constructor(private readonly options: SessionOptions) {
     this.isInternal = internalFileFilter(options.kernelFiles);
@@ -114,6 +116,12 @@ export class ExecutionSession {
    */
   interrupt(): void {
     this.interrupted = true;
+  }
+
+  /** The notebook's variables with their current values, in the order cells declared them. */
+  variables(): [string, unknown][] {
+    const g = globalThis as Record<string, unknown>;
+    return [...this.declared].map((name) => [name, g[name]]);
   }
 
   /** Throws KeyboardInterrupt when the running cell was asked to stop: at awaits and between tensor ops. */
@@ -154,6 +162,7 @@ export class ExecutionSession {
   private async run(request: ExecuteRequest, _context: CellContext): Promise<unknown> {
     const fileName = `__initlab_cell_${request.executionCount}_${request.requestId}__.js`;
     const transpiled = transpileCell(request.code, `cell-${request.executionCount}.ts`);
+    transpiled.declaredNames.forEach((name) => this.declared.add(name));
     this.scripts.add({
       fileName,
       label: `Cell [${request.executionCount}]`,

@@ -10,7 +10,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ClientMessage, KernelMessage } from '../../common/kernelProtocol';
+import type { ClientMessage, KernelMessage, NotebookModel } from '../../common/kernelProtocol';
 import type { ErrorOutput, NbOutput } from '../../common/notebookFormat';
 
 export interface ExecutionSink {
@@ -87,6 +87,7 @@ export class KernelClient {
   private pendingNotice: string | undefined;
   private readonly memoryWaiters: ((m: { heapUsed: number; rss: number }) => void)[] = [];
   private readonly engineWaiters: ((info: Record<string, unknown>) => void)[] = [];
+  private readonly modelWaiters: ((models: NotebookModel[]) => void)[] = [];
 
   constructor(private readonly options: KernelClientOptions = {}) {}
 
@@ -178,6 +179,28 @@ export class KernelClient {
     return new Promise((resolve) => {
       this.engineWaiters.push(resolve);
       this.post({ type: 'engineInfo' });
+    });
+  }
+
+  /**
+   * The notebook's variables that hold a model "Compare initializations" can use. None when no
+   * kernel runs (nothing is defined yet), or when the kernel does not answer within `timeoutMs`
+   * (a cell is busy): the caller asks again later rather than wait.
+   */
+  async describeModels(timeoutMs = 1000): Promise<NotebookModel[]> {
+    const proc = this.process;
+    if (!proc || proc.exited) return [];
+    await proc.ready;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish([]), timeoutMs);
+      const finish = (models: NotebookModel[]) => {
+        clearTimeout(timer);
+        const index = this.modelWaiters.indexOf(finish);
+        if (index >= 0) this.modelWaiters.splice(index, 1);
+        resolve(models);
+      };
+      this.modelWaiters.push(finish);
+      this.post({ type: 'describeModels' });
     });
   }
 
@@ -299,6 +322,9 @@ export class KernelClient {
         break;
       case 'engineInfo':
         this.engineWaiters.splice(0).forEach((w) => w({ ...message.info }));
+        break;
+      case 'models':
+        [...this.modelWaiters].forEach((w) => w([...message.models]));
         break;
       default:
         break;

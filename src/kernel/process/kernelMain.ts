@@ -7,6 +7,7 @@ import type { ClientMessage, KernelMessage } from '../../common/kernelProtocol';
 import { initEngine, engineInfo, tf } from '../engine/engine';
 import { guardOps, resetAfterStop, stoppedInsideOp } from '../engine/opGuard';
 import { ExecutionSession } from '../execution/executionSession';
+import { describeModel } from '../toolkit/nn/architecture';
 import { createPrelude } from '../prelude';
 import { watchInterrupts } from './interruptWatcher';
 
@@ -80,6 +81,16 @@ process.on('message', (message: ClientMessage) => {
         () => send({ type: 'engineInfo', info: { ...engineInfo() } }),
         (err: Error) => send({ type: 'engineInfo', info: { backend: 'none', warnings: [err.message] } }),
       );
+      break;
+    case 'describeModels':
+      // Answered between cells (a running cell holds this thread), from values that exist now.
+      send({
+        type: 'models',
+        models: session.variables().flatMap(([name, value]) => {
+          const summary = describeModel(value);
+          return summary ? [{ name, ...summary }] : [];
+        }),
+      });
       break;
   }
 });
