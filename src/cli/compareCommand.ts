@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { COMPARE_CELL_IDS, compareNotebook } from '../common/compare/compareNotebook';
-import { DEFAULT_COMPARE_OPTIONS, validateCompareOptions, type CompareOptions } from '../common/compare/compareOptions';
+import { DEFAULT_COMPARE_OPTIONS, describeCompareProblem, validateCompareOptions, type CompareOptions } from '../common/compare/compareOptions';
 import { MimeTypes } from '../common/mimeTypes';
 import type { CodeCell, Notebook } from '../common/notebookFormat';
 import { joinLines, serializeNotebook } from '../kernel/format/initnbFormat';
@@ -61,7 +61,7 @@ export function parseCompareArgs(args: string[]): CompareRun | string {
     seed: number(v.seed, DEFAULT_COMPARE_OPTIONS.seed),
   } as CompareOptions;
   const problem = validateCompareOptions(options);
-  if (problem) return problem;
+  if (problem) return describeCompareProblem(problem);
   return { options, out: v.out ?? 'initlab-compare.html', notebookOut: v.notebook };
 }
 

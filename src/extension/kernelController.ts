@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { NotebookModel } from '../common/kernelProtocol';
 import type { NbOutput } from '../common/notebookFormat';
 import { outputToData } from '../kernel/format/initnbFormat';
 import { KernelClient, type ExecutionResult } from '../kernel/process/kernelClient';
@@ -69,6 +70,11 @@ export class KernelController implements vscode.Disposable {
     if (outcome === 'restarted') {
       void vscode.window.showWarningMessage(vscode.l10n.t('The cell did not stop in time, so InitLab restarted the kernel. Its variables are lost.'));
     }
+  }
+
+  /** The models a notebook's kernel holds in its variables; none when it has no kernel yet. */
+  async describeModels(notebook: vscode.NotebookDocument): Promise<NotebookModel[]> {
+    return (await this.kernels.get(notebook)?.client.describeModels()) ?? [];
   }
 
   /** The kernel for a notebook, started on first use. */

@@ -3,8 +3,8 @@
  * write the comparison as ordinary cells and run them, so the result is reproducible and
  * editable: change a cell and run it again. Cell ids are fixed so a caller can find the outputs.
  */
-import { defaultNotebookMetadata, NBFORMAT_MINOR, type CodeCell, type MarkdownCell, type Notebook } from '../notebookFormat';
-import { customStd, schemeLabel, SUBSET_ROWS, type CompareOptions, type SchemeId } from './compareOptions';
+import { defaultNotebookMetadata, NBFORMAT_MINOR, type CodeCell, type MarkdownCell, type NbCell, type Notebook } from '../notebookFormat';
+import { customStd, schemeLabel, SUBSET_ROWS, type CompareOptions, type DataChoice, type SchemeId } from './compareOptions';
 
 export const COMPARE_CELL_IDS = { data: 'compare-data', probe: 'compare-probe', histograms: 'compare-histograms', theory: 'compare-theory', verdict: 'compare-verdict' } as const;
 
@@ -26,15 +26,38 @@ function dataCell(options: CompareOptions): string {
   ].join('\n');
 }
 
-/** The TypeScript that builds one scheme's model. */
-function modelExpression(scheme: SchemeId): string {
+/**
+ * The TypeScript that builds one scheme's model. `make(init)` turns an initializer (a name in
+ * quotes, or a weight function) into the expression that builds the network with it.
+ */
+function modelExpression(scheme: SchemeId, make: (init: string) => string): string {
   const std = customStd(scheme);
-  if (std !== undefined) return `nn.mlp(sizes, { activation, seed, init: (shape, _layer, s) => init.normal(shape, 0, ${std}, { seed: s }) })`;
+  if (std !== undefined) return make(`(shape, _layer, s) => init.normal(shape, 0, ${std}, { seed: s })`);
   if (scheme === 'lsuv') {
     // LSUV starts from orthogonal weights and rescales each layer on a batch (Mishkin & Matas, 2015).
-    return `(() => { const m = nn.mlp(sizes, { activation, seed, init: 'orthogonal' }); const batch = x.slice([0, 0], [Math.min(1000, x.shape[0]), -1]); init.lsuv(m, batch); batch.dispose(); return m; })()`;
+    return `(() => { const m = ${make("'orthogonal'")}; const batch = x.slice([0, 0], [Math.min(1000, x.shape[0]), -1]); init.lsuv(m, batch); batch.dispose(); return m; })()`;
   }
-  return `nn.mlp(sizes, { activation, seed, init: '${scheme}' })`;
+  return make(`'${scheme}'`);
+}
+
+/** The schemes as `[label, build]` pairs, one line each. */
+function schemeList(schemes: readonly SchemeId[], make: (init: string) => string, indent: string): string[] {
+  return [
+    `${indent}const schemes: [string, () => nn.Model][] = [`,
+    ...schemes.map((s) => `${indent}  [${JSON.stringify(schemeLabel(s))}, () => ${modelExpression(s, make)}],`),
+    `${indent}];`,
+  ];
+}
+
+/** One forward and backward pass per scheme; `reports` must be declared by the caller. */
+function probeLoop(indent: string): string[] {
+  return [
+    `${indent}for (const [label, build] of schemes) {`,
+    `${indent}  const model = build();`,
+    `${indent}  reports.push(probe(model, { label }).step(x, y));`,
+    `${indent}  model.dispose();`,
+    `${indent}}`,
+  ];
 }
 
 function probeCell(options: CompareOptions): string {
@@ -44,16 +67,10 @@ function probeCell(options: CompareOptions): string {
     `const activation = '${options.activation}';`,
     `const seed = ${options.seed};`,
     `const sizes = [x.shape[1], ...Array(${hidden}).fill(${options.width}), 1];`,
-    `const schemes: [string, () => nn.Model][] = [`,
-    ...options.schemes.map((s) => `  [${JSON.stringify(schemeLabel(s))}, () => ${modelExpression(s)}],`),
-    `];`,
+    ...schemeList(options.schemes, (init) => `nn.mlp(sizes, { activation, seed, init: ${init} })`, ''),
     `// One forward and backward pass per scheme, on all rows; the probe reads every layer.`,
     `const reports = [];`,
-    `for (const [label, build] of schemes) {`,
-    `  const model = build();`,
-    `  reports.push(probe(model, { label }).step(x, y));`,
-    `  model.dispose();`,
-    `}`,
+    ...probeLoop(''),
     `const comparison = compareReports(reports);`,
     `comparison`,
   ].join('\n');
@@ -87,4 +104,55 @@ export function compareNotebook(options: CompareOptions): Notebook {
       code(COMPARE_CELL_IDS.verdict, 'verdict(comparison)'),
     ],
   };
+}
+
+/** A comparison on a model the notebook already defines: its variable name and shape. */
+export interface ModelComparison {
+  /** The variable that holds the model, e.g. `net`. */
+  model: string;
+  sizes: readonly number[];
+  activation: string;
+  schemes: SchemeId[];
+  data: DataChoice;
+  seed: number;
+}
+
+/**
+ * Cells to append to the notebook that defines the model. Everything they declare but one
+ * name (`<model>Comparison`) stays inside a function, so the notebook's own `x`, `y` or
+ * `reports` are never overwritten. `tag` keeps the cell ids unique when it runs again.
+ */
+export function compareOnModelCells(c: ModelComparison, tag: string): NbCell[] {
+  const result = `${c.model}Comparison`;
+  const id = (part: string) => `compare-${c.model}-${part}-${tag}`;
+  const intro = [
+    `## Compare initializations on \`${c.model}\``,
+    ``,
+    `**Model:** \`${c.model}\`, ${c.sizes.join(' → ')}, activation ${c.activation}  `,
+    `**Schemes:** ${c.schemes.map(schemeLabel).join(', ')}  `,
+    `**Data:** ${DATA_LABELS[c.data]} (synthetic rows when the model does not take 784 inputs)  `,
+    `**Seed:** ${c.seed}`,
+    ``,
+    `Each scheme re-initializes a copy of \`${c.model}\` (same layers, activation and loss); \`${c.model}\` itself keeps its weights.`,
+  ].join('\n');
+  const probe = [
+    `const ${result} = (() => {`,
+    `  const { x, y, description } = data.forModel(${c.model}, { data: '${c.data}', seed: ${c.seed} });`,
+    `  console.log(\`data: \${description}\`);`,
+    `  const seed = ${c.seed};`,
+    ...schemeList(c.schemes, (init) => `nn.reinit(${c.model}, ${init}, { seed })`, '  '),
+    `  const reports = [];`,
+    ...probeLoop('  '),
+    `  tf.dispose([x, y]);`,
+    `  return compareReports(reports);`,
+    `})();`,
+    result,
+  ].join('\n');
+  return [
+    markdown(id('intro'), intro),
+    code(id('probe'), probe),
+    code(id('histograms'), `charts.histograms(${result})`),
+    code(id('theory'), `charts.theory(${result})`),
+    code(id('verdict'), `verdict(${result})`),
+  ];
 }

@@ -78,15 +78,43 @@ export function isSchemeId(id: string): id is SchemeId {
   return (SCHEME_IDS as readonly string[]).includes(id) || customStd(id) !== undefined;
 }
 
-/** Checks options from a user; the message names the bad value and what is allowed. */
-export function validateCompareOptions(options: CompareOptions): string | undefined {
-  if (options.schemes.length === 0) return 'Choose at least one scheme.';
+/**
+ * What is wrong with options from a user, as data: the CLI words it in English
+ * (describeCompareProblem), the extension through VS Code's l10n, in the user's language.
+ */
+export type CompareProblem =
+  | { kind: 'noScheme' }
+  | { kind: 'scheme' | 'activation' | 'data'; value: string }
+  | { kind: 'depth' | 'width' | 'seed'; value: number };
+
+export function validateCompareOptions(options: CompareOptions): CompareProblem | undefined {
+  if (options.schemes.length === 0) return { kind: 'noScheme' };
   const bad = options.schemes.find((s) => !isSchemeId(s));
-  if (bad !== undefined) return `Unknown scheme "${bad}": use ${SCHEME_IDS.join(', ')} or std:<number> (e.g. std:0.05).`;
-  if (!ACTIVATIONS.includes(options.activation)) return `Unknown activation "${options.activation}": use ${ACTIVATIONS.join(', ')}.`;
-  if (!Number.isInteger(options.depth) || options.depth < 2 || options.depth > 100) return `Depth must be a whole number from 2 to 100, not ${options.depth}.`;
-  if (!Number.isInteger(options.width) || options.width < 1 || options.width > 4096) return `Width must be a whole number from 1 to 4096, not ${options.width}.`;
-  if (!DATA_CHOICES.includes(options.data)) return `Unknown data "${options.data}": use ${DATA_CHOICES.join(', ')}.`;
-  if (!Number.isInteger(options.seed) || options.seed < 0) return `The seed must be a whole number ≥ 0, not ${options.seed}.`;
+  if (bad !== undefined) return { kind: 'scheme', value: bad };
+  if (!ACTIVATIONS.includes(options.activation)) return { kind: 'activation', value: options.activation };
+  if (!Number.isInteger(options.depth) || options.depth < 2 || options.depth > 100) return { kind: 'depth', value: options.depth };
+  if (!Number.isInteger(options.width) || options.width < 1 || options.width > 4096) return { kind: 'width', value: options.width };
+  if (!DATA_CHOICES.includes(options.data)) return { kind: 'data', value: options.data };
+  if (!Number.isInteger(options.seed) || options.seed < 0) return { kind: 'seed', value: options.seed };
   return undefined;
+}
+
+/** The problem in English; the message names the bad value and what is allowed. */
+export function describeCompareProblem(problem: CompareProblem): string {
+  switch (problem.kind) {
+    case 'noScheme':
+      return 'Choose at least one scheme.';
+    case 'scheme':
+      return `Unknown scheme "${problem.value}": use ${SCHEME_IDS.join(', ')} or std:<number> (e.g. std:0.05).`;
+    case 'activation':
+      return `Unknown activation "${problem.value}": use ${ACTIVATIONS.join(', ')}.`;
+    case 'depth':
+      return `Depth must be a whole number from 2 to 100, not ${problem.value}.`;
+    case 'width':
+      return `Width must be a whole number from 1 to 4096, not ${problem.value}.`;
+    case 'data':
+      return `Unknown data "${problem.value}": use ${DATA_CHOICES.join(', ')}.`;
+    case 'seed':
+      return `The seed must be a whole number ≥ 0, not ${problem.value}.`;
+  }
 }

@@ -4,28 +4,40 @@
  * whose cells perform the comparison, and runs it under a cancellable progress notification.
  * The notebook stays open with its charts, table and verdict, ready to edit and re-run.
  *
+ * When the active notebook's kernel holds a model (a variable made by `nn.mlp` or of the same
+ * kind), the command first offers to compare on that model: the comparison's cells are then
+ * appended to that notebook, where the model lives, and each scheme re-initializes a copy of it.
+ *
  * The command also takes the options as an argument, which skips the questions: for
- * keybindings, other extensions and tests.
+ * keybindings, other extensions and tests (`{ model: 'net' }` compares on the active
+ * notebook's `net`).
  */
 import * as vscode from 'vscode';
-import { COMPARE_CELL_IDS, compareNotebook } from '../../common/compare/compareNotebook';
+import type { NotebookModel } from '../../common/kernelProtocol';
+import { COMPARE_CELL_IDS, compareNotebook, compareOnModelCells } from '../../common/compare/compareNotebook';
 import {
+  ACTIVATIONS,
   customStd,
+  DATA_CHOICES,
   DEFAULT_COMPARE_OPTIONS,
   SCHEME_IDS,
   SCHEME_LABELS,
   validateCompareOptions,
   type Activation,
+  type CompareProblem,
   type CompareOptions,
   type DataChoice,
   type SchemeId,
 } from '../../common/compare/compareOptions';
-import { notebookToVsCodeData, openUntitledNotebook } from '../initnbSerializer';
+import { NOTEBOOK_TYPE, notebookToVsCodeData, openUntitledNotebook } from '../initnbSerializer';
 import { CONTROLLER_ID, type KernelController } from '../kernelController';
 
 const EXTENSION_ID = 'initlab.initlab';
 
 export const COMPARE_COMMAND = 'initlab.compareInitializations';
+
+/** The command's argument: options that skip the questions, and a model of the active notebook to compare on. */
+export type CompareArgs = Partial<CompareOptions> & { model?: string };
 
 /** What the command resolves to, so callers (and tests) can tell how it ended. */
 export type CompareOutcome = { status: 'done' | 'cancelled' | 'failed'; notebook: vscode.NotebookDocument } | { status: 'dismissed' };
@@ -36,7 +48,7 @@ interface Pick<T> extends vscode.QuickPickItem {
 
 const CUSTOM_STD = 'custom';
 
-async function pickSchemes(): Promise<SchemeId[] | undefined> {
+async function pickSchemes(title: string): Promise<SchemeId[] | undefined> {
   const items: Pick<string>[] = [
     // Scheme names are the papers' names, the same in every language.
     ...SCHEME_IDS.map((id) => ({ label: SCHEME_LABELS[id], value: id, picked: DEFAULT_COMPARE_OPTIONS.schemes.includes(id) })),
@@ -44,7 +56,7 @@ async function pickSchemes(): Promise<SchemeId[] | undefined> {
   ];
   const picked = await vscode.window.showQuickPick(items, {
     canPickMany: true,
-    title: vscode.l10n.t('Compare initializations (1/6): schemes'),
+    title,
     placeHolder: vscode.l10n.t('Schemes to compare; Enter keeps normal(0, 1), Xavier normal and Kaiming normal'),
     ignoreFocusOut: true,
   });
@@ -83,10 +95,18 @@ async function askNumber(step: string, prompt: string, value: number, min: numbe
   return text === undefined ? undefined : Number(text.trim());
 }
 
+function pickData(step: string): Promise<DataChoice | undefined> {
+  return pickOne<DataChoice>(step, vscode.l10n.t('What flows through the network'), [
+    { label: vscode.l10n.t('MNIST, 50,000 images'), description: vscode.l10n.t('bundled, as in the lesson'), value: 'mnist' },
+    { label: vscode.l10n.t('MNIST, first 10,000 images'), description: vscode.l10n.t('faster'), value: 'mnist-subset' },
+    { label: vscode.l10n.t('Synthetic N(0, 1) inputs'), description: vscode.l10n.t('10,000 rows'), value: 'synthetic' },
+  ]);
+}
+
 /** The six questions; undefined when the user presses Escape at any of them. */
 async function askOptions(): Promise<CompareOptions | undefined> {
   const d = DEFAULT_COMPARE_OPTIONS;
-  const schemes = await pickSchemes();
+  const schemes = await pickSchemes(vscode.l10n.t('Compare initializations (1/6): schemes'));
   if (!schemes) return undefined;
   const activation = await pickOne<Activation>(vscode.l10n.t('Compare initializations (2/6): activation'), vscode.l10n.t('The activation between layers'), [
     { label: 'ReLU', value: 'relu' },
@@ -100,21 +120,88 @@ async function askOptions(): Promise<CompareOptions | undefined> {
   if (depth === undefined) return undefined;
   const width = await askNumber(vscode.l10n.t('Compare initializations (4/6): width'), vscode.l10n.t('Units in each hidden layer'), d.width, 1, 4096);
   if (width === undefined) return undefined;
-  const data = await pickOne<DataChoice>(vscode.l10n.t('Compare initializations (5/6): data'), vscode.l10n.t('What flows through the network'), [
-    { label: vscode.l10n.t('MNIST, 50,000 images'), description: vscode.l10n.t('bundled, as in the lesson'), value: 'mnist' },
-    { label: vscode.l10n.t('MNIST, first 10,000 images'), description: vscode.l10n.t('faster'), value: 'mnist-subset' },
-    { label: vscode.l10n.t('Synthetic N(0, 1) inputs'), description: vscode.l10n.t('10,000 rows'), value: 'synthetic' },
-  ]);
+  const data = await pickData(vscode.l10n.t('Compare initializations (5/6): data'));
   if (!data) return undefined;
   const seed = await askNumber(vscode.l10n.t('Compare initializations (6/6): seed'), vscode.l10n.t('The same seed gives the same weights'), d.seed, 0, 2 ** 31 - 1);
   if (seed === undefined) return undefined;
   return { schemes, activation, depth, width, data, seed };
 }
 
+const NEW_NETWORK = '';
+
+/** "Compare on `net`" or "a new network"; undefined on Escape. */
+async function pickTarget(models: NotebookModel[]): Promise<NotebookModel | typeof NEW_NETWORK | undefined> {
+  const items: Pick<NotebookModel | typeof NEW_NETWORK>[] = [
+    ...models.map((m) => ({
+      label: `$(symbol-variable) ${m.name}`,
+      description: `${m.sizes.join(' → ')}, ${m.activation}`,
+      detail: vscode.l10n.t('The model defined in this notebook: each scheme re-initializes a copy of it'),
+      value: m,
+    })),
+    { label: `$(add) ${vscode.l10n.t('A new network')}`, detail: vscode.l10n.t('An MLP you describe in the next steps, in a new notebook'), value: NEW_NETWORK },
+  ];
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Compare initializations: on which network?'),
+    placeHolder: vscode.l10n.t('This notebook defines a model; compare on it, or on a new network'),
+    ignoreFocusOut: true,
+  });
+  return picked?.value;
+}
+
+/** Schemes, data (when the model takes MNIST's 784 inputs) and seed; the rest is the model's. */
+async function askModelOptions(model: NotebookModel): Promise<CompareOptions | undefined> {
+  const takesMnist = model.sizes[0] === 784;
+  const steps = takesMnist ? 3 : 2;
+  const schemes = await pickSchemes(vscode.l10n.t('Compare on {0} (1/{1}): schemes', model.name, steps));
+  if (!schemes) return undefined;
+  const data = takesMnist ? await pickData(vscode.l10n.t('Compare on {0} (2/{1}): data', model.name, steps)) : 'synthetic';
+  if (!data) return undefined;
+  const seed = await askNumber(vscode.l10n.t('Compare on {0} ({1}/{1}): seed', model.name, steps), vscode.l10n.t('The same seed gives the same weights'), DEFAULT_COMPARE_OPTIONS.seed, 0, 2 ** 31 - 1);
+  if (seed === undefined) return undefined;
+  return { ...DEFAULT_COMPARE_OPTIONS, schemes, data, seed };
+}
+
 async function runComparison(options: CompareOptions, kernels: KernelController, external?: vscode.CancellationToken): Promise<CompareOutcome> {
   const document = await openUntitledNotebook(notebookToVsCodeData(compareNotebook(options)));
   const editor = await vscode.window.showNotebookDocument(document);
   await vscode.commands.executeCommand('notebook.selectKernel', { id: CONTROLLER_ID, extension: EXTENSION_ID });
+  const codeCells = document.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
+  const run = () => vscode.commands.executeCommand('notebook.execute', document.uri);
+  return runWithProgress(editor, codeCells, run, COMPARE_CELL_IDS.verdict, kernels, external);
+}
+
+/** Appends the comparison's cells to the notebook that defines the model, and runs them. */
+async function runModelComparison(
+  notebook: vscode.NotebookDocument,
+  model: NotebookModel,
+  options: CompareOptions,
+  kernels: KernelController,
+  external?: vscode.CancellationToken,
+): Promise<CompareOutcome> {
+  const cells = compareOnModelCells({ model: model.name, sizes: model.sizes, activation: model.activation, schemes: options.schemes, data: options.data, seed: options.seed }, Date.now().toString(36));
+  const first = notebook.cellCount;
+  const edit = new vscode.WorkspaceEdit();
+  edit.set(notebook.uri, [vscode.NotebookEdit.insertCells(first, notebookToVsCodeData({ ...compareNotebook(options), cells }).cells)]);
+  await vscode.workspace.applyEdit(edit);
+  const editor = await vscode.window.showNotebookDocument(notebook);
+  const range = new vscode.NotebookRange(first, first + cells.length);
+  editor.revealRange(range, vscode.NotebookEditorRevealType.AtTop);
+  const codeCells = notebook.getCells(range).filter((c) => c.kind === vscode.NotebookCellKind.Code);
+  const run = () => vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: first, end: first + cells.length }], document: notebook.uri });
+  const verdictId = cells[cells.length - 1].id!;
+  return runWithProgress(editor, codeCells, run, verdictId, kernels, external);
+}
+
+/** Runs a comparison's cells under a cancellable notification that counts finished cells. */
+async function runWithProgress(
+  editor: vscode.NotebookEditor,
+  codeCells: vscode.NotebookCell[],
+  execute: () => Thenable<unknown>,
+  verdictId: string,
+  kernels: KernelController,
+  external?: vscode.CancellationToken,
+): Promise<CompareOutcome> {
+  const document = editor.notebook;
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Comparing initializations'), cancellable: true },
     async (progress, token) => {
@@ -131,7 +218,6 @@ async function runComparison(options: CompareOptions, kernels: KernelController,
       // notebook.execute below from starting.
       if (external?.isCancellationRequested) cancel();
       // Each finished cell advances the notification.
-      const codeCells = document.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
       const finished = new Set<vscode.NotebookCell>();
       const onChange = vscode.workspace.onDidChangeNotebookDocument((e) => {
         if (e.notebook !== document) return;
@@ -144,22 +230,22 @@ async function runComparison(options: CompareOptions, kernels: KernelController,
         }
       });
       try {
-        if (!cancelled) await vscode.commands.executeCommand('notebook.execute', document.uri);
+        if (!cancelled) await execute();
       } finally {
         onCancel.dispose();
         onChange.dispose();
       }
       if (cancelled) return { status: 'cancelled', notebook: document } as const;
       const failed = codeCells.some((c) => c.executionSummary?.success === false || c.executionSummary?.success === undefined);
-      if (!failed) showVerdict(editor);
+      if (!failed) showVerdict(editor, verdictId);
       return { status: failed ? 'failed' : 'done', notebook: document } as const;
     },
   );
 }
 
 /** Scrolls to the verdict and says it in a notification: the answer, without hunting for it. */
-function showVerdict(editor: vscode.NotebookEditor): void {
-  const index = editor.notebook.getCells().findIndex((c) => c.metadata.id === COMPARE_CELL_IDS.verdict);
+function showVerdict(editor: vscode.NotebookEditor, verdictId: string): void {
+  const index = editor.notebook.getCells().findIndex((c) => c.metadata.id === verdictId);
   if (index < 0) return;
   editor.revealRange(new vscode.NotebookRange(index, index + 1), vscode.NotebookEditorRevealType.InCenterIfOutsideViewport);
   const plain = editor.notebook
@@ -169,20 +255,62 @@ function showVerdict(editor: vscode.NotebookEditor): void {
   if (plain) void vscode.window.showInformationMessage(new TextDecoder().decode(plain.data).split('\n')[0]);
 }
 
+/** The user's words for a problem with the options, in their language. */
+function localizedProblem(problem: CompareProblem): string {
+  switch (problem.kind) {
+    case 'noScheme':
+      return vscode.l10n.t('Choose at least one scheme.');
+    case 'scheme':
+      return vscode.l10n.t('Unknown scheme "{0}": use {1} or std:<number> (e.g. std:0.05).', problem.value, SCHEME_IDS.join(', '));
+    case 'activation':
+      return vscode.l10n.t('Unknown activation "{0}": use {1}.', problem.value, ACTIVATIONS.join(', '));
+    case 'depth':
+      return vscode.l10n.t('Depth must be a whole number from 2 to 100, not {0}.', problem.value);
+    case 'width':
+      return vscode.l10n.t('Width must be a whole number from 1 to 4096, not {0}.', problem.value);
+    case 'data':
+      return vscode.l10n.t('Unknown data "{0}": use {1}.', problem.value, DATA_CHOICES.join(', '));
+    case 'seed':
+      return vscode.l10n.t('The seed must be a whole number ≥ 0, not {0}.', problem.value);
+  }
+}
+
+/** The active editor's notebook, when it is an .initnb one. */
+function activeInitnb(): vscode.NotebookDocument | undefined {
+  const notebook = vscode.window.activeNotebookEditor?.notebook;
+  return notebook?.notebookType === NOTEBOOK_TYPE ? notebook : undefined;
+}
+
 /**
  * `given` skips the questions; `cancellation` lets a caller cancel as the notification's
  * Cancel button does (tests use it; the button itself is covered by a UI test).
  */
 export function registerCompareCommand(kernels: KernelController): vscode.Disposable {
-  return vscode.commands.registerCommand(COMPARE_COMMAND, async (given?: Partial<CompareOptions>, cancellation?: vscode.CancellationToken): Promise<CompareOutcome> => {
-    const options = given ? { ...DEFAULT_COMPARE_OPTIONS, ...given } : await askOptions();
+  return vscode.commands.registerCommand(COMPARE_COMMAND, async (given?: CompareArgs, cancellation?: vscode.CancellationToken): Promise<CompareOutcome> => {
+    const notebook = activeInitnb();
+    // Only asked when the command asks questions, or was told to use a model.
+    const models = notebook && (!given || given.model !== undefined) ? await kernels.describeModels(notebook) : [];
+    let model: NotebookModel | undefined;
+    if (given?.model !== undefined) {
+      model = models.find((m) => m.name === given.model);
+      if (!model) {
+        void vscode.window.showErrorMessage(vscode.l10n.t('The active notebook has no model named {0}. Run the cell that defines it, then try again.', given.model));
+        return { status: 'dismissed' };
+      }
+    } else if (!given && models.length > 0) {
+      const target = await pickTarget(models);
+      if (target === undefined) return { status: 'dismissed' };
+      model = target === NEW_NETWORK ? undefined : target;
+    }
+    const { model: _name, ...givenOptions } = given ?? {};
+    const options = given ? { ...DEFAULT_COMPARE_OPTIONS, ...givenOptions } : model ? await askModelOptions(model) : await askOptions();
     if (!options) return { status: 'dismissed' };
     const problem = validateCompareOptions(options);
     if (problem) {
-      void vscode.window.showErrorMessage(problem);
+      void vscode.window.showErrorMessage(localizedProblem(problem));
       return { status: 'dismissed' };
     }
-    const outcome = await runComparison(options, kernels, cancellation);
+    const outcome = model && notebook ? await runModelComparison(notebook, model, options, kernels, cancellation) : await runComparison(options, kernels, cancellation);
     if (outcome.status === 'cancelled') void vscode.window.showInformationMessage(vscode.l10n.t('Comparison cancelled. The notebook stays open: run it again when you like.'));
     return outcome;
   });

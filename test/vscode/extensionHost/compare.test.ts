@@ -1,7 +1,7 @@
 /** "Compare initializations" in the real VS Code, driven through its command with options. */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateInitLab, outputText, waitFor } from './helpers';
+import { activateInitLab, openCodeNotebook, outputText, runCells, waitFor } from './helpers';
 
 type Outcome = { status: string; notebook?: vscode.NotebookDocument };
 
@@ -59,6 +59,32 @@ describe('Compare initializations', () => {
     const outcome = await running;
     assert.equal(outcome.status, 'cancelled');
     assert.ok(outcome.notebook!.getCells().every((c) => c.executionSummary?.success !== true), 'no cell completed');
+  });
+
+  it('compares on the active notebook’s own model: cells appended to that notebook, the model left as it was', async () => {
+    const editor = await openCodeNotebook('own-model.initnb', ["const net = nn.mlp([784, 64, 64, 1], { activation: 'relu', init: 'normal', seed: 1 });", 'net.linears()[0].w.dataSync()[0]']);
+    await runCells(editor, 0, 2);
+    const weightBefore = outputText(editor.notebook.cellAt(1), 'text/plain');
+    const openBefore = vscode.workspace.notebookDocuments.length;
+
+    const unknown = (await vscode.commands.executeCommand('initlab.compareInitializations', { model: 'nope' })) as Outcome;
+    assert.equal(unknown.status, 'dismissed', 'a model the notebook does not define is refused');
+    assert.equal(editor.notebook.cellCount, 2);
+
+    const outcome = (await vscode.commands.executeCommand('initlab.compareInitializations', { model: 'net', schemes: ['normal', 'kaimingNormal'], data: 'mnist-subset' })) as Outcome;
+    assert.equal(outcome.status, 'done');
+    assert.equal(outcome.notebook, editor.notebook, 'the comparison runs where the model lives');
+    assert.equal(vscode.workspace.notebookDocuments.length, openBefore, 'no new notebook');
+    const added = editor.notebook.getCells().slice(2);
+    assert.equal(added.length, 5);
+    assert.match(added[0].document.getText(), /^## Compare initializations on `net`/);
+    assert.match(added[1].document.getText(), /nn\.reinit\(net, 'kaimingNormal', \{ seed \}\)/);
+    assert.match(outputText(added[1], 'text/plain'), /^scheme\s+layer/m);
+    assert.match(outputText(added[4], 'text/plain'), /Healthy at every layer: Kaiming normal \(fan_in\)\./);
+    assert.match(outputText(added[4], 'text/plain'), /✗ normal\(0, 1\): activations explode/);
+
+    await runCells(editor, 1, 2);
+    assert.equal(outputText(editor.notebook.cellAt(1), 'text/plain'), weightBefore, 'net keeps its weights');
   });
 
   it('refuses bad options with a message and opens nothing', async () => {
