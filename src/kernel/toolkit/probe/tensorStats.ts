@@ -54,13 +54,29 @@ export const SATURATION_THRESHOLD = 1e-3;
 /** The figures of pass 2, in download order. */
 const SECOND_PASS = ['variance', 'zeros', 'saturated', 'nan', 'inf', 'finiteMin', 'finiteMax'] as const;
 
+/** Whether the figures computed for request `done` answer request `wanted` too. */
+function covers(done: StatsRequest, wanted: StatsRequest): boolean {
+  return (!done.momentsOnly || wanted.momentsOnly === true) && (!wanted.saturation || wanted.saturation === done.saturation);
+}
+
+/**
+ * Figures already read, by the tensor's values (its dataId, which reshapes share). A tfjs
+ * tensor never changes its values, so they stay right for as long as the tensor lives: a
+ * comparison probes every scheme on the same inputs, and a probe asks for a layer's output
+ * gradient, which is the next layer's input gradient. Held weakly: gone with the tensor.
+ */
+const alreadyRead = new WeakMap<object, { request: StatsRequest; bins: number; stats: FiniteStats | undefined }>();
+
 export function tensorStats(requests: readonly StatsRequest[], bins = 30): TensorStats[] {
   // Finite tensors (nearly all): two fused passes in JavaScript (fusedStats.ts). The rest: the engine.
   const fused = requests.map((r) => {
+    const earlier = alreadyRead.get(r.tensor.dataId);
+    if (earlier && earlier.bins === bins && covers(earlier.request, r)) return earlier.stats && fromFinite(r, earlier.stats, bins);
     // reshape shares the values; toFloat() of a float32 tensor would copy them.
     const flat = tf.tidy(() => (r.tensor.dtype === 'float32' ? r.tensor : r.tensor.toFloat()).reshape([-1]));
     try {
       const stats = finiteStats(flat, bins, { momentsOnly: r.momentsOnly, saturationEdge: r.saturation ? saturationEdge(r.saturation) : undefined });
+      if (!earlier || covers(r, earlier.request)) alreadyRead.set(r.tensor.dataId, { request: r, bins, stats });
       return stats && fromFinite(r, stats, bins);
     } finally {
       flat.dispose();

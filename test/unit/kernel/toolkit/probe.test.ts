@@ -2,10 +2,12 @@
 // recorder's divergence stop; and how reports display.
 import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as os from 'node:os';
 import { initEngine, tf } from '../../../../src/kernel/engine/engine';
 import * as nn from '../../../../src/kernel/toolkit/nn';
 import { probe } from '../../../../src/kernel/toolkit/probe/probe';
 import { engineTensorStats, tensorStats } from '../../../../src/kernel/toolkit/probe/tensorStats';
+import { parallelStatsJobs } from '../../../../src/kernel/toolkit/probe/fusedStats';
 import { gaussianExpectation } from '../../../../src/kernel/toolkit/probe/theory';
 import { train } from '../../../../src/kernel/toolkit/probe/train';
 import { verdict } from '../../../../src/kernel/toolkit/probe/verdict';
@@ -69,6 +71,60 @@ test('the fused JavaScript passes and the engine give the same statistics on a m
       assert.deepEqual([a.histogram, b.histogram], [[], []]);
     }
   }
+});
+
+test('a worker thread reads half of each large tensor, and the statistics stay the same, also after the engine’s memory grew', () => {
+  const jobsBefore = parallelStatsJobs();
+  const heapBytes = () => (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer.byteLength;
+  const makers = [
+    // 3 million values: the zeros and the repeated maximum sit in the second half, the worker's.
+    () => tf.concat([tf.randomNormal([3_000_000], -1, 2, 'float32', 11), tf.zeros([7000]), tf.fill([5], 15)]),
+    // Made after the worker got its first view of the heap: 24 million more grow it.
+    () => tf.concat([tf.randomUniform([24_000_000], -3, 4, 'float32', 12), tf.fill([2], -9)]),
+  ];
+  const heapSizes: number[] = [];
+  for (const make of makers) {
+    const values = tf.tidy(make);
+    heapSizes.push(heapBytes());
+    const requests = [{ tensor: values, saturation: 'sigmoid' as const }];
+    const [fused] = tensorStats(requests, 30);
+    const [engine] = engineTensorStats(requests, 30);
+    values.dispose();
+    for (const key of ['mean', 'std', 'min', 'max'] as const) assert.ok(Math.abs(num(fused[key]) - num(engine[key])) <= 1e-5 * Math.max(1, Math.abs(num(engine[key]))), `${key}: ${fused[key]} vs ${engine[key]}`);
+    assert.equal(fused.zeroFraction, engine.zeroFraction);
+    assert.ok(Math.abs(fused.saturatedFraction! - engine.saturatedFraction!) < 1e-5);
+    assert.deepEqual(fused.histogram, engine.histogram, 'the same bins and counts, value for value');
+  }
+  assert.ok(heapSizes[1] > heapSizes[0], `the heap grew between the two (${heapSizes.join(' → ')} bytes)`);
+  // On more than one core the engine runs threaded (engine.test.ts), so its heap is shared.
+  const expectWorker = os.availableParallelism() > 1;
+  assert.equal(parallelStatsJobs() - jobsBefore >= 4, expectWorker, 'the worker took the second half of both passes of both tensors');
+});
+
+test('a tensor asked for twice gives the same figures each time, in the form each request asked for', () => {
+  const t = tf.tensor1d([-3, -1, 0, 0, 2, 5]);
+  const [full, momentsOnly, saturated] = tensorStats([{ tensor: t }, { tensor: t, momentsOnly: true }, { tensor: t, saturation: 'tanh' }], 5);
+  const [alone] = tensorStats([{ tensor: t, saturation: 'tanh' }], 5);
+  t.dispose();
+  assert.deepEqual([momentsOnly.mean, momentsOnly.std, momentsOnly.min, momentsOnly.max], [full.mean, full.std, full.min, full.max]);
+  assert.deepEqual(momentsOnly.histogram, []);
+  assert.equal(full.saturatedFraction, null);
+  // tanh'(z) < 1e-3 for |z| > 3.8: only 5 of the six values.
+  assert.equal(saturated.saturatedFraction, 1 / 6);
+  assert.deepEqual(saturated, alone);
+});
+
+test('figures read once are reused for the same values only: a reshape shares them, other values do not', () => {
+  const a = tf.tensor2d([[1, 2], [3, 10]]);
+  const [first] = tensorStats([{ tensor: a }], 4);
+  const [again] = tensorStats([{ tensor: a.reshape([4]) }], 4);
+  assert.deepEqual(again, first);
+  const b = tf.add(a, 1);
+  const [shifted] = tensorStats([{ tensor: b }], 4);
+  assert.equal(num(shifted.mean), num(first.mean) + 1);
+  const [fewerBins] = tensorStats([{ tensor: a }], 2);
+  assert.equal(fewerBins.histogram.length, 2);
+  tf.dispose([a, b]);
 });
 
 test('saturation: the fraction of pre-activations whose sigmoid or tanh derivative is below 1e-3', () => {
