@@ -81,6 +81,30 @@ test('transposed matmuls, inside tf.grad too, give the same numbers as the untra
   assert.ok(gradW.every((row, i) => row.every((v) => Math.abs(v - colSums[i]) < 1e-4 * (1 + Math.abs(colSums[i])))), 'tf.grad');
 });
 
+test('a large operand’s transpose is kept while it lives: the same numbers again, and freed with it', () => {
+  const backend = tf.backend();
+  const dataIds = () => backend.numDataIds();
+  const before = dataIds();
+  // 1.2 million values: large enough to be kept.
+  const x = tf.randomNormal([2000, 600], 0, 1, 'float32', 4);
+  const g = tf.randomNormal([2000, 7], 0, 1, 'float32', 5);
+  const reference = tf.tidy(() => tf.matMul(tf.transpose(x), g));
+  const maxDiff = (t: typeof reference) => tf.tidy(() => tf.max(tf.abs(tf.sub(t, reference))).dataSync()[0]);
+  const first = tf.matMul(x, g, true, false);
+  const withKept = dataIds();
+  const second = tf.matMul(x, g, true, false);
+  assert.equal(dataIds(), withKept + 1, 'the second product reuses the kept transpose: only its result is new');
+  assert.equal(maxDiff(first), 0);
+  assert.equal(maxDiff(second), 0, 'the kept transpose gives exactly the same product');
+  // A reshaped view shares x's data: disposing it frees nothing, and the kept transpose stays right.
+  const view = x.reshape([2000, 600]);
+  view.dispose();
+  const third = tf.matMul(x, g, true, false);
+  assert.equal(maxDiff(third), 0);
+  tf.dispose([x, g, reference, first, second, third]);
+  assert.equal(dataIds(), before, 'disposing x freed its kept transpose too');
+});
+
 test('blocked sums stay exact where a single float32 accumulator stalls at 2^24', () => {
   const ones = tf.ones([20_000_000]);
   assert.equal(blockSum(ones).dataSync()[0], 20_000_000);
