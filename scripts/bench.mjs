@@ -36,7 +36,8 @@ try {
 const node = (env) => (mode) => [process.execPath, [path.join(outDir, 'lessonPassWorker.js'), mode, String(rounds)], env];
 const variants = [
   { name: 'PyTorch (reference)', run: hasTorch ? (mode) => [PYTHON, [path.join(root, 'bench', 'lesson_pass_torch.py'), mode, String(rounds)], {}] : undefined, missing: 'python3-torch is not installed' },
-  { name: 'tfjs WASM, threads on every core, explicit transposes (default)', run: node({ INITLAB_BACKEND: 'wasm' }) },
+  { name: 'tfjs WASM, threads on every core, explicit transposes, statistics split with a worker thread (default)', run: node({ INITLAB_BACKEND: 'wasm' }) },
+  { name: 'tfjs WASM, threads on every core, explicit transposes, statistics on the main thread only', run: node({ INITLAB_BACKEND: 'wasm', INITLAB_STATS_WORKER: '0' }), probeOnly: true },
   { name: 'tfjs WASM, one thread, explicit transposes', run: node({ INITLAB_BACKEND: 'wasm', INITLAB_WASM_THREADS: '1' }) },
   { name: 'tfjs WASM, one thread, transpose flags (unpatched kernels)', run: node({ INITLAB_BACKEND: 'wasm', INITLAB_WASM_THREADS: '1', INITLAB_MATMUL_PATCH: 'off' }), passOnly: true },
   { name: 'tfjs-node (native TensorFlow)', run: hasTfjsNode ? node({ INITLAB_BACKEND: 'tensorflow' }) : undefined, missing: '@tensorflow/tfjs-node is not installed (its install downloads libtensorflow, unreachable here)' },
@@ -53,7 +54,7 @@ function measure(variant, mode) {
 const rows = [];
 for (const mode of ['pass', 'probe']) {
   for (const variant of variants) {
-    if (mode === 'probe' && variant.passOnly) continue;
+    if ((mode === 'probe' && variant.passOnly) || (mode === 'pass' && variant.probeOnly)) continue;
     if (!variant.run) {
       rows.push({ variant: variant.name, mode, note: variant.missing });
       continue;

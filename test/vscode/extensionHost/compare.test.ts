@@ -87,6 +87,17 @@ describe('Compare initializations', () => {
     assert.equal(outputText(editor.notebook.cellAt(1), 'text/plain'), weightBefore, 'net keeps its weights');
   });
 
+  it('figure: the default comparison (3 schemes, MNIST 50k), command to verdict, with each cell’s time', async () => {
+    const started = performance.now();
+    const outcome = (await vscode.commands.executeCommand('initlab.compareInitializations', {})) as Outcome;
+    const total = performance.now() - started;
+    assert.equal(outcome.status, 'done');
+    const cells = outcome.notebook!.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
+    const times = cells.map((c) => `${c.metadata.id} ${((c.executionSummary?.timing?.endTime ?? 0) - (c.executionSummary?.timing?.startTime ?? 0)).toFixed(0)} ms`);
+    console.log(`initlab-mocha:     figure: Compare initializations on the defaults in VS Code: ${(total / 1000).toFixed(1)} s from command to verdict (${times.join(', ')})`);
+    assert.match(outputText(cellById(outcome.notebook!, 'compare-verdict')!, 'text/plain'), /Healthy at every layer: Xavier normal, Kaiming normal \(fan_in\)\./);
+  });
+
   it('refuses bad options with a message and opens nothing', async () => {
     const before = vscode.workspace.notebookDocuments.length;
     const outcome = (await vscode.commands.executeCommand('initlab.compareInitializations', { depth: 0 })) as Outcome;
