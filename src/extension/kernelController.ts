@@ -72,6 +72,14 @@ export class KernelController implements vscode.Disposable {
     }
   }
 
+  /**
+   * Starts a notebook's kernel ahead of its first cell (a comparison starts it while its notebook
+   * opens). Nothing starts in an untrusted workspace, where no cell runs anyway.
+   */
+  prestart(notebook: vscode.NotebookDocument): void {
+    if (vscode.workspace.isTrusted) this.kernelFor(notebook).client.start().catch(() => undefined);
+  }
+
   /** The models a notebook's kernel holds in its variables; none when it has no kernel yet. */
   async describeModels(notebook: vscode.NotebookDocument): Promise<NotebookModel[]> {
     return (await this.kernels.get(notebook)?.client.describeModels()) ?? [];

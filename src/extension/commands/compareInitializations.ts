@@ -163,6 +163,8 @@ async function askModelOptions(model: NotebookModel): Promise<CompareOptions | u
 
 async function runComparison(options: CompareOptions, kernels: KernelController, external?: vscode.CancellationToken): Promise<CompareOutcome> {
   const document = await openUntitledNotebook(notebookToVsCodeData(compareNotebook(options)));
+  // The kernel starts while the editor opens: its start-up is off the comparison's path.
+  kernels.prestart(document);
   const editor = await vscode.window.showNotebookDocument(document);
   await vscode.commands.executeCommand('notebook.selectKernel', { id: CONTROLLER_ID, extension: EXTENSION_ID });
   const codeCells = document.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);

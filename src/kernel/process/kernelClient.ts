@@ -165,6 +165,14 @@ export class KernelClient {
     this.options.onStateChange?.('disposed');
   }
 
+  /**
+   * Starts the kernel process now rather than at the first cell, so that its start-up (process,
+   * engine) overlaps with whatever the caller does next. Resolves when it is ready.
+   */
+  async start(): Promise<void> {
+    if (!this.disposed) await this.ensureProcess();
+  }
+
   /** The kernel's heap and resident size, in bytes (for leak tests and the status bar). */
   async memory(): Promise<{ heapUsed: number; rss: number }> {
     await this.ensureProcess();

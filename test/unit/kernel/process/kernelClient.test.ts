@@ -186,6 +186,18 @@ test('a failure cancels the cells queued behind it; every execution ends exactly
   assert.equal((await run(client, 'typeof never')).text, "'undefined'");
 });
 
+test('a kernel started ahead of its first cell is the one that runs it, and its first cell is number 1', async () => {
+  const client = newClient();
+  assert.equal(client.pid, undefined);
+  await client.start();
+  const pid = client.pid;
+  assert.ok(pid);
+  const { result, text } = await run(client, '1 + 1');
+  assert.equal(text, '2');
+  assert.equal(result.status === 'ok' && result.executionCount, 1);
+  assert.equal(client.pid, pid, 'no second process');
+});
+
 test('restart clears state and the execution count', async () => {
   const client = newClient();
   await run(client, 'const gone = 1;');
