@@ -101,6 +101,27 @@ describe('the InitLab TypeScript kernel', () => {
     assert.ok(cell.outputs.some((o) => o.items.some((i) => i.mime === 'application/vnd.initlab.chart+json')), 'the report draws as a chart');
   });
 
+  it('figure: the lesson pass with probe statistics, in a cell, as npm run bench times it', async () => {
+    const editor = await openCodeNotebook('pass.initnb', [
+      [
+        // The benchmark's pass (scripts/bench.mjs): x [50000, 784] ~ N(0, 1), the lesson's MLP.
+        "const x = tf.randomNormal([50000, 784], 0, 1, 'float32', 1);",
+        "const y = tf.randomNormal([50000], 0, 1, 'float32', 2);",
+        "const model = nn.mlp([784, 100, 100, 100, 1], { activation: 'relu', init: 'kaimingNormal', seed: 3 });",
+        'const p = probe(model);',
+        'p.step(x, y); model.release(); // warm-up',
+        'const times = [0, 1, 2].map(() => { const t = performance.now(); p.step(x, y); const ms = performance.now() - t; model.release(); return ms; }).sort((a, b) => a - b);',
+        "console.log(`median ${times[1].toFixed(0)} ms`);",
+      ].join('\n'),
+    ]);
+    await runCells(editor, 0, 1);
+    const cell = editor.notebook.cellAt(0);
+    assert.equal(cell.executionSummary?.success, true, outputText(cell, ERROR));
+    const median = outputText(cell, STDOUT).match(/median (\d+) ms/)?.[1];
+    assert.ok(median, outputText(cell, STDOUT));
+    console.log(`initlab-mocha:     figure: in VS Code, the lesson pass with probe statistics in a cell: median of 3 after a warm-up ${median} ms`);
+  });
+
   it('figures: first cell of a fresh kernel and a trivial cell on a warm one, as VS Code runs them', async () => {
     const editor = await openCodeNotebook('latency.initnb', ['1 + 1']);
     await vscode.commands.executeCommand('initlab.restartKernel', editor.notebook.uri);
