@@ -1,8 +1,10 @@
 /**
  * Per-layer histograms as small multiples, so a dying ReLU layer's spike at zero or a saturated
  * tanh's twin peaks show at once. With one scheme, a wrapped grid of panels, each with its own
- * axes. With several, a row per layer and a column per scheme, the panels of a row on shared
- * axes, so the eye compares schemes layer by layer.
+ * axes. With several, a row per layer and a column per scheme: the panels of a row share the
+ * count axis but each keeps its own value axis. A shared value axis drew a healthy scheme as a
+ * sliver at zero beside one that explodes (0-5 against 0-5,000); how far the values spread is
+ * the layer-statistics chart's job, on its log axis, and the shape is this one's.
  */
 import { EXACT, VEGA_LITE_SCHEMA, type VegaLiteSpec } from './specCommon';
 import { unique } from './layerStatsChart';
@@ -64,13 +66,13 @@ export function histogramChart(histograms: readonly LayerHistogram[], options: {
     ...head,
     data: { values },
     // A facet per row rather than one row × column facet: Vega-Lite shares scales across all
-    // cells of a facet or none, and a row must share its axes while rows keep their own.
+    // cells of a facet or none, and a row shares its count axis while rows keep their own.
     vconcat: rows.map((row, index) => ({
       title: { text: `${row}${rowNote(histograms, row)}`, anchor: 'start', fontSize: 12, fontWeight: 'normal' },
       transform: [{ filter: { field: 'row', equal: row } }],
       facet: { column: { field: 'scheme', type: 'nominal', sort: schemes, title: null, header: index === 0 ? { labelLimit: 260 } : { labels: false } } },
       spec: { ...PANEL, ...BARS },
-      resolve: { scale: { x: 'shared', y: 'shared' } },
+      resolve: { scale: { x: 'independent', y: 'shared' } },
     })),
   };
 }

@@ -89,7 +89,7 @@ test('histograms: one panel per layer, with non-finite counts in the title', asy
   assert.ok(svg.includes('activation · layer 2 (+4 NaN)'));
 });
 
-test('histograms of several schemes: a row per layer, a column per scheme, shared axes within a row', async () => {
+test('histograms of several schemes: a row per layer, a column per scheme, each panel on its own value axis', async () => {
   const narrow = [{ x0: -0.1, x1: 0, count: 3 }, { x0: 0, x1: 0.1, count: 5 }];
   const wide = [{ x0: -30, x1: 0, count: 4 }, { x0: 0, x1: 30, count: 4 }];
   const spec = histogramChart([
@@ -98,17 +98,19 @@ test('histograms of several schemes: a row per layer, a column per scheme, share
     { scheme: 'Normal', quantity: 'activation', layer: 2, bins: wide },
     { scheme: 'Kaiming', quantity: 'activation', layer: 2, bins: narrow },
   ]);
-  const rowsOf = spec.vconcat as { facet: { column: { field: string } }; resolve: { scale: { x: string } } }[];
+  const rowsOf = spec.vconcat as { facet: { column: { field: string } }; resolve: { scale: { x: string; y: string } } }[];
   assert.equal(rowsOf.length, 2, 'a row per layer');
   for (const row of rowsOf) {
     assert.equal(row.facet.column.field, 'scheme');
-    assert.equal(row.resolve.scale.x, 'shared');
+    assert.deepEqual(row.resolve.scale, { x: 'independent', y: 'shared' });
   }
   const svg = await renderSvg(spec);
   assert.ok(svg.includes('>Normal<') && svg.includes('>Kaiming<'), 'columns are labelled by scheme');
   assert.ok(svg.includes('activation · layer 1 (Normal: +2 NaN)'), 'the row title carries the NaN count');
-  // Shared x within a row: Kaiming's narrow bins are drawn on Normal's ±30 axis.
-  assert.ok(svg.includes('>30<') || svg.includes('>20<'), 'the shared axis reaches the wide scheme');
+  // Each panel its own value axis: Normal's reaches ±30, Kaiming's stays within ±0.1, so its
+  // bars are not a sliver at zero.
+  assert.ok(svg.includes('>30<') || svg.includes('>20<'), 'the wide scheme’s axis');
+  assert.ok(/>−?0\.0[5-9]\d*</.test(svg) || />−?0\.1</.test(svg), 'the narrow scheme’s axis');
 });
 
 test('training: 100 layers keep a short legend, and each diverged scheme is marked at its own step', async () => {
