@@ -60,6 +60,9 @@ const SAFE_STOP_MS = 300;
 
 export type KernelState = 'starting' | 'idle' | 'busy' | 'dead' | 'disposed';
 
+/** The kernel's messages that answer a question (memory(), engineInfo(), describeModels()). */
+type Answer = Extract<KernelMessage, { type: 'memory' | 'engineInfo' | 'models' }>;
+
 interface Request {
   readonly requestId: number;
   readonly cellId: string;
@@ -85,9 +88,8 @@ export class KernelClient {
   private executionCount = 0;
   private disposed = false;
   private pendingNotice: string | undefined;
-  private readonly memoryWaiters: ((m: { heapUsed: number; rss: number }) => void)[] = [];
-  private readonly engineWaiters: ((info: Record<string, unknown>) => void)[] = [];
-  private readonly modelWaiters: ((models: NotebookModel[]) => void)[] = [];
+  /** Callers waiting for the kernel's answer to a question, by the answer's message type. */
+  private readonly waiting = new Map<Answer['type'], ((answer: Answer) => void)[]>();
 
   constructor(private readonly options: KernelClientOptions = {}) {}
 
@@ -176,18 +178,13 @@ export class KernelClient {
   /** The kernel's heap and resident size, in bytes (for leak tests and the status bar). */
   async memory(): Promise<{ heapUsed: number; rss: number }> {
     await this.ensureProcess();
-    return new Promise((resolve) => {
-      this.memoryWaiters.push(resolve);
-      this.post({ type: 'memory' });
-    });
+    const { heapUsed, rss } = (await this.ask({ type: 'memory' }, 'memory'))!;
+    return { heapUsed, rss };
   }
 
   async engineInfo(): Promise<Record<string, unknown>> {
     await this.ensureProcess();
-    return new Promise((resolve) => {
-      this.engineWaiters.push(resolve);
-      this.post({ type: 'engineInfo' });
-    });
+    return { ...(await this.ask({ type: 'engineInfo' }, 'engineInfo'))!.info };
   }
 
   /**
@@ -199,16 +196,26 @@ export class KernelClient {
     const proc = this.process;
     if (!proc || proc.exited) return [];
     await proc.ready;
+    return [...((await this.ask({ type: 'describeModels' }, 'models', timeoutMs))?.models ?? [])];
+  }
+
+  /**
+   * Posts a question and resolves with the kernel's next answer of type `answer`, or with
+   * undefined after `timeoutMs` when one is given. Every caller waiting for that type gets it.
+   */
+  private ask<T extends Answer['type']>(question: ClientMessage, answer: T, timeoutMs?: number): Promise<Extract<Answer, { type: T }> | undefined> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => finish([]), timeoutMs);
-      const finish = (models: NotebookModel[]) => {
+      const waiters = this.waiting.get(answer) ?? [];
+      this.waiting.set(answer, waiters);
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => finish(undefined), timeoutMs);
+      const finish = (message: Answer | undefined) => {
         clearTimeout(timer);
-        const index = this.modelWaiters.indexOf(finish);
-        if (index >= 0) this.modelWaiters.splice(index, 1);
-        resolve(models);
+        const index = waiters.indexOf(finish);
+        if (index >= 0) waiters.splice(index, 1);
+        resolve(message as Extract<Answer, { type: T }> | undefined);
       };
-      this.modelWaiters.push(finish);
-      this.post({ type: 'describeModels' });
+      waiters.push(finish);
+      this.post(question);
     });
   }
 
@@ -326,13 +333,9 @@ export class KernelClient {
         }
         break;
       case 'memory':
-        this.memoryWaiters.splice(0).forEach((w) => w({ heapUsed: message.heapUsed, rss: message.rss }));
-        break;
       case 'engineInfo':
-        this.engineWaiters.splice(0).forEach((w) => w({ ...message.info }));
-        break;
       case 'models':
-        [...this.modelWaiters].forEach((w) => w([...message.models]));
+        [...(this.waiting.get(message.type) ?? [])].forEach((w) => w(message));
         break;
       default:
         break;
