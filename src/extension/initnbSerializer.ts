@@ -8,6 +8,7 @@
  */
 import * as vscode from 'vscode';
 import {
+  cellToData,
   dataToNotebook,
   notebookToData,
   parseNotebook,
@@ -16,7 +17,7 @@ import {
   type PlainNotebookData,
   type PlainOutput,
 } from '../kernel/format/initnbFormat';
-import type { Notebook } from '../common/notebookFormat';
+import type { NbCell, Notebook } from '../common/notebookFormat';
 
 export const NOTEBOOK_TYPE = 'initnb';
 
@@ -63,6 +64,11 @@ export function registerInitnbSerializer(): vscode.Disposable {
 /** A notebook built in code (a comparison, a lesson) as VS Code's NotebookData. */
 export function notebookToVsCodeData(notebook: Notebook): vscode.NotebookData {
   return toVsCodeData(notebookToData(notebook));
+}
+
+/** Cells built in code (a comparison added to an open notebook) as VS Code's cell data. */
+export function cellsToVsCodeData(cells: readonly NbCell[]): vscode.NotebookCellData[] {
+  return cells.map((cell) => toVsCodeCell(cellToData(cell)));
 }
 
 function toVsCodeData(plain: PlainNotebookData): vscode.NotebookData {

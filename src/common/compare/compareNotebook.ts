@@ -4,7 +4,7 @@
  * editable: change a cell and run it again. Cell ids are fixed so a caller can find the outputs.
  */
 import { defaultNotebookMetadata, NBFORMAT_MINOR, type CodeCell, type MarkdownCell, type NbCell, type Notebook } from '../notebookFormat';
-import { customStd, schemeLabel, SUBSET_ROWS, type CompareOptions, type DataChoice, type SchemeId } from './compareOptions';
+import { customStd, schemeLabel, SUBSET_ROWS, type CompareOptions, type SchemeId } from './compareOptions';
 
 export const COMPARE_CELL_IDS = { data: 'compare-data', probe: 'compare-probe', histograms: 'compare-histograms', theory: 'compare-theory', verdict: 'compare-verdict' } as const;
 
@@ -106,15 +106,12 @@ export function compareNotebook(options: CompareOptions): Notebook {
   };
 }
 
-/** A comparison on a model the notebook already defines: its variable name and shape. */
-export interface ModelComparison {
+/** A comparison on a model the notebook already defines: its variable name and shape, and the options that still apply. */
+export interface ModelComparison extends Pick<CompareOptions, 'schemes' | 'data' | 'seed'> {
   /** The variable that holds the model, e.g. `net`. */
   model: string;
   sizes: readonly number[];
   activation: string;
-  schemes: SchemeId[];
-  data: DataChoice;
-  seed: number;
 }
 
 /**

@@ -29,7 +29,7 @@ import {
   type DataChoice,
   type SchemeId,
 } from '../../common/compare/compareOptions';
-import { NOTEBOOK_TYPE, notebookToVsCodeData, openUntitledNotebook } from '../initnbSerializer';
+import { cellsToVsCodeData, NOTEBOOK_TYPE, notebookToVsCodeData, openUntitledNotebook } from '../initnbSerializer';
 import { CONTROLLER_ID, type KernelController } from '../kernelController';
 
 const EXTENSION_ID = 'initlab.initlab';
@@ -180,10 +180,10 @@ async function runModelComparison(
   kernels: KernelController,
   external?: vscode.CancellationToken,
 ): Promise<CompareOutcome> {
-  const cells = compareOnModelCells({ model: model.name, sizes: model.sizes, activation: model.activation, schemes: options.schemes, data: options.data, seed: options.seed }, Date.now().toString(36));
+  const cells = compareOnModelCells({ ...options, model: model.name, sizes: model.sizes, activation: model.activation }, Date.now().toString(36));
   const first = notebook.cellCount;
   const edit = new vscode.WorkspaceEdit();
-  edit.set(notebook.uri, [vscode.NotebookEdit.insertCells(first, notebookToVsCodeData({ ...compareNotebook(options), cells }).cells)]);
+  edit.set(notebook.uri, [vscode.NotebookEdit.insertCells(first, cellsToVsCodeData(cells))]);
   await vscode.workspace.applyEdit(edit);
   const editor = await vscode.window.showNotebookDocument(notebook);
   const range = new vscode.NotebookRange(first, first + cells.length);

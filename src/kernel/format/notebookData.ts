@@ -88,7 +88,7 @@ export function notebookToData(nb: Notebook): PlainNotebookData {
   };
 }
 
-function cellToData(cell: NbCell): PlainCell {
+export function cellToData(cell: NbCell): PlainCell {
   const metadata: PlainCellMetadata = { metadata: cell.metadata };
   if (cell.id !== undefined) metadata.id = cell.id;
   const value = joinLines(cell.source);

@@ -40,7 +40,7 @@ function copyActivation(layer: Module): Module {
 
 /**
  * The shape of a model made of Linear layers and the toolkit's activations, or undefined for
- * anything else (no Linear layer, a custom module, shapes that do not chain).
+ * anything else (no Linear layer, a custom module or loss, shapes that do not chain).
  */
 export function describeModel(model: unknown): ModelSummary | undefined {
   if (!(model instanceof Model)) return undefined;
@@ -55,7 +55,9 @@ export function describeModel(model: unknown): ModelSummary | undefined {
   }
   const sizes: number[] = [linears[0].w.shape[0] ?? 0, ...linears.map((l) => l.w.shape[1] ?? 0)];
   if (linears.some((l, i) => l.w.shape[0] !== sizes[i])) return undefined;
-  return { sizes, activation: activation ?? 'none', loss: model.loss instanceof CrossEntropy ? 'crossEntropy' : 'mse' };
+  // A loss of the user's own could not be copied: reinit would swap it for another.
+  const loss = model.loss instanceof CrossEntropy ? 'crossEntropy' : model.loss instanceof MSE ? 'mse' : undefined;
+  return loss && { sizes, activation: activation ?? 'none', loss };
 }
 
 /**

@@ -10,8 +10,8 @@
  *
  * On the WASM backend the values are read in place from its heap, with no copy; elsewhere
  * `dataSync()` copies them. On the threaded WASM engine a worker thread reads the second half
- * of each large tensor while the main thread reads the first (statsWorker.ts). A tensor holding NaN or Infinity is left to the engine path, which
- * counts them and bins the rest.
+ * of each large tensor while the main thread reads the first (statsWorker.ts). A tensor holding
+ * NaN or Infinity is left to the engine path, which counts them and bins the rest.
  */
 import * as os from 'node:os';
 import type * as tfjs from '@tensorflow/tfjs';

@@ -2,6 +2,7 @@
 // schemes on a model the notebook already defines.
 import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import type * as tfjs from '@tensorflow/tfjs';
 import { initEngine, tf } from '../../../../src/kernel/engine/engine';
 import * as nn from '../../../../src/kernel/toolkit/nn';
 import { forModel } from '../../../../src/kernel/toolkit/data/forModel';
@@ -28,7 +29,25 @@ test('describeModel reads sizes, activation and loss; anything else is not a mod
   }
   const custom = new nn.Model([new nn.Linear(tf.ones([4, 2]), tf.zeros([2])), new Dropout()]);
   assert.equal(nn.describeModel(custom), undefined, 'a custom module cannot be copied');
-  tf.dispose([model, custom].flatMap((m) => m.parameters()));
+  class Huber extends nn.MSE {}
+  class L1 extends nn.Loss {
+    get name() {
+      return 'L1';
+    }
+    protected prepareTarget(_pred: tfjs.Tensor, target: tfjs.Tensor) {
+      return target;
+    }
+    protected compute(pred: tfjs.Tensor, target: tfjs.Tensor) {
+      return tf.mean(tf.abs(tf.sub(pred, target))) as tfjs.Scalar;
+    }
+    protected computeGrad(pred: tfjs.Tensor, target: tfjs.Tensor) {
+      return tf.sign(tf.sub(pred, target));
+    }
+  }
+  const ownLoss = new nn.Model([new nn.Linear(tf.ones([4, 2]), tf.zeros([2]))], new L1());
+  assert.equal(nn.describeModel(ownLoss), undefined, 'a loss of the user’s own cannot be copied');
+  assert.equal(nn.describeModel(new nn.Model([new nn.Linear(tf.ones([4, 2]), tf.zeros([2]))], new Huber()))?.loss, 'mse', 'a subclass of MSE is MSE');
+  tf.dispose([model, custom, ownLoss].flatMap((m) => m.parameters()));
 });
 
 test('reinit draws exactly the weights nn.mlp draws for the same scheme and seed, and leaves the original alone', () => {
