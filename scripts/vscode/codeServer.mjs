@@ -144,6 +144,10 @@ export async function startCodeServer({ scratch, extensionsDir, trusted = true, 
   const out = fs.openSync(logFile, 'a');
   const child = spawn(process.execPath, args, {
     detached: true, // its own process group: killing the group stops its file watcher too
+    // Not the repository: VS Code's TypeScript server takes its cwd as the root of notebook cells'
+    // inferred projects, and from the repository it would load every dev @types package and an
+    // auto-import project of our dependencies, seconds of CPU that no user's VS Code spends.
+    cwd: scratch,
     stdio: ['ignore', out, out],
     env: { ...process.env, XDG_CONFIG_HOME: dirs['xdg-config'], XDG_DATA_HOME: dirs['xdg-data'], XDG_CACHE_HOME: dirs['xdg-cache'] },
   });

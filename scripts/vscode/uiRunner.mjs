@@ -29,9 +29,10 @@ export async function openFile(page, relativePath) {
 /**
  * Runs a command from the command palette by its title. A fresh window lists extension commands
  * only once its extension host has registered them, so the palette is reopened until the
- * command's own row shows.
+ * command's own row shows. `enter: false` leaves the row chosen but not run, for a caller that
+ * times the command itself.
  */
-export async function runCommand(page, title) {
+export async function runCommand(page, title, { enter = true } = {}) {
   const input = page.locator('.quick-input-widget input');
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^.*: /, '') }).first();
   for (let attempt = 1; ; attempt++) {
@@ -46,7 +47,7 @@ export async function runCommand(page, title) {
       await page.keyboard.press('Escape');
     }
   }
-  await page.keyboard.press('Enter');
+  if (enter) await page.keyboard.press('Enter');
 }
 
 export async function openWorkbench(page, serverUrl, workspace) {
@@ -143,8 +144,10 @@ export const uiTests = [
   {
     name: 'Compare Initializations with Enter through every question shows side-by-side charts and the verdict',
     async run({ page, screenshot }) {
+      // The clock starts as the command is chosen: a fresh window's own start-up is not the command's.
+      await runCommand(page, 'InitLab: Compare Initializations', { enter: false });
       const started = Date.now();
-      await runCommand(page, 'InitLab: Compare Initializations');
+      await page.keyboard.press('Enter');
       await acceptCompareDefaults(page);
       const progress = page.locator('.notification-toast', { hasText: 'Comparing initializations' });
       await progress.waitFor({ state: 'visible', timeout: 60_000 });
@@ -154,7 +157,7 @@ export const uiTests = [
       const frame = outputFrame(page);
       await frame.getByText('Healthy at every layer: Xavier normal, Kaiming normal (fan_in).').first().waitFor({ timeout: 60_000 });
       await frame.locator('.initlab-chart svg').first().waitFor({ state: 'visible', timeout: 60_000 });
-      console.log(`    figure: Compare initializations, command to verdict on screen: ${((Date.now() - started) / 1000).toFixed(1)} s (MNIST 50k, 3 schemes)`);
+      console.log(`    figure: Compare initializations, from choosing the command to the verdict and a chart on screen: ${((Date.now() - started) / 1000).toFixed(1)} s (MNIST 50k, 3 schemes)`);
       await screenshot('compare-initializations');
     },
   },

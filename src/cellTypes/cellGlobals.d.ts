@@ -4,16 +4,20 @@
  * completions and hovers know `tf`, `init`, `probe`... The types come from the toolkit's own
  * declarations, emitted by scripts/cellTypes.mjs next to this file in dist/cell-types/.
  */
-import type * as tfjs from '@tensorflow/tfjs';
-import type * as toolkit from '../kernel/toolkit';
+// Value imports, not `import type`: `export import` below aliases them, and an alias of a
+// type-only import could not be used as a value. A .d.ts imports nothing at run time.
+import * as tfjs from '@tensorflow/tfjs';
+import * as toolkit from '../kernel/toolkit';
 import type { EngineInfo } from '../kernel/engine/engine';
 import type { Formatter } from '../kernel/execution/formatValue';
 
-// `var`, not `const`: the kernel defines these on globalThis (a cell may even reassign one), and
-// cellModule.d.ts reads them back as `typeof globalThis.tf` for `import ... from 'initlab'`.
+// `tf`, `init` and `nn` are aliases (`export import`), so a cell can name their types as well
+// as call them: `const t: tf.Tensor2D`, `const m: nn.Model`, as in TypeScript code that
+// imports them. The rest are `var`s: the kernel defines them on globalThis (a cell may even
+// reassign one), and cellModule.d.ts reads them back as `typeof globalThis.probe`.
 declare global {
   /** TensorFlow.js on the fastest backend here (tfjs-node, else WASM, else CPU). */
-  var tf: typeof tfjs;
+  export import tf = tfjs;
   /** The active backend and its version. */
   function engineInfo(): EngineInfo;
   /** Shows `value` under the cell: text, a tensor preview, or a chart for toolkit results. */
@@ -21,9 +25,9 @@ declare global {
   /** Teaches display() to show values of your own: return a mime bundle, or undefined to pass. */
   function registerFormatter(formatter: Formatter): () => void;
   /** torch.nn.init's family, plus LeCun and LSUV. Weights are [fanIn, fanOut]. */
-  var init: typeof toolkit.init;
+  export import init = toolkit.init;
   /** Layers with hand-written backward passes, and the `mlp` builder. */
-  var nn: typeof toolkit.nn;
+  export import nn = toolkit.nn;
   /** Per-layer statistics of weights, activations and gradients after a forward and backward pass. */
   var probe: typeof toolkit.probe;
   /** A small SGD loop that records per-step statistics and stops at a non-finite loss. */
@@ -38,6 +42,14 @@ declare global {
   var verdict: typeof toolkit.verdict;
   /** Seeds the toolkit's random streams, like torch.manual_seed. */
   var manualSeed: typeof toolkit.manualSeed;
+  /** What probe(...).step() and .stats() return: per-layer statistics. */
+  type ProbeReport = toolkit.ProbeReport;
+  /** One layer of a ProbeReport. */
+  type LayerProbe = toolkit.LayerProbe;
+  /** What train() returns: per-step loss and statistics. */
+  type TrainingRecord = toolkit.TrainingRecord;
+  /** What compareReports() returns. */
+  type Comparison = toolkit.Comparison;
 }
 
 export {};

@@ -11,6 +11,10 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import ts from 'typescript';
 import { repoRoot } from './support/paths';
+import type { Notebook } from '../../src/common/notebookFormat';
+import { joinLines, parseNotebook } from '../../src/kernel/format/initnbFormat';
+import { compareNotebook, compareOnModelCells } from '../../src/common/compare/compareNotebook';
+import { DEFAULT_COMPARE_OPTIONS, type SchemeId } from '../../src/common/compare/compareOptions';
 
 const CELL = '^/vscode-notebook-cell/ts-nul-authority/work/lessons/lesson-a.initnb#W0sZmlsZQ==';
 const DECLARATIONS = ['cellGlobals.d.ts', 'cellModule.d.ts'].map((f) => path.join(repoRoot, 'dist/cell-types/cellTypes', f));
@@ -35,20 +39,56 @@ test('the plugin adds the cell globals to projects with an .initnb cell, and onl
 });
 
 /**
+ * The options VS Code 1.100 gives tsserver for files outside any tsconfig
+ * (`compilerOptionsForInferredProjects` in its log): strictNullChecks without noImplicitAny, so
+ * `const a = []` is a never[] there, an error a `strict: true` check would not show.
+ * `types: []` keeps this repository's own @types out, as a user's folder would.
+ */
+const VS_CODE_INFERRED_OPTIONS: ts.CompilerOptions = {
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  target: ts.ScriptTarget.ES2022,
+  jsx: ts.JsxEmit.ReactJSX,
+  allowImportingTsExtensions: true,
+  strictNullChecks: true,
+  strictFunctionTypes: true,
+  sourceMap: true,
+  allowJs: true,
+  allowSyntheticDefaultImports: true,
+  allowNonTsExtensions: true,
+  resolveJsonModule: true,
+  types: [],
+};
+
+/**
  * A language service over one cell, named as VS Code names it, wrapped by the plugin as tsserver
  * wraps a project's, with VS Code's defaults for files outside any tsconfig.
  */
 function cellService(source: string) {
-  const cell = CELL;
+  const { service, cells } = notebookService([source]);
+  return { service, cell: cells[0] };
+}
+
+/**
+ * The cells of one notebook in one project, as tsserver puts a saved notebook's cells: each a
+ * script, so what one cell declares the next one sees.
+ */
+function notebookService(sources: string[]) {
+  const cells = sources.map((_, i) => (i === 0 ? CELL : CELL.replace('#W0s', `#W${i}s`)));
+  const sourceOf = new Map(cells.map((cell, i) => [cell, sources[i]]));
   const host: ts.LanguageServiceHost = {
-    getScriptFileNames: () => [cell],
+    getScriptFileNames: () => cells,
     getScriptVersion: () => '1',
-    getScriptSnapshot: (name) => (name === cell ? ts.ScriptSnapshot.fromString(source) : fs.existsSync(name) ? ts.ScriptSnapshot.fromString(fs.readFileSync(name, 'utf8')) : undefined),
+    getScriptSnapshot: (name) => {
+      const source = sourceOf.get(name);
+      if (source !== undefined) return ts.ScriptSnapshot.fromString(source);
+      return fs.existsSync(name) ? ts.ScriptSnapshot.fromString(fs.readFileSync(name, 'utf8')) : undefined;
+    },
     // tsserver learns a cell's kind from VS Code, not from its name.
-    getScriptKind: (name) => (name === cell ? ts.ScriptKind.TS : ts.ScriptKind.Unknown),
+    getScriptKind: (name) => (sourceOf.has(name) ? ts.ScriptKind.TS : ts.ScriptKind.Unknown),
     getCurrentDirectory: () => '/work',
     // tsserver's inferred projects take files of any name (allowNonTsExtensions), as cells are named.
-    getCompilationSettings: () => ({ target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Node10, strict: true, allowJs: true, allowNonTsExtensions: true, skipLibCheck: true, types: [] }),
+    getCompilationSettings: () => VS_CODE_INFERRED_OPTIONS,
     getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
     fileExists: ts.sys.fileExists,
     readFile: ts.sys.readFile,
@@ -57,7 +97,18 @@ function cellService(source: string) {
     getDirectories: ts.sys.getDirectories,
   };
   const service = plugin.create({ languageServiceHost: host, languageService: ts.createLanguageService(host) });
-  return { service, cell };
+  return { service, cells };
+}
+
+/** Each cell's errors, as `cell <n>, line <l>: <message>`. */
+function notebookErrors(sources: string[]): string[] {
+  const { service, cells } = notebookService(sources);
+  return cells.flatMap((cell, index) =>
+    [...service.getSyntacticDiagnostics(cell), ...service.getSemanticDiagnostics(cell)].map((d) => {
+      const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
+      return `cell ${index + 1}, line ${line}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+    }),
+  );
 }
 
 const SAMPLE = `const x = tf.randomNormal([256, 784]);
@@ -97,4 +148,32 @@ test('completions and hovers know the prelude names', () => {
   assert.match(text, /probe/);
   assert.doesNotMatch(text, /\bany\b/, `a typed hover: ${text}`);
   console.log(`    hover on probe: ${text.split('\n')[0].slice(0, 160)}`);
+});
+
+test('types of tf, nn and init can be named in a cell, as in code that imports them', () => {
+  const source = `const t: tf.Tensor2D = tf.zeros([2, 3]);\nconst m: nn.Model = nn.mlp([3, 1], { seed: 0 });\nconst f: init.Fans = init.calculateFanInAndFanOut([3, 4]);\nconst r: ProbeReport = probe(m).step(t, tf.zeros([2, 1]));\nconsole.log(f.fanIn, r.layers.length);`;
+  assert.deepEqual(notebookErrors([source]), []);
+  assert.ok(notebookErrors(['const t: tf.Tensor1D = tf.zeros([2, 3]);']).length > 0, 'a 2-D tensor is not a Tensor1D: the types are checked');
+});
+
+test('the cells Compare initializations writes type-check, for a new network and on a notebook’s own model', () => {
+  const sources = (notebook: Notebook) => notebook.cells.filter((c) => c.cell_type === 'code').map((c) => joinLines(c.source));
+  for (const data of ['mnist', 'synthetic'] as const) {
+    const options = { ...DEFAULT_COMPARE_OPTIONS, data, schemes: [...DEFAULT_COMPARE_OPTIONS.schemes, 'lsuv', 'std:0.05'] as SchemeId[] };
+    assert.deepEqual(notebookErrors(sources(compareNotebook(options))), [], `compare on ${data}`);
+  }
+  const model = { ...DEFAULT_COMPARE_OPTIONS, model: 'net', sizes: [784, 100, 10], activation: 'relu' };
+  const onModel = compareOnModelCells(model, 'a').filter((c) => c.cell_type === 'code').map((c) => joinLines(c.source));
+  assert.deepEqual(notebookErrors([`const net = nn.mlp([784, 100, 10], { seed: 0 });`, ...onModel]), []);
+});
+
+test('every lesson notebook type-checks: no red underline in a lesson as it ships', () => {
+  const dir = path.join(repoRoot, 'dist/lessons');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.initnb'));
+  assert.equal(files.length, 4);
+  for (const file of files) {
+    const notebook = parseNotebook(fs.readFileSync(path.join(dir, file), 'utf8'), file);
+    const errors = notebookErrors(notebook.cells.filter((c) => c.cell_type === 'code').map((c) => joinLines(c.source)));
+    assert.deepEqual(errors, [], file);
+  }
 });

@@ -49,14 +49,15 @@ function schemeList(schemes: readonly SchemeId[], make: (init: string) => string
   ];
 }
 
-/** One forward and backward pass per scheme; `reports` must be declared by the caller. */
+/** One forward and backward pass per scheme, into `reports`. */
 function probeLoop(indent: string): string[] {
   return [
-    `${indent}for (const [label, build] of schemes) {`,
+    `${indent}const reports = schemes.map(([label, build]) => {`,
     `${indent}  const model = build();`,
-    `${indent}  reports.push(probe(model, { label }).step(x, y));`,
+    `${indent}  const report = probe(model, { label }).step(x, y);`,
     `${indent}  model.dispose();`,
-    `${indent}}`,
+    `${indent}  return report;`,
+    `${indent}});`,
   ];
 }
 
@@ -69,7 +70,6 @@ function probeCell(options: CompareOptions): string {
     `const sizes = [x.shape[1], ...Array(${hidden}).fill(${options.width}), 1];`,
     ...schemeList(options.schemes, (init) => `nn.mlp(sizes, { activation, seed, init: ${init} })`, ''),
     `// One forward and backward pass per scheme, on all rows; the probe reads every layer.`,
-    `const reports = [];`,
     ...probeLoop(''),
     `const comparison = compareReports(reports);`,
     `comparison`,
@@ -138,7 +138,6 @@ export function compareOnModelCells(c: ModelComparison, tag: string): NbCell[] {
     `  console.log(\`data: \${description}\`);`,
     `  const seed = ${c.seed};`,
     ...schemeList(c.schemes, (init) => `nn.reinit(${c.model}, ${init}, { seed })`, '  '),
-    `  const reports = [];`,
     ...probeLoop('  '),
     `  tf.dispose([x, y]);`,
     `  return compareReports(reports);`,

@@ -103,7 +103,7 @@ const smallNormal = (shape: [number, number], _layer: number, seed: number) => i
 const deep = nn.mlp(deepSizes, { activation: 'sigmoid', init: smallNormal, seed: 3 });
 const deepReport = probe(deep, { label: 'sigmoid, N(0, 0.1²)' }).step(x, y);
 for (const layer of deepReport.layers) {
-  console.log(\`layer \${String(layer.layer).padStart(2)}: weight-gradient std \${Number(layer.tensors.weightGrad.std).toExponential(2)}, backward gain \${Number(layer.backwardGain).toFixed(3)}\`);
+  console.log(\`layer \${String(layer.layer).padStart(2)}: weight-gradient std \${Number(layer.tensors.weightGrad?.std).toExponential(2)}, backward gain \${Number(layer.backwardGain).toFixed(3)}\`);
 }
 deepReport`,
     ),
