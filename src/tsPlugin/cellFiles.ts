@@ -14,3 +14,14 @@ export const CELL_DECLARATIONS = [path.join(CELL_TYPES, 'cellGlobals.d.ts'), pat
 export function isInitnbCell(fileName: string): boolean {
   return fileName.includes('vscode-notebook-cell') && /\.initnb#/.test(fileName);
 }
+
+/** The notebook a cell belongs to: its name up to the `#` that starts the cell's own part. */
+function notebookOf(cell: string): string {
+  return cell.slice(0, cell.lastIndexOf('#'));
+}
+
+/** Of the open files, the cells of the same notebooks as `cells`, `cells` themselves left out. */
+export function siblingCells(cells: readonly string[], openFiles: readonly string[]): string[] {
+  const notebooks = new Set(cells.map(notebookOf));
+  return openFiles.filter((file) => isInitnbCell(file) && !cells.includes(file) && notebooks.has(notebookOf(file)));
+}

@@ -7,6 +7,7 @@
 import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import ts from 'typescript';
@@ -15,13 +16,14 @@ import type { Notebook } from '../../src/common/notebookFormat';
 import { joinLines, parseNotebook } from '../../src/kernel/format/initnbFormat';
 import { compareNotebook, compareOnModelCells } from '../../src/common/compare/compareNotebook';
 import { DEFAULT_COMPARE_OPTIONS, type SchemeId } from '../../src/common/compare/compareOptions';
+import { TsServerSession, untitledCellName } from './support/tsserverSession';
 
 const CELL = '^/vscode-notebook-cell/ts-nul-authority/work/lessons/lesson-a.initnb#W0sZmlsZQ==';
 const DECLARATIONS = ['cellGlobals.d.ts', 'cellModule.d.ts'].map((f) => path.join(repoRoot, 'dist/cell-types/cellTypes', f));
 
 type PluginModule = {
   getExternalFiles(project: { getRootFiles(): string[] }): string[];
-  create(info: { languageServiceHost: ts.LanguageServiceHost; languageService: ts.LanguageService }): ts.LanguageService;
+  create(info: { languageServiceHost: ts.LanguageServiceHost; languageService: ts.LanguageService; project: unknown }): ts.LanguageService;
 };
 let plugin: PluginModule;
 
@@ -96,7 +98,9 @@ function notebookService(sources: string[]) {
     directoryExists: ts.sys.directoryExists,
     getDirectories: ts.sys.getDirectories,
   };
-  const service = plugin.create({ languageServiceHost: host, languageService: ts.createLanguageService(host) });
+  // All the cells are this project's own: no other open cells for the plugin to add.
+  const project = { projectService: { openFiles: new Map(), getScriptInfoForPath: () => undefined } };
+  const service = plugin.create({ languageServiceHost: host, languageService: ts.createLanguageService(host), project });
   return { service, cells };
 }
 
@@ -175,5 +179,26 @@ test('every lesson notebook type-checks: no red underline in a lesson as it ship
     const notebook = parseNotebook(fs.readFileSync(path.join(dir, file), 'utf8'), file);
     const errors = notebookErrors(notebook.cells.filter((c) => c.cell_type === 'code').map((c) => joinLines(c.source)));
     assert.deepEqual(errors, [], file);
+  }
+});
+
+test('in a real tsserver, the cells of an untitled notebook see one another, and only their own notebook', async () => {
+  const session = new TsServerSession(fs.mkdtempSync(path.join(os.tmpdir(), 'initlab-tsserver-')));
+  try {
+    await session.configure();
+    const lesson = ['const x = tf.zeros([4, 784]);', 'const model: nn.Model = nn.mlp([784, 10, 1], { seed: 0 });', 'probe(model).step(x, tf.zeros([4, 1])).layers.length'];
+    const other = ['const y = notDeclaredAnywhere + 1;'];
+    await session.open([
+      ...lesson.map((content, i) => ({ file: untitledCellName('Untitled-1.initnb', i), content })),
+      ...other.map((content, i) => ({ file: untitledCellName('Untitled-2.initnb', i), content })),
+    ]);
+    for (let i = 0; i < lesson.length; i++) assert.deepEqual(await session.errors(untitledCellName('Untitled-1.initnb', i)), [], `cell ${i + 1}`);
+    assert.deepEqual(await session.errors(untitledCellName('Untitled-2.initnb', 0)), ["line 1: Cannot find name 'notDeclaredAnywhere'."]);
+    // The comparison notebook, as Compare initializations opens it: untitled, every cell clean.
+    const compare = compareNotebook(DEFAULT_COMPARE_OPTIONS).cells.filter((c) => c.cell_type === 'code').map((c) => joinLines(c.source));
+    await session.open(compare.map((content, i) => ({ file: untitledCellName('Untitled-3.initnb', i), content })));
+    for (let i = 0; i < compare.length; i++) assert.deepEqual(await session.errors(untitledCellName('Untitled-3.initnb', i)), [], `comparison cell ${i + 1}`);
+  } finally {
+    session.dispose();
   }
 });

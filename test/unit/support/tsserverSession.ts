@@ -1,0 +1,101 @@
+/**
+ * A session with a real TypeScript server (the repository's pinned `typescript`), started as VS
+ * Code starts it for notebooks: one inferred project per project root, InitLab's plugin loaded
+ * as a global plugin, and VS Code's compiler options for files outside any tsconfig. Requests
+ * are the protocol's synchronous forms, one at a time.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { repoRoot } from './paths';
+
+/** What VS Code 1.100 sends as `compilerOptionsForInferredProjects` (from tsserver's log). */
+export const VS_CODE_INFERRED_PROTOCOL_OPTIONS = {
+  module: 'ESNext',
+  moduleResolution: 'Bundler',
+  target: 'ES2022',
+  jsx: 'react-jsx',
+  allowImportingTsExtensions: true,
+  strictNullChecks: true,
+  strictFunctionTypes: true,
+  sourceMap: true,
+  allowJs: true,
+  allowSyntheticDefaultImports: true,
+  allowNonTsExtensions: true,
+  resolveJsonModule: true,
+};
+
+interface Response {
+  request_seq: number;
+  success: boolean;
+  body?: unknown;
+  message?: string;
+}
+
+export class TsServerSession {
+  private readonly child: ChildProcess;
+  private seq = 0;
+  private buffer = Buffer.alloc(0);
+  private readonly waiting = new Map<number, (response: Response) => void>();
+
+  /** `cwd` is where tsserver runs: not this repository, whose @types a user would not have. */
+  constructor(cwd: string) {
+    const tsserver = path.join(repoRoot, 'node_modules/typescript/lib/tsserver.js');
+    this.child = spawn(process.execPath, [tsserver, '--useInferredProjectPerProjectRoot', '--disableAutomaticTypingAcquisition', '--globalPlugins', 'initlab-cell-types', '--pluginProbeLocations', repoRoot, '--locale', 'en'], {
+      cwd,
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    this.child.stdout!.on('data', (chunk: Buffer) => this.read(chunk));
+  }
+
+  /** Messages come as `Content-Length: n` headers, each followed by n bytes of JSON. */
+  private read(chunk: Buffer): void {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const header = /Content-Length: (\d+)\r\n\r\n/.exec(this.buffer.toString('latin1'));
+      if (!header) return;
+      const start = header.index + header[0].length;
+      const length = Number(header[1]);
+      if (this.buffer.length < start + length) return;
+      const message = JSON.parse(this.buffer.subarray(start, start + length).toString('utf8'));
+      this.buffer = this.buffer.subarray(start + length);
+      if (message.type === 'response') this.waiting.get(message.request_seq)?.(message);
+    }
+  }
+
+  request(command: string, args: unknown): Promise<Response> {
+    const seq = ++this.seq;
+    return new Promise((resolve) => {
+      this.waiting.set(seq, resolve);
+      this.child.stdin!.write(`${JSON.stringify({ seq, type: 'request', command, arguments: args })}\n`);
+    });
+  }
+
+  async configure(): Promise<void> {
+    await this.request('compilerOptionsForInferredProjects', { options: VS_CODE_INFERRED_PROTOCOL_OPTIONS });
+  }
+
+  /** Opens files as VS Code does, all in one updateOpen; no project root, like an untitled notebook. */
+  async open(files: { file: string; content: string }[]): Promise<void> {
+    await this.request('updateOpen', { changedFiles: [], closedFiles: [], openFiles: files.map((f) => ({ file: f.file, fileContent: f.content, scriptKindName: 'TS' })) });
+  }
+
+  /** A file's syntax and semantic errors, as text. */
+  async errors(file: string): Promise<string[]> {
+    const messages: string[] = [];
+    for (const command of ['syntacticDiagnosticsSync', 'semanticDiagnosticsSync']) {
+      const response = await this.request(command, { file });
+      if (!response.success) throw new Error(`${command} failed: ${response.message}`);
+      for (const d of response.body as { text: string; start: { line: number } }[]) messages.push(`line ${d.start.line}: ${d.text}`);
+    }
+    return messages;
+  }
+
+  dispose(): void {
+    this.child.kill();
+  }
+}
+
+/** How VS Code names the n-th cell of an untitled notebook to tsserver. */
+export function untitledCellName(notebook: string, index: number): string {
+  return `^/vscode-notebook-cell/ts-nul-authority/${notebook}#W${index}sdW50aXRsZWQ=`;
+}
