@@ -2,10 +2,13 @@
 import * as path from 'node:path';
 
 /** From the plugin's folder, node_modules/initlab-cell-types/, to the declarations in dist/. */
-const CELL_TYPES = path.join(__dirname, '..', '..', 'dist', 'cell-types', 'cellTypes');
+const CELL_TYPES = path.join(__dirname, '..', '..', 'dist', 'cell-types');
 
-/** The cells' globals, and the module 'initlab' that holds the same names. */
-export const CELL_DECLARATIONS = [path.join(CELL_TYPES, 'cellGlobals.d.ts'), path.join(CELL_TYPES, 'cellModule.d.ts')];
+/**
+ * The cells' globals, the module 'initlab' that holds the same names, and everything they refer
+ * to (the toolkit's and tfjs-core's declarations), in one file (scripts/cellTypes.mjs).
+ */
+export const CELL_DECLARATIONS = [path.join(CELL_TYPES, 'initlab-cells.d.ts')];
 
 /**
  * VS Code names a cell `vscode-notebook-cell:/…/lesson.initnb#<cell>`, which its TypeScript

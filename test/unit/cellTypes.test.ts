@@ -19,7 +19,7 @@ import { DEFAULT_COMPARE_OPTIONS, type SchemeId } from '../../src/common/compare
 import { TsServerSession, untitledCellName } from './support/tsserverSession';
 
 const CELL = '^/vscode-notebook-cell/ts-nul-authority/work/lessons/lesson-a.initnb#W0sZmlsZQ==';
-const DECLARATIONS = ['cellGlobals.d.ts', 'cellModule.d.ts'].map((f) => path.join(repoRoot, 'dist/cell-types/cellTypes', f));
+const DECLARATIONS = [path.join(repoRoot, 'dist/cell-types/initlab-cells.d.ts')];
 
 type PluginModule = {
   getExternalFiles(project: { getRootFiles(): string[] }): string[];
