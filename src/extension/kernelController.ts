@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { NotebookModel } from '../common/kernelProtocol';
 import type { NbOutput } from '../common/notebookFormat';
 import { outputToData } from '../kernel/format/initnbFormat';
-import { KernelClient, type ExecutionResult } from '../kernel/process/kernelClient';
+import { KernelClient, type ExecutionResult, type KernelState } from '../kernel/process/kernelClient';
 import { NOTEBOOK_TYPE, toVsCodeOutput } from './initnbSerializer';
 
 export const CONTROLLER_ID = 'initlab-typescript';
@@ -26,6 +26,8 @@ interface NotebookKernel {
 export class KernelController implements vscode.Disposable {
   private readonly controller: vscode.NotebookController;
   private readonly kernels = new Map<vscode.NotebookDocument, NotebookKernel>();
+  /** A kernel started before its notebook existed (startSpare), with the way to hand it over. */
+  private spare?: { kernel: NotebookKernel; adopt(notebook: vscode.NotebookDocument): void };
   private readonly disposables: vscode.Disposable[] = [];
   private readonly onDidChangeStateEmitter = new vscode.EventEmitter<{ notebook: vscode.NotebookDocument; state: string }>();
   readonly onDidChangeState = this.onDidChangeStateEmitter.event;
@@ -52,6 +54,7 @@ export class KernelController implements vscode.Disposable {
 
   dispose(): void {
     for (const nb of [...this.kernels.keys()]) this.shutdown(nb);
+    this.spare?.kernel.client.dispose();
     this.disposables.forEach((d) => d.dispose());
   }
 
@@ -74,10 +77,47 @@ export class KernelController implements vscode.Disposable {
 
   /**
    * Starts a notebook's kernel ahead of its first cell (a comparison starts it while its notebook
-   * opens). Nothing starts in an untrusted workspace, where no cell runs anyway.
+   * opens), or hands it the spare kernel when one is waiting and the notebook is untitled, as
+   * the spare's working folder is no notebook's. Nothing starts in an untrusted workspace, where
+   * no cell runs anyway.
    */
   prestart(notebook: vscode.NotebookDocument): void {
-    if (vscode.workspace.isTrusted) this.kernelFor(notebook).client.start().catch(() => undefined);
+    if (!vscode.workspace.isTrusted) return;
+    if (this.spare && !this.kernels.has(notebook) && notebook.uri.scheme !== 'file') {
+      this.kernels.set(notebook, this.spare.kernel);
+      this.spare.adopt(notebook);
+      this.spare = undefined;
+      return;
+    }
+    this.kernelFor(notebook).client.start().catch(() => undefined);
+  }
+
+  /**
+   * Starts a kernel for a notebook that does not exist yet: Compare initializations starts one
+   * as it asks its questions, so the process and engine are ready when its notebook opens. The
+   * next untitled notebook prestart() is called for takes it; disposing the result stops it if
+   * none did.
+   */
+  startSpare(): vscode.Disposable {
+    if (!vscode.workspace.isTrusted || this.spare) return new vscode.Disposable(() => undefined);
+    let owner: vscode.NotebookDocument | undefined;
+    let lastState: KernelState | undefined;
+    const kernel = this.createKernel(undefined, () => owner, (state) => (lastState = state));
+    const spare = {
+      kernel,
+      adopt: (notebook: vscode.NotebookDocument) => {
+        owner = notebook;
+        // The states it went through before it had a notebook: the last one is the current one.
+        if (lastState) this.onDidChangeStateEmitter.fire({ notebook, state: lastState });
+      },
+    };
+    this.spare = spare;
+    kernel.client.start().catch(() => undefined);
+    return new vscode.Disposable(() => {
+      if (this.spare !== spare) return;
+      this.spare = undefined;
+      kernel.client.dispose();
+    });
   }
 
   /** The models a notebook's kernel holds in its variables; none when it has no kernel yet. */
@@ -90,17 +130,28 @@ export class KernelController implements vscode.Disposable {
     let kernel = this.kernels.get(notebook);
     if (!kernel) {
       const cwd = notebook.uri.scheme === 'file' ? path.dirname(notebook.uri.fsPath) : undefined;
-      const displays = new Map<string, { cell: vscode.NotebookCell; output: vscode.NotebookCellOutput }>();
-      const client = new KernelClient({
-        entry: path.join(this.extensionPath, 'dist', 'kernelMain.js'),
-        cwd,
-        onLateOutput: (cellId, output) => this.appendLate(notebook, cellId, output),
-        onStateChange: (state) => this.onDidChangeStateEmitter.fire({ notebook, state }),
-      });
-      kernel = { client, displays, active: new Map() };
+      kernel = this.createKernel(cwd, () => notebook);
       this.kernels.set(notebook, kernel);
     }
     return kernel;
+  }
+
+  /** A kernel whose outputs and states go to whatever notebook `owner` names at the time. */
+  private createKernel(cwd: string | undefined, owner: () => vscode.NotebookDocument | undefined, onState?: (state: KernelState) => void): NotebookKernel {
+    const client = new KernelClient({
+      entry: path.join(this.extensionPath, 'dist', 'kernelMain.js'),
+      cwd,
+      onLateOutput: (cellId, output) => {
+        const notebook = owner();
+        if (notebook) this.appendLate(notebook, cellId, output);
+      },
+      onStateChange: (state) => {
+        onState?.(state);
+        const notebook = owner();
+        if (notebook) this.onDidChangeStateEmitter.fire({ notebook, state });
+      },
+    });
+    return { client, displays: new Map(), active: new Map() };
   }
 
   private shutdown(notebook: vscode.NotebookDocument): void {

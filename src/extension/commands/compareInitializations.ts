@@ -289,31 +289,43 @@ function activeInitnb(): vscode.NotebookDocument | undefined {
  */
 export function registerCompareCommand(kernels: KernelController): vscode.Disposable {
   return vscode.commands.registerCommand(COMPARE_COMMAND, async (given?: CompareArgs, cancellation?: vscode.CancellationToken): Promise<CompareOutcome> => {
-    const notebook = activeInitnb();
-    // Only asked when the command asks questions, or was told to use a model.
-    const models = notebook && (!given || given.model !== undefined) ? await kernels.describeModels(notebook) : [];
-    let model: NotebookModel | undefined;
-    if (given?.model !== undefined) {
-      model = models.find((m) => m.name === given.model);
-      if (!model) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('The active notebook has no model named {0}. Run the cell that defines it, then try again.', given.model));
-        return { status: 'dismissed' };
-      }
-    } else if (!given && models.length > 0) {
-      const target = await pickTarget(models);
-      if (target === undefined) return { status: 'dismissed' };
-      model = target === NEW_NETWORK ? undefined : target;
+    // A kernel starts while the questions are asked; the comparison's new notebook takes it.
+    const spare = given?.model === undefined ? kernels.startSpare() : undefined;
+    try {
+      return await compare(kernels, given, cancellation, () => spare?.dispose());
+    } finally {
+      spare?.dispose();
     }
-    const { model: _name, ...givenOptions } = given ?? {};
-    const options = given ? { ...DEFAULT_COMPARE_OPTIONS, ...givenOptions } : model ? await askModelOptions(model) : await askOptions();
-    if (!options) return { status: 'dismissed' };
-    const problem = validateCompareOptions(options);
-    if (problem) {
-      void vscode.window.showErrorMessage(localizedProblem(problem));
+  });
+}
+
+/** The command's work; `dropSpare` stops the spare kernel once the comparison will not use it. */
+async function compare(kernels: KernelController, given: CompareArgs | undefined, cancellation: vscode.CancellationToken | undefined, dropSpare: () => void): Promise<CompareOutcome> {
+  const notebook = activeInitnb();
+  // Only asked when the command asks questions, or was told to use a model.
+  const models = notebook && (!given || given.model !== undefined) ? await kernels.describeModels(notebook) : [];
+  let model: NotebookModel | undefined;
+  if (given?.model !== undefined) {
+    model = models.find((m) => m.name === given.model);
+    if (!model) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('The active notebook has no model named {0}. Run the cell that defines it, then try again.', given.model));
       return { status: 'dismissed' };
     }
-    const outcome = model && notebook ? await runModelComparison(notebook, model, options, kernels, cancellation) : await runComparison(options, kernels, cancellation);
-    if (outcome.status === 'cancelled') void vscode.window.showInformationMessage(vscode.l10n.t('Comparison cancelled. The notebook stays open: run it again when you like.'));
-    return outcome;
-  });
+  } else if (!given && models.length > 0) {
+    const target = await pickTarget(models);
+    if (target === undefined) return { status: 'dismissed' };
+    model = target === NEW_NETWORK ? undefined : target;
+  }
+  if (model) dropSpare();
+  const { model: _name, ...givenOptions } = given ?? {};
+  const options = given ? { ...DEFAULT_COMPARE_OPTIONS, ...givenOptions } : model ? await askModelOptions(model) : await askOptions();
+  if (!options) return { status: 'dismissed' };
+  const problem = validateCompareOptions(options);
+  if (problem) {
+    void vscode.window.showErrorMessage(localizedProblem(problem));
+    return { status: 'dismissed' };
+  }
+  const outcome = model && notebook ? await runModelComparison(notebook, model, options, kernels, cancellation) : await runComparison(options, kernels, cancellation);
+  if (outcome.status === 'cancelled') void vscode.window.showInformationMessage(vscode.l10n.t('Comparison cancelled. The notebook stays open: run it again when you like.'));
+  return outcome;
 }

@@ -1,9 +1,13 @@
 /** "Compare initializations" in the real VS Code, driven through its command with options. */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import { activateInitLab, openCodeNotebook, outputText, runCells, waitFor } from './helpers';
 
 type Outcome = { status: string; notebook?: vscode.NotebookDocument };
+
+/** InitLab kernel processes running on this machine now. */
+const kernelProcesses = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((line) => line.includes('kernelMain.js')).length;
 
 const cellById = (notebook: vscode.NotebookDocument, id: string) => notebook.getCells().find((c) => c.metadata.id === id);
 
@@ -98,6 +102,20 @@ describe('Compare initializations', () => {
     const firstStart = (cells[0].executionSummary?.timing?.startTime ?? started) - started;
     console.log(`initlab-mocha:     figure: Compare initializations on the defaults in VS Code: ${(total / 1000).toFixed(1)} s from command to verdict (first cell started after ${firstStart} ms; ${times.join(', ')})`);
     assert.match(outputText(cellById(outcome.notebook!, 'compare-verdict')!, 'text/plain'), /Healthy at every layer: Xavier normal, Kaiming normal \(fan_in\)\./);
+  });
+
+  it('starts a kernel while it asks its questions, and stops it when they are dismissed', async () => {
+    const before = kernelProcesses();
+    const asking = vscode.commands.executeCommand('initlab.compareInitializations') as Thenable<Outcome>;
+    await waitFor(() => kernelProcesses() > before, 'a kernel starting while the first question is open');
+    // Escape on the open question, as a user would, until it is open to be closed.
+    let outcome: Outcome | undefined;
+    for (let attempt = 0; attempt < 60 && !outcome; attempt++) {
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      outcome = await Promise.race([asking, new Promise<undefined>((resolve) => setTimeout(resolve, 500))]);
+    }
+    assert.equal(outcome?.status, 'dismissed');
+    await waitFor(() => kernelProcesses() <= before, 'the kernel nobody took stopped');
   });
 
   it('refuses bad options with a message and opens nothing', async () => {
