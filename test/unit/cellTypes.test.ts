@@ -171,7 +171,7 @@ test('the cells Compare initializations writes type-check, for a new network and
   assert.deepEqual(notebookErrors([`const net = nn.mlp([784, 100, 10], { seed: 0 });`, ...onModel]), []);
 });
 
-test('every lesson notebook type-checks: no red underline in a lesson as it ships', () => {
+test('every lesson notebook type-checks against the cell declarations, as its completions and hovers need', () => {
   const dir = path.join(repoRoot, 'dist/lessons');
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.initnb'));
   assert.equal(files.length, 4);
@@ -182,6 +182,9 @@ test('every lesson notebook type-checks: no red underline in a lesson as it ship
   }
 });
 
+// VS Code drops semantic diagnostics for notebook cells (only syntax errors are underlined), so
+// the type checks below stand for what users do see: completions and hovers, exact only when
+// the cells type-check.
 test('in a real tsserver, the cells of an untitled notebook see one another, and only their own notebook', async () => {
   const session = new TsServerSession(fs.mkdtempSync(path.join(os.tmpdir(), 'initlab-tsserver-')));
   try {
@@ -193,6 +196,10 @@ test('in a real tsserver, the cells of an untitled notebook see one another, and
       ...other.map((content, i) => ({ file: untitledCellName('Untitled-2.initnb', i), content })),
     ]);
     for (let i = 0; i < lesson.length; i++) assert.deepEqual(await session.errors(untitledCellName('Untitled-1.initnb', i)), [], `cell ${i + 1}`);
+    // What a user sees of it: `x.` in a later cell completes the tensor's members.
+    await session.open([{ file: untitledCellName('Untitled-1.initnb', 3), content: 'x.' }]);
+    const members = await session.completions(untitledCellName('Untitled-1.initnb', 3), 1, 3);
+    for (const name of ['shape', 'dtype', 'dataSync']) assert.ok(members.includes(name), `x.${name} completes in a later cell (got ${members.slice(0, 8).join(', ')})`);
     assert.deepEqual(await session.errors(untitledCellName('Untitled-2.initnb', 0)), ["line 1: Cannot find name 'notDeclaredAnywhere'."]);
     // The comparison notebook, as Compare initializations opens it: untitled, every cell clean.
     const compare = compareNotebook(DEFAULT_COMPARE_OPTIONS).cells.filter((c) => c.cell_type === 'code').map((c) => joinLines(c.source));

@@ -90,6 +90,12 @@ export class TsServerSession {
     return messages;
   }
 
+  /** The completions offered at a 1-based line and column of a file. */
+  async completions(file: string, line: number, offset: number): Promise<string[]> {
+    const response = await this.request('completionInfo', { file, line, offset });
+    return ((response.body as { entries?: { name: string }[] } | undefined)?.entries ?? []).map((e) => e.name);
+  }
+
   dispose(): void {
     this.child.kill();
   }
