@@ -7,9 +7,9 @@ import * as path from 'node:path';
 import { nodeBundleOptions } from './bundleOptions.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
-const kernel = path.join(root, 'dist', 'kernelMain.js');
+const kernel = path.join(root, 'dist', 'kernel.js');
 if (!fs.existsSync(kernel)) {
-  console.error('dist/kernelMain.js is missing: run `npm run build` first.');
+  console.error('dist/kernel.js is missing: run `npm run build` first.');
   process.exit(2);
 }
 const outDir = path.join(root, 'out', 'bench');

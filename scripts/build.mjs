@@ -1,6 +1,8 @@
 // Bundles each side with esbuild (FACTS.md: well under a second):
 //   dist/extension.js   extension host: node, cjs, `vscode` external
-//   dist/kernelMain.js  the kernel process (one per notebook): node, cjs
+//   dist/kernel.js      the kernel process's entry (one per notebook): loads kernelMain.js
+//                       through V8's code cache (src/kernel/process/kernelBoot.ts)
+//   dist/kernelMain.js  the kernel itself: node, cjs
 //   dist/cli.js         the headless runner behind bin/initlab.js: node, cjs
 //   dist/renderer.js    the notebook renderer: browser, esm
 // and copies the WASM backend's .wasm files to dist/wasm/, where the bundled engine looks, and the
@@ -21,6 +23,7 @@ const production = process.argv.includes('--production');
 const nodeEntries = [
   ['extension', 'src/extension/extension.ts'],
   ['kernelMain', 'src/kernel/process/kernelMain.ts'],
+  ['kernel', 'src/kernel/process/kernelBoot.ts'],
   ['cli', 'src/cli/main.ts'],
 ];
 

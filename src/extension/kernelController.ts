@@ -139,7 +139,7 @@ export class KernelController implements vscode.Disposable {
   /** A kernel whose outputs and states go to whatever notebook `owner` names at the time. */
   private createKernel(cwd: string | undefined, owner: () => vscode.NotebookDocument | undefined, onState?: (state: KernelState) => void): NotebookKernel {
     const client = new KernelClient({
-      entry: path.join(this.extensionPath, 'dist', 'kernelMain.js'),
+      entry: path.join(this.extensionPath, 'dist', 'kernel.js'),
       cwd,
       onLateOutput: (cellId, output) => {
         const notebook = owner();

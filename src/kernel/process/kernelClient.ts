@@ -34,7 +34,7 @@ export type ExecutionResult =
   | { readonly status: 'cancelled' };
 
 export interface KernelClientOptions {
-  /** The kernel process's script; defaults to kernelMain.js next to this bundle. */
+  /** The kernel process's script; defaults to kernel.js (kernelBoot.ts) next to this bundle. */
   entry?: string;
   /** The notebook's folder: where relative requires in cells resolve. */
   cwd?: string;
@@ -269,7 +269,7 @@ export class KernelClient {
   private ensureProcess(): Promise<void> {
     if (this.process && !this.process.exited) return this.process.ready;
     this.options.onStateChange?.('starting');
-    const entry = this.options.entry ?? path.join(__dirname, 'kernelMain.js');
+    const entry = this.options.entry ?? path.join(__dirname, 'kernel.js');
     if (!fs.existsSync(entry)) return Promise.reject(new Error(`The kernel's script is missing: ${entry}`));
     const child = fork(entry, [], {
       cwd: this.options.cwd,

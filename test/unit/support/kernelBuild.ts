@@ -1,6 +1,7 @@
 /**
- * Builds the kernel process script (src/kernel/process/kernelMain.ts) with esbuild, once per test
- * run, so process tests drive the real kernel as the extension and CLI ship it.
+ * Builds the kernel process scripts (src/kernel/process/kernelBoot.ts, the entry, and the
+ * kernelMain.ts it loads) with esbuild, once per test run, so process tests drive the real kernel
+ * as the extension and CLI ship it.
  */
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
@@ -17,12 +18,12 @@ export function kernelEntry(): Promise<string> {
     const { nodeBundleOptions } = (await import(pathToFileURL(path.join(repoRoot, 'scripts', 'bundleOptions.mjs')).href)) as { nodeBundleOptions: esbuild.BuildOptions };
     await esbuild.build({
       ...nodeBundleOptions,
-      entryPoints: { kernelMain: path.join(repoRoot, 'src/kernel/process/kernelMain.ts') },
+      entryPoints: { kernelMain: path.join(repoRoot, 'src/kernel/process/kernelMain.ts'), kernel: path.join(repoRoot, 'src/kernel/process/kernelBoot.ts') },
       outdir,
       logLevel: 'error',
       logOverride: { 'require-resolve-not-external': 'silent' },
     });
-    return path.join(outdir, 'kernelMain.js');
+    return path.join(outdir, 'kernel.js');
   })();
   return built;
 }

@@ -7,7 +7,7 @@ import { activateInitLab, openCodeNotebook, outputText, runCells, waitFor } from
 type Outcome = { status: string; notebook?: vscode.NotebookDocument };
 
 /** InitLab kernel processes running on this machine now. */
-const kernelProcesses = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((line) => line.includes('kernelMain.js')).length;
+const kernelProcesses = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((line) => /[\\/]dist[\\/]kernel\.js\b/.test(line)).length;
 
 const cellById = (notebook: vscode.NotebookDocument, id: string) => notebook.getCells().find((c) => c.metadata.id === id);
 

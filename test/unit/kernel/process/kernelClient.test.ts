@@ -1,6 +1,9 @@
 /** The real kernel process, driven by KernelClient as VS Code and the CLI drive it. */
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { NbOutput } from '../../../../src/common/notebookFormat';
 import { KernelClient, type ExecutionResult } from '../../../../src/kernel/process/kernelClient';
 import { kernelEntry } from '../../support/kernelBuild';
@@ -236,4 +239,29 @@ test('1,000 cells run in one kernel without growing its memory', async () => {
   const afterRun = await client.memory();
   const growthMb = (afterRun.heapUsed - before.heapUsed) / 1e6;
   assert.ok(growthMb < 20, `heap grew ${growthMb.toFixed(1)} MB over 1,000 cells`);
+});
+
+test('a new kernel starts from the code cache the first one wrote after its first cell; a damaged cache is replaced, not trusted', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'initlab-code-cache-test-'));
+  // Read by kernelBoot.ts in each kernel process this test starts (KernelClient passes its env on).
+  process.env.INITLAB_CODE_CACHE_DIR = dir;
+  const cacheFile = async (what: string, accept: (size: number) => boolean) => {
+    for (let waited = 0; waited < 10_000; waited += 50) {
+      const name = fs.readdirSync(dir).find((f) => f.endsWith('.bin'));
+      if (name && accept(fs.statSync(path.join(dir, name)).size)) return path.join(dir, name);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`no ${what} in ${dir}: ${fs.readdirSync(dir).join(', ')}`);
+  };
+  try {
+    assert.equal((await run(newClient(), '1 + 1')).text, '2');
+    const cache = await cacheFile('code cache after the first cell', (size) => size > 1_000_000);
+    assert.equal((await run(newClient(), 'const a: number = 2;\na * 21')).text, '42', 'a kernel started from the cache runs cells');
+    fs.writeFileSync(cache, 'not a code cache');
+    assert.equal((await run(newClient(), 'Math.max(3, 4)')).text, '4', 'a damaged cache is ignored');
+    assert.equal(await cacheFile('replaced cache', (size) => size > 1_000_000), cache);
+  } finally {
+    delete process.env.INITLAB_CODE_CACHE_DIR;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,0 +1,79 @@
+/**
+ * The kernel process's entry point. It runs kernelMain.js, the kernel itself (TypeScript's
+ * compiler, TensorFlow.js and the toolkit in one 6.8 MB bundle), from V8's code cache, so that
+ * a fresh kernel does not parse and compile all of it again: on this project's machine that
+ * was 312 ms of compiling the bundle, then more for each function as loading and the first cell
+ * call it, out of an 860 ms first cell.
+ *
+ * Why by hand: v8-compile-cache(-lib), the usual require hook, asks V8 for the cache when the
+ * script is compiled, before it runs, so it holds the top level only; the functions compiled
+ * while the kernel loads and runs its first cell, most of the work, are not in it (tried: no
+ * gain on the first cell). Here the cache is taken from the script after that first cell, with
+ * vm.Script's createCachedData(). Node 22's module.enableCompileCache() would do this, but
+ * VS Code runs kernels on its own Node 20.
+ *
+ * The cache lives in the OS temp folder (or INITLAB_CODE_CACHE_DIR), one file per kernel build
+ * and V8 version, 4.7 MB; V8 checks it against the source and rejects a stale or damaged one,
+ * which is then replaced. `INITLAB_CODE_CACHE=0` turns it off.
+ */
+import * as fs from 'node:fs';
+import { createRequire, Module } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+
+const kernelFile = path.join(__dirname, 'kernelMain.js');
+const source = fs.readFileSync(kernelFile, 'utf8');
+const useCache = process.env.INITLAB_CODE_CACHE !== '0';
+const cacheDir = process.env.INITLAB_CODE_CACHE_DIR ?? path.join(os.tmpdir(), `initlab-code-cache-${process.getuid?.() ?? 'user'}`);
+const stat = fs.statSync(kernelFile);
+const CACHE_PREFIX = 'kernel-';
+const cacheFile = path.join(cacheDir, `${CACHE_PREFIX}${process.versions.v8}-${stat.size}-${Math.round(stat.mtimeMs)}.bin`);
+
+let cachedData: Buffer | undefined;
+if (useCache) {
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    // none yet
+  }
+}
+const script = new vm.Script(Module.wrap(source), { filename: kernelFile, cachedData });
+const needsCache = useCache && (cachedData === undefined || script.cachedDataRejected === true);
+
+if (needsCache) {
+  // Once the kernel has answered its first cell, the functions that run have been compiled:
+  // the cache holds the most then. Saved at once, not later, because a kernel may be killed
+  // as soon as that answer arrives (`initlab run` of a one-cell notebook); the ~50 ms it takes
+  // delay only the next cell, once. The kernel's messages all go through process.send.
+  const send = process.send!.bind(process);
+  process.send = ((message: { type?: string }, ...rest: unknown[]) => {
+    const sent = (send as (...args: unknown[]) => boolean)(message, ...rest);
+    if (message?.type === 'done') {
+      process.send = send;
+      saveCache();
+    }
+    return sent;
+  }) as typeof process.send;
+}
+
+function saveCache(): void {
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    const partial = `${cacheFile}.${process.pid}`;
+    fs.writeFileSync(partial, script.createCachedData());
+    // A rename is atomic: a kernel starting meanwhile reads the old file or the new one, whole.
+    fs.renameSync(partial, cacheFile);
+    // Other builds' caches (an earlier InitLab, another Node) would only pile up, 5 MB each, as
+    // would the partial file of a kernel killed while writing.
+    for (const name of fs.readdirSync(cacheDir)) {
+      if (name.startsWith(CACHE_PREFIX) && name !== path.basename(cacheFile)) fs.rmSync(path.join(cacheDir, name), { force: true });
+    }
+  } catch {
+    // A read-only or full temp folder: the next kernel compiles as if there were no cache.
+  }
+}
+
+const kernelModule = { exports: {} };
+const run = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;
+run(kernelModule.exports, createRequire(kernelFile), kernelModule, kernelFile, __dirname);
