@@ -12,10 +12,11 @@
  * vm.Script's createCachedData(). Node 22's module.enableCompileCache() would do this, but
  * VS Code runs kernels on its own Node 20.
  *
- * The cache lives in the OS temp folder (or INITLAB_CODE_CACHE_DIR), one file per kernel build
- * and V8 version, 4.7 MB; V8 checks it against the source and rejects a stale or damaged one,
- * which is then replaced. `INITLAB_CODE_CACHE=0` turns it off.
+ * The cache lives in the OS temp folder (or INITLAB_CODE_CACHE_DIR), one 4.7 MB file per kernel
+ * build (by a hash of its source, 10 ms) and V8 version; V8 rejects a damaged one, which is then
+ * replaced. `INITLAB_CODE_CACHE=0` turns it off.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import * as os from 'node:os';
@@ -26,9 +27,11 @@ const kernelFile = path.join(__dirname, 'kernelMain.js');
 const source = fs.readFileSync(kernelFile, 'utf8');
 const useCache = process.env.INITLAB_CODE_CACHE !== '0';
 const cacheDir = process.env.INITLAB_CODE_CACHE_DIR ?? path.join(os.tmpdir(), `initlab-code-cache-${process.getuid?.() ?? 'user'}`);
-const stat = fs.statSync(kernelFile);
+// Named by the kernel's content, not its file's time (an install may set any), and V8's
+// version: V8's own check of a cache against its source compares only the source's length.
 const CACHE_PREFIX = 'kernel-';
-const cacheFile = path.join(cacheDir, `${CACHE_PREFIX}${process.versions.v8}-${stat.size}-${Math.round(stat.mtimeMs)}.bin`);
+const sourceHash = createHash('sha1').update(source).digest('hex').slice(0, 16);
+const cacheFile = path.join(cacheDir, `${CACHE_PREFIX}${process.versions.v8}-${sourceHash}.bin`);
 
 let cachedData: Buffer | undefined;
 if (useCache) {
