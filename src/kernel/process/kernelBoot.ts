@@ -13,8 +13,8 @@
  * VS Code runs kernels on its own Node 20.
  *
  * The cache lives in the OS temp folder (or INITLAB_CODE_CACHE_DIR), one 4.7 MB file per kernel
- * build (by a hash of its source, 10 ms) and V8 version; V8 rejects a damaged one, which is then
- * replaced. `INITLAB_CODE_CACHE=0` turns it off.
+ * build (by a hash of its path and source, 10 ms) and V8 version, the three last used kept; V8
+ * rejects a damaged one, which is then replaced. `INITLAB_CODE_CACHE=0` turns it off.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -27,10 +27,13 @@ const kernelFile = path.join(__dirname, 'kernelMain.js');
 const source = fs.readFileSync(kernelFile, 'utf8');
 const useCache = process.env.INITLAB_CODE_CACHE !== '0';
 const cacheDir = process.env.INITLAB_CODE_CACHE_DIR ?? path.join(os.tmpdir(), `initlab-code-cache-${process.getuid?.() ?? 'user'}`);
-// Named by the kernel's content, not its file's time (an install may set any), and V8's
-// version: V8's own check of a cache against its source compares only the source's length.
+// Named by the kernel's path and content, not its file's time (an install may set any), and
+// V8's version. V8's own check of a cache against its source compares only the source's
+// length, and functions it restores keep the path of the file that made the cache: a cache
+// made at another path puts that path in stack traces, where the kernel's frames would no
+// longer be recognized and hidden (the kernel process tests caught it).
 const CACHE_PREFIX = 'kernel-';
-const sourceHash = createHash('sha1').update(source).digest('hex').slice(0, 16);
+const sourceHash = createHash('sha1').update(kernelFile).update('\0').update(source).digest('hex').slice(0, 16);
 const cacheFile = path.join(cacheDir, `${CACHE_PREFIX}${process.versions.v8}-${sourceHash}.bin`);
 
 let cachedData: Buffer | undefined;
@@ -43,6 +46,15 @@ if (useCache) {
 }
 const script = new vm.Script(Module.wrap(source), { filename: kernelFile, cachedData });
 const needsCache = useCache && (cachedData === undefined || script.cachedDataRejected === true);
+if (cachedData && !needsCache) {
+  try {
+    // Marks it used, for the pruning in saveCache().
+    const now = new Date();
+    fs.utimesSync(cacheFile, now, now);
+  } catch {
+    // a read-only folder: no harm
+  }
+}
 
 if (needsCache) {
   // Once the kernel has answered its first cell, the functions that run have been compiled:
@@ -67,14 +79,26 @@ function saveCache(): void {
     fs.writeFileSync(partial, script.createCachedData());
     // A rename is atomic: a kernel starting meanwhile reads the old file or the new one, whole.
     fs.renameSync(partial, cacheFile);
-    // Other builds' caches (an earlier InitLab, another Node) would only pile up, 5 MB each, as
-    // would the partial file of a kernel killed while writing.
-    for (const name of fs.readdirSync(cacheDir)) {
-      if (name.startsWith(CACHE_PREFIX) && name !== path.basename(cacheFile)) fs.rmSync(path.join(cacheDir, name), { force: true });
-    }
+    pruneCaches();
   } catch {
     // A read-only or full temp folder: the next kernel compiles as if there were no cache.
   }
+}
+
+/**
+ * Caches of other builds (an earlier InitLab, another Node, a development build beside the
+ * installed one) would pile up, 5 MB each: the three last used stay. So does a partial file
+ * younger than a minute, which another kernel may be writing.
+ */
+function pruneCaches(): void {
+  const KEEP = 3;
+  const files = fs
+    .readdirSync(cacheDir)
+    .filter((name) => name.startsWith(CACHE_PREFIX))
+    .map((name) => ({ name, file: path.join(cacheDir, name), used: fs.statSync(path.join(cacheDir, name)).mtimeMs }));
+  const caches = files.filter((f) => f.name.endsWith('.bin')).sort((a, b) => b.used - a.used);
+  const partials = files.filter((f) => !f.name.endsWith('.bin') && Date.now() - f.used > 60_000);
+  for (const stale of [...caches.slice(KEEP), ...partials]) fs.rmSync(stale.file, { force: true });
 }
 
 const kernelModule = { exports: {} };

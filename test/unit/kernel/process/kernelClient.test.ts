@@ -241,7 +241,7 @@ test('1,000 cells run in one kernel without growing its memory', async () => {
   assert.ok(growthMb < 20, `heap grew ${growthMb.toFixed(1)} MB over 1,000 cells`);
 });
 
-test('a new kernel starts from the code cache the first one wrote after its first cell; a damaged cache is replaced, not trusted', async () => {
+test('a new kernel starts from the code cache the first one wrote after its first cell; a damaged cache is replaced, not trusted; another copy of the kernel gets its own', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'initlab-code-cache-test-'));
   // Read by kernelBoot.ts in each kernel process this test starts (KernelClient passes its env on).
   process.env.INITLAB_CODE_CACHE_DIR = dir;
@@ -260,6 +260,17 @@ test('a new kernel starts from the code cache the first one wrote after its firs
     fs.writeFileSync(cache, 'not a code cache');
     assert.equal((await run(newClient(), 'Math.max(3, 4)')).text, '4', 'a damaged cache is ignored');
     assert.equal(await cacheFile('replaced cache', (size) => size > 1_000_000), cache);
+    // The same kernel installed at another path keeps the kernel's frames out of stack traces:
+    // a cache restores functions with the path they were compiled at, so each path has its own.
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'initlab-kernel-copy-'));
+    for (const file of ['kernel.js', 'kernelMain.js']) fs.copyFileSync(path.join(path.dirname(entry), file), path.join(elsewhere, file));
+    const throwing = 'function f() {\n  throw new TypeError("bad");\n}\nf();';
+    for (let round = 0; round < 2; round++) {
+      const { outputs } = await run(newClient({ entry: path.join(elsewhere, 'kernel.js') }), throwing);
+      const error = outputs.find((o) => o.output_type === 'error');
+      assert.deepEqual(error?.output_type === 'error' && error.traceback, ['TypeError: bad', '    at f (Cell [1]:2:9)', '    at Cell [1]:4:1'], `round ${round + 1}`);
+    }
+    fs.rmSync(elsewhere, { recursive: true, force: true });
   } finally {
     delete process.env.INITLAB_CODE_CACHE_DIR;
     fs.rmSync(dir, { recursive: true, force: true });
