@@ -16,7 +16,7 @@ import type { Notebook } from '../../src/common/notebookFormat';
 import { joinLines, parseNotebook } from '../../src/kernel/format/initnbFormat';
 import { compareNotebook, compareOnModelCells } from '../../src/common/compare/compareNotebook';
 import { DEFAULT_COMPARE_OPTIONS, type SchemeId } from '../../src/common/compare/compareOptions';
-import { TsServerSession, untitledCellName } from './support/tsserverSession';
+import { TsServerSession, untitledCellName, VS_CODE_INFERRED_PROTOCOL_OPTIONS } from './support/tsserverSession';
 
 const CELL = '^/vscode-notebook-cell/ts-nul-authority/work/lessons/lesson-a.initnb#W0sZmlsZQ==';
 const DECLARATIONS = [path.join(repoRoot, 'dist/cell-types/initlab-cells.d.ts')];
@@ -41,26 +41,18 @@ test('the plugin adds the cell globals to projects with an .initnb cell, and onl
 });
 
 /**
- * The options VS Code 1.100 gives tsserver for files outside any tsconfig
- * (`compilerOptionsForInferredProjects` in its log): strictNullChecks without noImplicitAny, so
+ * The options VS Code 1.100 gives tsserver for files outside any tsconfig, as the tsserver
+ * tests send them, converted by TypeScript itself: strictNullChecks without noImplicitAny, so
  * `const a = []` is a never[] there, an error a `strict: true` check would not show.
  * `types: []` keeps this repository's own @types out, as a user's folder would.
  */
-const VS_CODE_INFERRED_OPTIONS: ts.CompilerOptions = {
-  module: ts.ModuleKind.ESNext,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-  target: ts.ScriptTarget.ES2022,
-  jsx: ts.JsxEmit.ReactJSX,
-  allowImportingTsExtensions: true,
-  strictNullChecks: true,
-  strictFunctionTypes: true,
-  sourceMap: true,
-  allowJs: true,
-  allowSyntheticDefaultImports: true,
-  allowNonTsExtensions: true,
-  resolveJsonModule: true,
-  types: [],
-};
+const VS_CODE_INFERRED_OPTIONS: ts.CompilerOptions = (() => {
+  // allowNonTsExtensions is tsserver's, not a tsconfig option the converter knows.
+  const { allowNonTsExtensions, ...tsconfigOptions } = VS_CODE_INFERRED_PROTOCOL_OPTIONS;
+  const { options, errors } = ts.convertCompilerOptionsFromJson(tsconfigOptions, '/');
+  assert.deepEqual(errors, []);
+  return { ...options, allowNonTsExtensions, types: [] };
+})();
 
 /**
  * A language service over one cell, named as VS Code names it, wrapped by the plugin as tsserver
