@@ -25,8 +25,8 @@ import * as vm from 'node:vm';
 
 const kernelFile = path.join(__dirname, 'kernelMain.js');
 const source = fs.readFileSync(kernelFile, 'utf8');
-const useCache = process.env.INITLAB_CODE_CACHE !== '0';
 const cacheDir = process.env.INITLAB_CODE_CACHE_DIR ?? path.join(os.tmpdir(), `initlab-code-cache-${process.getuid?.() ?? 'user'}`);
+const useCache = process.env.INITLAB_CODE_CACHE !== '0' && isOwnPrivateFolder(cacheDir);
 // Named by the kernel's path and content, not its file's time (an install may set any), and
 // V8's version. V8's own check of a cache against its source compares only the source's
 // length, and functions it restores keep the path of the file that made the cache: a cache
@@ -35,6 +35,22 @@ const cacheDir = process.env.INITLAB_CODE_CACHE_DIR ?? path.join(os.tmpdir(), `i
 const CACHE_PREFIX = 'kernel-';
 const sourceHash = createHash('sha1').update(kernelFile).update('\0').update(source).digest('hex').slice(0, 16);
 const cacheFile = path.join(cacheDir, `${CACHE_PREFIX}${process.versions.v8}-${sourceHash}.bin`);
+
+/**
+ * A code cache is compiled code, and the temp folder is shared: only a folder that this user
+ * owns and no one else can write to is trusted with it (created so when missing).
+ */
+function isOwnPrivateFolder(dir: string): boolean {
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = fs.statSync(dir);
+    if (!stat.isDirectory()) return false;
+    // Windows has no uids; its temp folder is the user's own.
+    return process.getuid === undefined || (stat.uid === process.getuid() && (stat.mode & 0o022) === 0);
+  } catch {
+    return false;
+  }
+}
 
 let cachedData: Buffer | undefined;
 if (useCache) {
@@ -59,8 +75,8 @@ if (cachedData && !needsCache) {
 if (needsCache) {
   // Once the kernel has answered its first cell, the functions that run have been compiled:
   // the cache holds the most then. Saved at once, not later, because a kernel may be killed
-  // as soon as that answer arrives (`initlab run` of a one-cell notebook); the ~50 ms it takes
-  // delay only the next cell, once. The kernel's messages all go through process.send.
+  // as soon as that answer arrives; the time it takes, once, delays only the next cell. The
+  // kernel's messages all go through process.send.
   const send = process.send!.bind(process);
   process.send = ((message: { type?: string }, ...rest: unknown[]) => {
     const sent = (send as (...args: unknown[]) => boolean)(message, ...rest);
@@ -74,7 +90,6 @@ if (needsCache) {
 
 function saveCache(): void {
   try {
-    fs.mkdirSync(cacheDir, { recursive: true });
     const partial = `${cacheFile}.${process.pid}`;
     fs.writeFileSync(partial, script.createCachedData());
     // A rename is atomic: a kernel starting meanwhile reads the old file or the new one, whole.

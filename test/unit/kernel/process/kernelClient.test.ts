@@ -241,7 +241,7 @@ test('1,000 cells run in one kernel without growing its memory', async () => {
   assert.ok(growthMb < 20, `heap grew ${growthMb.toFixed(1)} MB over 1,000 cells`);
 });
 
-test('a new kernel starts from the code cache the first one wrote after its first cell; a damaged cache is replaced, not trusted; another copy of the kernel gets its own', async () => {
+test('a new kernel starts from the code cache the first one wrote after its first cell; a damaged cache is replaced, not trusted; another copy of the kernel gets its own; a shared folder is not used', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'initlab-code-cache-test-'));
   // Read by kernelBoot.ts in each kernel process this test starts (KernelClient passes its env on).
   process.env.INITLAB_CODE_CACHE_DIR = dir;
@@ -271,6 +271,13 @@ test('a new kernel starts from the code cache the first one wrote after its firs
       assert.deepEqual(error?.output_type === 'error' && error.traceback, ['TypeError: bad', '    at f (Cell [1]:2:9)', '    at Cell [1]:4:1'], `round ${round + 1}`);
     }
     fs.rmSync(elsewhere, { recursive: true, force: true });
+    // A cache folder others can write to is not trusted with compiled code: not read, not written.
+    for (const name of fs.readdirSync(dir)) fs.rmSync(path.join(dir, name));
+    fs.chmodSync(dir, 0o777);
+    const client = newClient();
+    assert.equal((await run(client, '6 * 7')).text, '42');
+    assert.equal((await run(client, '1')).text, '1', 'a second cell, after the moment a cache would be written');
+    assert.deepEqual(fs.readdirSync(dir), []);
   } finally {
     delete process.env.INITLAB_CODE_CACHE_DIR;
     fs.rmSync(dir, { recursive: true, force: true });
