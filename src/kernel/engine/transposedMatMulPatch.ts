@@ -8,10 +8,12 @@
  * `Transpose` kernel, then multiplied untransposed. The numbers are the same; only the memory
  * layout handed to XNNPACK changes. TensorFlow.js has no switch for this, so we wrap the kernel.
  *
- * The transpose of the last large operand is kept while that operand lives: tfjs tensors never
- * change their values, and a backward pass transposes the same inputs at every step
- * (`w.g = xᵀ @ out.g`; measured: 170 ms for the lesson's x [50000, 784], 14% of its pass).
- * It is freed when its operand is, or when another large operand takes its place.
+ * The transpose of the largest operand seen is kept while that operand lives: tfjs tensors never
+ * change their values, and every backward pass on the same data transposes the same input
+ * (`w.g = xᵀ @ out.g`; measured: 170-200 ms for the lesson's x [50000, 784], 14% of its pass).
+ * The largest, not the last: each pass also transposes its smaller hidden activations, which
+ * would otherwise push x's transpose out before the next pass (or the next scheme of a
+ * comparison) needs it. It is freed when its operand is, or when a larger operand takes its place.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 
@@ -78,7 +80,8 @@ export function patchTransposedMatMul(backendName = 'wasm'): string[] {
         const perm = [...Array(rank).keys()];
         [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
         const t = transpose.kernelFunc({ inputs: { x }, backend: args.backend, attrs: { perm } }) as TensorInfo;
-        if (x.shape.reduce((a, b) => a * b, 1) >= KEEP_MIN_ELEMENTS) {
+        const size = x.shape.reduce((a, b) => a * b, 1);
+        if (size >= KEEP_MIN_ELEMENTS && (!kept || kept.backend !== backend || size >= kept.shape.reduce((a, b) => a * b, 1))) {
           dropKept();
           kept = { source: x.dataId, shape: [...x.shape], transposed: t, backend };
         } else {

@@ -81,7 +81,7 @@ test('transposed matmuls, inside tf.grad too, give the same numbers as the untra
   assert.ok(gradW.every((row, i) => row.every((v) => Math.abs(v - colSums[i]) < 1e-4 * (1 + Math.abs(colSums[i])))), 'tf.grad');
 });
 
-test('a large operand’s transpose is kept while it lives: the same numbers again, and freed with it', () => {
+test('the largest operand’s transpose is kept while it lives: the same numbers again, smaller ones do not evict it, and it is freed with it', () => {
   const backend = tf.backend();
   const dataIds = () => backend.numDataIds();
   const before = dataIds();
@@ -96,12 +96,22 @@ test('a large operand’s transpose is kept while it lives: the same numbers aga
   assert.equal(dataIds(), withKept + 1, 'the second product reuses the kept transpose: only its result is new');
   assert.equal(maxDiff(first), 0);
   assert.equal(maxDiff(second), 0, 'the kept transpose gives exactly the same product');
+  // A smaller operand transposed in between (a hidden layer's activations) does not push it out.
+  const hidden = tf.randomNormal([2000, 550], 0, 1, 'float32', 6);
+  const smallProduct = tf.matMul(hidden, g, true, false);
+  const withHidden = dataIds();
+  hidden.dispose();
+  assert.equal(dataIds(), withHidden - 1, 'the smaller operand’s transpose was not kept: only the operand itself is freed');
+  const afterHidden = dataIds();
+  const again = tf.matMul(x, g, true, false);
+  assert.equal(dataIds(), afterHidden + 1, 'x’s transpose is still kept: only the product is new');
+  assert.equal(maxDiff(again), 0);
   // A reshaped view shares x's data: disposing it frees nothing, and the kept transpose stays right.
   const view = x.reshape([2000, 600]);
   view.dispose();
   const third = tf.matMul(x, g, true, false);
   assert.equal(maxDiff(third), 0);
-  tf.dispose([x, g, reference, first, second, third]);
+  tf.dispose([x, g, reference, first, second, third, smallProduct, again]);
   assert.equal(dataIds(), before, 'disposing x freed its kept transpose too');
 });
 
