@@ -16,7 +16,9 @@ export type ClientMessage =
   | { readonly type: 'execute'; readonly requestId: number; readonly cellId: string; readonly code: string; readonly executionCount: number }
   | { readonly type: 'memory' }
   | { readonly type: 'engineInfo' }
-  | { readonly type: 'describeModels' };
+  | { readonly type: 'describeModels' }
+  /** Load MNIST now for the first cell that asks for it (toolkit/data/prefetch.ts); no answer. */
+  | { readonly type: 'prefetchMnist'; readonly subset?: number };
 
 /** A notebook variable holding a model the toolkit can re-initialize (toolkit/nn/architecture.ts). */
 export interface NotebookModel {

@@ -120,6 +120,14 @@ export class KernelController implements vscode.Disposable {
     });
   }
 
+  /**
+   * Has the spare kernel load MNIST for its first cell, so the data is ready when the
+   * comparison's notebook has opened (toolkit/data/prefetch.ts). Nothing without a spare.
+   */
+  prefetchMnistOnSpare(options: { subset?: number }): void {
+    this.spare?.kernel.client.prefetchMnist(options);
+  }
+
   /** The models a notebook's kernel holds in its variables; none when it has no kernel yet. */
   async describeModels(notebook: vscode.NotebookDocument): Promise<NotebookModel[]> {
     return (await this.kernels.get(notebook)?.client.describeModels()) ?? [];

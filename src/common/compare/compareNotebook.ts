@@ -4,7 +4,7 @@
  * editable: change a cell and run it again. Cell ids are fixed so a caller can find the outputs.
  */
 import { defaultNotebookMetadata, NBFORMAT_MINOR, type CodeCell, type MarkdownCell, type NbCell, type Notebook } from '../notebookFormat';
-import { customStd, schemeLabel, SUBSET_ROWS, type CompareOptions, type SchemeId } from './compareOptions';
+import { customStd, schemeLabel, SUBSET_ROWS, type CompareOptions, type DataChoice, type SchemeId } from './compareOptions';
 
 export const COMPARE_CELL_IDS = { data: 'compare-data', probe: 'compare-probe', histograms: 'compare-histograms', theory: 'compare-theory', verdict: 'compare-verdict' } as const;
 
@@ -13,11 +13,18 @@ const DATA_LABELS = { mnist: 'MNIST, 50,000 training images', 'mnist-subset': `M
 const code = (id: string, source: string): CodeCell => ({ cell_type: 'code', id, metadata: {}, source, outputs: [], execution_count: null });
 const markdown = (id: string, source: string): MarkdownCell => ({ cell_type: 'markdown', id, metadata: {}, source });
 
+/** The options the data cell passes to `data.mnist()`; undefined for synthetic data. */
+export function mnistOptionsFor(data: DataChoice): { subset?: number } | undefined {
+  if (data === 'synthetic') return undefined;
+  return data === 'mnist-subset' ? { subset: SUBSET_ROWS } : {};
+}
+
 function dataCell(options: CompareOptions): string {
-  if (options.data === 'synthetic') {
+  const mnistOptions = mnistOptionsFor(options.data);
+  if (!mnistOptions) {
     return [`// Standard-normal inputs and targets: no structure, only the scale matters.`, `const { x, y } = data.synthetic(${SUBSET_ROWS}, 784, { seed: ${options.seed} });`].join('\n');
   }
-  const subset = options.data === 'mnist-subset' ? `{ subset: ${SUBSET_ROWS} }` : '';
+  const subset = mnistOptions.subset === undefined ? '' : `{ subset: ${mnistOptions.subset} }`;
   return [
     `// MNIST (LeCun, Cortes and Burges), normalized with the training images' mean and std;`,
     `// y is the digit, as in the lesson.`,

@@ -14,7 +14,7 @@
  */
 import * as vscode from 'vscode';
 import type { NotebookModel } from '../../common/kernelProtocol';
-import { COMPARE_CELL_IDS, compareNotebook, compareOnModelCells } from '../../common/compare/compareNotebook';
+import { COMPARE_CELL_IDS, compareNotebook, compareOnModelCells, mnistOptionsFor } from '../../common/compare/compareNotebook';
 import {
   ACTIVATIONS,
   customStd,
@@ -104,7 +104,8 @@ function pickData(step: string): Promise<DataChoice | undefined> {
 }
 
 /** The six questions; undefined when the user presses Escape at any of them. */
-async function askOptions(): Promise<CompareOptions | undefined> {
+/** `onData` hears the data as soon as it is chosen: the kernel can load it while the rest is asked. */
+async function askOptions(onData: (data: DataChoice) => void): Promise<CompareOptions | undefined> {
   const d = DEFAULT_COMPARE_OPTIONS;
   const schemes = await pickSchemes(vscode.l10n.t('Compare initializations (1/6): schemes'));
   if (!schemes) return undefined;
@@ -122,6 +123,7 @@ async function askOptions(): Promise<CompareOptions | undefined> {
   if (width === undefined) return undefined;
   const data = await pickData(vscode.l10n.t('Compare initializations (5/6): data'));
   if (!data) return undefined;
+  onData(data);
   const seed = await askNumber(vscode.l10n.t('Compare initializations (6/6): seed'), vscode.l10n.t('The same seed gives the same weights'), d.seed, 0, 2 ** 31 - 1);
   if (seed === undefined) return undefined;
   return { schemes, activation, depth, width, data, seed };
@@ -318,13 +320,19 @@ async function compare(kernels: KernelController, given: CompareArgs | undefined
   }
   if (model) dropSpare();
   const { model: _name, ...givenOptions } = given ?? {};
-  const options = given ? { ...DEFAULT_COMPARE_OPTIONS, ...givenOptions } : model ? await askModelOptions(model) : await askOptions();
+  // The kernel loads the data the first cell will ask for while the notebook opens.
+  const prefetch = (data: DataChoice) => {
+    const mnistOptions = mnistOptionsFor(data);
+    if (mnistOptions) kernels.prefetchMnistOnSpare(mnistOptions);
+  };
+  const options = given ? { ...DEFAULT_COMPARE_OPTIONS, ...givenOptions } : model ? await askModelOptions(model) : await askOptions(prefetch);
   if (!options) return { status: 'dismissed' };
   const problem = validateCompareOptions(options);
   if (problem) {
     void vscode.window.showErrorMessage(localizedProblem(problem));
     return { status: 'dismissed' };
   }
+  if (given) prefetch(options.data);
   const outcome = model && notebook ? await runModelComparison(notebook, model, options, kernels, cancellation) : await runComparison(options, kernels, cancellation);
   if (outcome.status === 'cancelled') void vscode.window.showInformationMessage(vscode.l10n.t('Comparison cancelled. The notebook stays open: run it again when you like.'));
   return outcome;

@@ -175,6 +175,16 @@ export class KernelClient {
     if (!this.disposed) await this.ensureProcess();
   }
 
+  /**
+   * Asks a kernel that has run no cell yet to load MNIST for its first cell (see
+   * toolkit/data/prefetch.ts). Call it before queuing that cell: the kernel handles both in turn.
+   */
+  prefetchMnist(options: { subset?: number } = {}): void {
+    const proc = this.process;
+    if (this.disposed || !proc || proc.exited || this.executionCount > 0) return;
+    void proc.ready.then(() => this.post({ type: 'prefetchMnist', subset: options.subset }), () => undefined);
+  }
+
   /** The kernel's heap and resident size, in bytes (for leak tests and the status bar). */
   async memory(): Promise<{ heapUsed: number; rss: number }> {
     await this.ensureProcess();

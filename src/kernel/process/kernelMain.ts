@@ -8,6 +8,8 @@ import { initEngine, engineInfo, tf } from '../engine/engine';
 import { guardOps, resetAfterStop, stoppedInsideOp } from '../engine/opGuard';
 import { ExecutionSession } from '../execution/executionSession';
 import { describeModel } from '../toolkit/nn/architecture';
+import { prefetchMnist } from '../toolkit/data/mnist';
+import { dropPrefetched } from '../toolkit/data/prefetch';
 import { createPrelude } from '../prelude';
 import { watchInterrupts } from './interruptWatcher';
 
@@ -51,6 +53,7 @@ let queue: Promise<void> = Promise.resolve();
 // Requests received and not yet done. An interrupt with nothing to stop is dropped, so it cannot
 // cancel a cell sent later; one that lands while a cell waits for the engine still stops it.
 let pending = 0;
+let cellsRun = 0;
 
 function interruptIfBusy(): void {
   if (pending > 0) session.interrupt();
@@ -63,10 +66,25 @@ process.on('message', (message: ClientMessage) => {
       queue = queue.then(async () => {
         send({ type: 'started', requestId: message.requestId });
         const result = await session.execute(message);
+        cellsRun++;
+        // Data loaded ahead is for the first cell; one that did not take it frees it.
+        dropPrefetched();
         pending--;
         send({ type: 'done', requestId: message.requestId, ...result });
         // The client stops this process when it reads kernelDied; exit anyway if it does not.
         if (result.kernelDied) setTimeout(() => process.exit(1), 1000).unref();
+      });
+      break;
+    case 'prefetchMnist':
+      // In turn with the cells, so it never runs beside one; pointless once a cell has run.
+      queue = queue.then(async () => {
+        await engineReady.catch(() => undefined);
+        if (cellsRun > 0) return;
+        try {
+          prefetchMnist({ subset: message.subset });
+        } catch {
+          // The cell that asks for MNIST reports what is wrong.
+        }
       });
       break;
     case 'memory': {

@@ -18,6 +18,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../../engine/engine';
 import { blockMoments } from '../../engine/blockSum';
 import { parseIdx, sliceIdx, type IdxArray } from './idx';
+import { keepPrefetched, takePrefetched, type PrefetchOptions } from './prefetch';
 
 export const MNIST_TRAIN_SIZE = 50_000;
 export const MNIST_VALID_SIZE = 10_000;
@@ -151,6 +152,17 @@ function labelsTensor(labels: IdxArray, rows: number): tfjs.Tensor1D {
 
 /** Labels are float32 (the lesson's MSE takes them as numbers); use .toInt() for classes. */
 export function mnist(options: MnistOptions = {}): Mnist {
+  const loadedAhead = takePrefetched(options);
+  if (loadedAhead) return loadedAhead;
+  return loadMnist(options);
+}
+
+/** Loads MNIST now, for the first mnist() call with these options to take (see prefetch.ts). */
+export function prefetchMnist(options: PrefetchOptions = {}): void {
+  keepPrefetched(options, loadMnist);
+}
+
+function loadMnist(options: MnistOptions): Mnist {
   const parts = options.dir ? splitTrainingSet(options.dir) : readParts();
   const trainRows = parts['train-images'].dims[0];
   const validRows = parts['valid-images'].dims[0];

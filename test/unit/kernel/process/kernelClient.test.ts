@@ -201,6 +201,29 @@ test('a kernel started ahead of its first cell is the one that runs it, and its 
   assert.equal(client.pid, pid, 'no second process');
 });
 
+test('MNIST loaded ahead goes to the first cell that asks for it; one the first cell does not take is freed', async () => {
+  // Tensors the first cell finds already made were loaded ahead: a fresh load adds four.
+  const newTensors = "const before = tf.memory().numTensors;\nconst set = data.mnist({ subset: 1000 });\n`${set.xTrain.shape} ${tf.memory().numTensors - before}`";
+  const ahead = newClient();
+  await ahead.start();
+  ahead.prefetchMnist({ subset: 1000 });
+  assert.equal((await run(ahead, newTensors)).text, "'1000,784 0'", 'the prefetched set, no new tensors');
+  assert.equal((await run(ahead, 'set.xTrain.isDisposed')).text, 'false', 'the cell owns it; nothing freed it after the cell');
+
+  const fresh = newClient();
+  await fresh.start();
+  assert.equal((await run(fresh, newTensors)).text, "'1000,784 4'", 'without a prefetch the cell loads it');
+  fresh.prefetchMnist({ subset: 1000 });
+  const loadAgain = "const start = tf.memory().numTensors;\nconst again = data.mnist({ subset: 1000 });\n`${again.xTrain.shape} ${tf.memory().numTensors - start}`";
+  assert.equal((await run(fresh, loadAgain)).text, "'1000,784 4'", 'no prefetch once a cell has run');
+
+  const unused = newClient();
+  await unused.start();
+  unused.prefetchMnist({});
+  const countAfterPrefetch = Number((await run(unused, 'data.mnist({ subset: 10 }); tf.memory().numTensors')).text);
+  assert.equal(Number((await run(unused, 'tf.memory().numTensors')).text), countAfterPrefetch - 4, 'other options did not take it, and it was freed after the first cell');
+});
+
 test('restart clears state and the execution count', async () => {
   const client = newClient();
   await run(client, 'const gone = 1;');
