@@ -103,8 +103,10 @@ function pickData(step: string): Promise<DataChoice | undefined> {
   ]);
 }
 
-/** The six questions; undefined when the user presses Escape at any of them. */
-/** `onData` hears the data as soon as it is chosen: the kernel can load it while the rest is asked. */
+/**
+ * The six questions; undefined when the user presses Escape at any of them. `onData` hears the
+ * data as soon as it is chosen, so the kernel can load it while the last question is asked.
+ */
 async function askOptions(onData: (data: DataChoice) => void): Promise<CompareOptions | undefined> {
   const d = DEFAULT_COMPARE_OPTIONS;
   const schemes = await pickSchemes(vscode.l10n.t('Compare initializations (1/6): schemes'));

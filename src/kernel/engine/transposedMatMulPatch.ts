@@ -28,7 +28,7 @@ interface WasmBackendLike {
 }
 
 /** The kept transpose: its operand's data, and the backend that holds both. */
-let kept: { source: unknown; shape: number[]; transposed: TensorInfo; backend: WasmBackendLike } | undefined;
+let kept: { source: unknown; shape: number[]; size: number; transposed: TensorInfo; backend: WasmBackendLike } | undefined;
 
 function dropKept(): void {
   const entry = kept;
@@ -81,9 +81,9 @@ export function patchTransposedMatMul(backendName = 'wasm'): string[] {
         [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
         const t = transpose.kernelFunc({ inputs: { x }, backend: args.backend, attrs: { perm } }) as TensorInfo;
         const size = x.shape.reduce((a, b) => a * b, 1);
-        if (size >= KEEP_MIN_ELEMENTS && (!kept || kept.backend !== backend || size >= kept.shape.reduce((a, b) => a * b, 1))) {
+        if (size >= KEEP_MIN_ELEMENTS && (!kept || kept.backend !== backend || size >= kept.size)) {
           dropKept();
-          kept = { source: x.dataId, shape: [...x.shape], transposed: t, backend };
+          kept = { source: x.dataId, shape: [...x.shape], size, transposed: t, backend };
         } else {
           temporaries.push(t);
         }

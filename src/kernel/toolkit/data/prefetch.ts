@@ -45,8 +45,3 @@ export function dropPrefetched(): void {
   if (!kept) return;
   for (const tensor of [kept.set.xTrain, kept.set.yTrain, kept.set.xValid, kept.set.yValid]) tensor.dispose();
 }
-
-/** Whether a set is waiting (for tests). */
-export function hasPrefetched(): boolean {
-  return waiting !== undefined;
-}
