@@ -23,11 +23,11 @@ export class Linear extends Module {
     return tf.tidy(() => tf.add(tf.matMul(inp as tfjs.Tensor2D, this.w as tfjs.Tensor2D), this.b));
   }
 
-  /** inp.g = out.g @ wᵀ; w.g = inpᵀ @ out.g; b.g = Σ out.g over the batch. */
-  protected computeGrad(inp: tfjs.Tensor, _out: tfjs.Tensor, outGrad: tfjs.Tensor): tfjs.Tensor {
+  /** inp.g = out.g @ wᵀ (unless not wanted); w.g = inpᵀ @ out.g; b.g = Σ out.g over the batch. */
+  protected computeGrad(inp: tfjs.Tensor, _out: tfjs.Tensor, outGrad: tfjs.Tensor, inputGrad: boolean): tfjs.Tensor | undefined {
     this.w.g = this.own(tf.matMul(inp as tfjs.Tensor2D, outGrad as tfjs.Tensor2D, true, false));
     this.b.g = this.own(tf.sum(outGrad, 0));
-    return tf.matMul(outGrad as tfjs.Tensor2D, this.w as tfjs.Tensor2D, false, true);
+    return inputGrad ? tf.matMul(outGrad as tfjs.Tensor2D, this.w as tfjs.Tensor2D, false, true) : undefined;
   }
 
   override parameters(): GradTensor[] {

@@ -7,6 +7,11 @@ import { Linear } from './layers';
 import { MSE, type Loss } from './losses';
 import type { GradTensor, Module } from './module';
 
+export interface BackwardOptions {
+  /** The gradient with respect to the network's input, `x.g`. Default true, as in the lesson's hand-written backward. */
+  dataGrad?: boolean;
+}
+
 export class Sequential {
   constructor(readonly layers: Module[]) {}
 
@@ -21,9 +26,13 @@ export class Sequential {
     return out;
   }
 
-  /** Needs the last layer's `out.g` to be set (by a loss, or by hand). */
-  backward(): void {
-    for (let i = this.layers.length - 1; i >= 0; i--) this.layers[i].backward();
+  /**
+   * Needs the last layer's `out.g` to be set (by a loss, or by hand). `dataGrad: false` skips
+   * the gradient with respect to the network's input, as PyTorch does for data that does not
+   * require grad: nothing trains on it, and on MNIST it is a [50000, 784] product per pass.
+   */
+  backward(options: BackwardOptions = {}): void {
+    for (let i = this.layers.length - 1; i >= 0; i--) this.layers[i].backward({ inputGrad: i > 0 || (options.dataGrad ?? true) });
   }
 
   /** The Linear layers, in order: where the weights are. */
@@ -59,9 +68,9 @@ export class Model extends Sequential {
     return this.loss.forward(this.predict(x), y);
   }
 
-  override backward(): void {
+  override backward(options: BackwardOptions = {}): void {
     this.loss.backward();
-    super.backward();
+    super.backward(options);
   }
 
   override release(): void {

@@ -45,11 +45,17 @@ export abstract class Module {
     return this.out;
   }
 
-  /** Reads `this.out.g` and sets `this.inp.g`, plus parameter gradients. */
-  backward(): void {
+  /**
+   * Reads `this.out.g` and sets `this.inp.g`, plus parameter gradients. `inputGrad: false` skips
+   * `inp.g` (and leaves it undefined) where nothing needs it: the first layer's input is the data.
+   */
+  backward(options: { inputGrad?: boolean } = {}): void {
     if (!this.inp || !this.out) throw new Error(`${this.name}: backward() before forward()`);
     if (!this.out.g) throw new Error(`${this.name}: backward() needs out.g; run the layers after it (or the loss) backward first`);
-    this.inp.g = this.own(this.computeGrad(this.inp, this.out, this.out.g));
+    const inputGrad = options.inputGrad ?? true;
+    const g = this.computeGrad(this.inp, this.out, this.out.g, inputGrad);
+    this.inp.g = g && inputGrad ? this.own(g) : undefined;
+    if (g && !inputGrad) g.dispose();
   }
 
   /** Parameters, which carry `.g` after backward. */
@@ -58,7 +64,12 @@ export abstract class Module {
   }
 
   protected abstract compute(inp: tfjs.Tensor): tfjs.Tensor;
-  protected abstract computeGrad(inp: tfjs.Tensor, out: tfjs.Tensor, outGrad: tfjs.Tensor): tfjs.Tensor;
+  /**
+   * The gradient with respect to the input, after setting the parameters' own. When
+   * `inputGrad` is false a module may skip it and return undefined (Linear does: it is its
+   * costliest product); an activation's is cheap and returned anyway.
+   */
+  protected abstract computeGrad(inp: tfjs.Tensor, out: tfjs.Tensor, outGrad: tfjs.Tensor, inputGrad: boolean): tfjs.Tensor | undefined;
 
   /** Records a tensor this module made in the current pass, to free it at the next one. */
   protected own<T extends tfjs.Tensor>(t: T): T {

@@ -47,7 +47,8 @@ export function train(model: Model, x: tfjs.Tensor, y: tfjs.Tensor, options: Tra
     const yb = batch ? tf.gather(y, batch) : y;
     try {
       model.forward(xb, yb);
-      model.backward();
+      // SGD needs the weights' gradients only: none with respect to the data.
+      model.backward({ dataGrad: false });
       const figures = tf.tidy(() =>
         tf
           .stack([

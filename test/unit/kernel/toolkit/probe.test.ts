@@ -165,6 +165,39 @@ test('every layer of a Kaiming ReLU network has the std that variance propagatio
   assert.equal(typeof report.loss, 'number');
 });
 
+test('dataGrad: false skips the gradient with respect to the data and changes nothing else', () => {
+  const x = tf.randomNormal([300, 64], 0, 1, 'float32', 8);
+  const y = tf.randomNormal([300, 1], 0, 1, 'float32', 9);
+  const run = (dataGrad?: boolean) => {
+    const model = nn.mlp([64, 32, 32, 1], { activation: 'tanh', init: 'xavierNormal', seed: 2 });
+    const before = tf.memory().numTensors;
+    const report = probe(model, { dataGrad }).step(x, y);
+    const held = tf.memory().numTensors - before;
+    const dataGradient = (x as { g?: unknown }).g;
+    model.dispose();
+    return { report, held, dataGradient };
+  };
+  const full = run();
+  const skipped = run(false);
+  assert.ok(full.report.layers[0].tensors.inputGrad, 'by default layer 1 has an input gradient, as in the lesson');
+  assert.ok(full.dataGradient, 'and x.g is set');
+  assert.equal(skipped.report.layers[0].tensors.inputGrad, undefined, 'no statistics of a gradient never computed');
+  assert.equal(skipped.dataGradient, undefined, 'x.g is left unset, not stale');
+  assert.equal(skipped.report.layers[0].backwardGain, 'NaN');
+  assert.equal(skipped.held, full.held - 1, 'one tensor fewer: the [300, 64] gradient');
+  // Every other figure is the same: the deeper layers' input gradients, weights' gradients, loss.
+  const { layers: _a, ...fullRest } = full.report;
+  const { layers: _b, ...skippedRest } = skipped.report;
+  assert.deepEqual(skippedRest, fullRest);
+  skipped.report.layers.forEach((layer, i) => {
+    const { inputGrad, ...others } = layer.tensors;
+    const { inputGrad: fullInputGrad, ...fullOthers } = full.report.layers[i].tensors;
+    assert.deepEqual(others, fullOthers, `layer ${i + 1}`);
+    if (i > 0) assert.deepEqual(inputGrad, fullInputGrad, `layer ${i + 1} input gradient`);
+  });
+  tf.dispose([x, y]);
+});
+
 test('a sigmoid network with normal(0, 1) weights saturates; with Xavier it does not', () => {
   const x = tf.randomNormal([500, 784], 0, 1, 'float32', 4);
   const y = tf.randomNormal([500], 0, 1, 'float32', 5);
