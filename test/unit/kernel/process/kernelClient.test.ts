@@ -306,3 +306,65 @@ test('a new kernel starts from the code cache the first one wrote after its firs
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** Whether a process still exists (signal 0 checks without sending anything). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (alive(pid)) {
+    if (Date.now() - started > timeoutMs) throw new Error(`process ${pid} still runs after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return Date.now() - started;
+}
+
+test('dispose lets an idle kernel finish its code cache and exit; a busy one is killed at once', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'initlab-code-cache-test-'));
+  process.env.INITLAB_CODE_CACHE_DIR = dir;
+  try {
+    // As `initlab run` on a one-cell notebook: run it, then dispose as soon as it answered.
+    const once = newClient();
+    assert.equal((await run(once, '1 + 1')).text, '2');
+    const pid = once.pid!;
+    once.dispose();
+    await waitForExit(pid, 5000);
+    const names = fs.readdirSync(dir);
+    assert.deepEqual(names.filter((n) => !n.endsWith('.bin')), [], 'no half-written cache');
+    assert.equal(names.filter((n) => n.endsWith('.bin')).length, 1, 'the code cache the first cell made was written before the kernel left');
+  } finally {
+    delete process.env.INITLAB_CODE_CACHE_DIR;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  const busy = newClient();
+  await busy.start();
+  const looping = busy.execute('loop', 'while (true) {}', { onOutput: () => undefined });
+  await new Promise((r) => setTimeout(r, 200));
+  const pid = busy.pid!;
+  busy.dispose();
+  assert.deepEqual(await looping, { status: 'cancelled' });
+  assert.ok((await waitForExit(pid, 2000)) < 1000, 'a busy kernel does not get the idle one’s grace');
+});
+
+test('a question the kernel cannot answer because it died rejects with an error instead of waiting forever', async () => {
+  const client = newClient();
+  await client.start();
+  // A busy kernel answers questions between cells: this one never gets there.
+  const looping = client.execute('loop', 'while (true) {}', { onOutput: () => undefined });
+  await new Promise((r) => setTimeout(r, 200));
+  const memory = client.memory();
+  const info = client.engineInfo();
+  process.kill(client.pid!, 'SIGKILL');
+  await assert.rejects(memory, /exited before it answered/);
+  await assert.rejects(info, /exited before it answered/);
+  const result = await looping;
+  assert.equal(result.status === 'error' && result.kernelDied, true);
+});
