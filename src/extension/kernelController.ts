@@ -26,6 +26,8 @@ interface NotebookKernel {
 export class KernelController implements vscode.Disposable {
   private readonly controller: vscode.NotebookController;
   private readonly kernels = new Map<vscode.NotebookDocument, NotebookKernel>();
+  /** The notebooks this controller is selected for: only these may run cells with it. */
+  private readonly selected = new Set<vscode.NotebookDocument>();
   /** A kernel started before its notebook existed (startSpare), with the way to hand it over. */
   private spare?: { kernel: NotebookKernel; adopt(notebook: vscode.NotebookDocument): void };
   private readonly disposables: vscode.Disposable[] = [];
@@ -46,6 +48,7 @@ export class KernelController implements vscode.Disposable {
     vscode.workspace.notebookDocuments.forEach(prefer);
     this.disposables.push(
       vscode.workspace.onDidOpenNotebookDocument(prefer),
+      this.controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => (selected ? this.selected.add(notebook) : this.selected.delete(notebook))),
       vscode.workspace.onDidCloseNotebookDocument((nb) => this.shutdown(nb)),
       this.controller,
       this.onDidChangeStateEmitter,
@@ -56,6 +59,15 @@ export class KernelController implements vscode.Disposable {
     for (const nb of [...this.kernels.keys()]) this.shutdown(nb);
     this.spare?.kernel.client.dispose();
     this.disposables.forEach((d) => d.dispose());
+  }
+
+  /**
+   * Whether VS Code has selected this controller for the notebook. As the only (and preferred)
+   * controller for .initnb it usually is as soon as the notebook's editor opens; asking to
+   * select it again then costs a few hundred milliseconds for nothing.
+   */
+  isSelectedFor(notebook: vscode.NotebookDocument): boolean {
+    return this.selected.has(notebook);
   }
 
   /** Restart Kernel: variables cleared, execution order back to 1. */
@@ -163,6 +175,7 @@ export class KernelController implements vscode.Disposable {
   }
 
   private shutdown(notebook: vscode.NotebookDocument): void {
+    this.selected.delete(notebook);
     this.kernels.get(notebook)?.client.dispose();
     this.kernels.delete(notebook);
   }

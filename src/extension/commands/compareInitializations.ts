@@ -170,7 +170,7 @@ async function runComparison(options: CompareOptions, kernels: KernelController,
   // The kernel starts while the editor opens: its start-up is off the comparison's path.
   kernels.prestart(document);
   const editor = await vscode.window.showNotebookDocument(document);
-  await vscode.commands.executeCommand('notebook.selectKernel', { id: CONTROLLER_ID, extension: EXTENSION_ID });
+  if (!kernels.isSelectedFor(document)) await vscode.commands.executeCommand('notebook.selectKernel', { id: CONTROLLER_ID, extension: EXTENSION_ID });
   const codeCells = document.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
   const run = () => vscode.commands.executeCommand('notebook.execute', document.uri);
   return runWithProgress(editor, codeCells, run, COMPARE_CELL_IDS.verdict, kernels, external);
