@@ -384,11 +384,10 @@ export class KernelClient {
     }
   }
 
+  /** Tells an idle kernel to exit (it does on 'disconnect'), and kills it if it has not in time. */
   private stopProcessGently(): void {
-    const proc = this.process;
-    this.process = undefined;
-    if (!proc || proc.exited) return;
-    this.answerWaiters();
+    const proc = this.detachProcess();
+    if (!proc) return;
     try {
       proc.child.disconnect();
     } catch {
@@ -402,16 +401,26 @@ export class KernelClient {
   }
 
   private killProcess(): void {
-    const proc = this.process;
-    this.process = undefined;
-    if (!proc || proc.exited) return;
+    const proc = this.detachProcess();
+    if (!proc) return;
     proc.exited = true;
-    this.answerWaiters();
     try {
       proc.child.kill('SIGKILL');
     } catch {
       // already gone
     }
+  }
+
+  /**
+   * Lets go of the current process before stopping it, so its exit is not taken for a crash, and
+   * answers the questions it will never answer. Undefined when there is no live process.
+   */
+  private detachProcess(): Process | undefined {
+    const proc = this.process;
+    this.process = undefined;
+    if (!proc || proc.exited) return undefined;
+    this.answerWaiters();
+    return proc;
   }
 
   /** The process is gone: every question still waiting is answered with nothing. */
