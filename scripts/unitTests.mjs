@@ -29,7 +29,8 @@ if (tests.length === 0) {
   process.exit(1);
 }
 
-const outdir = path.join(root, 'out', 'unit');
+// INITLAB_UNIT_OUT lets two runs in one checkout build to different folders.
+const outdir = path.resolve(root, process.env.INITLAB_UNIT_OUT ?? path.join('out', 'unit'));
 fs.rmSync(outdir, { recursive: true, force: true });
 await esbuild.build({
   entryPoints: tests,
