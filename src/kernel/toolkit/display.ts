@@ -75,8 +75,10 @@ export function theory(value: ProbeReport | Comparison): ChartValue {
     report.layers.flatMap((layer) => {
       const scheme = reports.length > 1 ? report.label : undefined;
       const out: TheoryRow[] = [];
-      if (layer.tensors.preActivation) out.push({ scheme, quantity: 'pre-activation', layer: layer.layer, predicted: layer.theory.preActivationStd, measured: layer.tensors.preActivation.std });
-      if (layer.tensors.inputGrad) out.push({ scheme, quantity: 'input gradient', layer: layer.layer, predicted: layer.theory.inputGradStd, measured: layer.tensors.inputGrad.std });
+      // A layer the theory has no rule for (a max pool, an unknown kind) has no predicted point.
+      const { preActivationStd, inputGradStd } = layer.theory;
+      if (layer.tensors.preActivation && preActivationStd !== null) out.push({ scheme, quantity: 'pre-activation', layer: layer.layer, predicted: preActivationStd, measured: layer.tensors.preActivation.std });
+      if (layer.tensors.inputGrad && inputGradStd !== null) out.push({ scheme, quantity: 'input gradient', layer: layer.layer, predicted: inputGradStd, measured: layer.tensors.inputGrad.std });
       return out;
     }),
   );

@@ -1,47 +1,51 @@
 /**
  * Gradient probes: per-layer statistics of weights, activations and gradients after a forward
- * and backward pass, without writing a hook. Attach once, then read after any pass:
+ * and backward pass, without writing a hook, for InitLab's `nn` models and any TensorFlow.js
+ * `tf.LayersModel`, sequential or functional:
+ *
+ *   display(probe(model).step(x, y));    // charts: std per layer, activations and gradients
+ *
+ * or, for an nn model, attach once and read after any pass of your own:
  *
  *   const p = probe(model);
  *   model.forward(x, y); model.backward();
- *   display(p.stats());          // charts: std per layer, activations and gradients
+ *   display(p.stats());
  *
- * or in one call: `display(probe(model).step(x, y))`.
- *
- * A "layer" is a Linear and the activation after it, so a 784-100-100-100-1 MLP has 4 layers.
+ * The model is read through an adapter as a graph of nodes (graph.ts); a "layer" in the report
+ * is one node: an nn Linear and the activation after it (so a 784-100-100-100-1 MLP has 4
+ * layers), or one tf.layers layer with the activation it carries.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { toStatNumber, fromStatNumber, type StatNumber } from '../../../common/charts/finite';
-import { Identity, LeakyReLU, Linear, ReLU, Sigmoid, Tanh } from '../nn/layers';
+import { Linear } from '../nn/layers';
 import type { Model, Sequential } from '../nn/model';
 import type { Module } from '../nn/module';
-import { tensorStats, type SaturationKind, type StatsRequest, type TensorStats } from './tensorStats';
-import { activationFunctions, predictStds, type ActivationFunction } from './theory';
+import { TENSOR_KINDS, TENSOR_KIND_LABELS, type TensorKind, type TracedPass } from './graph';
+import { predictGraph, type Moments, type TheoryNode } from './graphTheory';
+import { isLayersModel, stepsOf, traceLayersModel, type LossSpec } from './layersAdapter';
+import { nnNodes, nnPass, traceNnModel } from './nnAdapter';
+import { tensorStats, type StatsRequest, type TensorStats } from './tensorStats';
 
-export const TENSOR_KINDS = ['weights', 'preActivation', 'activation', 'weightGrad', 'biasGrad', 'inputGrad'] as const;
-export type TensorKind = (typeof TENSOR_KINDS)[number];
-
-export const TENSOR_KIND_LABELS: Record<TensorKind, string> = {
-  weights: 'weights',
-  preActivation: 'pre-activation',
-  activation: 'activation',
-  weightGrad: 'weight gradient',
-  biasGrad: 'bias gradient',
-  inputGrad: 'input gradient',
-};
+export { TENSOR_KINDS, TENSOR_KIND_LABELS, type TensorKind };
 
 export interface LayerProbe {
   /** 1-based, in forward order. */
   layer: number;
+  /** Unique in the report; what `inputs` refer to. */
+  id: string;
   name: string;
+  /** 'linear', 'dense', 'conv2d', 'batchNormalization', 'add', ... */
+  kind: string;
+  /** The ids of the layers this one reads from ('input' for the data). */
+  inputs: string[];
   activation: string;
   tensors: Partial<Record<TensorKind, TensorStats>>;
   /** std(layer output) / std(layer input). */
   forwardGain: StatNumber;
   /** std(∂L/∂input) / std(∂L/∂output). */
   backwardGain: StatNumber;
-  /** What variance-propagation theory predicts (theory.ts). */
-  theory: { preActivationStd: StatNumber; activationStd: StatNumber; inputGradStd: StatNumber };
+  /** What variance-propagation theory predicts (graphTheory.ts); null where it has no prediction. */
+  theory: { preActivationStd: StatNumber | null; activationStd: StatNumber | null; inputGradStd: StatNumber | null };
 }
 
 export interface ProbeReport {
@@ -63,13 +67,19 @@ export interface ProbeOptions {
    * that saves a [50000, 784] product and the statistics of its 39 million values.
    */
   dataGrad?: boolean;
+  /** The loss of a tf.LayersModel, when not its compiled one: a tf.layers loss name or (yTrue, yPred) => tensor. */
+  loss?: LossSpec;
 }
+
+/** What can be probed: an nn model (Sequential, or Model with a loss) or a tf.LayersModel. */
+export type Probeable = Sequential | tfjs.LayersModel;
 
 interface LayerGroup {
   linear: Linear;
   activation?: Module;
 }
 
+/** An MLP's Linear layers, each with the activation after it (the SGD recorder reads these). */
 export function groupLayers(model: Sequential): LayerGroup[] {
   const groups: LayerGroup[] = [];
   for (const module of model.layers) {
@@ -81,118 +91,128 @@ export function groupLayers(model: Sequential): LayerGroup[] {
   return groups;
 }
 
-function saturationOf(module?: Module): SaturationKind | undefined {
-  if (module instanceof Sigmoid) return 'sigmoid';
-  if (module instanceof Tanh) return 'tanh';
-  return undefined;
-}
-
-function theoryFunction(module?: Module): ActivationFunction {
-  if (module instanceof ReLU) return activationFunctions.relu(module.shift);
-  if (module instanceof LeakyReLU) return activationFunctions.leakyRelu(module.slope);
-  if (module instanceof Sigmoid) return activationFunctions.sigmoid;
-  if (module instanceof Tanh) return activationFunctions.tanh;
-  if (module === undefined || module instanceof Identity) return activationFunctions.identity;
-  throw new Error(`probe: no theory for ${module.name}`);
-}
-
 export class Probe {
   constructor(
-    readonly model: Sequential,
+    readonly model: Probeable,
     private readonly options: ProbeOptions = {},
   ) {
-    groupLayers(model); // fail early on a model we cannot read
+    // Fail early on a model we cannot read.
+    if (isLayersModel(model)) stepsOf(model);
+    else nnNodes(model);
   }
 
   /** Runs forward and backward on (x, y) and returns the statistics. */
   step(x: tfjs.Tensor, y: tfjs.Tensor): ProbeReport {
+    const dataGrad = this.options.dataGrad ?? true;
+    if (isLayersModel(this.model)) {
+      const pass = traceLayersModel(this.model, x, y, { loss: this.options.loss, dataGrad });
+      try {
+        return reportOf(pass, this.options.label ?? this.model.name, this.options.bins ?? 30);
+      } finally {
+        pass.release();
+      }
+    }
     const model = this.model as Model;
     if (typeof model.loss !== 'object') throw new Error('probe.step needs a Model with a loss; use nn.mlp or new nn.Model(layers, loss)');
-    model.forward(x, y);
-    model.backward({ dataGrad: this.options.dataGrad ?? true });
-    return this.stats();
+    return reportOf(traceNnModel(model, x, y, dataGrad), this.options.label ?? 'model', this.options.bins ?? 30);
   }
 
-  /** The statistics of the last forward and backward pass. */
+  /** The statistics of the last forward and backward pass of an nn model. */
   stats(label = this.options.label ?? 'model'): ProbeReport {
-    const groups = groupLayers(this.model);
-    const first = groups[0].linear;
-    if (!first.inp || !first.out) throw new Error('probe: run a forward pass first (model.forward(x, y))');
-    const requests: StatsRequest[] = [];
-    const slots: { layer: number; kind: TensorKind }[] = [];
-    const add = (layer: number, kind: TensorKind, tensor: tfjs.Tensor | undefined, saturation?: SaturationKind, momentsOnly = false) => {
-      if (!tensor || tensor.isDisposed) return;
-      requests.push({ tensor, saturation, momentsOnly });
-      slots.push({ layer, kind });
-    };
-    groups.forEach(({ linear, activation }, i) => {
-      const saturation = saturationOf(activation);
-      add(i, 'weights', linear.w);
-      add(i, 'preActivation', linear.out, saturation);
-      add(i, 'activation', activation?.out);
-      add(i, 'weightGrad', linear.w.g);
-      add(i, 'biasGrad', linear.b.g);
-      add(i, 'inputGrad', linear.inp?.g);
-    });
-    // Chain gains and theory need two more figures per layer: the std of each layer's input and
-    // of the gradient at each layer's output.
-    const outputGrads = groups.map(({ linear, activation }) => (activation ?? linear).out?.g);
-    const extraStart = requests.length;
-    add(-1, 'activation', first.inp, undefined, true);
-    groups.forEach((_, i) => add(-2 - i, 'activation', outputGrads[i], undefined, true));
-    const stats = tensorStats(requests, this.options.bins ?? 30);
-    const byLayer = groups.map(() => ({}) as Partial<Record<TensorKind, TensorStats>>);
-    slots.slice(0, extraStart).forEach((slot, k) => (byLayer[slot.layer][slot.kind] = stats[k]));
-    const extra = new Map(slots.slice(extraStart).map((slot, k) => [slot.layer, stats[extraStart + k]]));
-    // Saturation is a property of the pre-activation; show it on the activation too.
-    byLayer.forEach((t) => {
-      if (t.activation && t.preActivation) t.activation.saturatedFraction = t.preActivation.saturatedFraction;
-    });
-
-    const inputStats = extra.get(-1)!;
-    const inputSecondMoment = secondMoment(inputStats);
-    const lastGrad = extra.get(-2 - (groups.length - 1));
-    const theory = predictStds(
-      groups.map(({ linear, activation }, i) => ({
-        fanIn: linear.w.shape[0],
-        fanOut: linear.w.shape[1]!,
-        weightVariance: fromStatNumber(byLayer[i].weights!.std) ** 2,
-        activation: theoryFunction(activation),
-      })),
-      inputSecondMoment,
-      lastGrad ? secondMoment(lastGrad) : NaN,
-    );
-
-    const layers: LayerProbe[] = groups.map(({ linear, activation }, i) => {
-      const t = byLayer[i];
-      const input = i === 0 ? inputStats : (byLayer[i - 1].activation ?? byLayer[i - 1].preActivation);
-      const output = t.activation ?? t.preActivation;
-      const outGrad = extra.get(-2 - i);
-      return {
-        layer: i + 1,
-        name: linear.name,
-        activation: activation?.name ?? 'none',
-        tensors: t,
-        forwardGain: ratio(output?.std, input?.std),
-        backwardGain: ratio(t.inputGrad?.std, outGrad?.std),
-        theory: {
-          preActivationStd: toStatNumber(theory.preActivationStd[i]),
-          activationStd: toStatNumber(theory.activationStd[i]),
-          inputGradStd: toStatNumber(theory.inputGradStd[i]),
-        },
-      };
-    });
-    const lossTensor = (this.model as Model).loss?.out;
-    const loss = lossTensor && !lossTensor.isDisposed ? toStatNumber(lossTensor.dataSync()[0]) : null;
-    return { kind: 'initlab.probe', label, loss, layers };
+    if (isLayersModel(this.model)) throw new Error('probe.stats() reads the last pass of an nn model; for a tf.LayersModel use probe(model).step(x, y)');
+    return reportOf(nnPass(this.model), label, this.options.bins ?? 30);
   }
 }
 
-/** E[x²] = std² + mean² (from the unbiased std; the difference is negligible at probe sizes). */
-function secondMoment(stats: TensorStats): number {
+/** The statistics of a traced pass, with gains and theory per node. */
+function reportOf(pass: TracedPass, label: string, bins: number): ProbeReport {
+  const { nodes } = pass;
+  const requests: StatsRequest[] = [];
+  const slots: { node: number; kind: TensorKind }[] = [];
+  nodes.forEach((node, i) => {
+    for (const kind of TENSOR_KINDS) {
+      const tensor = node.tensors[kind];
+      if (!tensor || tensor.isDisposed) continue;
+      requests.push({ tensor, saturation: kind === 'preActivation' ? node.saturation : undefined });
+      slots.push({ node: i, kind });
+    }
+  });
+  // The gains and the theory's starting point need each node's input, moments only.
+  const inputsAt = requests.length;
+  const inputs = [pass.input, ...nodes.map((n) => n.input)];
+  inputs.forEach((tensor) => tensor && !tensor.isDisposed && requests.push({ tensor, momentsOnly: true }));
+  const stats = tensorStats(requests, bins);
+  const byNode = nodes.map(() => ({}) as Partial<Record<TensorKind, TensorStats>>);
+  slots.forEach((slot, k) => (byNode[slot.node][slot.kind] = stats[k]));
+  const inputStats = new Map<tfjs.Tensor, TensorStats>();
+  let k = inputsAt;
+  for (const tensor of inputs) if (tensor && !tensor.isDisposed) inputStats.set(tensor, stats[k++]);
+  // Saturation is a property of the pre-activation; show it on the activation too.
+  byNode.forEach((t) => {
+    if (t.activation && t.preActivation) t.activation.saturatedFraction = t.preActivation.saturatedFraction;
+  });
+
+  const outputs = new Set(pass.outputNodes);
+  const theory = predictGraph(
+    nodes.map((node, i): TheoryNode => {
+      const t = byNode[i];
+      const output = t.activation ?? t.preActivation;
+      return {
+        name: node.id,
+        inputs: node.inputs,
+        theory: node.theory,
+        weightVariance: t.weights && variance(t.weights),
+        weightSecondMoment: t.weights && moments(t.weights).secondMoment,
+        pointwiseVariance: t.pointwiseWeights && variance(t.pointwiseWeights),
+        gammaSecondMoment: t.gamma && moments(t.gamma).secondMoment,
+        betaMean: t.beta && moments(t.beta).mean,
+        betaSecondMoment: t.beta && moments(t.beta).secondMoment,
+        measuredOutput: output && moments(output),
+        measuredOutputGrad: outputs.has(node.id) && t.outputGrad ? moments(t.outputGrad).secondMoment : undefined,
+      };
+    }),
+    moments(inputStats.get(pass.input)!),
+  );
+
+  const layers: LayerProbe[] = nodes.map((node, i) => {
+    const t = byNode[i];
+    const input = node.input && inputStats.get(node.input);
+    const output = t.activation ?? t.preActivation;
+    const predicted = theory[i];
+    return {
+      layer: i + 1,
+      id: node.id,
+      name: node.name,
+      kind: node.kind,
+      inputs: node.inputs,
+      activation: node.activation,
+      tensors: t,
+      forwardGain: ratio(output?.std, input?.std),
+      backwardGain: ratio(t.inputGrad?.std, t.outputGrad?.std),
+      theory: {
+        preActivationStd: orNull(predicted.preActivationStd),
+        activationStd: orNull(predicted.activationStd),
+        inputGradStd: orNull(predicted.inputGradStd),
+      },
+    };
+  });
+  const loss = pass.loss && !pass.loss.isDisposed ? toStatNumber(pass.loss.dataSync()[0]) : null;
+  return { kind: 'initlab.probe', label, loss, layers };
+}
+
+/** E[x] and E[x²] = std² + mean² (from the unbiased std; the difference is negligible at probe sizes). */
+function moments(stats: TensorStats): Moments {
   const std = fromStatNumber(stats.std);
   const mean = fromStatNumber(stats.mean);
-  return std * std + mean * mean;
+  return { mean, secondMoment: std * std + mean * mean };
+}
+
+function variance(stats: TensorStats): number {
+  return fromStatNumber(stats.std) ** 2;
+}
+
+function orNull(x: number | null): StatNumber | null {
+  return x === null ? null : toStatNumber(x);
 }
 
 function ratio(a?: StatNumber, b?: StatNumber): StatNumber {
@@ -200,7 +220,7 @@ function ratio(a?: StatNumber, b?: StatNumber): StatNumber {
   return toStatNumber(fromStatNumber(a) / fromStatNumber(b));
 }
 
-/** Attaches a probe to a model. Example: `const p = probe(model); display(p.step(x, y))` */
-export function probe(model: Sequential, options: ProbeOptions = {}): Probe {
+/** Attaches a probe to an nn model or a tf.LayersModel. Example: `display(probe(model).step(x, y))` */
+export function probe(model: Probeable, options: ProbeOptions = {}): Probe {
   return new Probe(model, options);
 }

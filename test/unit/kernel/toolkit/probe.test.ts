@@ -152,10 +152,10 @@ test('every layer of a Kaiming ReLU network has the std that variance propagatio
   assert.equal(report.layers.length, 5);
   for (const layer of report.layers) {
     const measured = num(layer.tensors.preActivation!.std);
-    const predicted = num(layer.theory.preActivationStd);
+    const predicted = num(layer.theory.preActivationStd!);
     assert.ok(Math.abs(measured / predicted - 1) < 0.1, `layer ${layer.layer} pre-activation: measured ${measured}, predicted ${predicted}`);
     const g = num(layer.tensors.inputGrad!.std);
-    const gp = num(layer.theory.inputGradStd);
+    const gp = num(layer.theory.inputGradStd!);
     assert.ok(Math.abs(g / gp - 1) < 0.2, `layer ${layer.layer} input gradient: measured ${g}, predicted ${gp}`);
     // He's init keeps the signal: each layer's forward gain is about 1 (ReLU halves, √2 restores).
     if (layer.layer > 1 && layer.layer < 5) assert.ok(Math.abs(num(layer.forwardGain) - 1) < 0.25, `forward gain ${layer.forwardGain}`);
