@@ -20,12 +20,13 @@ export type ClientMessage =
   /** Load MNIST now for the first cell that asks for it (toolkit/data/prefetch.ts); no answer. */
   | { readonly type: 'prefetchMnist'; readonly subset?: number };
 
-/** A notebook variable holding a model the toolkit can re-initialize (toolkit/nn/architecture.ts). */
+/** A notebook variable holding a model the toolkit can re-initialize (toolkit/nn/compareTargets.ts). */
 export interface NotebookModel {
   readonly name: string;
-  readonly sizes: readonly number[];
-  readonly activation: string;
-  readonly loss: string;
+  /** For the picker: "784 → 100 → 1, relu" or "tf.LayersModel, 9 layers: conv2d ×3, …". */
+  readonly description: string;
+  /** Whether data.forModel gives it MNIST (784 inputs, or 28 × 28 × 1 images). */
+  readonly takesMnist: boolean;
 }
 
 export type KernelMessage =

@@ -158,9 +158,11 @@ test('the cells Compare initializations writes type-check, for a new network and
     const options = { ...DEFAULT_COMPARE_OPTIONS, data, schemes: [...DEFAULT_COMPARE_OPTIONS.schemes, 'lsuv', 'std:0.05'] as SchemeId[] };
     assert.deepEqual(notebookErrors(sources(compareNotebook(options))), [], `compare on ${data}`);
   }
-  const model = { ...DEFAULT_COMPARE_OPTIONS, model: 'net', sizes: [784, 100, 10], activation: 'relu' };
+  const model = { ...DEFAULT_COMPARE_OPTIONS, model: 'net', description: '784 → 100 → 10, relu' };
   const onModel = compareOnModelCells(model, 'a').filter((c) => c.cell_type === 'code').map((c) => joinLines(c.source));
   assert.deepEqual(notebookErrors([`const net = nn.mlp([784, 100, 10], { seed: 0 });`, ...onModel]), []);
+  const cnn = `const net = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 4, kernelSize: 3 }), tf.layers.flatten(), tf.layers.dense({ units: 10 })] });`;
+  assert.deepEqual(notebookErrors([cnn, ...onModel]), [], 'on a tf.layers model');
 });
 
 test('every lesson notebook type-checks against the cell declarations, as its completions and hovers need', () => {

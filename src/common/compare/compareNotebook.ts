@@ -47,10 +47,10 @@ function modelExpression(scheme: SchemeId, make: (init: string) => string): stri
   return make(`'${scheme}'`);
 }
 
-/** The schemes as `[label, build]` pairs, one line each. */
-function schemeList(schemes: readonly SchemeId[], make: (init: string) => string, indent: string): string[] {
+/** The schemes as `[label, build]` pairs, one line each; `modelType` is what each build returns. */
+function schemeList(schemes: readonly SchemeId[], make: (init: string) => string, indent: string, modelType: string): string[] {
   return [
-    `${indent}const schemes: [string, () => nn.Model][] = [`,
+    `${indent}const schemes: [string, () => ${modelType}][] = [`,
     ...schemes.map((s) => `${indent}  [${JSON.stringify(schemeLabel(s))}, () => ${modelExpression(s, make)}],`),
     `${indent}];`,
   ];
@@ -79,7 +79,7 @@ function probeCell(options: CompareOptions): string {
     `const activation = '${options.activation}';`,
     `const seed = ${options.seed};`,
     `const sizes = [x.shape[1], ...Array(${hidden}).fill(${options.width}), 1];`,
-    ...schemeList(options.schemes, (init) => `nn.mlp(sizes, { activation, seed, init: ${init} })`, ''),
+    ...schemeList(options.schemes, (init) => `nn.mlp(sizes, { activation, seed, init: ${init} })`, '', 'nn.Model'),
     `// One forward and backward pass per scheme, on all rows; the probe reads every layer.`,
     `// dataGrad: false skips x.g, the gradient with respect to the data, as PyTorch does.`,
     ...probeLoop(''),
@@ -122,8 +122,8 @@ export function compareNotebook(options: CompareOptions): Notebook {
 export interface ModelComparison extends Pick<CompareOptions, 'schemes' | 'data' | 'seed'> {
   /** The variable that holds the model, e.g. `net`. */
   model: string;
-  sizes: readonly number[];
-  activation: string;
+  /** What it is, e.g. "784 → 100 → 1, relu" or "tf.LayersModel, 9 layers: conv2d ×3, …". */
+  description: string;
 }
 
 /**
@@ -137,19 +137,20 @@ export function compareOnModelCells(c: ModelComparison, tag: string): NbCell[] {
   const intro = [
     `## Compare initializations on \`${c.model}\``,
     ``,
-    `**Model:** \`${c.model}\`, ${c.sizes.join(' → ')}, activation ${c.activation}  `,
+    `**Model:** \`${c.model}\`, ${c.description}  `,
     `**Schemes:** ${c.schemes.map(schemeLabel).join(', ')}  `,
-    `**Data:** ${DATA_LABELS[c.data]} (synthetic rows when the model does not take 784 inputs)  `,
+    `**Data:** ${DATA_LABELS[c.data]} (MNIST as 28 × 28 × 1 images for an image model; synthetic inputs when the model does not take MNIST)  `,
     `**Seed:** ${c.seed}`,
     ``,
-    `Each scheme re-initializes a copy of \`${c.model}\` (same layers, activation and loss); \`${c.model}\` itself keeps its weights.`,
+    `Each scheme re-initializes a copy of \`${c.model}\` (same layers, activation and loss: every kernel with the fans of its own shape, biases zero, BatchNorm reset); \`${c.model}\` itself keeps its weights.`,
   ].join('\n');
   const probe = [
     `const ${result} = (() => {`,
     `  const { x, y, description } = data.forModel(${c.model}, { data: '${c.data}', seed: ${c.seed} });`,
     `  console.log(\`data: \${description}\`);`,
     `  const seed = ${c.seed};`,
-    ...schemeList(c.schemes, (init) => `nn.reinit(${c.model}, ${init}, { seed })`, '  '),
+    // Each copy has the type of the notebook's model: an nn.Model or a tf.LayersModel.
+    ...schemeList(c.schemes, (init) => `nn.reinit(${c.model}, ${init}, { seed })`, '  ', `typeof ${c.model}`),
     ...probeLoop('  '),
     `  tf.dispose([x, y]);`,
     `  return compareReports(reports);`,

@@ -138,7 +138,7 @@ async function pickTarget(models: NotebookModel[]): Promise<NotebookModel | type
   const items: Pick<NotebookModel | typeof NEW_NETWORK>[] = [
     ...models.map((m) => ({
       label: `$(symbol-variable) ${m.name}`,
-      description: `${m.sizes.join(' → ')}, ${m.activation}`,
+      description: m.description,
       detail: vscode.l10n.t('The model defined in this notebook: each scheme re-initializes a copy of it'),
       value: m,
     })),
@@ -154,7 +154,7 @@ async function pickTarget(models: NotebookModel[]): Promise<NotebookModel | type
 
 /** Schemes, data (when the model takes MNIST's 784 inputs) and seed; the rest is the model's. */
 async function askModelOptions(model: NotebookModel): Promise<CompareOptions | undefined> {
-  const takesMnist = model.sizes[0] === 784;
+  const takesMnist = model.takesMnist;
   const steps = takesMnist ? 3 : 2;
   const schemes = await pickSchemes(vscode.l10n.t('Compare on {0} (1/{1}): schemes', model.name, steps));
   if (!schemes) return undefined;
@@ -184,7 +184,7 @@ async function runModelComparison(
   kernels: KernelController,
   external?: vscode.CancellationToken,
 ): Promise<CompareOutcome> {
-  const cells = compareOnModelCells({ ...options, model: model.name, sizes: model.sizes, activation: model.activation }, Date.now().toString(36));
+  const cells = compareOnModelCells({ ...options, model: model.name, description: model.description }, Date.now().toString(36));
   const first = notebook.cellCount;
   const edit = new vscode.WorkspaceEdit();
   edit.set(notebook.uri, [vscode.NotebookEdit.insertCells(first, cellsToVsCodeData(cells))]);

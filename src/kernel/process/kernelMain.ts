@@ -7,7 +7,7 @@ import type { ClientMessage, KernelMessage } from '../../common/kernelProtocol';
 import { initEngine, engineInfo, tf } from '../engine/engine';
 import { guardOps, resetAfterStop, stoppedInsideOp } from '../engine/opGuard';
 import { ExecutionSession } from '../execution/executionSession';
-import { describeModel } from '../toolkit/nn/architecture';
+import { describeCompareTarget } from '../toolkit/nn/compareTargets';
 import { prefetchMnist } from '../toolkit/data/mnist';
 import { dropPrefetched } from '../toolkit/data/prefetch';
 import { createPrelude } from '../prelude';
@@ -105,8 +105,8 @@ process.on('message', (message: ClientMessage) => {
       send({
         type: 'models',
         models: session.variables().flatMap(([name, value]) => {
-          const summary = describeModel(value);
-          return summary ? [{ name, ...summary }] : [];
+          const target = describeCompareTarget(name, value);
+          return target ? [target] : [];
         }),
       });
       break;

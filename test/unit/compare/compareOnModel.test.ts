@@ -27,10 +27,10 @@ test('the kernel names the notebook’s models, and comparing on one leaves the 
   assert.deepEqual(await client.describeModels(), [], 'no kernel yet: nothing is defined');
 
   await run(client, ["const x = 42;", "const net = nn.mlp([64, 32, 32, 32, 1], { activation: 'tanh', init: 'normal', seed: 3 });", 'const notAModel = { layers: [] };'].join('\n'));
-  assert.deepEqual(await client.describeModels(), [{ name: 'net', sizes: [64, 32, 32, 32, 1], activation: 'tanh', loss: 'mse' }]);
+  assert.deepEqual(await client.describeModels(), [{ name: 'net', description: '64 → 32 → 32 → 32 → 1, tanh', takesMnist: false }]);
   const weightsBefore = await run(client, 'net.linears().map((l) => l.w.dataSync().slice(0, 3).join(",")).join(";")');
 
-  const cells = compareOnModelCells({ model: 'net', sizes: [64, 32, 32, 32, 1], activation: 'tanh', schemes: ['normal', 'xavierNormal'], data: 'mnist', seed: 0 }, 'test');
+  const cells = compareOnModelCells({ model: 'net', description: '64 → 32 → 32 → 32 → 1, tanh', schemes: ['normal', 'xavierNormal'], data: 'mnist', seed: 0 }, 'test');
   const texts: string[] = [];
   for (const cell of cells) if (cell.cell_type === 'code') texts.push(await run(client, String(cell.source)));
   assert.match(texts[0], /data: synthetic N\(0, 1\) inputs, 10,000 rows of 64 \(the model takes 64 inputs, MNIST has 784\)/);
@@ -43,4 +43,44 @@ test('the kernel names the notebook’s models, and comparing on one leaves the 
   assert.equal(await run(client, 'net.linears().map((l) => l.w.dataSync().slice(0, 3).join(",")).join(";")'), weightsBefore, 'net keeps its weights');
   const names = (await client.describeModels()).map((m) => m.name);
   assert.deepEqual(names, ['net'], 'the comparison adds no model variable');
+});
+
+test('a tf.layers CNN in a notebook trains with model.fit, is probed layer by layer, and Compare runs on copies of it', async () => {
+  const client = new KernelClient({ entry: await kernelEntry() });
+  clients.push(client);
+  const build = [
+    'const cnn = tf.sequential({ layers: [',
+    "  tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, padding: 'same', name: 'conv1' }),",
+    "  tf.layers.batchNormalization({ name: 'bn1' }),",
+    "  tf.layers.activation({ activation: 'relu', name: 'relu1' }),",
+    "  tf.layers.conv2d({ filters: 16, kernelSize: 3, strides: 2, activation: 'relu', name: 'conv2' }),",
+    "  tf.layers.globalAveragePooling2d({ name: 'gap' }),",
+    "  tf.layers.dense({ units: 10, activation: 'softmax', name: 'head' }),",
+    '] });',
+    "cnn.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });",
+    'const { xTrain, yTrain } = data.mnist({ subset: 512 });',
+    'const images = xTrain.reshape([-1, 28, 28, 1]);',
+    'const labels = tf.oneHot(yTrain.toInt(), 10);',
+    'const history = await cnn.fit(images, labels, { epochs: 3, batchSize: 128, verbose: 0 });',
+    "console.log('loss', history.history.loss.map((l) => Number(l).toFixed(3)).join(' '));",
+  ].join('\n');
+  const trained = await run(client, build);
+  const losses = /loss (.*)/.exec(trained)![1].split(' ').map(Number);
+  assert.ok(losses[2] < losses[0], `the CNN trains: ${losses.join(', ')}`);
+
+  const table = await run(client, "charts.table([probe(cnn, { label: 'trained' }).step(images, labels)])");
+  for (const name of ['conv1', 'bn1', 'relu1', 'conv2', 'gap', 'head']) assert.match(table, new RegExp(`trained\\s+${name}\\b`), table);
+
+  const [target] = await client.describeModels();
+  assert.deepEqual(target, { name: 'cnn', description: 'tf.LayersModel, 6 layers: conv2d ×2, batchNormalization, activation, globalAveragePooling2d, dense', takesMnist: true });
+  const weightsBefore = await run(client, 'cnn.getLayer("conv1").getWeights()[0].dataSync().slice(0, 4).join(",")');
+  const cells = compareOnModelCells({ model: 'cnn', description: target.description, schemes: ['std:1', 'kaimingNormal'], data: 'mnist', seed: 0 }, 'cnn');
+  const texts: string[] = [];
+  for (const cell of cells) if (cell.cell_type === 'code') texts.push(await run(client, String(cell.source)));
+  assert.match(texts[0], /data: MNIST, 2,000 training images of 28 × 28 × 1, normalized/);
+  const verdict = texts[texts.length - 1];
+  // normal(0, 1) kernels with a fan-in of 9 × 8 = 72 explode; Kaiming keeps conv2's output in band.
+  assert.match(verdict, /✗ normal\(0, 1\): activations explode at layer 4 \(conv2\)/, verdict);
+  assert.match(verdict, /✓ Kaiming normal \(fan_in\)/, verdict);
+  assert.equal(await run(client, 'cnn.getLayer("conv1").getWeights()[0].dataSync().slice(0, 4).join(",")'), weightsBefore, 'cnn keeps its weights');
 });

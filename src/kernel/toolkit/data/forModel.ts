@@ -1,24 +1,26 @@
 /**
  * Inputs and targets that fit a model: what "Compare initializations" feeds a notebook's own
- * model. MNIST when the model takes 784 inputs (and MNIST was asked for), standard-normal rows
- * of the model's input width otherwise; targets shaped for the model's loss and output width.
+ * model. MNIST when the model takes 784 inputs, or 28 × 28 × 1 images (and MNIST was asked for),
+ * standard-normal inputs of the model's input shape otherwise; targets shaped for the model's
+ * loss and output width.
  */
 import { tf } from '../../engine/engine';
 import type * as tfjs from '@tensorflow/tfjs';
 import { describeModel } from '../nn/architecture';
 import type { Model } from '../nn/model';
+import { describeLayersModel, isLayersModel } from '../nn/layersModels';
 import { mnist } from './mnist';
 
 export interface ForModelOptions {
   /** Default 'mnist'; MNIST falls back to synthetic rows when the model does not take 784 inputs. */
   data?: 'mnist' | 'mnist-subset' | 'synthetic';
-  /** Rows of the subset and of synthetic data. Default 10,000. */
+  /** Rows of the subset and of synthetic data. Default 10,000 (2,000 for image models: every layer's activations and gradients are kept for the probe). */
   rows?: number;
   seed?: number;
 }
 
 export interface ModelData {
-  x: tfjs.Tensor2D;
+  x: tfjs.Tensor;
   y: tfjs.Tensor;
   /** What was chosen, in words, for the cell's output. */
   description: string;
@@ -27,7 +29,8 @@ export interface ModelData {
 const MNIST_PIXELS = 784;
 
 /** Example: `const { x, y, description } = data.forModel(model, { data: 'mnist' })` */
-export function forModel(model: Model, options: ForModelOptions = {}): ModelData {
+export function forModel(model: Model | tfjs.LayersModel, options: ForModelOptions = {}): ModelData {
+  if (isLayersModel(model)) return forLayersModel(model, options);
   const summary = describeModel(model);
   if (!summary) throw new RangeError('data.forModel needs a model of Linear layers and the toolkit activations (as nn.mlp builds)');
   const inputs = summary.sizes[0];
@@ -58,4 +61,43 @@ export function forModel(model: Model, options: ForModelOptions = {}): ModelData
 function mnistTargets(labels: tfjs.Tensor1D, loss: 'mse' | 'crossEntropy', outputs: number): tfjs.Tensor {
   if (loss === 'crossEntropy' || outputs === 1) return labels;
   return tf.tidy(() => tf.oneHot(labels.toInt(), outputs).toFloat());
+}
+
+const IMAGE_ROWS = 2_000;
+const isMnistImage = (shape: readonly number[]) => shape.length === 3 && shape[0] === 28 && shape[1] === 28 && shape[2] === 1;
+
+/** Data for a tf.LayersModel: MNIST as rows or as 28 × 28 × 1 images, else N(0, 1) of its input shape. */
+function forLayersModel(model: tfjs.LayersModel, options: ForModelOptions): ModelData {
+  const summary = describeLayersModel(model);
+  const shape = summary.inputShape;
+  if (shape.some((d) => !Number.isInteger(d) || d < 1)) throw new RangeError(`data.forModel needs a model with a fixed input shape, got [${shape.join(', ')}]`);
+  const image = isMnistImage(shape);
+  const rows = options.rows ?? (shape.length > 1 ? IMAGE_ROWS : 10_000);
+  const seed = options.seed ?? 0;
+  const wantsMnist = (options.data ?? 'mnist') !== 'synthetic';
+  const loss = summary.loss ?? 'meanSquaredError';
+  if (wantsMnist && (image || (shape.length === 1 && shape[0] === MNIST_PIXELS)) && summary.outputUnits === 10) {
+    const set = mnist(image || options.data === 'mnist-subset' ? { subset: rows } : {});
+    tf.dispose([set.xValid, set.yValid]);
+    const x = image ? tf.reshape(set.xTrain, [-1, 28, 28, 1]) : set.xTrain;
+    if (x !== set.xTrain) set.xTrain.dispose();
+    const y = classTargets(set.yTrain, loss, 10);
+    if (y !== set.yTrain) set.yTrain.dispose();
+    const what = image ? 'images of 28 × 28 × 1' : 'rows of 784';
+    return { x, y, description: `MNIST, ${x.shape[0].toLocaleString('en-US')} training ${what}, normalized` };
+  }
+  const x = tf.randomNormal([rows, ...shape], 0, 1, 'float32', seed);
+  const classes = summary.outputUnits;
+  const y = /crossentropy/i.test(loss)
+    ? tf.tidy(() => classTargets(tf.floor(tf.randomUniform([rows], 0, loss === 'binaryCrossentropy' ? 2 : classes, 'float32', seed + 1)) as tfjs.Tensor1D, loss, classes))
+    : tf.randomNormal([rows, classes], 0, 1, 'float32', seed + 1);
+  const why = wantsMnist ? ' (the model does not take MNIST digits)' : '';
+  return { x, y, description: `synthetic N(0, 1) inputs, ${rows.toLocaleString('en-US')} of shape [${shape.join(', ')}]${why}` };
+}
+
+/** Class ids as a tf.layers loss wants them: one-hot for categorical losses and MSE, ids for sparse, [N, 1] for binary. */
+function classTargets(labels: tfjs.Tensor1D, loss: string, classes: number): tfjs.Tensor {
+  if (loss === 'sparseCategoricalCrossentropy') return labels;
+  if (loss === 'binaryCrossentropy') return tf.tidy(() => tf.reshape(tf.mod(labels, 2), [-1, 1]));
+  return tf.tidy(() => tf.oneHot(labels.toInt(), classes).toFloat());
 }

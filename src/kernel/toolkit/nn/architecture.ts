@@ -10,6 +10,8 @@ import { namedInit, type ActivationName, type InitName, type WeightInit } from '
 import { Model } from './model';
 import type { Module } from './module';
 import { uniformStream } from '../random';
+import { isLayersModel, reinitLayersModel } from './layersModels';
+import type * as tfjs from '@tensorflow/tfjs';
 
 export interface ModelSummary {
   /** Units from input to output: [784, 100, 100, 100, 1] for the lesson's MLP. */
@@ -63,9 +65,13 @@ export function describeModel(model: unknown): ModelSummary | undefined {
 /**
  * A new model with `model`'s architecture and weights drawn by `init` (zero biases), as
  * `nn.mlp` would draw them: the same seed gives the same weights as `nn.mlp(sizes, { init, seed })`.
+ * A tf.LayersModel gets a copy with every kernel drawn afresh (layersModels.ts).
  * Gains follow the model's activation. Example: `const fresh = nn.reinit(model, 'xavierNormal', { seed: 0 })`
  */
-export function reinit(model: Model, init: InitName | WeightInit, options: { seed?: number } = {}): Model {
+export function reinit(model: Model, init: InitName | WeightInit, options?: { seed?: number }): Model;
+export function reinit(model: tfjs.LayersModel, init: InitName | WeightInit, options?: { seed?: number }): tfjs.LayersModel;
+export function reinit(model: Model | tfjs.LayersModel, init: InitName | WeightInit, options: { seed?: number } = {}): Model | tfjs.LayersModel {
+  if (isLayersModel(model)) return reinitLayersModel(model, init, options);
   const summary = describeModel(model);
   if (!summary) throw new RangeError('reinit needs a model of Linear layers and the toolkit activations (as nn.mlp builds)');
   const leaky = model.layers.find((l): l is LeakyReLU => l instanceof LeakyReLU);

@@ -46,17 +46,24 @@ export function verdict(reports: readonly ProbeReport[] | { reports: readonly Pr
 
 function judge(report: ProbeReport): SchemeVerdict {
   const problems: Problem[] = [];
-  for (const layer of report.layers) {
-    const out = layer.tensors.activation ?? layer.tensors.preActivation;
+  // Layers with weights are judged (an MLP's every layer; a CNN's convolutions and dense
+  // layers): a pooling's or a flatten's output is the same signal again, and a global average
+  // has a small std by construction. The output layer is judged by its logits, not by a softmax.
+  const weighted = report.layers.filter((l) => l.tensors.weights);
+  const last = report.layers[report.layers.length - 1];
+  for (const layer of weighted) {
+    const out = layer === last ? (layer.tensors.preActivation ?? layer.tensors.activation) : (layer.tensors.activation ?? layer.tensors.preActivation);
     if (out) {
       const std = fromStatNumber(out.std);
       if (!(std <= HEALTHY_ACTIVATION_STD[1])) problems.push({ kind: 'activationExplodes', layer: layer.layer, std });
       else if (std < HEALTHY_ACTIVATION_STD[0]) problems.push({ kind: 'activationVanishes', layer: layer.layer, std });
     }
+  }
+  for (const layer of report.layers) {
     const saturated = layer.tensors.preActivation?.saturatedFraction;
     if (saturated != null && saturated > SATURATED_FRACTION_LIMIT) problems.push({ kind: 'saturates', layer: layer.layer, fraction: saturated });
   }
-  const gradients = report.layers.map((l) => ({ layer: l.layer, std: l.tensors.weightGrad ? fromStatNumber(l.tensors.weightGrad.std) : NaN }));
+  const gradients = weighted.filter((l) => l.tensors.weightGrad).map((l) => ({ layer: l.layer, std: fromStatNumber(l.tensors.weightGrad!.std) }));
   const largest = Math.max(...gradients.filter((g) => Number.isFinite(g.std)).map((g) => g.std));
   for (const g of gradients) {
     if (!(g.std <= MAX_GRADIENT_STD)) problems.push({ kind: 'gradientExplodes', layer: g.layer, std: g.std });
