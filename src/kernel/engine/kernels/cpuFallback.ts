@@ -43,14 +43,16 @@ export function cpuFallbackConfig(kernelName: string, backendName: string, warnO
     const cpu = cpuBackend();
     const made: TensorInfo[] = [];
     try {
-      const cpuInputs: NamedTensorInfoMap = {};
-      for (const [name, input] of Object.entries(inputs)) {
-        if (!input) continue;
-        const copy = { dataId: cpu.write(wasm.readSync(input.dataId), input.shape, input.dtype), shape: input.shape, dtype: input.dtype } as TensorInfo;
-        made.push(copy);
-        cpuInputs[name] = copy;
-      }
-      const out = cpuKernel.kernelFunc({ inputs: cpuInputs, attrs, backend: cpu as never });
+      const copy = (input: TensorInfo): TensorInfo => {
+        const onCpu = { dataId: cpu.write(wasm.readSync(input.dataId), input.shape, input.dtype), shape: input.shape, dtype: input.dtype } as TensorInfo;
+        made.push(onCpu);
+        return onCpu;
+      };
+      // Some kernels take an array of tensors (Einsum), most a map of named ones: keep the form.
+      const cpuInputs = Array.isArray(inputs)
+        ? (inputs as TensorInfo[]).map(copy)
+        : Object.fromEntries(Object.entries(inputs).flatMap(([name, input]) => (input ? [[name, copy(input)]] : [])));
+      const out = cpuKernel.kernelFunc({ inputs: cpuInputs as NamedTensorInfoMap, attrs, backend: cpu as never });
       const outputs = Array.isArray(out) ? out : [out];
       made.push(...outputs);
       const copied = outputs.map((o) => wasm.makeOutput(o.shape, o.dtype, undefined, cpu.readSync(o.dataId)));

@@ -1,5 +1,15 @@
 /**
- * `DepthwiseConv2dNativeBackpropFilter` for the WASM engine. VARIANT B (batch x channels as channels).
+ * `DepthwiseConv2dNativeBackpropFilter` for the WASM engine: the gradient of a depthwise
+ * convolution's filter, as one depthwise convolution on XNNPACK plus a small sum.
+ *
+ * dW[i, j, c, q] = Σ_n Σ_{y, x} xpad[n, y·s + i·d, x·s + j·d, c] · dy[n, y, x, c·m + q]
+ *
+ * For each (image, channel) pair the inner sum is a depthwise convolution of that image's
+ * channel with that image's dy as the filter. So the N·C pairs become the channels of one
+ * image, xᵀ = [1, H, W, N·C] and dyᵀ = [Ho, Wo, N·C, m], convolved at stride d and dilation s
+ * (roles swapped, as in conv2DBackpropFilter.ts) into [1, fh, fw, N·C·m], and the N images are
+ * summed. No multiply-add is wasted; the alternative, a regular convolution with the channels as
+ * the batch, computes C times too much and keeps only its diagonal.
  */
 import { DepthwiseConv2dNativeBackpropFilter, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import { withBackendCalls } from './backendCalls';
