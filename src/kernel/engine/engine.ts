@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { selectBackend, type BackendCandidate, type BackendName } from './backendSelection';
 import { registerThreadedWasm, threadsSupported, wantedThreads } from './threadedWasm';
 import { prepareThreadedWasmFiles } from './threadedWasmFiles';
+import { registerWasmKernels } from './kernels/registerWasmKernels';
 import { patchTransposedMatMul } from './transposedMatMulPatch';
 
 export type { BackendName };
@@ -74,7 +75,19 @@ export function initEngine(): Promise<EngineInfo> {
  */
 export function engineInfo(): EngineInfo {
   if (!chosen) throw new Error('The tensor engine has not started yet: await initEngine() first.');
-  return { ...chosen, warnings: [...chosen.warnings] };
+  return { ...chosen, warnings: [...chosen.warnings, ...runtimeWarnings] };
+}
+
+/** Warnings that arise as cells run (a kernel falling back on the CPU backend). */
+const runtimeWarnings: string[] = [];
+
+/**
+ * Reports an engine warning where the user sees it: in engineInfo(), and on stderr, which the
+ * kernel process routes into the running cell's output (execution/executionSession.ts).
+ */
+function warnAtRun(message: string): void {
+  runtimeWarnings.push(message);
+  console.warn(message);
 }
 
 const wasmWarnings: string[] = [];
@@ -121,6 +134,8 @@ async function chooseBackend(): Promise<EngineInfo> {
         if (!(await startWasm())) return undefined;
         // INITLAB_MATMUL_PATCH=off measures the unpatched kernels (scripts/bench.mjs).
         if (process.env.INITLAB_MATMUL_PATCH !== 'off') patchTransposedMatMul('wasm');
+        // The gradients tf.layers training needs, and a CPU fallback for other missing kernels.
+        registerWasmKernels('wasm', warnAtRun);
         return tfjs;
       },
     },

@@ -5,6 +5,7 @@
  */
 import { SourceMap } from 'node:module';
 import type { ErrorOutput } from '../../common/notebookFormat';
+import { explainMissingKernel } from '../engine/missingKernelMessage';
 
 export interface CellScript {
   /** The file name the script runs under (appears in V8's stack frames). */
@@ -73,7 +74,9 @@ export function toErrorOutput(thrown: unknown, scripts: CellScripts, isInternalF
   if (thrown instanceof Error || (typeof thrown === 'object' && thrown !== null && 'message' in thrown)) {
     const err = thrown as Error;
     const name = err.name || 'Error';
-    const message = String(err.message ?? '');
+    const raw = String(err.message ?? '');
+    // The engine's own errors explain themselves (which engine, what is missing, what to do).
+    const message = explainMissingKernel(raw) ?? raw;
     const frames = typeof err.stack === 'string' ? scripts.mapStack(err.stack, isInternalFile) : [];
     return { output_type: 'error', ename: name, evalue: message, traceback: [`${name}: ${message}`, ...frames] };
   }
