@@ -19,6 +19,8 @@ export interface LayerHistogram {
   scheme?: string;
   quantity: string;
   layer: number;
+  /** Said instead of "layer N" (a tf.layers model's layer name). */
+  layerName?: string;
   bins: readonly HistogramBin[];
   /** Values left out of the bins because they were not finite. */
   nanCount?: number;
@@ -47,7 +49,7 @@ export function histogramChart(histograms: readonly LayerHistogram[], options: {
   const head = { $schema: VEGA_LITE_SCHEMA, ...(options.title ? { title: options.title } : {}) };
   if (schemes.length === 0) {
     const values = histograms.flatMap((h) => {
-      const panel = `${h.quantity} · layer ${h.layer}${nonFiniteNote(h)}`;
+      const panel = `${rowOf(h)}${nonFiniteNote(h)}`;
       return h.bins.map((b) => ({ panel, scheme: '', ...b }));
     });
     return {
@@ -60,8 +62,8 @@ export function histogramChart(histograms: readonly LayerHistogram[], options: {
       resolve: { scale: { x: 'independent', y: 'independent' } },
     };
   }
-  const rows = unique(histograms.map((h) => `${h.quantity} · layer ${h.layer}`));
-  const values = histograms.flatMap((h) => h.bins.map((b) => ({ row: `${h.quantity} · layer ${h.layer}`, scheme: h.scheme ?? '', ...b })));
+  const rows = unique(histograms.map(rowOf));
+  const values = histograms.flatMap((h) => h.bins.map((b) => ({ row: rowOf(h), scheme: h.scheme ?? '', ...b })));
   return {
     ...head,
     data: { values },
@@ -77,6 +79,11 @@ export function histogramChart(histograms: readonly LayerHistogram[], options: {
   };
 }
 
+/** "activation · layer 3", or "activation · layer 3 conv2" for a named layer. */
+function rowOf(h: LayerHistogram): string {
+  return `${h.quantity} · layer ${h.layer}${h.layerName ? ` ${h.layerName}` : ''}`;
+}
+
 /** "+4 NaN, 2 ∞", or "" when every value was finite. */
 function nonFiniteCounts(h: LayerHistogram): string {
   const parts = [h.nanCount ? `${h.nanCount} NaN` : '', h.infCount ? `${h.infCount} ∞` : ''].filter(Boolean);
@@ -90,6 +97,6 @@ function nonFiniteNote(h: LayerHistogram): string {
 
 /** The non-finite counts of one row's schemes, e.g. " (Normal: +4 NaN)". */
 function rowNote(histograms: readonly LayerHistogram[], row: string): string {
-  const notes = histograms.filter((h) => `${h.quantity} · layer ${h.layer}` === row && nonFiniteCounts(h)).map((h) => `${h.scheme}: ${nonFiniteCounts(h)}`);
+  const notes = histograms.filter((h) => rowOf(h) === row && nonFiniteCounts(h)).map((h) => `${h.scheme}: ${nonFiniteCounts(h)}`);
   return notes.length ? ` (${notes.join('; ')})` : '';
 }

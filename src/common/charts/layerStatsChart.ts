@@ -14,6 +14,8 @@ export interface LayerStatRow {
   /** 1-based layer number, in forward order. */
   layer: number;
   layerName?: string;
+  /** Set on every row to label the x axis by name (a tf.layers model's layers) instead of by number. */
+  axisLabel?: string;
   mean: StatNumber;
   std: StatNumber;
 }
@@ -31,7 +33,12 @@ export function layerStatsChart(rows: readonly LayerStatRow[], options: LayerSta
     const { plotted, flag } = forLogAxis(row.std);
     return { ...row, layerName: row.layerName ?? `layer ${row.layer}`, plotted, flag, stdText: String(row.std), meanText: String(row.mean) };
   });
-  const x = { field: 'layer', type: 'ordinal', title: 'layer' };
+  // Named layers label the axis, slanted so 50 names fit; each panel widens with the layer count.
+  const named = rows.length > 0 && rows.every((r) => r.axisLabel !== undefined);
+  const order = unique([...rows].sort((a, b) => a.layer - b.layer).map((r) => (named ? r.axisLabel! : r.layer)));
+  const x = named
+    ? { field: 'axisLabel', type: 'ordinal', title: 'layer', sort: order, axis: { labelAngle: -45, labelLimit: 140, labelOverlap: false } }
+    : { field: 'layer', type: 'ordinal', title: 'layer' };
   const tooltip = [
     { field: 'scheme' },
     { field: 'quantity' },
@@ -51,7 +58,7 @@ export function layerStatsChart(rows: readonly LayerStatRow[], options: LayerSta
       row: { field: 'quantity', type: 'nominal', sort: quantities, title: null },
     },
     spec: {
-      width: options.width ?? 180,
+      width: options.width ?? Math.max(180, 14 * order.length),
       height,
       layer: [
         {

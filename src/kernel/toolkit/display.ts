@@ -12,7 +12,7 @@ import { MAX_DRAWN_POINTS, trainingChart } from '../../common/charts/trainingCha
 import { derivativeChart, type DerivativeChartOptions } from '../../common/charts/derivativeChart';
 import type { MimeBundle } from '../../common/notebookFormat';
 import { chartBundle } from '../charts/chartOutput';
-import { TENSOR_KIND_LABELS, type ProbeReport, type TensorKind } from './probe/probe';
+import { TENSOR_KIND_LABELS, type LayerProbe, type ProbeReport, type TensorKind } from './probe/probe';
 import type { TrainingRecord } from './probe/train';
 import type { Verdict } from './probe/verdict';
 import { MimeTypes } from '../../common/mimeTypes';
@@ -43,7 +43,8 @@ function statRows(reports: readonly ProbeReport[], kinds: readonly TensorKind[] 
     kinds.flatMap((kind) =>
       report.layers.flatMap((layer) => {
         const stats = layer.tensors[kind] ?? (kind === 'activation' ? layer.tensors.preActivation : undefined);
-        return stats ? [{ scheme: report.label, quantity: TENSOR_KIND_LABELS[kind], layer: layer.layer, layerName: layer.name, mean: stats.mean, std: stats.std }] : [];
+        const axisLabel = named(report) ? layer.name : undefined;
+        return stats ? [{ scheme: report.label, quantity: TENSOR_KIND_LABELS[kind], layer: layer.layer, layerName: layer.name, axisLabel, mean: stats.mean, std: stats.std }] : [];
       }),
     ),
   );
@@ -62,7 +63,10 @@ export function histograms(value: ProbeReport | Comparison, kind: TensorKind = '
   const input: LayerHistogram[] = reports.flatMap((report) =>
     report.layers.flatMap((layer) => {
       const stats = layer.tensors[kind];
-      return stats ? [{ scheme: reports.length > 1 ? report.label : undefined, quantity: TENSOR_KIND_LABELS[kind], layer: layer.layer, bins: stats.histogram, nanCount: stats.nanCount, infCount: stats.infCount }] : [];
+      // A flatten's, a reshape's or a dropout's (off while probing) values are its input's again.
+      if (!stats || SAME_VALUES.has(layer.kind)) return [];
+      const layerName = named(report) ? layer.name : undefined;
+      return [{ scheme: reports.length > 1 ? report.label : undefined, quantity: TENSOR_KIND_LABELS[kind], layer: layer.layer, layerName, bins: stats.histogram, nanCount: stats.nanCount, infCount: stats.infCount }];
     }),
   );
   return { kind: 'initlab.chart', chart: 'histograms', spec: histogramChart(input, { title: `Histograms: ${TENSOR_KIND_LABELS[kind]}` }), text: `<histograms of ${TENSOR_KIND_LABELS[kind]}>` };
@@ -113,11 +117,23 @@ export function derivatives(options: DerivativeChartOptions = {}): ChartValue {
 export function stdTable(reports: readonly ProbeReport[]): string {
   const header = ['scheme', 'layer', 'act std', 'act mean', 'w.g std', 'x.g std'];
   const rows = reports.flatMap((r) =>
-    r.layers.map((l) => [r.label, String(l.layer), fmt((l.tensors.activation ?? l.tensors.preActivation)?.std), fmt((l.tensors.activation ?? l.tensors.preActivation)?.mean), fmt(l.tensors.weightGrad?.std), fmt(l.tensors.inputGrad?.std)]),
+    r.layers.map((l) => [r.label, layerLabel(l), fmt((l.tensors.activation ?? l.tensors.preActivation)?.std), fmt((l.tensors.activation ?? l.tensors.preActivation)?.mean), fmt(l.tensors.weightGrad?.std), fmt(l.tensors.inputGrad?.std)]),
   );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(header), ...rows.map(line)].join('\n');
+}
+
+const SAME_VALUES = new Set(['flatten', 'reshape', 'dropout']);
+
+/** Whether a report's layers have names of their own (a tf.layers model's), not module names that repeat. */
+function named(report: ProbeReport): boolean {
+  return report.layers.every((l) => l.id === l.name);
+}
+
+/** A tf.layers layer by its name ("conv1"); an nn layer by its number, as the lessons count them. */
+export function layerLabel(layer: LayerProbe): string {
+  return layer.id === layer.name ? layer.name : String(layer.layer);
 }
 
 function fmt(x: StatNumber | undefined): string {

@@ -30,6 +30,8 @@ export interface SchemeVerdict {
   label: string;
   healthy: boolean;
   problems: Problem[];
+  /** Layer names to say beside their numbers (a tf.layers model's; an nn model's layers go by number). */
+  names: Record<number, string>;
 }
 
 export interface Verdict {
@@ -69,7 +71,8 @@ function judge(report: ProbeReport): SchemeVerdict {
     if (!(g.std <= MAX_GRADIENT_STD)) problems.push({ kind: 'gradientExplodes', layer: g.layer, std: g.std });
     else if (g.std < MIN_GRADIENT_RATIO * largest) problems.push({ kind: 'gradientVanishes', layer: g.layer, std: g.std, largest });
   }
-  return { label: report.label, healthy: problems.length === 0, problems };
+  const names = Object.fromEntries(report.layers.filter((l) => l.id === l.name).map((l) => [l.layer, l.name]));
+  return { label: report.label, healthy: problems.length === 0, problems, names };
 }
 
 const PROBLEM_WORDS: Record<Problem['kind'], string> = {
@@ -85,23 +88,25 @@ function figure(p: Problem): string {
 }
 
 /** One phrase per kind of problem: "activations explode at layers 1–4 (std 16.1 … 5020)". */
-function describeProblems(problems: readonly Problem[]): string {
+function describeProblems(problems: readonly Problem[], names: Record<number, string>): string {
+  const named = (layer: number) => (names[layer] ? `${names[layer]}, ` : '');
   const kinds = [...new Set(problems.map((p) => p.kind))];
   return kinds
     .map((kind) => {
       const all = problems.filter((p) => p.kind === kind);
       const first = all[0];
       const last = all[all.length - 1];
-      if (all.length === 1) return `${PROBLEM_WORDS[kind]} at layer ${first.layer} (${figure(first)})`;
+      if (all.length === 1) return `${PROBLEM_WORDS[kind]} at layer ${first.layer} (${named(first.layer)}${figure(first)})`;
       const layers = all.every((p, i) => i === 0 || p.layer === all[i - 1].layer + 1) ? `${first.layer}–${last.layer}` : all.map((p) => p.layer).join(', ');
-      return `${PROBLEM_WORDS[kind]} at layers ${layers} (${figure(first)} … ${figure(last)})`;
+      const span = names[first.layer] ? `${names[first.layer]} … ${names[last.layer]}, ` : '';
+      return `${PROBLEM_WORDS[kind]} at layers ${layers} (${span}${figure(first)} … ${figure(last)})`;
     })
     .join('; ');
 }
 
 function describe(schemes: readonly SchemeVerdict[]): string {
   const healthy = schemes.filter((s) => s.healthy).map((s) => s.label);
-  const lines = schemes.map((s) => (s.healthy ? `✓ ${s.label}: healthy at every layer` : `✗ ${s.label}: ${describeProblems(s.problems)}`));
+  const lines = schemes.map((s) => (s.healthy ? `✓ ${s.label}: healthy at every layer` : `✗ ${s.label}: ${describeProblems(s.problems, s.names)}`));
   const summary =
     healthy.length === schemes.length
       ? 'Every scheme keeps activations and gradients in a healthy band.'

@@ -7,6 +7,9 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { initEngine, tf } from '../../../../src/kernel/engine/engine';
 import { probe, type LayerProbe } from '../../../../src/kernel/toolkit/probe/probe';
 import { fromStatNumber } from '../../../../src/common/charts/finite';
+import { histograms, layerStats } from '../../../../src/kernel/toolkit/display';
+import { verdict } from '../../../../src/kernel/toolkit/probe/verdict';
+import { renderSvg } from '../../../../src/kernel/charts/renderSvg';
 
 before(async () => {
   await initEngine();
@@ -211,4 +214,20 @@ test('a hundred probes leak no tensor, and a model without a loss gets a clear e
   const bare = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1 })] });
   assert.throws(() => probe(bare).step(tf.ones([1, 2]), tf.ones([1, 1])), /no loss; compile it/);
   assert.throws(() => probe(tf.sequential()), /not built/);
+});
+
+test('at 50 layers the charts and the verdict name every layer, and no axis label is dropped', async () => {
+  const layers: tfjs.layers.Layer[] = [tf.layers.dense({ inputShape: [16], units: 16, activation: 'tanh', name: 'block_01' })];
+  for (let i = 2; i <= 50; i++) layers.push(tf.layers.dense({ units: 16, activation: 'tanh', kernelInitializer: tf.initializers.randomNormal({ stddev: 1, seed: i }), name: `block_${String(i).padStart(2, '0')}` }));
+  const model = tf.sequential({ layers });
+  const report = probe(model, { loss: 'meanSquaredError', label: 'deep' }).step(tf.randomNormal([64, 16], 0, 1, 'float32', 1), tf.zeros([64, 16]));
+  assert.equal(report.layers.length, 50);
+  const chart = layerStats(report);
+  const svg = await renderSvg(chart.spec);
+  for (let i = 1; i <= 50; i++) assert.ok(svg.includes(`block_${String(i).padStart(2, '0')}`), `axis label block_${i} is drawn`);
+  const text = verdict(report).text;
+  // normal(0, 1) tanh layers of fan-in 16 blow the backward signal up: the verdict says where, by name.
+  assert.match(text, /gradients explode at layers 1–\d+ \(block_01 … block_\d+, std /, text);
+  const hist = histograms(report);
+  assert.ok(JSON.stringify(hist.spec).includes('layer 50 block_50'));
 });
