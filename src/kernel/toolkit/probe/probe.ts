@@ -17,6 +17,7 @@ import type { Model, Sequential } from '../nn/model';
 import type { Module } from '../nn/module';
 import { tensorStats, type SaturationKind, type StatsRequest, type TensorStats } from './tensorStats';
 import { activationFunctions, predictStds, type ActivationFunction } from './theory';
+import { checkProbeArguments, checkStepArguments } from './probeArgs';
 
 export const TENSOR_KINDS = ['weights', 'preActivation', 'activation', 'weightGrad', 'biasGrad', 'inputGrad'] as const;
 export type TensorKind = (typeof TENSOR_KINDS)[number];
@@ -106,6 +107,7 @@ export class Probe {
 
   /** Runs forward and backward on (x, y) and returns the statistics. */
   step(x: tfjs.Tensor, y: tfjs.Tensor): ProbeReport {
+    checkStepArguments(x, y);
     const model = this.model as Model;
     if (typeof model.loss !== 'object') throw new Error('probe.step needs a Model with a loss; use nn.mlp or new nn.Model(layers, loss)');
     model.forward(x, y);
@@ -202,5 +204,6 @@ function ratio(a?: StatNumber, b?: StatNumber): StatNumber {
 
 /** Attaches a probe to a model. Example: `const p = probe(model); display(p.step(x, y))` */
 export function probe(model: Sequential, options: ProbeOptions = {}): Probe {
+  checkProbeArguments(model, options);
   return new Probe(model, options);
 }
