@@ -145,10 +145,10 @@ export interface ShapeRule {
 }
 
 function expectedShape(rule: ShapeRule): string {
-  if (rule.rank !== undefined) return `a ${rule.rank}-D shape (an array of ${rule.rank} positive integers)`;
-  if (rule.minRank !== undefined && rule.maxRank !== undefined) return `a ${rule.minRank}- to ${rule.maxRank}-D shape of positive integers`;
-  if (rule.minRank !== undefined) return `a shape of at least ${rule.minRank} positive integers`;
-  return 'a shape (an array of positive integers)';
+  if (rule.rank !== undefined) return `an array of ${rule.rank} positive integers`;
+  if (rule.minRank !== undefined && rule.maxRank !== undefined) return `an array of ${rule.minRank} to ${rule.maxRank} positive integers`;
+  if (rule.minRank !== undefined) return `an array of at least ${rule.minRank} positive integers`;
+  return 'an array of positive integers';
 }
 
 /** An array of positive integers, e.g. [784, 100]; a negative or fractional size is refused. */

@@ -57,7 +57,7 @@ test('fans follow [fanIn, fanOut] for dense weights and include the receptive fi
   assert.deepEqual(init.calculateFanInAndFanOut([784, 100]), { fanIn: 784, fanOut: 100 });
   assert.deepEqual(init.calculateFanInAndFanOut([3, 3, 16, 32]), { fanIn: 144, fanOut: 288 });
   assert.deepEqual(init.calculateFanInAndFanOut([5, 8, 4]), { fanIn: 40, fanOut: 20 });
-  assert.throws(() => init.calculateFanInAndFanOut([10]), /init.calculateFanInAndFanOut: shape must be a shape of at least 2 positive integers, got an array \[10\]/);
+  assert.throws(() => init.calculateFanInAndFanOut([10]), /init.calculateFanInAndFanOut: shape must be an array of at least 2 positive integers, got an array \[10\]/);
 });
 
 test('uniform, normal, constant, ones, zeros, eye', () => {
