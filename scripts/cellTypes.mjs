@@ -49,20 +49,25 @@ function writeDeclarationTree(root, outDir) {
   if (diagnostics.length) throw new Error(`cell types: ${ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' })}`);
   fs.mkdirSync(path.join(outDir, 'cellTypes'), { recursive: true });
   for (const file of ['cellGlobals.d.ts', 'cellModule.d.ts']) fs.copyFileSync(path.join(root, 'src/cellTypes', file), path.join(outDir, 'cellTypes', file));
-  // tfjs-core's declarations as published. `@tensorflow/tfjs` is given as tfjs-core plus its
-  // chained ops (tensor.add()...): cells use the core API, and layers', converter's and data's
-  // declarations would triple the size for names the lessons never use.
-  const core = path.join(root, 'node_modules/@tensorflow/tfjs-core');
-  const coreOut = path.join(outDir, 'node_modules/@tensorflow/tfjs-core');
-  copyDeclarations(path.join(core, 'dist'), path.join(coreOut, 'dist'));
-  const { version, types } = JSON.parse(fs.readFileSync(path.join(core, 'package.json'), 'utf8'));
-  fs.writeFileSync(path.join(coreOut, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-core', version, types }, null, 2));
+  // tfjs-core's and tfjs-layers' declarations as published. `@tensorflow/tfjs` is given as
+  // tfjs-core plus its chained ops (tensor.add()...) and tf.layers (cells build and probe
+  // tf.sequential and tf.model networks); converter's and data's declarations would add size
+  // for names cells do not use.
+  let version;
+  for (const pkg of ['tfjs-core', 'tfjs-layers']) {
+    const from = path.join(root, 'node_modules/@tensorflow', pkg);
+    const to = path.join(outDir, 'node_modules/@tensorflow', pkg);
+    copyDeclarations(path.join(from, 'dist'), path.join(to, 'dist'));
+    const manifest = JSON.parse(fs.readFileSync(path.join(from, 'package.json'), 'utf8'));
+    version ??= manifest.version;
+    fs.writeFileSync(path.join(to, 'package.json'), JSON.stringify({ name: `@tensorflow/${pkg}`, version: manifest.version, types: manifest.types }, null, 2));
+  }
   const tfjsOut = path.join(outDir, 'node_modules/@tensorflow/tfjs');
   fs.mkdirSync(tfjsOut, { recursive: true });
   fs.writeFileSync(path.join(tfjsOut, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs', version, types: 'index.d.ts' }, null, 2));
   fs.writeFileSync(
     path.join(tfjsOut, 'index.d.ts'),
-    "// InitLab's cells see TensorFlow.js through tfjs-core's API (scripts/cellTypes.mjs).\nimport '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';\nexport * from '@tensorflow/tfjs-core';\n",
+    "// InitLab's cells see TensorFlow.js through tfjs-core's and tfjs-layers' API (scripts/cellTypes.mjs).\nimport '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';\nexport * from '@tensorflow/tfjs-core';\nexport * from '@tensorflow/tfjs-layers';\n",
   );
 }
 
@@ -88,6 +93,7 @@ export function writeCellTypes(root, outDir) {
   const packages = {
     '@tensorflow/tfjs-core': path.join(tree, 'node_modules/@tensorflow/tfjs-core/dist/index.d.ts'),
     '@tensorflow/tfjs': path.join(tree, 'node_modules/@tensorflow/tfjs/index.d.ts'),
+    '@tensorflow/tfjs-layers': path.join(tree, 'node_modules/@tensorflow/tfjs-layers/dist/index.d.ts'),
   };
   const resolve = (from, specifier) => {
     const base = specifier.startsWith('.') ? path.resolve(path.dirname(from), specifier) : specifier in packages ? packages[specifier].replace(/\.d\.ts$/, '') : path.join(tree, 'node_modules', specifier);

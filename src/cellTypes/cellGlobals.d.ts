@@ -24,7 +24,7 @@ declare global {
   function display(value: unknown, options?: { id?: string }): { readonly displayId: string; update(value: unknown): Promise<void> };
   /** Teaches display() to show values of your own: return a mime bundle, or undefined to pass. */
   function registerFormatter(formatter: Formatter): () => void;
-  /** torch.nn.init's family, plus LeCun and LSUV. Weights are [fanIn, fanOut]. */
+  /** torch.nn.init's family, plus LeCun and LSUV: torch's keyword names in one options object, or its positional order. Output units last: dense [fanIn, fanOut], conv [...kernel, in, out]. */
   export import init = toolkit.init;
   /** Layers with hand-written backward passes, and the `mlp` builder. */
   export import nn = toolkit.nn;

@@ -152,6 +152,25 @@ test('types of tf, nn and init can be named in a cell, as in code that imports t
   assert.ok(notebookErrors(['const t: tf.Tensor1D = tf.zeros([2, 3]);']).length > 0, 'a 2-D tensor is not a Tensor1D: the types are checked');
 });
 
+test('every initializer type-checks in both forms, torch keyword options and positional, and a misspelt option is an error', () => {
+  const source = [
+    'const s = [30, 20];',
+    'const a = [init.uniform(s, { a: -1, b: 1, seed: 0 }), init.uniform(s, -1, 1, { seed: 0 }), init.uniform(s)];',
+    'const b = [init.normal(s, { mean: 0, std: 0.1 }), init.normal(s, 0, 0.1, { seed: 1 }), init.normal(tf.zeros([2, 2]))];',
+    'const c = [init.truncNormal(s, { mean: 0, std: 0.02, a: -0.04, b: 0.04 }), init.truncNormal(s, 0, 0.02, -0.04, 0.04, { seed: 2 })];',
+    'const d = [init.constant(s, { val: 0.1 }), init.constant(s, 0.1), init.ones(s), init.zeros(s), init.eye(s)];',
+    'const e = [init.xavierNormal(s, { gain: 2, seed: 0 }), init.xavierNormal(s, 2, { seed: 0 }), init.xavierUniform(s, { gain: init.calculateGain("tanh") }), init.xavierUniform(s, 1)];',
+    "const f = [init.kaimingNormal(s, { a: 0, mode: 'fan_out', nonlinearity: 'relu', seed: 0 }), init.kaimingUniform(s), init.lecunNormal(s, { seed: 0 }), init.lecunUniform(s)];",
+    'const g = [init.orthogonal([3, 3, 4, 8], { gain: 2, seed: 0 }), init.orthogonal(s, 2, { seed: 0 }), init.dirac([3, 4, 4], { groups: 2 }), init.dirac([3, 4, 4], 2)];',
+    'const h = [init.sparse(s, { sparsity: 0.9, std: 0.01, seed: 0 }), init.sparse(s, 0.9), init.sparse(s, 0.9, 0.01, { seed: 0 })];',
+    'console.log(a, b, c, d, e, f, g, h);',
+  ].join('\n');
+  assert.deepEqual(notebookErrors([source]), []);
+  for (const wrong of ['init.xavierNormal([3, 4], { gian: 2 });', "init.xavierNormal([3, 4], { gain: '2' });", 'init.normal([3, 4], 0, { std: 2 });', 'init.sparse([3, 4], { std: 0.1 });', 'init.constant([3], { value: 1 });']) {
+    assert.ok(notebookErrors([wrong]).length > 0, `${wrong} is a type error`);
+  }
+});
+
 test('the cells Compare initializations writes type-check, for a new network and on a notebook’s own model', () => {
   const sources = (notebook: Notebook) => notebook.cells.filter((c) => c.cell_type === 'code').map((c) => joinLines(c.source));
   for (const data of ['mnist', 'synthetic'] as const) {

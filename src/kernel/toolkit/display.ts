@@ -12,10 +12,26 @@ import { MAX_DRAWN_POINTS, trainingChart } from '../../common/charts/trainingCha
 import { derivativeChart, type DerivativeChartOptions } from '../../common/charts/derivativeChart';
 import type { MimeBundle } from '../../common/notebookFormat';
 import { chartBundle } from '../charts/chartOutput';
-import { TENSOR_KIND_LABELS, type LayerProbe, type ProbeReport, type TensorKind } from './probe/probe';
+import { TENSOR_KIND_LABELS, TENSOR_KINDS, type LayerProbe, type ProbeReport, type TensorKind } from './probe/probe';
 import type { TrainingRecord } from './probe/train';
 import type { Verdict } from './probe/verdict';
 import { MimeTypes } from '../../common/mimeTypes';
+import { argumentError, checkFiniteNumber, checkOneOf, checkOptions, checkPositiveInteger, checkString, describeValue, isPlainObject } from './args';
+
+/** A non-empty array of probe reports, each what `probe(model).step(x, y)` returns. */
+function checkReports(fn: string, name: string, reports: unknown): ProbeReport[] {
+  if (!Array.isArray(reports) || reports.length === 0) throw argumentError(fn, name, 'a non-empty array of probe reports (what probe(model).step(x, y) returns)', reports);
+  const wrong = reports.findIndex((r) => !isKind(r, 'initlab.probe'));
+  if (wrong >= 0) throw new TypeError(`${fn}: ${name}[${wrong}] must be a probe report (what probe(model).step(x, y) returns), got ${describeValue(reports[wrong])}`);
+  return reports as ProbeReport[];
+}
+
+/** A probe report or a comparison, as a list of reports. */
+function reportsOf(fn: string, value: unknown): ProbeReport[] {
+  if (isKind(value, 'initlab.comparison')) return checkReports(fn, 'value.reports', (value as Comparison).reports);
+  if (isKind(value, 'initlab.probe')) return [value as ProbeReport];
+  throw argumentError(fn, 'value', 'a probe report (probe(model).step(x, y)) or a comparison (compareReports([...]))', value);
+}
 
 /** A chart ready to display: `display(charts.histograms(report))`. */
 export interface ChartValue {
@@ -32,8 +48,7 @@ export interface Comparison {
 }
 
 export function compareReports(reports: readonly ProbeReport[]): Comparison {
-  if (reports.length === 0) throw new RangeError('compareReports needs at least one report');
-  return { kind: 'initlab.comparison', reports: [...reports] };
+  return { kind: 'initlab.comparison', reports: [...checkReports('compareReports', 'reports', reports)] };
 }
 
 const SUMMARY_KINDS: TensorKind[] = ['activation', 'weightGrad'];
@@ -52,14 +67,18 @@ function statRows(reports: readonly ProbeReport[], kinds: readonly TensorKind[] 
 
 /** Per-layer std of activations and weight gradients; a column per report. */
 export function layerStats(value: ProbeReport | Comparison, kinds: readonly TensorKind[] = SUMMARY_KINDS): ChartValue {
-  const reports = value.kind === 'initlab.comparison' ? value.reports : [value];
+  const fn = 'charts.layerStats';
+  const reports = reportsOf(fn, value);
+  if (!Array.isArray(kinds) || kinds.length === 0) throw argumentError(fn, 'kinds', `a non-empty array of ${TENSOR_KINDS.join(', ')}`, kinds);
+  kinds.forEach((kind, i) => checkOneOf(fn, `kinds[${i}]`, kind, TENSOR_KINDS));
   const title = reports.length > 1 ? 'Per-layer std, side by side' : `Per-layer std: ${reports[0].label}`;
   return { kind: 'initlab.chart', chart: 'layerStats', spec: layerStatsChart(statRows(reports, kinds), { title }), text: stdTable(reports) };
 }
 
 /** Per-layer histograms of one quantity, as small multiples. */
 export function histograms(value: ProbeReport | Comparison, kind: TensorKind = 'activation'): ChartValue {
-  const reports = value.kind === 'initlab.comparison' ? value.reports : [value];
+  const reports = reportsOf('charts.histograms', value);
+  checkOneOf('charts.histograms', 'kind', kind, TENSOR_KINDS);
   const input: LayerHistogram[] = reports.flatMap((report) =>
     report.layers.flatMap((layer) => {
       const stats = layer.tensors[kind];
@@ -74,7 +93,7 @@ export function histograms(value: ProbeReport | Comparison, kind: TensorKind = '
 
 /** Theory-predicted against measured std per layer. */
 export function theory(value: ProbeReport | Comparison): ChartValue {
-  const reports = value.kind === 'initlab.comparison' ? value.reports : [value];
+  const reports = reportsOf('charts.theory', value);
   const rows: TheoryRow[] = reports.flatMap((report) =>
     report.layers.flatMap((layer) => {
       const scheme = reports.length > 1 ? report.label : undefined;
@@ -91,7 +110,12 @@ export function theory(value: ProbeReport | Comparison): ChartValue {
 }
 
 export function training(records: TrainingRecord | readonly TrainingRecord[]): ChartValue {
-  const list = Array.isArray(records) ? records : [records as TrainingRecord];
+  const fn = 'charts.training';
+  const list = (Array.isArray(records) ? records : [records]) as TrainingRecord[];
+  const wrong = list.findIndex((r) => !isKind(r, 'initlab.training'));
+  if (list.length === 0 || wrong >= 0) {
+    throw argumentError(fn, Array.isArray(records) && list.length ? `records[${wrong}]` : 'records', 'a training record (what train(...) returns) or a non-empty array of them', Array.isArray(records) && list.length ? list[wrong] : records);
+  }
   // Each record's non-finite loss is in its losses: the chart marks every scheme's own step.
   const spec = trainingChart({
     stats: list.flatMap((r) => r.stats),
@@ -110,11 +134,13 @@ export function training(records: TrainingRecord | readonly TrainingRecord[]): C
 
 /** The derivative curves of sigmoid, tanh and ReLU. */
 export function derivatives(options: DerivativeChartOptions = {}): ChartValue {
+  checkDerivativeOptions('charts.derivatives', options);
   return { kind: 'initlab.chart', chart: 'derivatives', spec: derivativeChart(options), text: '<derivatives of sigmoid, tanh and ReLU>' };
 }
 
 /** A fixed-width table of per-layer std, for terminals and the headless runner. */
 export function stdTable(reports: readonly ProbeReport[]): string {
+  checkReports('charts.table', 'reports', reports);
   const header = ['scheme', 'layer', 'act std', 'act mean', 'w.g std', 'x.g std'];
   const rows = reports.flatMap((r) =>
     r.layers.map((l) => [r.label, layerLabel(l), fmt((l.tensors.activation ?? l.tensors.preActivation)?.std), fmt((l.tensors.activation ?? l.tensors.preActivation)?.mean), fmt(l.tensors.weightGrad?.std), fmt(l.tensors.inputGrad?.std)]),
@@ -122,6 +148,33 @@ export function stdTable(reports: readonly ProbeReport[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(header), ...rows.map(line)].join('\n');
+}
+
+const DERIVATIVE_ACTIVATIONS = ['sigmoid', 'tanh', 'relu'] as const;
+
+function checkDerivativeOptions(fn: string, options: unknown): void {
+  const o = checkOptions(fn, options, ['activations', 'from', 'to', 'points', 'marks', 'title']);
+  if (o.activations !== undefined) {
+    if (!Array.isArray(o.activations)) throw argumentError(fn, 'options.activations', `an array of ${DERIVATIVE_ACTIVATIONS.join(', ')}`, o.activations);
+    o.activations.forEach((a: unknown, i: number) => checkOneOf(fn, `options.activations[${i}]`, a, DERIVATIVE_ACTIVATIONS));
+  }
+  const from = o.from === undefined ? -8 : checkFiniteNumber(fn, 'options.from', o.from);
+  const to = o.to === undefined ? 8 : checkFiniteNumber(fn, 'options.to', o.to);
+  if (!(from < to)) throw new RangeError(`${fn}: needs options.from < options.to, got from = ${from}, to = ${to}`);
+  if (o.points !== undefined) checkPositiveInteger(fn, 'options.points', o.points);
+  if (o.points === 1) throw argumentError(fn, 'options.points', 'an integer >= 2', o.points);
+  if (o.title !== undefined) checkString(fn, 'options.title', o.title);
+  if (o.marks !== undefined) {
+    if (!Array.isArray(o.marks)) throw argumentError(fn, 'options.marks', 'an array of { z, activation, label? }', o.marks);
+    o.marks.forEach((m: unknown, i: number) => {
+      const name = `options.marks[${i}]`;
+      if (!isPlainObject(m)) throw argumentError(fn, name, 'an object { z, activation, label? }', m);
+      checkOptions(fn, m, ['z', 'activation', 'label'], name);
+      checkFiniteNumber(fn, `${name}.z`, m.z);
+      checkOneOf(fn, `${name}.activation`, m.activation, DERIVATIVE_ACTIVATIONS);
+      if (m.label !== undefined) checkString(fn, `${name}.label`, m.label);
+    });
+  }
 }
 
 const SAME_VALUES = new Set(['flatten', 'reshape', 'dropout']);

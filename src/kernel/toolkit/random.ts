@@ -5,6 +5,8 @@
  * TensorFlow.js random ops take a seed per call but keep no global generator, so we keep one:
  * a 32-bit mulberry32 stream that hands each call a fresh seed.
  */
+import { checkFiniteNumber } from './args';
+
 /** A uniform [0, 1) stream from a seed: the global one below, and private ones for samplers tfjs lacks. */
 export function uniformStream(seed: number): () => number {
   let s = seed >>> 0;
@@ -21,8 +23,7 @@ let global = uniformStream((Math.random() * 2 ** 32) >>> 0);
 
 /** Fixes every later draw, like torch.manual_seed. Example: `manualSeed(0)`. */
 export function manualSeed(seed: number): void {
-  if (!Number.isFinite(seed)) throw new TypeError(`manualSeed needs a finite number, got ${seed}`);
-  global = uniformStream(seed);
+  global = uniformStream(checkFiniteNumber('manualSeed', 'seed', seed));
 }
 
 /** The next seed from the global stream, or `seed` itself when one is given. */

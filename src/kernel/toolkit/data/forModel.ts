@@ -10,6 +10,7 @@ import { describeModel } from '../nn/architecture';
 import type { Model } from '../nn/model';
 import { describeLayersModel, isLayersModel } from '../nn/layersModels';
 import { mnist } from './mnist';
+import { argumentError, checkOneOf, checkOptions, checkPositiveInteger, checkSeed } from '../args';
 
 export interface ForModelOptions {
   /** Default 'mnist'; MNIST falls back to synthetic rows when the model does not take 784 inputs. */
@@ -31,16 +32,19 @@ const MNIST_PIXELS = 784;
 /** Example: `const { x, y, description } = data.forModel(model, { data: 'mnist' })` */
 export function forModel(model: Model | tfjs.LayersModel, options: ForModelOptions = {}): ModelData {
   if (isLayersModel(model)) return forLayersModel(model, options);
+  const fn = 'data.forModel';
   const summary = describeModel(model);
-  if (!summary) throw new RangeError('data.forModel needs a model of Linear layers and the toolkit activations (as nn.mlp builds)');
+  if (!summary) throw argumentError(fn, 'model', 'an nn.Model of Linear layers and the toolkit activations (as nn.mlp builds)', model);
+  const o = checkOptions(fn, options, ['data', 'rows', 'seed']);
+  const kind = o.data === undefined ? 'mnist' : checkOneOf(fn, 'options.data', o.data, ['mnist', 'mnist-subset', 'synthetic']);
   const inputs = summary.sizes[0];
   const outputs = summary.sizes[summary.sizes.length - 1];
-  const rows = options.rows ?? 10_000;
-  const seed = options.seed ?? 0;
-  const wantsMnist = (options.data ?? 'mnist') !== 'synthetic';
+  const rows = o.rows === undefined ? 10_000 : checkPositiveInteger(fn, 'options.rows', o.rows);
+  const seed = checkSeed(fn, 'options.seed', o.seed) ?? 0;
+  const wantsMnist = kind !== 'synthetic';
 
   if (wantsMnist && inputs === MNIST_PIXELS) {
-    const set = mnist(options.data === 'mnist-subset' ? { subset: rows } : {});
+    const set = mnist(kind === 'mnist-subset' ? { subset: rows } : {});
     tf.dispose([set.xValid, set.yValid]);
     const labels = set.yTrain;
     const y = mnistTargets(labels, summary.loss, outputs);

@@ -18,6 +18,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../../engine/engine';
 import { blockMoments } from '../../engine/blockSum';
 import { parseIdx, sliceIdx, type IdxArray } from './idx';
+import { argumentError, checkBoolean, checkFiniteNumber, checkOptions, checkPositiveInteger, checkSeed, checkString, checkTensor } from '../args';
 import { keepPrefetched, takePrefetched, type PrefetchOptions } from './prefetch';
 
 export const MNIST_TRAIN_SIZE = 50_000;
@@ -84,7 +85,7 @@ export function readIdxFile(file: string): IdxArray {
 /** `name` or `name.gz` in dir, whichever exists. */
 function idxIn(dir: string, name: string): string {
   for (const candidate of [path.join(dir, name), path.join(dir, `${name}.gz`)]) if (fs.existsSync(candidate)) return candidate;
-  throw new Error(`${dir} has no ${name} or ${name}.gz`);
+  throw new Error(`data.mnist: options.dir ${dir} has no ${name} or ${name}.gz`);
 }
 
 /** The first 50,000 rows of a training set as train, the next (up to 10,000) as validation. */
@@ -152,6 +153,11 @@ function labelsTensor(labels: IdxArray, rows: number): tfjs.Tensor1D {
 
 /** Labels are float32 (the lesson's MSE takes them as numbers); use .toInt() for classes. */
 export function mnist(options: MnistOptions = {}): Mnist {
+  const fn = 'data.mnist';
+  const o = checkOptions(fn, options, ['subset', 'normalize', 'dir']);
+  if (o.subset !== undefined) checkPositiveInteger(fn, 'options.subset', o.subset);
+  if (o.normalize !== undefined) checkBoolean(fn, 'options.normalize', o.normalize);
+  if (o.dir !== undefined) checkString(fn, 'options.dir', o.dir);
   const loadedAhead = takePrefetched(options);
   if (loadedAhead) return loadedAhead;
   return loadMnist(options);
@@ -178,12 +184,18 @@ function loadMnist(options: MnistOptions): Mnist {
 
 /** Your own IDX file (raw or gzipped) as a float32 tensor of its uint8 values. Example: `data.readIdx('t10k-labels-idx1-ubyte')` */
 export function readIdx(file: string): tfjs.Tensor {
+  checkString('data.readIdx', 'file', file);
+  if (!fs.existsSync(file)) throw new Error(`data.readIdx: file ${file} does not exist`);
   const { dims, data } = readIdxFile(file);
   return tf.tensor(Float32Array.from(data), dims);
 }
 
 /** (x − mean) / std, with the statistics you pass: normalize validation with the training ones. */
 export function normalize<T extends tfjs.Tensor>(x: T, mean: number, std: number): T {
+  const fn = 'data.normalize';
+  checkTensor(fn, 'x', x);
+  checkFiniteNumber(fn, 'mean', mean);
+  checkFiniteNumber(fn, 'std', std, { above: 0 });
   return tf.tidy(() => tf.div(tf.sub(x, mean), std)) as T;
 }
 
@@ -192,6 +204,7 @@ export function normalize<T extends tfjs.Tensor>(x: T, mean: number, std: number
  * MNIST. Example: `const { mean, std } = data.meanStd(xTrain)`
  */
 export function meanStd(x: tfjs.Tensor): { mean: number; std: number } {
+  if (checkTensor('data.meanStd', 'x', x).size < 2) throw argumentError('data.meanStd', 'x', 'a tf.Tensor of at least 2 values', x);
   const [mean, variance] = tf.tidy(() => {
     const m = blockMoments(x);
     return tf.stack([m.mean, m.variance]).dataSync();
@@ -201,6 +214,9 @@ export function meanStd(x: tfjs.Tensor): { mean: number; std: number } {
 
 /** Standard-normal inputs and targets: the lesson's synthetic x [n, m]. */
 export function synthetic(rows: number, columns: number, options: { seed?: number } = {}): { x: tfjs.Tensor2D; y: tfjs.Tensor1D } {
-  const seed = options.seed ?? 0;
+  const fn = 'data.synthetic';
+  checkPositiveInteger(fn, 'rows', rows);
+  checkPositiveInteger(fn, 'columns', columns);
+  const seed = checkSeed(fn, 'options.seed', checkOptions(fn, options, ['seed']).seed) ?? 0;
   return { x: tf.randomNormal([rows, columns], 0, 1, 'float32', seed), y: tf.randomNormal([rows], 0, 1, 'float32', seed + 1) };
 }

@@ -1,4 +1,4 @@
-/** `init`: torch.nn.init's family and more. Weight shapes are [fanIn, fanOut]; see fans.ts. */
+/** `init`: torch.nn.init's family and more. Output units are the last axis: dense [fanIn, fanOut], conv [...kernel, in, out]; see fans.ts and structured.ts. */
 export * from './initializers';
 export { calculateGain, type Nonlinearity } from './gain';
 export { calculateFanInAndFanOut, type Fans, type FanMode, type Shape } from './fans';

@@ -6,7 +6,8 @@
  */
 import { tf } from '../../engine/engine';
 import type * as tfjs from '@tensorflow/tfjs';
-import type { Sequential } from '../nn/model';
+import { Sequential } from '../nn/model';
+import { argumentError, checkOptions, checkSeed, checkTensor, optionalNumber } from '../args';
 import { orthogonal } from './initializers';
 import { nextSeed } from '../random';
 
@@ -24,10 +25,16 @@ export interface LsuvLayerReport {
 }
 
 export function lsuv(model: Sequential, batch: tfjs.Tensor, options: LsuvOptions = {}): LsuvLayerReport[] {
-  const tolerance = options.tolerance ?? 0.1;
-  const maxIterations = options.maxIterations ?? 10;
-  const seed = nextSeed(options.seed);
+  const fn = 'init.lsuv';
+  if (!(model instanceof Sequential) || model.linears().length === 0) throw argumentError(fn, 'model', 'an nn.Sequential or nn.Model with Linear layers (as nn.mlp builds)', model);
   const linears = model.linears();
+  const inputs = linears[0].w.shape[0];
+  checkTensor(fn, 'batch', batch, { rank: 2 });
+  if (batch.shape[1] !== inputs) throw new RangeError(`${fn}: batch must be [rows, ${inputs}] for the model's first Linear, got [${batch.shape.join(', ')}]`);
+  const o = checkOptions(fn, options, ['tolerance', 'maxIterations', 'seed']);
+  const tolerance = optionalNumber(fn, 'options.tolerance', o.tolerance, 0.1, { above: 0 });
+  const maxIterations = optionalNumber(fn, 'options.maxIterations', o.maxIterations, 10, { integer: true, min: 0 });
+  const seed = nextSeed(checkSeed(fn, 'options.seed', o.seed));
   linears.forEach((linear, i) => linear.setParameters(orthogonal(linear.w.shape, 1, { seed: seed + i }), linear.b));
   const report: LsuvLayerReport[] = [];
   linears.forEach((linear, i) => {

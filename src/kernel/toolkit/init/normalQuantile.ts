@@ -7,6 +7,7 @@
  * approximations: Abramowitz & Stegun 7.1.26 for erfc (absolute error 1.5e-7, below float32
  * resolution) and P. J. Acklam's inverse normal CDF (relative error 1.15e-9).
  */
+import { argumentError, checkFiniteNumber } from '../args';
 
 /** Φ(x), the standard normal CDF, to float32 accuracy (Abramowitz & Stegun 7.1.26). */
 export function normalCdf(x: number): number {
@@ -52,6 +53,13 @@ export function normalPdf(x: number): number {
  * For the default [-2σ, 2σ] it is 0.8796σ, the factor Keras divides by (tfjs#8594).
  */
 export function truncatedNormalStd(mean: number, std: number, a: number, b: number): number {
+  const fn = 'init.truncatedNormalStd';
+  checkFiniteNumber(fn, 'mean', mean);
+  checkFiniteNumber(fn, 'std', std, { above: 0 });
+  // Infinite bounds are meaningful here: no truncation on that side.
+  if (typeof a !== 'number' || Number.isNaN(a)) throw argumentError(fn, 'a', 'a number (-Infinity for no lower bound)', a);
+  if (typeof b !== 'number' || Number.isNaN(b)) throw argumentError(fn, 'b', 'a number (Infinity for no upper bound)', b);
+  if (!(a < b)) throw new RangeError(`${fn}: needs a < b, got a = ${a}, b = ${b}`);
   const alpha = (a - mean) / std;
   const beta = (b - mean) / std;
   const z = normalCdf(beta) - normalCdf(alpha);

@@ -6,7 +6,8 @@
 import { tf } from '../../engine/engine';
 import { Identity, LeakyReLU, Linear, ReLU, Sigmoid, Tanh } from './layers';
 import { CrossEntropy, MSE } from './losses';
-import { namedInit, type ActivationName, type InitName, type WeightInit } from './mlp';
+import { checkWeight, weightInit, type ActivationName, type InitName, type WeightInit } from './mlp';
+import { argumentError, checkOptions, checkSeed } from '../args';
 import { Model } from './model';
 import type { Module } from './module';
 import { uniformStream } from '../random';
@@ -69,19 +70,21 @@ export function describeModel(model: unknown): ModelSummary | undefined {
  * Gains follow the model's activation. Example: `const fresh = nn.reinit(model, 'xavierNormal', { seed: 0 })`
  */
 export function reinit(model: Model, init: InitName | WeightInit, options?: { seed?: number }): Model;
-export function reinit(model: tfjs.LayersModel, init: InitName | WeightInit, options?: { seed?: number }): tfjs.LayersModel;
+export function reinit<M extends tfjs.LayersModel>(model: M, init: InitName | WeightInit, options?: { seed?: number }): M;
 export function reinit(model: Model | tfjs.LayersModel, init: InitName | WeightInit, options: { seed?: number } = {}): Model | tfjs.LayersModel {
-  if (isLayersModel(model)) return reinitLayersModel(model, init, options);
+  if (isLayersModel(model)) return reinitLayersModel(model, init, options) as typeof model;
+  const fn = 'nn.reinit';
   const summary = describeModel(model);
-  if (!summary) throw new RangeError('reinit needs a model of Linear layers and the toolkit activations (as nn.mlp builds)');
+  if (!summary) throw argumentError(fn, 'model', 'an nn.Model of Linear layers and the toolkit activations (as nn.mlp builds)', model);
+  const seed = checkSeed(fn, 'options.seed', checkOptions(fn, options, ['seed']).seed);
   const leaky = model.layers.find((l): l is LeakyReLU => l instanceof LeakyReLU);
-  const makeWeight = typeof init === 'function' ? init : namedInit(init, summary.activation, leaky?.slope);
-  const seeds = uniformStream(options.seed ?? Math.floor(Math.random() * 2 ** 31));
+  const makeWeight = weightInit(fn, 'init', init, summary.activation, leaky?.slope);
+  const seeds = uniformStream(seed ?? Math.floor(Math.random() * 2 ** 31));
   let linearIndex = 0;
   const layers = model.layers.map((layer) => {
     if (!(layer instanceof Linear)) return copyActivation(layer);
     const [fanIn, fanOut] = layer.w.shape as [number, number];
-    const w = makeWeight([fanIn, fanOut], linearIndex++, Math.floor(seeds() * 2 ** 31));
+    const w = checkWeight(fn, makeWeight([fanIn, fanOut], linearIndex++, Math.floor(seeds() * 2 ** 31)), [fanIn, fanOut]);
     return new Linear(w, tf.zeros([fanOut]));
   });
   return new Model(layers, summary.loss === 'crossEntropy' ? new CrossEntropy() : new MSE());

@@ -2,6 +2,7 @@
 import { tf } from '../../engine/engine';
 import type * as tfjs from '@tensorflow/tfjs';
 import { Module, type GradTensor } from './module';
+import { checkFiniteNumber, checkOptions, checkTensor, optionalNumber } from '../args';
 
 /** y = x @ w + b, with w of shape [fanIn, fanOut] (the lessons' convention). */
 export class Linear extends Module {
@@ -10,9 +11,9 @@ export class Linear extends Module {
     public b: GradTensor,
   ) {
     super();
-    if (w.rank !== 2 || b.rank !== 1 || b.shape[0] !== w.shape[1]) {
-      throw new RangeError(`Linear needs w [fanIn, fanOut] and b [fanOut], got w [${w.shape}] and b [${b.shape}]`);
-    }
+    checkTensor('nn.Linear', 'w', w, { rank: 2 });
+    checkTensor('nn.Linear', 'b', b, { rank: 1 });
+    if (b.shape[0] !== w.shape[1]) throw new RangeError(`nn.Linear: b must be [fanOut] = [${w.shape[1]}] for w [${w.shape.join(', ')}], got [${b.shape.join(', ')}]`);
   }
 
   get name(): string {
@@ -20,6 +21,9 @@ export class Linear extends Module {
   }
 
   protected compute(inp: tfjs.Tensor): tfjs.Tensor {
+    if (inp.rank !== 2 || inp.shape[1] !== this.w.shape[0]) {
+      throw new RangeError(`nn.${this.name}.forward: input must be [rows, ${this.w.shape[0]}], got a tensor of shape [${inp.shape.join(', ')}]`);
+    }
     return tf.tidy(() => tf.add(tf.matMul(inp as tfjs.Tensor2D, this.w as tfjs.Tensor2D), this.b));
   }
 
@@ -48,7 +52,7 @@ export class ReLU extends Module {
   readonly shift: number;
   constructor(options: { shift?: number } = {}) {
     super();
-    this.shift = options.shift ?? 0;
+    this.shift = optionalNumber('nn.ReLU', 'options.shift', checkOptions('nn.ReLU', options, ['shift']).shift, 0);
   }
   get name(): string {
     return this.shift ? `ReLU(−${this.shift})` : 'ReLU';
@@ -63,8 +67,11 @@ export class ReLU extends Module {
 
 /** x for x > 0, slope·x otherwise. */
 export class LeakyReLU extends Module {
-  constructor(readonly slope = 0.01) {
+  readonly slope: number;
+  /** `slope` is the negative slope, torch's `negative_slope`. Default 0.01. */
+  constructor(slope = 0.01) {
     super();
+    this.slope = checkFiniteNumber('nn.LeakyReLU', 'slope', slope);
   }
   get name(): string {
     return `LeakyReLU(${this.slope})`;

@@ -2,6 +2,7 @@
 import { tf } from '../../engine/engine';
 import type * as tfjs from '@tensorflow/tfjs';
 import { PassTensors, type GradTensor } from './module';
+import { checkTensor } from '../args';
 
 export abstract class Loss {
   inp?: GradTensor;
@@ -12,6 +13,8 @@ export abstract class Loss {
   abstract get name(): string;
 
   forward(pred: GradTensor, target: tfjs.Tensor): tfjs.Scalar {
+    checkTensor(`nn.${this.name}.forward`, 'pred', pred);
+    checkTensor(`nn.${this.name}.forward`, 'target', target);
     this.release();
     this.inp = pred;
     this.target = this.pass.own(this.prepareTarget(pred, target));
@@ -42,7 +45,7 @@ export class MSE extends Loss {
     return 'MSE';
   }
   protected prepareTarget(pred: tfjs.Tensor, target: tfjs.Tensor): tfjs.Tensor {
-    if (target.size !== pred.size) throw new RangeError(`MSE: ${target.size} targets for ${pred.size} predictions`);
+    if (target.size !== pred.size) throw new RangeError(`nn.MSE.forward: target must hold one value per prediction (${pred.size}), got a tensor of shape [${target.shape.join(', ')}]`);
     return tf.tidy(() => target.toFloat().reshape(pred.shape));
   }
   protected compute(pred: tfjs.Tensor, target: tfjs.Tensor): tfjs.Scalar {
@@ -63,7 +66,11 @@ export class CrossEntropy extends Loss {
   }
   protected prepareTarget(pred: tfjs.Tensor, target: tfjs.Tensor): tfjs.Tensor {
     const classes = pred.shape[pred.rank - 1];
-    if (target.rank === pred.rank) return tf.tidy(() => target.toFloat());
+    if (target.rank === pred.rank) {
+      if (target.shape.some((d, i) => d !== pred.shape[i])) throw new RangeError(`nn.CrossEntropy.forward: one-hot target must be [${pred.shape.join(', ')}] like pred, got [${target.shape.join(', ')}]`);
+      return tf.tidy(() => target.toFloat());
+    }
+    if (target.size !== pred.shape[0]) throw new RangeError(`nn.CrossEntropy.forward: target must be ${pred.shape[0]} class ids or one-hot [${pred.shape.join(', ')}], got [${target.shape.join(', ')}]`);
     return tf.tidy(() => tf.oneHot(target.toInt().reshape([-1]), classes).toFloat());
   }
   protected compute(pred: tfjs.Tensor, target: tfjs.Tensor): tfjs.Scalar {

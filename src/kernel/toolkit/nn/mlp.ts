@@ -8,24 +8,30 @@ import type * as tfjs from '@tensorflow/tfjs';
 import * as init from '../init/initializers';
 import { calculateGain, type Nonlinearity } from '../init/gain';
 import { uniformStream } from '../random';
+import { argumentError, checkFiniteNumber, checkOneOf, checkOptions, checkSeed, checkShape, describeValue, optionalNumber } from '../args';
 import { Identity, LeakyReLU, Linear, ReLU, Sigmoid, Tanh } from './layers';
 import { CrossEntropy, MSE } from './losses';
 import { Model } from './model';
 import type { Module } from './module';
 
-export type ActivationName = 'relu' | 'leakyRelu' | 'tanh' | 'sigmoid' | 'none';
+export const ACTIVATION_NAMES = ['relu', 'leakyRelu', 'tanh', 'sigmoid', 'none'] as const;
+export type ActivationName = (typeof ACTIVATION_NAMES)[number];
 
-export type InitName =
-  | 'normal'
-  | 'xavierNormal'
-  | 'xavierUniform'
-  | 'kaimingNormal'
-  | 'kaimingUniform'
-  | 'kaimingNormalFanOut'
-  | 'kaimingUniformFanOut'
-  | 'lecunNormal'
-  | 'lecunUniform'
-  | 'orthogonal';
+export const INIT_NAMES = [
+  'normal',
+  'xavierNormal',
+  'xavierUniform',
+  'kaimingNormal',
+  'kaimingUniform',
+  'kaimingNormalFanOut',
+  'kaimingUniformFanOut',
+  'lecunNormal',
+  'lecunUniform',
+  'orthogonal',
+] as const;
+export type InitName = (typeof INIT_NAMES)[number];
+
+const MLP_OPTIONS = ['activation', 'init', 'slope', 'reluShift', 'loss', 'seed'];
 
 /** Makes the weight of one layer. `layer` counts from 0. */
 export type WeightInit = (shape: [number, number], layer: number, seed: number) => tfjs.Tensor;
@@ -43,11 +49,14 @@ export interface MlpOptions {
 }
 
 export function activationModule(name: ActivationName, options: MlpOptions = {}): Module {
+  const fn = 'nn.activationModule';
+  checkOneOf(fn, 'name', name, ACTIVATION_NAMES);
+  checkOptions(fn, options, MLP_OPTIONS);
   switch (name) {
     case 'relu':
-      return new ReLU({ shift: options.reluShift });
+      return new ReLU({ shift: optionalNumber(fn, 'options.reluShift', options.reluShift, 0) });
     case 'leakyRelu':
-      return new LeakyReLU(options.slope ?? 0.01);
+      return new LeakyReLU(optionalNumber(fn, 'options.slope', options.slope, 0.01));
     case 'tanh':
       return new Tanh();
     case 'sigmoid':
@@ -66,6 +75,10 @@ export function nonlinearityOf(activation: ActivationName): Nonlinearity {
 
 /** The named schemes, with the gain each takes from the activation. */
 export function namedInit(name: InitName, activation: ActivationName, slope = 0.01): WeightInit {
+  const fn = 'nn.namedInit';
+  checkOneOf(fn, 'name', name, INIT_NAMES);
+  checkOneOf(fn, 'activation', activation, ACTIVATION_NAMES);
+  checkFiniteNumber(fn, 'slope', slope);
   const nonlinearity = nonlinearityOf(activation);
   const gain = calculateGain(nonlinearity, slope);
   const a = activation === 'leakyRelu' ? slope : 0;
@@ -96,18 +109,39 @@ export function namedInit(name: InitName, activation: ActivationName, slope = 0.
 }
 
 export function mlp(sizes: readonly number[], options: MlpOptions = {}): Model {
-  if (sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1)) {
-    throw new RangeError(`mlp needs at least two positive integer sizes, got [${sizes.join(', ')}]`);
-  }
-  const activation = options.activation ?? 'relu';
-  const makeWeight = typeof options.init === 'function' ? options.init : namedInit(options.init ?? 'kaimingNormal', activation, options.slope);
-  const seeds = uniformStream(options.seed ?? Math.floor(Math.random() * 2 ** 31));
+  const fn = 'nn.mlp';
+  checkShape(fn, 'sizes', sizes, { minRank: 2 });
+  const o = checkOptions(fn, options, MLP_OPTIONS);
+  const activation = o.activation === undefined ? 'relu' : checkOneOf(fn, 'options.activation', o.activation, ACTIVATION_NAMES);
+  const slope = optionalNumber(fn, 'options.slope', o.slope, 0.01);
+  optionalNumber(fn, 'options.reluShift', o.reluShift, 0);
+  if (o.loss !== undefined) checkOneOf(fn, 'options.loss', o.loss, ['mse', 'crossEntropy']);
+  const seed = checkSeed(fn, 'options.seed', o.seed);
+  const makeWeight = weightInit(fn, 'options.init', o.init ?? 'kaimingNormal', activation, slope);
+  const seeds = uniformStream(seed ?? Math.floor(Math.random() * 2 ** 31));
   const layers: Module[] = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
     const shape: [number, number] = [sizes[i], sizes[i + 1]];
-    const w = makeWeight(shape, i, Math.floor(seeds() * 2 ** 31));
+    const w = checkWeight(fn, makeWeight(shape, i, Math.floor(seeds() * 2 ** 31)), shape);
     layers.push(new Linear(w, tf.zeros([sizes[i + 1]])));
     if (i + 2 < sizes.length) layers.push(activationModule(activation, options));
   }
   return new Model(layers, options.loss === 'crossEntropy' ? new CrossEntropy() : new MSE());
+}
+
+/** A named scheme or the user's own function, checked. */
+export function weightInit(fn: string, name: string, init: unknown, activation: ActivationName, slope?: number): WeightInit {
+  if (typeof init === 'function') return init as WeightInit;
+  if (typeof init !== 'string' || !(INIT_NAMES as readonly string[]).includes(init)) {
+    throw argumentError(fn, name, `one of ${INIT_NAMES.map((n) => `'${n}'`).join(', ')}, or a function (shape, layer, seed) => tf.Tensor`, init);
+  }
+  return namedInit(init as InitName, activation, slope);
+}
+
+/** What a user's own init function returned must be a weight of the layer's shape. */
+export function checkWeight(fn: string, w: unknown, shape: readonly [number, number]): tfjs.Tensor {
+  if (!(w instanceof tf.Tensor) || w.isDisposed || w.rank !== 2 || w.shape[0] !== shape[0] || w.shape[1] !== shape[1]) {
+    throw new TypeError(`${fn}: the init function must return a tf.Tensor of shape [${shape.join(', ')}], got ${describeValue(w)}`);
+  }
+  return w;
 }

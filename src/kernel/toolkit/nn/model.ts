@@ -3,9 +3,22 @@
  * `model.forward(x, y)` returns the loss and `model.backward()` runs every backward in reverse.
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { argumentError, checkBoolean, checkOptions, checkTensor, describeValue } from '../args';
 import { Linear } from './layers';
-import { MSE, type Loss } from './losses';
-import type { GradTensor, Module } from './module';
+import { Loss, MSE } from './losses';
+import { Module, type GradTensor } from './module';
+
+function checkLayers(fn: string, layers: unknown): Module[] {
+  if (!Array.isArray(layers)) throw argumentError(fn, 'layers', 'an array of modules (nn.Linear, nn.ReLU, ...)', layers);
+  const wrong = layers.findIndex((l) => !(l instanceof Module));
+  if (wrong >= 0) throw new TypeError(`${fn}: layers[${wrong}] must be an nn.Module (nn.Linear, nn.ReLU, ...), got ${describeValue(layers[wrong])}`);
+  return layers as Module[];
+}
+
+function readDataGrad(fn: string, options: unknown): boolean {
+  const o = checkOptions(fn, options, ['dataGrad']);
+  return o.dataGrad === undefined ? true : checkBoolean(fn, 'options.dataGrad', o.dataGrad);
+}
 
 export interface BackwardOptions {
   /** The gradient with respect to the network's input, `x.g`. Default true, as in the lesson's hand-written backward. */
@@ -13,7 +26,11 @@ export interface BackwardOptions {
 }
 
 export class Sequential {
-  constructor(readonly layers: Module[]) {}
+  readonly layers: Module[];
+
+  constructor(layers: Module[]) {
+    this.layers = checkLayers(this instanceof Model ? 'nn.Model' : 'nn.Sequential', layers);
+  }
 
   forward(x: GradTensor): GradTensor {
     return this.predict(x);
@@ -32,7 +49,8 @@ export class Sequential {
    * require grad: nothing trains on it, and on MNIST it is a [50000, 784] product per pass.
    */
   backward(options: BackwardOptions = {}): void {
-    for (let i = this.layers.length - 1; i >= 0; i--) this.layers[i].backward({ inputGrad: i > 0 || (options.dataGrad ?? true) });
+    const dataGrad = readDataGrad(this instanceof Model ? 'nn.Model.backward' : 'nn.Sequential.backward', options);
+    for (let i = this.layers.length - 1; i >= 0; i--) this.layers[i].backward({ inputGrad: i > 0 || dataGrad });
   }
 
   /** The Linear layers, in order: where the weights are. */
@@ -59,16 +77,20 @@ export class Model extends Sequential {
 
   constructor(layers: Module[], loss: Loss = new MSE()) {
     super(layers);
+    if (!(loss instanceof Loss)) throw argumentError('nn.Model', 'loss', 'an nn.Loss such as new nn.MSE() or new nn.CrossEntropy()', loss);
     this.loss = loss;
   }
 
   /** The loss of the batch; outputs of every layer are kept for backward() and for probes. */
   override forward(x: GradTensor, y?: tfjs.Tensor): tfjs.Scalar {
-    if (!y) throw new Error('Model.forward(x, y) needs targets; use predict(x) for outputs alone');
+    checkTensor('nn.Model.forward', 'x', x);
+    if (y === undefined) throw new TypeError('nn.Model.forward: y (the targets) is required; use predict(x) for outputs alone');
+    checkTensor('nn.Model.forward', 'y', y);
     return this.loss.forward(this.predict(x), y);
   }
 
   override backward(options: BackwardOptions = {}): void {
+    readDataGrad('nn.Model.backward', options);
     this.loss.backward();
     super.backward(options);
   }

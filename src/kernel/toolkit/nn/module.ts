@@ -8,6 +8,7 @@
  * time, and 100 forward/backward runs leave tf.memory().numTensors where it was.
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { checkBoolean, checkOptions, checkTensor } from '../args';
 
 /** A tensor that may carry its gradient, as the lesson's `w.g`. */
 export type GradTensor = tfjs.Tensor & { g?: tfjs.Tensor };
@@ -39,6 +40,7 @@ export abstract class Module {
 
   /** Computes and keeps the output. */
   forward(inp: GradTensor): GradTensor {
+    checkTensor(`nn.${this.name}.forward`, 'input', inp);
     this.release();
     this.inp = inp;
     this.out = this.own(this.compute(inp));
@@ -52,7 +54,8 @@ export abstract class Module {
   backward(options: { inputGrad?: boolean } = {}): void {
     if (!this.inp || !this.out) throw new Error(`${this.name}: backward() before forward()`);
     if (!this.out.g) throw new Error(`${this.name}: backward() needs out.g; run the layers after it (or the loss) backward first`);
-    const inputGrad = options.inputGrad ?? true;
+    const o = checkOptions(`nn.${this.name}.backward`, options, ['inputGrad']);
+    const inputGrad = o.inputGrad === undefined ? true : checkBoolean(`nn.${this.name}.backward`, 'options.inputGrad', o.inputGrad);
     const g = this.computeGrad(this.inp, this.out, this.out.g, inputGrad);
     this.inp.g = g && inputGrad ? this.own(g) : undefined;
     if (g && !inputGrad) g.dispose();

@@ -25,6 +25,7 @@ import { predictGraph, type Moments, type TheoryNode } from './graphTheory';
 import { isLayersModel, stepsOf, traceLayersModel, type LossSpec } from './layersAdapter';
 import { nnNodes, nnPass, traceNnModel } from './nnAdapter';
 import { tensorStats, type StatsRequest, type TensorStats } from './tensorStats';
+import { checkProbeArguments, checkStepArguments } from './probeArgs';
 
 export { TENSOR_KINDS, TENSOR_KIND_LABELS, type TensorKind };
 
@@ -103,6 +104,7 @@ export class Probe {
 
   /** Runs forward and backward on (x, y) and returns the statistics. */
   step(x: tfjs.Tensor, y: tfjs.Tensor): ProbeReport {
+    checkStepArguments(x, y);
     const dataGrad = this.options.dataGrad ?? true;
     if (isLayersModel(this.model)) {
       const pass = traceLayersModel(this.model, x, y, { loss: this.options.loss, dataGrad });
@@ -222,5 +224,6 @@ function ratio(a?: StatNumber, b?: StatNumber): StatNumber {
 
 /** Attaches a probe to an nn model or a tf.LayersModel. Example: `display(probe(model).step(x, y))` */
 export function probe(model: Probeable, options: ProbeOptions = {}): Probe {
+  checkProbeArguments(model, options);
   return new Probe(model, options);
 }

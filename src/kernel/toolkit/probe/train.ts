@@ -10,7 +10,8 @@ import { blockMoments } from '../../engine/blockSum';
 import { toStatNumber } from '../../../common/charts/finite';
 import type { TrainingLoss, TrainingStepStat } from '../../../common/charts/trainingChart';
 import { uniformStream } from '../random';
-import type { Model } from '../nn/model';
+import { Model } from '../nn/model';
+import { argumentError, checkFiniteNumber, checkOptions, checkPositiveInteger, checkSeed, checkString, checkTensor } from '../args';
 import { groupLayers } from './probe';
 
 export interface TrainOptions {
@@ -33,15 +34,24 @@ export interface TrainingRecord {
 }
 
 export function train(model: Model, x: tfjs.Tensor, y: tfjs.Tensor, options: TrainOptions): TrainingRecord {
-  if (!(options.lr > 0)) throw new RangeError(`train: lr must be positive, got ${options.lr}`);
-  if (!Number.isInteger(options.steps) || options.steps < 1) throw new RangeError(`train: steps must be a positive integer, got ${options.steps}`);
-  const label = options.label ?? 'model';
+  const fn = 'train';
+  if (!(model instanceof Model)) throw argumentError(fn, 'model', 'an nn.Model with a loss (as nn.mlp builds)', model);
+  checkTensor(fn, 'x', x);
+  checkTensor(fn, 'y', y);
+  if (x.rank < 1 || y.rank < 1 || y.shape[0] !== x.shape[0]) throw new RangeError(`${fn}: y must have one target per row of x (${x.shape[0] ?? 0}), got shape [${y.shape.join(', ')}]`);
+  if (options === undefined) throw new TypeError(`${fn}: options { lr, steps } are required, e.g. train(model, x, y, { lr: 0.1, steps: 30 })`);
+  const o = checkOptions(fn, options, ['lr', 'steps', 'batchSize', 'seed', 'label']);
+  const lr = checkFiniteNumber(fn, 'options.lr', o.lr, { above: 0 });
+  const steps = checkPositiveInteger(fn, 'options.steps', o.steps);
+  const label = o.label === undefined ? 'model' : checkString(fn, 'options.label', o.label);
   const rows = x.shape[0];
-  const batchSize = Math.min(options.batchSize ?? rows, rows);
-  const next = uniformStream(options.seed ?? 0);
+  const batchSize = Math.min(o.batchSize === undefined ? rows : checkPositiveInteger(fn, 'options.batchSize', o.batchSize), rows);
+  const next = uniformStream(checkSeed(fn, 'options.seed', o.seed) ?? 0);
   const groups = groupLayers(model);
-  const record: TrainingRecord = { kind: 'initlab.training', label, lr: options.lr, losses: [], stats: [], divergedAtStep: null };
-  for (let step = 1; step <= options.steps; step++) {
+  const inputs = groups[0].linear.w.shape[0];
+  if (x.rank !== 2 || x.shape[1] !== inputs) throw new RangeError(`${fn}: x must be [rows, ${inputs}] for the model's first Linear, got a tensor of shape [${x.shape.join(', ')}]`);
+  const record: TrainingRecord = { kind: 'initlab.training', label, lr, losses: [], stats: [], divergedAtStep: null };
+  for (let step = 1; step <= steps; step++) {
     const batch = batchSize === rows ? undefined : tf.tensor1d(Array.from({ length: batchSize }, () => Math.floor(next() * rows)), 'int32');
     const xb = batch ? tf.gather(x, batch) : x;
     const yb = batch ? tf.gather(y, batch) : y;
@@ -70,8 +80,8 @@ export function train(model: Model, x: tfjs.Tensor, y: tfjs.Tensor, options: Tra
       }
       for (const { linear } of groups) {
         linear.setParameters(
-          tf.tidy(() => tf.sub(linear.w, tf.mul(linear.w.g!, options.lr))),
-          tf.tidy(() => tf.sub(linear.b, tf.mul(linear.b.g!, options.lr))),
+          tf.tidy(() => tf.sub(linear.w, tf.mul(linear.w.g!, lr))),
+          tf.tidy(() => tf.sub(linear.b, tf.mul(linear.b.g!, lr))),
         );
       }
     } finally {

@@ -14,6 +14,7 @@
  */
 import { formatStat, fromStatNumber } from '../../../common/charts/finite';
 import type { ProbeReport } from './probe';
+import { argumentError } from '../args';
 
 export const HEALTHY_ACTIVATION_STD: readonly [number, number] = [0.1, 10];
 export const SATURATED_FRACTION_LIMIT = 0.5;
@@ -41,9 +42,20 @@ export interface Verdict {
 }
 
 export function verdict(reports: readonly ProbeReport[] | { reports: readonly ProbeReport[] } | ProbeReport): Verdict {
-  const list: readonly ProbeReport[] = Array.isArray(reports) ? reports : 'reports' in reports ? reports.reports : [reports as ProbeReport];
+  const list = reportList(reports);
   const schemes = list.map(judge);
   return { kind: 'initlab.verdict', schemes, text: describe(schemes) };
+}
+
+/** The reports of any of verdict's three forms, checked. */
+function reportList(reports: unknown): readonly ProbeReport[] {
+  const isReport = (r: unknown) => typeof r === 'object' && r !== null && (r as { kind?: unknown }).kind === 'initlab.probe';
+  const expected = 'a probe report, an array of them, or compareReports([...])';
+  const list = Array.isArray(reports) ? reports : isReport(reports) ? [reports] : typeof reports === 'object' && reports !== null && Array.isArray((reports as { reports?: unknown }).reports) ? (reports as { reports: unknown[] }).reports : undefined;
+  if (!list || list.length === 0) throw argumentError('verdict', 'reports', expected, reports);
+  const wrong = list.findIndex((r) => !isReport(r));
+  if (wrong >= 0) throw argumentError('verdict', `reports[${wrong}]`, 'a probe report (what probe(model).step(x, y) returns)', list[wrong]);
+  return list as ProbeReport[];
 }
 
 function judge(report: ProbeReport): SchemeVerdict {

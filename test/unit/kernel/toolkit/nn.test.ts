@@ -138,7 +138,7 @@ test('mlp builds Linear layers with the activation between them and the named in
   );
   const std = tf.moments(model.linears()[0].w).variance.sqrt().dataSync()[0];
   assert.ok(Math.abs(std / (Math.SQRT2 / Math.sqrt(784)) - 1) < 0.02, `Kaiming std ${std}`);
-  assert.throws(() => nn.mlp([784]), /at least two/);
+  assert.throws(() => nn.mlp([784]), /nn.mlp: sizes must be an array of at least 2 positive integers/);
   const custom = nn.mlp([4, 3], { init: (shape) => init.constant(shape, 0.25) });
   assert.deepEqual(Array.from(custom.linears()[0].w.dataSync()), new Array(12).fill(0.25));
 });
