@@ -5,7 +5,7 @@ import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { initEngine, tf } from '../../../../src/kernel/engine/engine';
 import { explainMissingKernel } from '../../../../src/kernel/engine/missingKernelMessage';
-import { FAST_WASM_KERNELS, KERNELS_MISSING_ON_WASM } from '../../../../src/kernel/engine/kernels/registerWasmKernels';
+import { ADDED_WASM_KERNELS, KERNELS_MISSING_ON_WASM, REPLACED_WASM_KERNELS } from '../../../../src/kernel/engine/kernels/registerWasmKernels';
 
 before(async () => {
   await initEngine();
@@ -24,8 +24,9 @@ test('every kernel of the CPU backend exists on the WASM engine, except those KE
 });
 
 test('the training gradients are InitLab’s own kernels, not the copying fallback', () => {
-  const names = FAST_WASM_KERNELS.map((make) => make('wasm').kernelName).sort();
-  assert.deepEqual(names, ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']);
+  const names = ADDED_WASM_KERNELS.map((make) => make('wasm').kernelName).sort();
+  assert.deepEqual(names, ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']);
+  assert.deepEqual(Object.keys(REPLACED_WASM_KERNELS).sort(), ['Conv2DBackpropInput', 'Mean', 'Sum', 'Tile']);
   // A fallback warns at its first call; these run without a word.
   const warnings: string[] = [];
   const warn = console.warn;

@@ -187,3 +187,32 @@ test('a kernel WASM lacks runs the CPU backend’s on copies, with its numbers (
   assert.deepEqual(replaced, ['ab+cd', 'e+f']);
   assert.equal(tf.memory().numTensors, before);
 });
+
+test('Tile (replaced: broadcast by XNNPACK or block doubling) matches the CPU backend for every pattern, int32 included', async () => {
+  const cases: [number[], number[]][] = [
+    [[1, 1, 1, 5], [4, 3, 2, 1]],
+    [[2, 3, 1, 4], [3, 1, 5, 2]],
+    [[3], [7]],
+    [[2, 1], [1, 6]],
+    [[1, 2, 1, 2, 1, 2, 1, 2], [2, 1, 2, 1, 2, 1, 2, 1]],
+    [[4, 3], [1, 1]],
+  ];
+  for (const [shape, reps] of cases) await assertSameAsCpu(`tile ${shape} by ${reps}`, [values(shape, 61)], ([x]) => tf.tile(x, reps));
+  await assertSameAsCpu('tile int32', [{ shape: [2, 2], data: Int32Array.from([1, -2, 3, 4]), dtype: 'int32' }], ([x]) => tf.tile(x, [3, 2]));
+  await assertSameAsCpu('broadcastTo', [values([1, 3], 67)], ([x]) => tf.broadcastTo(x, [2, 4, 3]));
+});
+
+test('Sum and Mean over every axis but the last (replaced: one pass in float64) match the CPU backend; other reductions are unchanged', async () => {
+  const x = values([5, 4, 3, 6], 71);
+  await assertSameAsCpu('sum [0,1,2]', [x], ([t]) => tf.sum(t, [0, 1, 2]));
+  await assertSameAsCpu('mean [2,0,-3] keepDims', [x], ([t]) => tf.mean(t, [2, 0, -3], true));
+  await assertSameAsCpu('sum of a matrix over rows', [values([9, 2], 73)], ([t]) => tf.sum(t, 0));
+  await assertSameAsCpu('sum [1,2], mean of all, sum of last', [x], ([t]) => [tf.sum(t, [1, 2]), tf.mean(t), tf.sum(t, -1)]);
+  await assertSameAsCpu('moments', [x], ([t]) => {
+    const { mean, variance } = tf.moments(t, [0, 1, 2]);
+    return [mean, variance];
+  });
+  // Accumulated in float64, a sum of many float32 values keeps its digits.
+  const big = tf.tidy(() => tf.sum(tf.fill([1_000_000, 2], 0.1), [0]).dataSync());
+  assert.ok(Math.abs(big[0] - 100000) < 0.01, `sum of a million 0.1f: ${big[0]}`);
+});
