@@ -11,7 +11,7 @@
  * the package's kernel. The commonest pattern, a block repeated R times (x [S] → [R, S], the batch
  * norm's case), is copied in place on the heap by doubling, at memcpy speed.
  */
-import { Tile, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import { withBackendCalls } from './backendCalls';
 import { heapBackend } from './heapArrays';
 

@@ -4,6 +4,7 @@
 import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { initEngine, tf } from '../../../../src/kernel/engine/engine';
+import type { Tensor4D } from '@tensorflow/tfjs';
 import { explainMissingKernel } from '../../../../src/kernel/engine/missingKernelMessage';
 import { ADDED_WASM_KERNELS, KERNELS_MISSING_ON_WASM, REPLACED_WASM_KERNELS } from '../../../../src/kernel/engine/kernels/registerWasmKernels';
 
@@ -34,8 +35,8 @@ test('the training gradients are InitLab’s own kernels, not the copying fallba
   try {
     tf.tidy(() => {
       const x = tf.ones([1, 5, 5, 2]);
-      tf.grads((a: typeof x, f: typeof x) => tf.separableConv2d(a as never, f as never, tf.ones([1, 1, 2, 3]) as never, 2, 'same').sum())([x, tf.ones([3, 3, 2, 1])]);
-      tf.grads((a: typeof x, f: typeof x) => tf.conv2d(a as never, f as never, 1, 'same').sum())([x, tf.ones([3, 3, 2, 2])]);
+      tf.grads((a: typeof x, f: typeof x) => tf.separableConv2d(a as Tensor4D, f as Tensor4D, tf.ones([1, 1, 2, 3]) as Tensor4D, 2, 'same').sum())([x, tf.ones([3, 3, 2, 1])]);
+      tf.grads((a: typeof x, f: typeof x) => tf.conv2d(a as Tensor4D, f as Tensor4D, 1, 'same').sum())([x, tf.ones([3, 3, 2, 2])]);
       tf.grad((t: typeof x) => tf.gather(t, [1, 1, 0]).sum())(tf.ones([3, 2]));
     });
   } finally {

@@ -6,7 +6,7 @@
 import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { initEngine, tf } from '../../../../src/kernel/engine/engine';
-import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs';
+import type { NamedAttrMap, Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs';
 
 before(async () => {
   await initEngine();
@@ -89,7 +89,7 @@ test('tf.grads of conv2d matches the CPU backend (Conv2DBackpropFilter and Conv2
   for (const c of CONV_CASES) {
     const filter = values([...c.kernel, c.x[3], 4], 7);
     await assertSameAsCpu(`conv2d ${describe(c)}`, [values(c.x, 3), filter], ([x, f]) =>
-      tf.grads((a: Tensor, b: Tensor) => tf.conv2d(a as never, b as never, c.strides, c.pad).square().sum())([x, f]),
+      tf.grads((a: Tensor, b: Tensor) => tf.conv2d(a as Tensor4D, b as Tensor4D, c.strides, c.pad).square().sum())([x, f]),
     );
   }
 });
@@ -98,7 +98,7 @@ test('tf.grads of depthwiseConv2d matches the CPU backend, channel multiplier 1 
   for (const c of CONV_CASES) {
     for (const multiplier of [1, 2]) {
       await assertSameAsCpu(`depthwise m${multiplier} ${describe(c)}`, [values(c.x, 5), values([...c.kernel, c.x[3], multiplier], 11)], ([x, f]) =>
-        tf.grads((a: Tensor, b: Tensor) => tf.depthwiseConv2d(a as never, b as never, c.strides, c.pad).square().sum())([x, f]),
+        tf.grads((a: Tensor, b: Tensor) => tf.depthwiseConv2d(a as Tensor4D, b as Tensor4D, c.strides, c.pad).square().sum())([x, f]),
       );
     }
   }
@@ -112,7 +112,7 @@ test('tf.grads of separableConv2d matches the CPU backend', async () => {
     await assertSameAsCpu(`separable ${describe(c)}`, specs, ([x, depth, point]) =>
       tf.grads((a: Tensor, d: Tensor, p: Tensor) =>
         tf
-          .separableConv2d(a as never, d as never, p as never, c.strides as number, c.pad as 'same')
+          .separableConv2d(a as Tensor4D, d as Tensor4D, p as Tensor4D, c.strides as number, c.pad as 'same')
           .square()
           .sum(),
       )([x, depth, point]),
@@ -137,7 +137,7 @@ test('with dilations (reachable through the kernels, not through tfjs gradients)
     const x = values([2, 9, 9, 3], 23);
     const f = values([3, 3, 3, 2], 29);
     const wide = dilateFilter(f, d);
-    const outShape = tf.tidy(() => tf.conv2d(tf.zeros(x.shape) as never, tf.zeros(f.shape) as never, 1, pad, 'NHWC', d).shape);
+    const outShape = tf.tidy(() => tf.conv2d(tf.zeros(x.shape as never) as Tensor4D, tf.zeros(f.shape as never) as Tensor4D, 1, pad, 'NHWC', d).shape);
     const dy = values(outShape, 31);
     const wasm = await runOn('wasm', [x, dy, f], ([xt, dyt, ft]) => [
       run('Conv2DBackpropFilter', { x: xt, dy: dyt }, { strides: 1, pad, dilations: d, dataFormat: 'NHWC', filterShape: f.shape }),
@@ -153,7 +153,7 @@ test('with dilations (reachable through the kernels, not through tfjs gradients)
 
     const fd = values([3, 3, 3, 1], 37);
     const wideD = dilateFilter(fd, d);
-    const depthOut = tf.tidy(() => tf.depthwiseConv2d(tf.zeros(x.shape) as never, tf.zeros(fd.shape) as never, 1, pad, 'NHWC', d).shape);
+    const depthOut = tf.tidy(() => tf.depthwiseConv2d(tf.zeros(x.shape as never) as Tensor4D, tf.zeros(fd.shape as never) as Tensor4D, 1, pad, 'NHWC', d).shape);
     const dyd = values(depthOut, 41);
     const wasmD = await runOn('wasm', [x, dyd, fd], ([xt, dyt, ft]) => [
       run('DepthwiseConv2dNativeBackpropFilter', { x: xt, dy: dyt }, { strides: 1, pad, dilations: d, filterShape: fd.shape }),
@@ -172,9 +172,9 @@ test('with dilations (reachable through the kernels, not through tfjs gradients)
 test('UnsortedSegmentSum adds rows that share an id, drops ids out of range, and carries the gradient of gather', async () => {
   const x = values([6, 2, 3], 43);
   const ids: Spec = { shape: [6], data: Int32Array.from([0, 3, 0, 2, 3, 3]), dtype: 'int32' };
-  await assertSameAsCpu('unsortedSegmentSum', [x, ids], ([xt, it]) => tf.unsortedSegmentSum(xt, it, 5));
+  await assertSameAsCpu('unsortedSegmentSum', [x, ids], ([xt, it]) => tf.unsortedSegmentSum(xt, it as Tensor1D, 5));
   const outOfRange: Spec = { shape: [6], data: Int32Array.from([1, -1, 4, 9, 1, 0]), dtype: 'int32' };
-  await assertSameAsCpu('unsortedSegmentSum, ids out of range', [x, outOfRange], ([xt, it]) => tf.unsortedSegmentSum(xt, it, 5));
+  await assertSameAsCpu('unsortedSegmentSum, ids out of range', [x, outOfRange], ([xt, it]) => tf.unsortedSegmentSum(xt, it as Tensor1D, 5));
   const table = values([10, 4], 47);
   const lookups: Spec = { shape: [3, 4], data: Int32Array.from([1, 2, 2, 9, 0, 1, 1, 1, 5, 5, 2, 7]), dtype: 'int32' };
   await assertSameAsCpu('gradient of gather', [table, lookups], ([t, i]) => tf.grad((w: Tensor) => tf.gather(w, i).square().sum())(t));
