@@ -134,8 +134,10 @@ async function chooseBackend(): Promise<EngineInfo> {
         if (!(await startWasm())) return undefined;
         // INITLAB_MATMUL_PATCH=off measures the unpatched kernels (scripts/bench.mjs).
         if (process.env.INITLAB_MATMUL_PATCH !== 'off') patchTransposedMatMul('wasm');
-        // The gradients tf.layers training needs, and a CPU fallback for other missing kernels.
-        registerWasmKernels('wasm', warnAtRun);
+        // The gradients tf.layers training needs, faster versions of slow kernels, and a CPU
+        // fallback for other missing kernels. INITLAB_FASTER_KERNELS=off keeps the package's
+        // slow kernels, to measure what the faster ones buy (bench/cnnPassWorker.ts).
+        registerWasmKernels('wasm', warnAtRun, { replace: process.env.INITLAB_FASTER_KERNELS !== 'off' });
         return tfjs;
       },
     },

@@ -18,7 +18,7 @@ interface Attrs extends ConvGradAttrs {
   inputShape: [number, number, number, number];
 }
 
-export function conv2DBackpropInputConfig(backendName: string): KernelConfig {
+export function conv2DBackpropInputConfig(backendName: string, original?: KernelConfig): KernelConfig {
   const kernelFunc: KernelFunc = ({ inputs, attrs, backend }) =>
     withBackendCalls(backendName, backend, (calls) => {
       const dy = inputs.dy as TensorInfo;
@@ -51,5 +51,5 @@ export function conv2DBackpropInputConfig(backendName: string): KernelConfig {
         },
       );
     });
-  return { kernelName: Conv2DBackpropInput, backendName, kernelFunc };
+  return { ...original, kernelName: Conv2DBackpropInput, backendName, kernelFunc };
 }

@@ -5,18 +5,21 @@
  * 1. Fast kernels built from the backend's own XNNPACK convolutions and native scatter, for the
  *    gradients that tf.layers training reaches and the WASM package lacks (tfjs 4.22):
  *    Conv2DBackpropFilter (every conv layer), DepthwiseConv2dNativeBackpropFilter/Input
- *    (depthwise and separable conv layers), UnsortedSegmentSum (embedding). One more replaces the
- *    package's own: its Conv2DBackpropInput is a plain loop several times slower than a
- *    convolution (conv2DBackpropInput.ts).
- * 2. For every other kernel the CPU backend has and WASM lacks, a fallback that runs the CPU
+ *    (depthwise and separable conv layers), UnsortedSegmentSum (embedding).
+ * 2. Faster versions of package kernels that training runs slowly (each file says by how much):
+ *    Conv2DBackpropInput (a plain loop; here an XNNPACK convolution), Tile (batch norm's
+ *    gradient), Sum and Mean over all axes but the last (batch norm's moments and sums).
+ * 3. For every other kernel the CPU backend has and WASM lacks, a fallback that runs the CPU
  *    kernel on copies (cpuFallback.ts), warning once per kernel.
- * 3. Except the kernels in KERNELS_MISSING_ON_WASM, which cannot work that way (the reasons are
+ * 4. Except the kernels in KERNELS_MISSING_ON_WASM, which cannot work that way (the reasons are
  *    the README's).
  */
 import { getKernel, getKernelsForBackend, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
 import { cpuFallbackConfig } from './cpuFallback';
+import { meanConfig, sumConfig } from './leadingAxesReduction';
+import { tileConfig } from './tile';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum';
@@ -39,34 +42,54 @@ export const KERNELS_MISSING_ON_WASM: Readonly<Record<string, string>> = {
   Draw: 'tf.browser.draw paints onto an HTML canvas; the kernel process has no canvas.',
 };
 
-/** The fast kernels, by the name each registers under. */
-export const FAST_WASM_KERNELS: readonly ((backendName: string) => KernelConfig)[] = [
+/** Kernels the WASM package lacks, made from its fast ones. */
+export const ADDED_WASM_KERNELS: readonly ((backendName: string) => KernelConfig)[] = [
   conv2DBackpropFilterConfig,
-  conv2DBackpropInputConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   unsortedSegmentSumConfig,
 ];
 
+/** Package kernels replaced by faster ones; each gets the package's to fall back on. */
+export const REPLACED_WASM_KERNELS: Readonly<Record<string, (backendName: string, original: KernelConfig) => KernelConfig>> = {
+  Conv2DBackpropInput: conv2DBackpropInputConfig,
+  Tile: tileConfig,
+  Sum: sumConfig,
+  Mean: meanConfig,
+};
+
 export interface WasmKernelRegistration {
-  /** Fast kernels registered (added, or in place of the package's). */
-  fast: string[];
+  /** Kernels added from the package's fast ones. */
+  added: string[];
+  /** Package kernels replaced by faster ones. */
+  replaced: string[];
   /** Kernels that run the CPU backend's through the copying fallback. */
   fallbacks: string[];
 }
 
 const done = new Set<string>();
 
-/** Registers InitLab's kernels for `backendName` once; `warn` reports a fallback's first use. */
-export function registerWasmKernels(backendName: string, warn: (message: string) => void): WasmKernelRegistration {
-  const result: WasmKernelRegistration = { fast: [], fallbacks: [] };
+/**
+ * Registers InitLab's kernels for `backendName` once; `warn` reports a fallback's first use.
+ * `replace: false` keeps the package's own versions of the replaced kernels (for benchmarks).
+ */
+export function registerWasmKernels(backendName: string, warn: (message: string) => void, { replace = true } = {}): WasmKernelRegistration {
+  const result: WasmKernelRegistration = { added: [], replaced: [], fallbacks: [] };
   if (done.has(backendName)) return result;
   done.add(backendName);
-  for (const makeConfig of FAST_WASM_KERNELS) {
+  for (const makeConfig of ADDED_WASM_KERNELS) {
     const config = makeConfig(backendName);
-    if (getKernel(config.kernelName, backendName)) unregisterKernel(config.kernelName, backendName);
+    // A later tfjs that ships the kernel keeps its own.
+    if (getKernel(config.kernelName, backendName)) continue;
     registerKernel(config);
-    result.fast.push(config.kernelName);
+    result.added.push(config.kernelName);
+  }
+  for (const [kernelName, makeConfig] of Object.entries(replace ? REPLACED_WASM_KERNELS : {})) {
+    const original = getKernel(kernelName, backendName);
+    if (!original) continue;
+    unregisterKernel(kernelName, backendName);
+    registerKernel(makeConfig(backendName, original));
+    result.replaced.push(kernelName);
   }
   const present = new Set(getKernelsForBackend(backendName).map((k) => k.kernelName));
   for (const { kernelName } of getKernelsForBackend('cpu')) {

@@ -4,8 +4,9 @@
 import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { initEngine, tf } from '../../../../src/kernel/engine/engine';
+import type { Tensor4D } from '@tensorflow/tfjs';
 import { explainMissingKernel } from '../../../../src/kernel/engine/missingKernelMessage';
-import { FAST_WASM_KERNELS, KERNELS_MISSING_ON_WASM } from '../../../../src/kernel/engine/kernels/registerWasmKernels';
+import { ADDED_WASM_KERNELS, KERNELS_MISSING_ON_WASM, REPLACED_WASM_KERNELS } from '../../../../src/kernel/engine/kernels/registerWasmKernels';
 
 before(async () => {
   await initEngine();
@@ -24,8 +25,9 @@ test('every kernel of the CPU backend exists on the WASM engine, except those KE
 });
 
 test('the training gradients are InitLab’s own kernels, not the copying fallback', () => {
-  const names = FAST_WASM_KERNELS.map((make) => make('wasm').kernelName).sort();
-  assert.deepEqual(names, ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']);
+  const names = ADDED_WASM_KERNELS.map((make) => make('wasm').kernelName).sort();
+  assert.deepEqual(names, ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']);
+  assert.deepEqual(Object.keys(REPLACED_WASM_KERNELS).sort(), ['Conv2DBackpropInput', 'Mean', 'Sum', 'Tile']);
   // A fallback warns at its first call; these run without a word.
   const warnings: string[] = [];
   const warn = console.warn;
@@ -33,8 +35,8 @@ test('the training gradients are InitLab’s own kernels, not the copying fallba
   try {
     tf.tidy(() => {
       const x = tf.ones([1, 5, 5, 2]);
-      tf.grads((a: typeof x, f: typeof x) => tf.separableConv2d(a as never, f as never, tf.ones([1, 1, 2, 3]) as never, 2, 'same').sum())([x, tf.ones([3, 3, 2, 1])]);
-      tf.grads((a: typeof x, f: typeof x) => tf.conv2d(a as never, f as never, 1, 'same').sum())([x, tf.ones([3, 3, 2, 2])]);
+      tf.grads((a: typeof x, f: typeof x) => tf.separableConv2d(a as Tensor4D, f as Tensor4D, tf.ones([1, 1, 2, 3]) as Tensor4D, 2, 'same').sum())([x, tf.ones([3, 3, 2, 1])]);
+      tf.grads((a: typeof x, f: typeof x) => tf.conv2d(a as Tensor4D, f as Tensor4D, 1, 'same').sum())([x, tf.ones([3, 3, 2, 2])]);
       tf.grad((t: typeof x) => tf.gather(t, [1, 1, 0]).sum())(tf.ones([3, 2]));
     });
   } finally {

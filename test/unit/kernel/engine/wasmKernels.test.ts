@@ -6,7 +6,7 @@
 import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { initEngine, tf } from '../../../../src/kernel/engine/engine';
-import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs';
+import type { NamedAttrMap, Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs';
 
 before(async () => {
   await initEngine();
@@ -89,7 +89,7 @@ test('tf.grads of conv2d matches the CPU backend (Conv2DBackpropFilter and Conv2
   for (const c of CONV_CASES) {
     const filter = values([...c.kernel, c.x[3], 4], 7);
     await assertSameAsCpu(`conv2d ${describe(c)}`, [values(c.x, 3), filter], ([x, f]) =>
-      tf.grads((a: Tensor, b: Tensor) => tf.conv2d(a as never, b as never, c.strides, c.pad).square().sum())([x, f]),
+      tf.grads((a: Tensor, b: Tensor) => tf.conv2d(a as Tensor4D, b as Tensor4D, c.strides, c.pad).square().sum())([x, f]),
     );
   }
 });
@@ -98,7 +98,7 @@ test('tf.grads of depthwiseConv2d matches the CPU backend, channel multiplier 1 
   for (const c of CONV_CASES) {
     for (const multiplier of [1, 2]) {
       await assertSameAsCpu(`depthwise m${multiplier} ${describe(c)}`, [values(c.x, 5), values([...c.kernel, c.x[3], multiplier], 11)], ([x, f]) =>
-        tf.grads((a: Tensor, b: Tensor) => tf.depthwiseConv2d(a as never, b as never, c.strides, c.pad).square().sum())([x, f]),
+        tf.grads((a: Tensor, b: Tensor) => tf.depthwiseConv2d(a as Tensor4D, b as Tensor4D, c.strides, c.pad).square().sum())([x, f]),
       );
     }
   }
@@ -112,7 +112,7 @@ test('tf.grads of separableConv2d matches the CPU backend', async () => {
     await assertSameAsCpu(`separable ${describe(c)}`, specs, ([x, depth, point]) =>
       tf.grads((a: Tensor, d: Tensor, p: Tensor) =>
         tf
-          .separableConv2d(a as never, d as never, p as never, c.strides as number, c.pad as 'same')
+          .separableConv2d(a as Tensor4D, d as Tensor4D, p as Tensor4D, c.strides as number, c.pad as 'same')
           .square()
           .sum(),
       )([x, depth, point]),
@@ -137,7 +137,7 @@ test('with dilations (reachable through the kernels, not through tfjs gradients)
     const x = values([2, 9, 9, 3], 23);
     const f = values([3, 3, 3, 2], 29);
     const wide = dilateFilter(f, d);
-    const outShape = tf.tidy(() => tf.conv2d(tf.zeros(x.shape) as never, tf.zeros(f.shape) as never, 1, pad, 'NHWC', d).shape);
+    const outShape = tf.tidy(() => tf.conv2d(tf.zeros(x.shape as never) as Tensor4D, tf.zeros(f.shape as never) as Tensor4D, 1, pad, 'NHWC', d).shape);
     const dy = values(outShape, 31);
     const wasm = await runOn('wasm', [x, dy, f], ([xt, dyt, ft]) => [
       run('Conv2DBackpropFilter', { x: xt, dy: dyt }, { strides: 1, pad, dilations: d, dataFormat: 'NHWC', filterShape: f.shape }),
@@ -153,7 +153,7 @@ test('with dilations (reachable through the kernels, not through tfjs gradients)
 
     const fd = values([3, 3, 3, 1], 37);
     const wideD = dilateFilter(fd, d);
-    const depthOut = tf.tidy(() => tf.depthwiseConv2d(tf.zeros(x.shape) as never, tf.zeros(fd.shape) as never, 1, pad, 'NHWC', d).shape);
+    const depthOut = tf.tidy(() => tf.depthwiseConv2d(tf.zeros(x.shape as never) as Tensor4D, tf.zeros(fd.shape as never) as Tensor4D, 1, pad, 'NHWC', d).shape);
     const dyd = values(depthOut, 41);
     const wasmD = await runOn('wasm', [x, dyd, fd], ([xt, dyt, ft]) => [
       run('DepthwiseConv2dNativeBackpropFilter', { x: xt, dy: dyt }, { strides: 1, pad, dilations: d, filterShape: fd.shape }),
@@ -172,9 +172,9 @@ test('with dilations (reachable through the kernels, not through tfjs gradients)
 test('UnsortedSegmentSum adds rows that share an id, drops ids out of range, and carries the gradient of gather', async () => {
   const x = values([6, 2, 3], 43);
   const ids: Spec = { shape: [6], data: Int32Array.from([0, 3, 0, 2, 3, 3]), dtype: 'int32' };
-  await assertSameAsCpu('unsortedSegmentSum', [x, ids], ([xt, it]) => tf.unsortedSegmentSum(xt, it, 5));
+  await assertSameAsCpu('unsortedSegmentSum', [x, ids], ([xt, it]) => tf.unsortedSegmentSum(xt, it as Tensor1D, 5));
   const outOfRange: Spec = { shape: [6], data: Int32Array.from([1, -1, 4, 9, 1, 0]), dtype: 'int32' };
-  await assertSameAsCpu('unsortedSegmentSum, ids out of range', [x, outOfRange], ([xt, it]) => tf.unsortedSegmentSum(xt, it, 5));
+  await assertSameAsCpu('unsortedSegmentSum, ids out of range', [x, outOfRange], ([xt, it]) => tf.unsortedSegmentSum(xt, it as Tensor1D, 5));
   const table = values([10, 4], 47);
   const lookups: Spec = { shape: [3, 4], data: Int32Array.from([1, 2, 2, 9, 0, 1, 1, 1, 5, 5, 2, 7]), dtype: 'int32' };
   await assertSameAsCpu('gradient of gather', [table, lookups], ([t, i]) => tf.grad((w: Tensor) => tf.gather(w, i).square().sum())(t));
@@ -186,4 +186,33 @@ test('a kernel WASM lacks runs the CPU backend’s on copies, with its numbers (
   const replaced = tf.tidy(() => (tf.engine().runKernel('StaticRegexReplace', { x: tf.tensor(['ab-cd', 'e-f']) }, { pattern: '-', rewrite: '+', replaceGlobal: true }) as Tensor).arraySync());
   assert.deepEqual(replaced, ['ab+cd', 'e+f']);
   assert.equal(tf.memory().numTensors, before);
+});
+
+test('Tile (replaced: broadcast by XNNPACK or block doubling) matches the CPU backend for every pattern, int32 included', async () => {
+  const cases: [number[], number[]][] = [
+    [[1, 1, 1, 5], [4, 3, 2, 1]],
+    [[2, 3, 1, 4], [3, 1, 5, 2]],
+    [[3], [7]],
+    [[2, 1], [1, 6]],
+    [[1, 2, 1, 2, 1, 2, 1, 2], [2, 1, 2, 1, 2, 1, 2, 1]],
+    [[4, 3], [1, 1]],
+  ];
+  for (const [shape, reps] of cases) await assertSameAsCpu(`tile ${shape} by ${reps}`, [values(shape, 61)], ([x]) => tf.tile(x, reps));
+  await assertSameAsCpu('tile int32', [{ shape: [2, 2], data: Int32Array.from([1, -2, 3, 4]), dtype: 'int32' }], ([x]) => tf.tile(x, [3, 2]));
+  await assertSameAsCpu('broadcastTo', [values([1, 3], 67)], ([x]) => tf.broadcastTo(x, [2, 4, 3]));
+});
+
+test('Sum and Mean over every axis but the last (replaced: one pass in float64) match the CPU backend; other reductions are unchanged', async () => {
+  const x = values([5, 4, 3, 6], 71);
+  await assertSameAsCpu('sum [0,1,2]', [x], ([t]) => tf.sum(t, [0, 1, 2]));
+  await assertSameAsCpu('mean [2,0,-3] keepDims', [x], ([t]) => tf.mean(t, [2, 0, -3], true));
+  await assertSameAsCpu('sum of a matrix over rows', [values([9, 2], 73)], ([t]) => tf.sum(t, 0));
+  await assertSameAsCpu('sum [1,2], mean of all, sum of last', [x], ([t]) => [tf.sum(t, [1, 2]), tf.mean(t), tf.sum(t, -1)]);
+  await assertSameAsCpu('moments', [x], ([t]) => {
+    const { mean, variance } = tf.moments(t, [0, 1, 2]);
+    return [mean, variance];
+  });
+  // Accumulated in float64, a sum of many float32 values keeps its digits.
+  const big = tf.tidy(() => tf.sum(tf.fill([1_000_000, 2], 0.1), [0]).dataSync());
+  assert.ok(Math.abs(big[0] - 100000) < 0.01, `sum of a million 0.1f: ${big[0]}`);
 });
