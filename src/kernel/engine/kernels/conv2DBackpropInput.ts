@@ -1,6 +1,6 @@
 /**
  * `Conv2DBackpropInput` for the WASM engine, replacing the backend's own: that one is a plain C++
- * loop outside XNNPACK, 4-7x slower than the forward convolution of the same size (measured,
+ * loop outside XNNPACK, 5-9x slower than the forward convolution of the same size (measured,
  * README "Engine"), and it is the gradient of every convolution's input, so every conv layer but
  * the first runs it in training.
  *
