@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { COMPARE_CELL_IDS, compareNotebook } from '../common/compare/compareNotebook';
+import { modelFileNotebook } from './modelFileNotebook';
 import { DEFAULT_COMPARE_OPTIONS, describeCompareProblem, validateCompareOptions, type CompareOptions } from '../common/compare/compareOptions';
 import { MimeTypes } from '../common/mimeTypes';
 import type { CodeCell, Notebook } from '../common/notebookFormat';
@@ -17,17 +18,23 @@ import { executeNotebook } from './runNotebook';
 
 export const COMPARE_USAGE = `  initlab compare [--schemes a,b,...] [--activation relu] [--depth 4] [--width 100]
                   [--data mnist|mnist-subset|synthetic] [--seed 0] [--out report.html] [--notebook file.initnb]
+                  [--model model.json]
       Initializes the same network with each scheme, runs one forward and backward pass, and
       prints per-layer std and a verdict. Defaults: ${DEFAULT_COMPARE_OPTIONS.schemes.join(',')}, a ${DEFAULT_COMPARE_OPTIONS.depth}-layer ${DEFAULT_COMPARE_OPTIONS.activation} MLP of width ${DEFAULT_COMPARE_OPTIONS.width}, ${DEFAULT_COMPARE_OPTIONS.data}, seed ${DEFAULT_COMPARE_OPTIONS.seed}.
       Schemes: normal, xavierNormal, xavierUniform, kaimingNormal, kaimingUniform,
       kaimingNormalFanOut, kaimingUniformFanOut, lecunNormal, orthogonal, lsuv, std:<number>.
       --out writes an HTML report with the charts (default initlab-compare.html).
+      --model compares on a tf.LayersModel's topology, as model.toJSON() or model.save() writes
+      it (weights are not read: each scheme draws its own); --activation, --depth and --width
+      then do not apply.
 `;
 
 export interface CompareRun {
   options: CompareOptions;
   out: string;
   notebookOut?: string;
+  /** A tf.LayersModel topology file to compare on instead of an MLP. */
+  modelFile?: string;
 }
 
 /** Parses the flags; returns an error message for bad ones. */
@@ -45,6 +52,7 @@ export function parseCompareArgs(args: string[]): CompareRun | string {
         seed: { type: 'string' },
         out: { type: 'string' },
         notebook: { type: 'string' },
+        model: { type: 'string' },
       },
     });
   } catch (err) {
@@ -62,7 +70,7 @@ export function parseCompareArgs(args: string[]): CompareRun | string {
   } as CompareOptions;
   const problem = validateCompareOptions(options);
   if (problem) return describeCompareProblem(problem);
-  return { options, out: v.out ?? 'initlab-compare.html', notebookOut: v.notebook };
+  return { options, out: v.out ?? 'initlab-compare.html', notebookOut: v.notebook, modelFile: v.model };
 }
 
 function cellText(notebook: Notebook, id: string): string {
@@ -72,7 +80,18 @@ function cellText(notebook: Notebook, id: string): string {
 }
 
 export async function runCompare(run: CompareRun, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; kernelEntry?: string }): Promise<number> {
-  const notebook = compareNotebook(run.options);
+  let notebook: Notebook;
+  let ids: { probe: string; verdict: string } = COMPARE_CELL_IDS;
+  if (run.modelFile) {
+    try {
+      ({ notebook, ids } = modelFileNotebook(run.modelFile, run.options));
+    } catch (err) {
+      io.stderr.write(`${(err as Error).message}\n`);
+      return 1;
+    }
+  } else {
+    notebook = compareNotebook(run.options);
+  }
   const started = Date.now();
   // The cells' own output is in the report; the terminal gets the table and the verdict.
   const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
@@ -83,7 +102,7 @@ export async function runCompare(run: CompareRun, io: { stdout: NodeJS.WritableS
     io.stderr.write(`The comparison failed at cell ${summary.failedCell}; its error is above.\n`);
     return 1;
   }
-  io.stdout.write(`${cellText(notebook, COMPARE_CELL_IDS.probe)}\n\n${cellText(notebook, COMPARE_CELL_IDS.verdict)}\n\n`);
+  io.stdout.write(`${cellText(notebook, ids.probe)}\n\n${cellText(notebook, ids.verdict)}\n\n`);
   fs.writeFileSync(run.out, notebookToHtml(notebook, 'InitLab: compare initializations'));
   io.stdout.write(`Wrote ${path.resolve(run.out)}${run.notebookOut ? ` and ${path.resolve(run.notebookOut)}` : ''} (${seconds} s)\n`);
   return 0;

@@ -12,6 +12,7 @@ import { compareNotebook, COMPARE_CELL_IDS } from '../../../src/common/compare/c
 import { DEFAULT_COMPARE_OPTIONS } from '../../../src/common/compare/compareOptions';
 import { parseNotebook, serializeNotebook } from '../../../src/kernel/format/initnbFormat';
 import { kernelEntry } from '../support/kernelBuild';
+import { initEngine, tf } from '../../../src/kernel/engine/engine';
 
 function sink(): { stream: Writable; text: () => string } {
   const chunks: string[] = [];
@@ -87,4 +88,35 @@ test('initlab run writes the executed notebook and stops at the first failing ce
   const written = parseNotebook(fs.readFileSync(path.join(dir, 'out.initnb'), 'utf8'), 'out.initnb');
   const probeCell = written.cells.find((c) => c.id === COMPARE_CELL_IDS.probe);
   assert.ok(probeCell?.cell_type === 'code' && probeCell.execution_count === null, 'cells after the failure did not run');
+});
+
+test('compare --model: a tf.LayersModel topology file, compared on MNIST images with its layers named', async () => {
+  await initEngine();
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 4, kernelSize: 3, strides: 2, activation: 'relu', name: 'conv_a' }),
+      tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, activation: 'relu', name: 'conv_b' }),
+      tf.layers.flatten({ name: 'flat' }),
+      tf.layers.dense({ units: 10, activation: 'softmax', name: 'digits' }),
+    ],
+  });
+  const dir = tmp();
+  const file = path.join(dir, 'cnn.json');
+  fs.writeFileSync(file, model.toJSON() as string);
+  const run = parseCompareArgs(['--model', file, '--schemes', 'std:0.001,kaimingNormal', '--out', path.join(dir, 'report.html')]);
+  assert.ok(typeof run !== 'string');
+  const out = sink();
+  const err = sink();
+  const code = await runCompare(run, { stdout: out.stream, stderr: err.stream, kernelEntry: await kernelEntry() });
+  assert.equal(code, 0, err.text());
+  const text = out.text();
+  for (const name of ['conv_a', 'conv_b', 'digits']) assert.match(text, new RegExp(`Kaiming normal \\(fan_in\\)\\s+${name}\\b`), text);
+  assert.match(text, /✗ normal\(0, 0\.001\): activations vanish at layers 1, 2, 4 \(conv_a … digits, /, text);
+  assert.match(text, /✓ Kaiming normal \(fan_in\)/, text);
+  assert.ok(fs.existsSync(path.join(dir, 'report.html')));
+
+  fs.writeFileSync(file, '{"class_name": 3}');
+  const broken = sink();
+  assert.equal(await runCompare(parseCompareArgs(['--model', file]) as Exclude<ReturnType<typeof parseCompareArgs>, string>, { stdout: sink().stream, stderr: broken.stream }), 1);
+  assert.match(broken.text(), /expected a tf.LayersModel topology/);
 });
