@@ -245,10 +245,12 @@ export function traceLayersModel(model: tfjs.LayersModel, x: tfjs.Tensor, y: tfj
   const taps = new Map(
     steps.map((step) => [
       step.id,
+      // A reshape to the same shape is a new tensor on the same memory (the WASM engine's
+      // clone copies), so the taps cost no activation-sized copies on a 4 GiB heap.
       tf.customGrad(((t: tfjs.Tensor) => ({
-        value: tf.clone(t),
+        value: tf.reshape(t, t.shape),
         gradFunc: (dy: tfjs.Tensor) => {
-          gradOf.set(step.id, keep(tf.clone(dy)));
+          gradOf.set(step.id, keep(tf.reshape(dy, dy.shape)));
           return dy;
         },
       })) as Parameters<typeof tf.customGrad>[0]),
