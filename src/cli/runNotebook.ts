@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CodeCell, NbOutput, Notebook } from '../common/notebookFormat';
 import { MimeTypes } from '../common/mimeTypes';
-import { joinLines, parseNotebook, serializeNotebook } from '../kernel/format/initnbFormat';
+import { describeRepairs, joinLines, readNotebook, serializeNotebook } from '../kernel/format/initnbFormat';
 import { KernelClient } from '../kernel/process/kernelClient';
 
 export interface RunOptions {
@@ -30,7 +30,11 @@ export interface RunSummary {
 }
 
 export async function runNotebook(options: RunOptions): Promise<RunSummary> {
-  const notebook = parseNotebook(fs.readFileSync(options.file, 'utf8'), path.basename(options.file));
+  // Bytes, not text: the reader refuses invalid UTF-8 rather than let a save replace it.
+  const fileName = path.basename(options.file);
+  const { notebook, repairs } = readNotebook(fs.readFileSync(options.file), fileName);
+  const stderr = options.stderr ?? process.stderr;
+  for (const line of describeRepairs(repairs)) stderr.write(`${fileName}: repaired ${line}\n`);
   const summary = await executeNotebook(notebook, { ...options, cwd: path.dirname(path.resolve(options.file)) });
   const target = options.inplace ? options.file : options.out;
   if (target) fs.writeFileSync(target, serializeNotebook(notebook));

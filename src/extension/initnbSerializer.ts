@@ -4,24 +4,25 @@
  * VS Code's classes and back.
  *
  * A file that cannot be read makes deserializeNotebook throw: VS Code then shows the error in
- * place of the editor and never offers to save an empty notebook over the user's file.
+ * place of the editor and never offers to save an empty notebook over the user's file. A file the
+ * reader repaired (cell ids) opens, and the user is told what changed (repairNotices.ts).
  */
 import * as vscode from 'vscode';
 import {
   cellToData,
   dataToNotebook,
   notebookToData,
-  parseNotebook,
+  readNotebook,
   serializeNotebook,
   type PlainCell,
   type PlainNotebookData,
   type PlainOutput,
 } from '../kernel/format/initnbFormat';
 import type { NbCell, Notebook } from '../common/notebookFormat';
+import { RepairNotices } from './repairNotices';
 
 export const NOTEBOOK_TYPE = 'initnb';
 
-const decoder = new TextDecoder('utf-8', { fatal: false });
 const encoder = new TextEncoder();
 
 /**
@@ -42,9 +43,13 @@ export async function openUntitledNotebook(data: vscode.NotebookData): Promise<v
 }
 
 export class InitnbSerializer implements vscode.NotebookSerializer {
+  constructor(private readonly repairNotices: RepairNotices) {}
+
   deserializeNotebook(content: Uint8Array, _token: vscode.CancellationToken): vscode.NotebookData {
     if (content.byteLength === 0 && untitledOpenings > 0) return new vscode.NotebookData([]);
-    const notebook = parseNotebook(decoder.decode(content));
+    // The bytes go to the reader undecoded: it refuses invalid UTF-8 rather than replace it.
+    const { notebook, repairs } = readNotebook(content);
+    if (repairs.length > 0) this.repairNotices.expect(notebook, repairs);
     return toVsCodeData(notebookToData(notebook));
   }
 
@@ -54,11 +59,13 @@ export class InitnbSerializer implements vscode.NotebookSerializer {
 }
 
 export function registerInitnbSerializer(): vscode.Disposable {
+  const repairNotices = new RepairNotices(NOTEBOOK_TYPE);
   // transientOutputs: false keeps outputs in the file, so charts show again on reopen.
-  return vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new InitnbSerializer(), {
+  const registration = vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new InitnbSerializer(repairNotices), {
     transientOutputs: false,
     transientCellMetadata: { inputCollapsed: true, outputCollapsed: true },
   });
+  return vscode.Disposable.from(registration, repairNotices);
 }
 
 /** A notebook built in code (a comparison, a lesson) as VS Code's NotebookData. */

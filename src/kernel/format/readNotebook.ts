@@ -20,7 +20,11 @@ import type {
   RawCell,
 } from '../../common/notebookFormat';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { repairCellIds, type NotebookRepair } from './cellIds';
+import { findNestingPast, MAX_JSON_DEPTH } from './jsonDepth';
 import { NotebookFormatError } from './notebookFormatError';
+import { lineAndColumn } from './textPosition';
+import { decodeUtf8 } from './utf8';
 
 /** Refuse files past this size: reading one would stall the editor for nothing. */
 export const MAX_NOTEBOOK_BYTES = 256 * 1024 * 1024;
@@ -31,17 +35,39 @@ const CELL_KEYS: Record<NbCell['cell_type'], readonly string[]> = {
   raw: ['cell_type', 'id', 'source', 'metadata', 'attachments'],
 };
 
-export function parseNotebook(text: string, fileName?: string): Notebook {
+export interface ReadNotebookResult {
+  notebook: Notebook;
+  /** What the reader changed so the notebook is valid nbformat 4.5; the user must be told. */
+  repairs: NotebookRepair[];
+}
+
+/**
+ * Reads a notebook file's bytes (or text already decoded). Throws a NotebookFormatError for what
+ * it cannot read; returns the repairs it made, which the caller shows the user.
+ */
+export function readNotebook(content: Uint8Array | string, fileName?: string): ReadNotebookResult {
   const fail = (problem: string, where = ''): never => {
     throw new NotebookFormatError(problem, where, fileName);
   };
-  if (text.length > MAX_NOTEBOOK_BYTES) {
-    fail(`the file is ${(text.length / 1e6).toFixed(0)} MB, more than the ${MAX_NOTEBOOK_BYTES / 1e6} MB InitLab reads`);
+  const size = typeof content === 'string' ? content.length : content.byteLength;
+  if (size > MAX_NOTEBOOK_BYTES) {
+    fail(`the file is ${(size / 1e6).toFixed(0)} MB, more than the ${MAX_NOTEBOOK_BYTES / 1e6} MB InitLab reads`);
   }
+  // A NUL byte says "binary file" better than the invalid UTF-8 such files also hold.
+  if (typeof content !== 'string' && content.includes(0)) fail('the file holds binary data (a NUL byte), not notebook JSON');
+  const text = typeof content === 'string' ? content : decodeUtf8(content, fileName);
   if (text.trim() === '') {
     fail('the file is empty, so it is not a notebook. Create notebooks with "InitLab: New Notebook".');
   }
   if (text.includes('\u0000')) fail('the file holds binary data (a NUL byte), not notebook JSON');
+  // Before anything that walks the JSON recursively (the error locator below included).
+  const tooDeep = findNestingPast(text, MAX_JSON_DEPTH);
+  if (tooDeep !== undefined) {
+    fail(
+      `the JSON nests lists and objects more than ${MAX_JSON_DEPTH} levels deep; InitLab refuses that (no notebook needs it, and Jupyter could not read it either)`,
+      lineAndColumn(text, tooDeep),
+    );
+  }
 
   let raw: unknown;
   try {
@@ -49,12 +75,21 @@ export function parseNotebook(text: string, fileName?: string): Notebook {
   } catch (err) {
     fail(`invalid JSON: ${describeJsonError(text, err as Error)}`);
   }
-  return readNotebook(raw, fail);
+  const notebook = readRoot(raw, fail);
+  return { notebook, repairs: repairCellIds(notebook.cells) };
+}
+
+/**
+ * The notebook alone, its repairs dropped: for tests and for notebooks InitLab itself wrote.
+ * Where a person opens a file, use readNotebook and show the repairs.
+ */
+export function parseNotebook(content: Uint8Array | string, fileName?: string): Notebook {
+  return readNotebook(content, fileName).notebook;
 }
 
 type Fail = (problem: string, where?: string) => never;
 
-function readNotebook(raw: unknown, fail: Fail): Notebook {
+function readRoot(raw: unknown, fail: Fail): Notebook {
   const root = expectObject(raw, 'the notebook', fail);
   if (!('nbformat' in root)) fail('missing "nbformat": this is not an nbformat 4 notebook', 'nbformat');
   if (root.nbformat !== 4) {
@@ -85,7 +120,8 @@ function readCell(raw: unknown, where: string, fail: Fail): NbCell {
   const source = expectMultiline(cell.source, `${where}.source`, fail);
   const metadata = expectObject(cell.metadata ?? {}, `${where}.metadata`, fail);
   const id = cell.id;
-  if (id !== undefined && (typeof id !== 'string' || id === '')) fail(`expected a non-empty string, got ${describe(id)}`, `${where}.id`);
+  // Any string is read; repairCellIds then replaces ids that break nbformat's rule, and says so.
+  if (id !== undefined && typeof id !== 'string') fail(`expected a string, got ${describe(id)}`, `${where}.id`);
   const base = { ...(id === undefined ? {} : { id }), source, metadata };
   if (type === 'code') {
     const count = cell.execution_count ?? null;
@@ -198,12 +234,9 @@ function describeJsonError(text: string, err: Error): string {
   parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (!first) return err.message;
-  const before = text.slice(0, first.offset);
-  const line = before.split('\n').length;
-  const column = first.offset - before.lastIndexOf('\n');
   const code = printParseErrorCode(first.error);
   const cutShort = /^(UnexpectedEndOf|CloseBraceExpected|CloseBracketExpected)/.test(code) && errors.some((e) => e.offset + e.length >= text.trimEnd().length);
-  return `${JSON_ERRORS[code] ?? code} at line ${line}, column ${column}${cutShort ? ' (the file is cut short)' : ''}`;
+  return `${JSON_ERRORS[code] ?? code} at ${lineAndColumn(text, first.offset)}${cutShort ? ' (the file is cut short)' : ''}`;
 }
 
 /** jsonc-parser's error codes, in words. */

@@ -4,6 +4,8 @@
  * endings and a trailing newline. `JSON.stringify` with a replacer cannot sort keys without
  * rebuilding every object, so this walks the value once and writes the text itself.
  */
+import { MAX_JSON_DEPTH } from './jsonDepth';
+
 export function stableStringify(value: unknown): string {
   return write(value, '') + '\n';
 }
@@ -18,6 +20,9 @@ function write(value: unknown, indent: string): string {
     if (text === undefined) throw new TypeError(`Cannot write a ${typeof value} to JSON`);
     return text;
   }
+  // The indent is the depth. Past the reader's limit, refuse rather than write a file InitLab
+  // would refuse to open (and long before the recursion could overflow the stack).
+  if (indent.length >= MAX_JSON_DEPTH) throw new TypeError(`Cannot write JSON nested more than ${MAX_JSON_DEPTH} levels deep: InitLab could not open the file again`);
   const inner = indent + ' ';
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';

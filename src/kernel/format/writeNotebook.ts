@@ -7,12 +7,14 @@ import { createHash } from 'node:crypto';
 import {
   defaultNotebookMetadata,
   NBFORMAT_MINOR,
+  type JsonObject,
   type MimeBundle,
   type MultilineString,
   type NbCell,
   type NbOutput,
   type Notebook,
 } from '../../common/notebookFormat';
+import { isValidCellId } from './cellIds';
 import { isJsonMime } from './readNotebook';
 import { stableStringify } from './stableJson';
 
@@ -22,9 +24,32 @@ export function serializeNotebook(nb: Notebook): string {
   return stableStringify({
     nbformat: 4,
     nbformat_minor: Math.max(nb.nbformat_minor, NBFORMAT_MINOR),
-    metadata: { ...nb.metadata, ...defaultNotebookMetadata },
+    metadata: withKernelMetadata(nb.metadata),
     cells,
   });
+}
+
+/** The fields nbformat's schema requires in each; the rest of InitLab's defaults are optional. */
+const REQUIRED_FIELDS: Record<string, readonly string[]> = { kernelspec: ['name', 'display_name'], language_info: ['name'] };
+
+/**
+ * `kernelspec` and `language_info` as the file has them: InitLab's TypeScript defaults fill in only
+ * an entry that is absent or not an object, and a required field that is absent. A user who points
+ * `kernelspec` at another kernel to open the file in Jupyter keeps that choice, byte for byte.
+ */
+function withKernelMetadata(metadata: JsonObject): JsonObject {
+  const out: JsonObject = { ...metadata };
+  for (const [key, required] of Object.entries(REQUIRED_FIELDS)) {
+    const fallback = defaultNotebookMetadata[key] as JsonObject;
+    const given = metadata[key];
+    if (given === null || typeof given !== 'object' || Array.isArray(given)) {
+      out[key] = fallback;
+      continue;
+    }
+    const missing = required.filter((field) => given[field] === undefined);
+    if (missing.length > 0) out[key] = { ...given, ...Object.fromEntries(missing.map((field) => [field, fallback[field]])) };
+  }
+  return out;
 }
 
 function normalizeCell(cell: NbCell, index: number, usedIds: Set<string>): NbCell {
@@ -37,12 +62,14 @@ function normalizeCell(cell: NbCell, index: number, usedIds: Set<string>): NbCel
 }
 
 /**
- * nbformat 4.5 requires unique cell ids. A cell without one (new in the editor) gets an id derived
- * from its position and text, not a random one, so that saving the same notebook twice writes
- * the same bytes.
+ * nbformat 4.5 requires unique, well-formed cell ids. A cell without one (new in the editor), or
+ * with a repeated or malformed one (a cell copied in the editor keeps its id; cell metadata can be
+ * edited by hand), gets an id derived from its position and text, not a random one, so that saving
+ * the same notebook twice writes the same bytes. Ids in a file are already repaired by the reader,
+ * which tells the user.
  */
 function uniqueId(cell: NbCell, index: number, usedIds: Set<string>): string {
-  let id = cell.id;
+  let id: string | undefined = isValidCellId(cell.id) ? cell.id : undefined;
   if (id === undefined || usedIds.has(id)) {
     const text = typeof cell.source === 'string' ? cell.source : cell.source.join('');
     const seed = `${index}\u0000${cell.cell_type}\u0000${text}`;

@@ -10,7 +10,7 @@ import { parseCompareArgs, runCompare } from '../../../src/cli/compareCommand';
 import { runNotebook } from '../../../src/cli/runNotebook';
 import { compareNotebook, COMPARE_CELL_IDS } from '../../../src/common/compare/compareNotebook';
 import { DEFAULT_COMPARE_OPTIONS } from '../../../src/common/compare/compareOptions';
-import { parseNotebook, serializeNotebook } from '../../../src/kernel/format/initnbFormat';
+import { NotebookFormatError, parseNotebook, serializeNotebook } from '../../../src/kernel/format/initnbFormat';
 import { kernelEntry } from '../support/kernelBuild';
 import { initEngine, tf } from '../../../src/kernel/engine/engine';
 
@@ -119,4 +119,36 @@ test('compare --model: a tf.LayersModel topology file, compared on MNIST images 
   const broken = sink();
   assert.equal(await runCompare(parseCompareArgs(['--model', file]) as Exclude<ReturnType<typeof parseCompareArgs>, string>, { stdout: sink().stream, stderr: broken.stream }), 1);
   assert.match(broken.text(), /expected a tf.LayersModel topology/);
+
+test('initlab run prints each cell id it repaired and writes the repaired notebook', async () => {
+  const dir = tmp();
+  const file = path.join(dir, 'ids.initnb');
+  const cell = (id: string, source: string) => ({ cell_type: 'code', id, metadata: {}, source, outputs: [], execution_count: null });
+  fs.writeFileSync(file, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [cell('a', '1 + 1'), cell('a', '2 + 2'), cell('not valid!', '3 + 3')] }));
+  const out = sink();
+  const err = sink();
+  const summary = await runNotebook({ file, inplace: true, kernelEntry: await kernelEntry(), stdout: out.stream, stderr: err.stream });
+  assert.equal(summary.ok, true, err.text());
+  const ids = parseNotebook(fs.readFileSync(file), 'ids.initnb').cells.map((c) => c.id!);
+  assert.equal(ids[0], 'a');
+  assert.match(ids[1], /^[0-9a-f]{8}$/);
+  assert.match(ids[2], /^[0-9a-f]{8}$/);
+  assert.equal(
+    err.text(),
+    `ids.initnb: repaired cells[1].id: "a" is already the id of cells[0], so it is now "${ids[1]}"\n` +
+      `ids.initnb: repaired cells[2].id: "not valid!" is not a valid cell id (nbformat 4.5 wants 1-64 letters, digits, "-" or "_"), so it is now "${ids[2]}"\n`,
+  );
+});
+
+test('initlab run --inplace refuses a file that is not UTF-8, names the byte, and leaves the file as it was', async () => {
+  const dir = tmp();
+  const file = path.join(dir, 'latin1.initnb');
+  const bytes = Buffer.from('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code", "id": "a", "metadata": {}, "source": "// caf\xe9", "outputs": [], "execution_count": null}]}', 'latin1');
+  fs.writeFileSync(file, bytes);
+  await assert.rejects(runNotebook({ file, inplace: true, kernelEntry: await kernelEntry(), stdout: sink().stream, stderr: sink().stream }), (err: Error) => {
+    assert.ok(err instanceof NotebookFormatError);
+    assert.match(err.message, new RegExp(`^latin1\\.initnb: byte ${bytes.indexOf(0xe9)} \\(line 1, column \\d+\\): the file is not valid UTF-8: the byte 0xE9 right after ‘.*// caf’`));
+    return true;
+  });
+  assert.equal(Buffer.compare(fs.readFileSync(file), bytes), 0);
 });

@@ -68,6 +68,47 @@ describe('.initnb files in VS Code', () => {
     }
   });
 
+  it('refuse a file that is not UTF-8 or nests too deep when opened in the editor, and Save All cannot overwrite it', async () => {
+    const cases: [string, string][] = [
+      ['invalid-utf8.initnb', 'byte 108 (line 8, column 11): the file is not valid UTF-8: the byte 0xE9'],
+      ['nested-too-deep.initnb', 'more than 512 levels deep'],
+      ['nested-too-deep-cut-short.initnb', 'more than 512 levels deep'],
+    ];
+    for (const [file, message] of cases) {
+      const uri = workspaceUri('broken', file);
+      const before = await vscode.workspace.fs.readFile(uri);
+      await assert.rejects(async () => vscode.workspace.openNotebookDocument(uri), (err: Error) => {
+        assert.ok(err.message.includes(message), `${file}: "${err.message}" should say "${message}"`);
+        return true;
+      });
+      // As a user would: open it in the notebook editor (which shows the error), then Save All.
+      await Promise.resolve(vscode.commands.executeCommand('vscode.openWith', uri, 'initnb')).catch(() => undefined);
+      await vscode.workspace.saveAll(true);
+      assert.ok(!vscode.workspace.notebookDocuments.some((d) => d.uri.toString() === uri.toString()), `${file} opened as a notebook`);
+      assert.equal(Buffer.compare(Buffer.from(await vscode.workspace.fs.readFile(uri)), Buffer.from(before)), 0, `${file} was changed`);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
+  it('open a notebook with invalid and repeated cell ids repaired, and save the repaired ids and the file\'s own kernelspec', async () => {
+    const uri = workspaceUri('repairs', 'bad-cell-ids.initnb');
+    const notebook = await vscode.workspace.openNotebookDocument(uri);
+    const ids = notebook.getCells().map((c) => (c.metadata as { id?: string }).id ?? '');
+    assert.equal(ids[0], 'intro', 'the first cell keeps its id');
+    assert.match(ids[1], /^[0-9a-f]{8}$/, 'the repeated id is replaced');
+    assert.match(ids[2], /^[0-9a-f]{8}$/, 'the invalid id is replaced');
+    assert.notEqual(ids[1], ids[2]);
+    const cell = notebook.cellAt(2);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(cell.document.uri, new vscode.Position(0, 0), '// ');
+    await vscode.workspace.applyEdit(edit);
+    assert.ok(await notebook.save());
+    const saved = JSON.parse(decoder.decode(await vscode.workspace.fs.readFile(uri)));
+    assert.deepEqual(saved.cells.map((c: { id: string }) => c.id), ids);
+    assert.deepEqual(saved.metadata.kernelspec, { display_name: 'InitLab', name: 'initlab' }, 'the kernelspec the file had survives the save');
+    assert.equal(saved.metadata.language_info.name, 'typescript', 'an absent language_info is filled in');
+  });
+
   it('create untitled notebooks from the New Notebook command, while a zero-byte file stays refused', async () => {
     await vscode.commands.executeCommand('initlab.newNotebook');
     const untitled = vscode.window.activeNotebookEditor?.notebook;
