@@ -119,6 +119,7 @@ test('compare --model: a tf.LayersModel topology file, compared on MNIST images 
   const broken = sink();
   assert.equal(await runCompare(parseCompareArgs(['--model', file]) as Exclude<ReturnType<typeof parseCompareArgs>, string>, { stdout: sink().stream, stderr: broken.stream }), 1);
   assert.match(broken.text(), /expected a tf.LayersModel topology/);
+});
 
 test('initlab run prints each cell id it repaired and writes the repaired notebook', async () => {
   const dir = tmp();
