@@ -6,11 +6,18 @@
  * A layer "repeats" when its input is the same kind of signal as its output: its activation is
  * the previous layer's (every hidden layer after the first; not the first, whose input is the
  * data, nor an output layer without the hidden layers' activation). A deeper net of the same
- * kind adds repeating layers, so their gains are what depth multiplies. The factor is the
- * geometric mean of the repeating layers' gains; it is a steady drift when every one of those
- * gains lies on the same side of 1 and the factor is at least DRIFT_FACTOR away from 1 (a
- * smaller factor needs over 24 layers to move the signal 10×, and width-100 layers measure
- * their gains only to a few percent).
+ * kind adds repeating layers, so their gains are what depth multiplies.
+ *
+ * Two factors per direction: the measured one (the geometric mean of the repeating layers'
+ * forwardGain or backwardGain) and theory's (the same ratio of the std theory predicts for
+ * those layers from their measured weight variance). On correlated data such as MNIST a
+ * width-100 layer's measured std gain wanders by 10-20% from draw to draw, and He's init reads
+ * ×0.88 on one draw of lesson A, while theory's factor, which depends only on the weights and
+ * the activation, reads 1.00. So a drift is steady when theory's factor is at least
+ * DRIFT_FACTOR away from 1 and the measured factor lies on the same side of 1; the depth is
+ * projected with theory's factor. Without a theory figure (NaN) the measured factor stands in,
+ * and then every measured gain must lie on its side of 1. (A factor under 1.1 needs over 24
+ * layers to move the signal 10×.)
  *
  * Where the drift leaves the band, continued geometrically from the last measurement:
  *
@@ -38,12 +45,16 @@ export const DRIFT_FACTOR = 1.1;
 export const MIN_REPEATING_LAYERS = 2;
 
 interface TrendBase {
-  /** Geometric mean of the repeating layers' gains. */
+  /** The factor per layer depth multiplies: theory's where it has one, else the measured one. */
   factor: number;
+  /** Geometric mean of the repeating layers' measured gains. */
+  measuredFactor: number;
+  /** Geometric mean of the gains theory predicts for the same layers (NaN without theory). */
+  theoryFactor: number;
   /** The repeating layers whose gains were read, and those gains. */
   layers: number[];
   gains: number[];
-  /** Every gain on the factor's side of 1, and the factor at least DRIFT_FACTOR from 1. */
+  /** A steady drift (see the header). */
   drifts: boolean;
 }
 
@@ -74,9 +85,14 @@ function geometricMean(values: readonly number[]): number {
   return Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
 }
 
-function drifts(factor: number, gains: readonly number[]): boolean {
-  const side = Math.sign(Math.log(factor));
-  return Math.abs(Math.log(factor)) >= Math.log(DRIFT_FACTOR) && gains.every((g) => Math.sign(Math.log(g)) === side);
+/** The factor to project with, and whether it is a steady drift (see the header). */
+function judgeFactors(gains: readonly number[], theoryGains: readonly number[]): { factor: number; measuredFactor: number; theoryFactor: number; drifts: boolean } {
+  const measuredFactor = geometricMean(gains);
+  const theoryFactor = theoryGains.every(usable) ? geometricMean(theoryGains) : NaN;
+  const far = (f: number) => Math.abs(Math.log(f)) >= Math.log(DRIFT_FACTOR);
+  const side = (f: number) => Math.sign(Math.log(f));
+  if (usable(theoryFactor)) return { factor: theoryFactor, measuredFactor, theoryFactor, drifts: far(theoryFactor) && side(measuredFactor) === side(theoryFactor) };
+  return { factor: measuredFactor, measuredFactor, theoryFactor, drifts: far(measuredFactor) && gains.every((g) => side(g) === side(measuredFactor)) };
 }
 
 /**
@@ -99,10 +115,11 @@ export function forwardTrend(report: ProbeReport): ForwardTrend | null {
   const std = output ? fromStatNumber(output.std) : NaN;
   if (!usable(std)) return null;
   const gains = layers.map((l) => fromStatNumber(l.forwardGain));
-  const factor = geometricMean(gains);
-  const drift = drifts(factor, gains);
-  const steps = drift ? stepsToLeave(std, factor, HEALTHY_ACTIVATION_STD) : null;
-  return { direction: 'forward', factor, layers: layers.map((l) => l.layer), gains, drifts: drift, from: { layer: last.layer, std }, leavesBandAtLayer: steps === null ? null : last.layer + steps };
+  const predicted = (l: LayerProbe) => fromStatNumber(l.theory.activationStd);
+  const theoryGains = layers.map((l) => predicted(l) / predicted(report.layers[l.layer - 2]));
+  const judged = judgeFactors(gains, theoryGains);
+  const steps = judged.drifts ? stepsToLeave(std, judged.factor, HEALTHY_ACTIVATION_STD) : null;
+  return { direction: 'forward', ...judged, layers: layers.map((l) => l.layer), gains, from: { layer: last.layer, std }, leavesBandAtLayer: steps === null ? null : last.layer + steps };
 }
 
 export function backwardTrend(report: ProbeReport): BackwardTrend | null {
@@ -115,8 +132,10 @@ export function backwardTrend(report: ProbeReport): BackwardTrend | null {
   const ratio = reaching / entering;
   if (!usable(ratio)) return null;
   const gains = layers.map((l) => fromStatNumber(l.backwardGain));
-  const factor = geometricMean(gains);
-  const drift = drifts(factor, gains);
-  const steps = drift ? stepsToLeave(ratio, factor, HEALTHY_GRADIENT_RATIO) : null;
-  return { direction: 'backward', factor, layers: layers.map((l) => l.layer), gains, drifts: drift, from: { layer: first.layer, ratio }, leavesBandAtDepth: steps === null ? null : report.layers.length + steps };
+  // Theory's backward gain of layer l: its predicted input gradient over the next layer's.
+  const predicted = (l: LayerProbe) => fromStatNumber(l.theory.inputGradStd);
+  const theoryGains = layers.map((l) => predicted(l) / predicted(report.layers[l.layer]));
+  const judged = judgeFactors(gains, theoryGains);
+  const steps = judged.drifts ? stepsToLeave(ratio, judged.factor, HEALTHY_GRADIENT_RATIO) : null;
+  return { direction: 'backward', ...judged, layers: layers.map((l) => l.layer), gains, from: { layer: first.layer, ratio }, leavesBandAtDepth: steps === null ? null : report.layers.length + steps };
 }

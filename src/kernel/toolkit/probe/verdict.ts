@@ -14,7 +14,7 @@
  *   trends        a scheme inside those bands can still drift: when its repeating layers scale
  *                 the signal by a steady factor (trend.ts), the verdict says so and at what depth
  *                 the factor takes the signal out of the band: "healthy at these 4 layers, but
- *                 activations ×1.41 per layer: out of the band by layer 8".
+ *                 activations ×1.41 per layer (measured ×1.24): out of the band by layer 9".
  */
 import { formatStat, fromStatNumber } from '../../../common/charts/finite';
 import type { ProbeReport } from './probe';
@@ -106,9 +106,10 @@ function describeProblems(problems: readonly Problem[]): string {
     .join('; ');
 }
 
-/** "activations ×1.41 per layer: out of the band by layer 8". */
+/** "activations ×1.41 per layer (measured ×1.24): out of the band by layer 9". */
 function describeTrend(t: Trend): string {
-  const factor = `×${formatStat(t.factor)} per layer`;
+  const measured = t.measuredFactor !== t.factor ? ` (measured ×${formatStat(t.measuredFactor)})` : '';
+  const factor = `×${formatStat(t.factor)} per layer${measured}`;
   return t.direction === 'forward'
     ? `activations ${factor}: out of the band by layer ${t.leavesBandAtLayer}`
     : `gradients ${factor} going back: out of the band at depth ${t.leavesBandAtDepth}`;

@@ -100,8 +100,8 @@ test('a ×1/√2-per-layer net vanishes on schedule, and He’s initialization d
   });
 });
 
-/** A ReLU report with the given activation std per hidden layer, weight-gradient std 1 everywhere. */
-function handmade(label: string, stds: number[]): ProbeReport {
+/** A ReLU report with the given activation std per hidden layer (measured, and as theory predicts), weight-gradient std 1 everywhere. */
+function handmade(label: string, stds: number[], predicted = stds): ProbeReport {
   const stat = (std: number) => ({ std, mean: 0 }) as never;
   const layers = [...stds, stds[stds.length - 1]].map((std, i) => {
     const hidden = i < stds.length;
@@ -113,24 +113,33 @@ function handmade(label: string, stds: number[]): ProbeReport {
       tensors: { preActivation: stat(std), ...(hidden ? { activation: stat(std) } : {}), weightGrad: stat(1), inputGrad: stat(1) },
       forwardGain: std / previous,
       backwardGain: 1,
-      theory: { preActivationStd: std, activationStd: std, inputGradStd: 1 },
+      theory: { preActivationStd: predicted[Math.min(i, stds.length - 1)], activationStd: predicted[Math.min(i, stds.length - 1)], inputGradStd: 1 },
     };
   });
   return { kind: 'initlab.probe', label, loss: 1, layers };
 }
 
 test('the verdict’s text tells a healthy scheme from one healthy only at this depth', () => {
-  const result = verdict([handmade('steady', [1, 1.02, 0.99]), handmade('double', [1.2, 1.7, 2.4])]);
+  // "He on MNIST": one draw's measured gains read ×0.88 while theory, from the weights, reads ×1.
+  const result = verdict([handmade('steady', [1, 1.02, 0.99]), handmade('He on MNIST', [0.8, 0.78, 0.62], [0.8, 0.8, 0.8]), handmade('double', [1.2, 1.7, 2.4]), handmade('double, one draw', [1.14, 1.56, 1.76], [1.14, 1.61, 2.28])]);
   assert.deepEqual(
     result.schemes.map((s) => [s.healthy, s.drifts]),
     [
       [true, false],
+      [true, false],
+      [true, true],
       [true, true],
     ],
   );
   assert.equal(
     result.text,
-    ['Healthy at every layer: steady. Healthy at this depth only: double.', '✓ steady: healthy at every layer', '⚠ double: healthy at these 4 layers, but activations ×1.41 per layer: out of the band by layer 8'].join('\n'),
+    [
+      'Healthy at every layer: steady, He on MNIST. Healthy at this depth only: double, double, one draw.',
+      '✓ steady: healthy at every layer',
+      '✓ He on MNIST: healthy at every layer',
+      '⚠ double: healthy at these 4 layers, but activations ×1.41 per layer: out of the band by layer 8',
+      '⚠ double, one draw: healthy at these 4 layers, but activations ×1.41 per layer (measured ×1.24): out of the band by layer 9',
+    ].join('\n'),
   );
 });
 
