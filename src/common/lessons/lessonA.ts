@@ -149,9 +149,10 @@ const sizes = [m, 100, 100, 100, 1];
 const fmt = (v: number | string) => (typeof v === 'number' ? Number(v.toPrecision(3)).toString() : v);
 
 // firstLayerShift: what the original's standalone first-layer cell subtracts after the ReLU.
-// The model itself always uses a plain ReLU.
-function experiment(label: string, weights: any, firstLayerShift: number) {
-  const model = nn.mlp(sizes, { activation: 'relu', init: weights, seed: 1 });
+// The model itself always uses a plain ReLU. Each experiment draws its own weights (its own
+// seed), as each of the original's cells draws fresh ones.
+function experiment(label: string, weights: any, firstLayerShift: number, seed: number) {
+  const model = nn.mlp(sizes, { activation: 'relu', init: weights, seed });
   const w1 = (model.layers[0] as any).w;
   const z1 = tf.tidy(() => tf.sub(tf.relu(tf.matMul(x, w1)), firstLayerShift));
   const alone = data.meanStd(z1);
@@ -190,7 +191,7 @@ Every weight drawn from N(0, 1). Each output of the first layer sums 784 product
     ts(
       'normal',
       `
-const normalReport = experiment('normal(0, 1)', 'normal', 0.5);
+const normalReport = experiment('normal(0, 1)', 'normal', 0.5, 1);
 normalReport`,
     ),
     md(
@@ -209,7 +210,7 @@ Xavier แบบแจกแจงปกติสุ่มด้วย std = gai
     ts(
       'xavier',
       `
-const xavierReport = experiment('Xavier normal', 'xavierNormal', 0);
+const xavierReport = experiment('Xavier normal', 'xavierNormal', 0, 2);
 xavierReport`,
     ),
     md(
@@ -229,7 +230,7 @@ The original notebook draws \`randn(fan_in, fan_out) · √(2 / fan_in)\` and th
       'kaiming-written',
       `
 const doubleGain = (shape: [number, number], _layer: number, seed: number) => init.normal(shape, 0, Math.sqrt(2 / shape[0]) * Math.sqrt(2), { seed });
-const writtenReport = experiment('"Kaiming" as written', doubleGain, 0.5);
+const writtenReport = experiment('"Kaiming" as written', doubleGain, 0.5, 3);
 writtenReport`,
     ),
     md(
@@ -248,7 +249,7 @@ writtenReport`,
     ts(
       'kaiming',
       `
-const kaimingReport = experiment('Kaiming normal', 'kaimingNormal', 0);
+const kaimingReport = experiment('Kaiming normal', 'kaimingNormal', 0, 4);
 kaimingReport`,
     ),
     md(
