@@ -130,14 +130,14 @@ console.log(\`largest difference from autodiff: \${gap.toExponential(1)}\`);`,
       `
 ## 3. The model and a probe
 
-Four Linear layers, 784 → 100 → 100 → 100 → 1, with a ReLU between them. Like the original, two of our experiments subtract 0.5 after each ReLU, which pulls the mean of the activations back toward zero.
+Four Linear layers, 784 → 100 → 100 → 100 → 1, with a plain ReLU between them in every experiment, as in the original: its \`Relu\` module has the \`- 0.5\` commented out. The original subtracts 0.5 only where it looks at the first layer on its own, \`(x_train @ w1).clamp(0.) - 0.5\`, for N(0, 1) and for its "Kaiming" (not for Xavier); that pulls the mean of that one layer's output toward zero. \`experiment\` shows that standalone cell the same way, with the same w1 the model uses; the model's forward and backward passes, whose gradients we print, never shift.
 
 \`probe(model).step(x, y)\` runs one forward and one backward pass over all 50,000 rows and returns, for every layer, statistics of its weights, activations and gradients. \`summary\` prints the figures the original lesson prints, with the gradients last layer first.`,
       {
         th: `
 ## 3. โมเดลและตัวตรวจวัด (probe)
 
-ชั้น Linear สี่ชั้น 784 → 100 → 100 → 100 → 1 มี ReLU คั่นระหว่างชั้น เหมือนต้นฉบับ การทดลองสองในสามแบบจะลบ 0.5 หลัง ReLU ทุกครั้ง ซึ่งดึงค่าเฉลี่ยของค่ากระตุ้นกลับเข้าใกล้ศูนย์
+ชั้น Linear สี่ชั้น 784 → 100 → 100 → 100 → 1 มี ReLU ธรรมดาคั่นระหว่างชั้นในทุกการทดลอง เหมือนต้นฉบับ ซึ่งโมดูล \`Relu\` ใส่ \`- 0.5\` ไว้ในคอมเมนต์ ต้นฉบับลบ 0.5 เฉพาะตอนที่ลองดูชั้นแรกเพียงชั้นเดียว \`(x_train @ w1).clamp(0.) - 0.5\` ในการทดลอง N(0, 1) และ "Kaiming" ของต้นฉบับ (ไม่ลบในการทดลอง Xavier) ซึ่งดึงค่าเฉลี่ยของเอาต์พุตชั้นนั้นชั้นเดียวเข้าใกล้ศูนย์ ฟังก์ชัน \`experiment\` แสดงเซลล์ชั้นแรกนั้นแบบเดียวกัน ด้วย w1 ตัวเดียวกับที่โมเดลใช้ ส่วนการคำนวณไปข้างหน้าและย้อนกลับของโมเดล ซึ่งให้เกรเดียนต์ที่เราพิมพ์ออกมานั้น ไม่มีการลบ 0.5 เลย
 
 \`probe(model).step(x, y)\` คำนวณไปข้างหน้าและย้อนกลับหนึ่งรอบกับข้อมูลทั้ง 50,000 แถว แล้วคืนสถิติของน้ำหนัก ค่ากระตุ้น และเกรเดียนต์ของทุกชั้น ฟังก์ชัน \`summary\` พิมพ์ตัวเลขชุดเดียวกับที่บทเรียนต้นฉบับพิมพ์ โดยเรียงเกรเดียนต์จากชั้นสุดท้ายก่อน`,
       },
@@ -148,20 +148,29 @@ Four Linear layers, 784 → 100 → 100 → 100 → 1, with a ReLU between them.
 const sizes = [m, 100, 100, 100, 1];
 const fmt = (v: number | string) => (typeof v === 'number' ? Number(v.toPrecision(3)).toString() : v);
 
-function experiment(label: string, weights: any, reluShift: number) {
-  const model = nn.mlp(sizes, { activation: 'relu', init: weights, reluShift, seed: 1 });
+// firstLayerShift: what the original's standalone first-layer cell subtracts after the ReLU.
+// The model itself always uses a plain ReLU. Each experiment draws its own weights (its own
+// seed), as each of the original's cells draws fresh ones.
+function experiment(label: string, weights: any, firstLayerShift: number, seed: number) {
+  const model = nn.mlp(sizes, { activation: 'relu', init: weights, seed });
+  const w1 = (model.layers[0] as any).w;
+  const z1 = tf.tidy(() => tf.sub(tf.relu(tf.matMul(x, w1)), firstLayerShift));
+  const alone = data.meanStd(z1);
+  z1.dispose();
   const report = probe(model, { label }).step(x, y);
   model.dispose();
+  summary(report, alone, firstLayerShift);
   return report;
 }
 
-function summary(report: any) {
+function summary(report: any, alone: { mean: number; std: number }, shift: number) {
   const layers = report.layers;
   const first = layers[0].tensors;
   console.log(\`\${report.label}\`);
   console.log(\`  weight std, w1..w4:      \${layers.map((l: any) => fmt(l.tensors.weights.std)).join(', ')}\`);
   console.log(\`  x @ w1:    mean \${fmt(first.preActivation.mean)}, std \${fmt(first.preActivation.std)}\`);
-  console.log(\`  ReLU out:  mean \${fmt(first.activation.mean)}, std \${fmt(first.activation.std)}\`);
+  console.log(\`  first layer alone, ReLU\${shift ? \` − \${shift}\` : ''}:  mean \${fmt(alone.mean)}, std \${fmt(alone.std)}\`);
+  console.log(\`  in the model, plain ReLU:  mean \${fmt(first.activation.mean)}, std \${fmt(first.activation.std)}\`);
   console.log(\`  gradient std, w4..w1:    \${[...layers].reverse().map((l: any) => fmt(l.tensors.weightGrad.std)).join(', ')}\`);
   console.log(\`  w4.g mean: \${fmt(layers[layers.length - 1].tensors.weightGrad.mean)}\`);
 }`,
@@ -182,8 +191,7 @@ Every weight drawn from N(0, 1). Each output of the first layer sums 784 product
     ts(
       'normal',
       `
-const normalReport = experiment('normal(0, 1)', 'normal', 0.5);
-summary(normalReport);
+const normalReport = experiment('normal(0, 1)', 'normal', 0.5, 1);
 normalReport`,
     ),
     md(
@@ -191,19 +199,18 @@ normalReport`,
       `
 ## 5. Xavier (Glorot & Bengio, 2010)
 
-Xavier normal draws with std = gain · √(2 / (fan_in + fan_out)), averaging the forward and the backward needs. With the ReLU gain √2, the first layer's std is √2 · √(2/884) ≈ 0.067, and the inner layers' √2 · √(2/200) ≈ 0.141. No shift after the ReLU here.`,
+Xavier normal draws with std = gain · √(2 / (fan_in + fan_out)), averaging the forward and the backward needs. With the ReLU gain √2, the first layer's std is √2 · √(2/884) ≈ 0.067, and the inner layers' √2 · √(2/200) ≈ 0.141. The original's first-layer cell does not subtract 0.5 here.`,
       {
         th: `
 ## 5. Xavier (Glorot และ Bengio, 2010)
 
-Xavier แบบแจกแจงปกติสุ่มด้วย std = gain · √(2 / (fan_in + fan_out)) ซึ่งเฉลี่ยความต้องการของทั้งทางไปข้างหน้าและทางย้อนกลับ เมื่อใช้ gain ของ ReLU คือ √2 ชั้นแรกจะได้ std = √2 · √(2/884) ≈ 0.067 และชั้นกลางได้ √2 · √(2/200) ≈ 0.141 การทดลองนี้ไม่ลบ 0.5 หลัง ReLU`,
+Xavier แบบแจกแจงปกติสุ่มด้วย std = gain · √(2 / (fan_in + fan_out)) ซึ่งเฉลี่ยความต้องการของทั้งทางไปข้างหน้าและทางย้อนกลับ เมื่อใช้ gain ของ ReLU คือ √2 ชั้นแรกจะได้ std = √2 · √(2/884) ≈ 0.067 และชั้นกลางได้ √2 · √(2/200) ≈ 0.141 เซลล์ชั้นแรกของต้นฉบับไม่ได้ลบ 0.5 ในการทดลองนี้`,
       },
     ),
     ts(
       'xavier',
       `
-const xavierReport = experiment('Xavier normal', 'xavierNormal', 0);
-summary(xavierReport);
+const xavierReport = experiment('Xavier normal', 'xavierNormal', 0, 2);
 xavierReport`,
     ),
     md(
@@ -223,8 +230,7 @@ The original notebook draws \`randn(fan_in, fan_out) · √(2 / fan_in)\` and th
       'kaiming-written',
       `
 const doubleGain = (shape: [number, number], _layer: number, seed: number) => init.normal(shape, 0, Math.sqrt(2 / shape[0]) * Math.sqrt(2), { seed });
-const writtenReport = experiment('"Kaiming" as written', doubleGain, 0.5);
-summary(writtenReport);
+const writtenReport = experiment('"Kaiming" as written', doubleGain, 0.5, 3);
 writtenReport`,
     ),
     md(
@@ -232,19 +238,18 @@ writtenReport`,
       `
 ## 7. Kaiming (He et al., 2015), as torch.nn.init defines it
 
-\`init.kaimingNormal\` draws with std = gain / √fan_in, and the ReLU gain is √2: std = √(2 / fan_in), 0.0505 for the first layer and 0.141 for the others. A ReLU zeroes half of its inputs and so halves the second moment; the 2 in He's variance restores it exactly once. The original applied √2 twice, so its variance is 4 / fan_in: each layer doubles the signal's second moment instead of keeping it.`,
+\`init.kaimingNormal\` draws with std = gain / √fan_in, and the ReLU gain is √2: std = √(2 / fan_in), 0.0505 for the first layer and 0.141 for the others. A ReLU zeroes half of its inputs and so halves the second moment; the 2 in He's variance restores it exactly once. The original applied √2 twice, so its variance is 4 / fan_in: each layer doubles the signal's second moment instead of keeping it. The original has no cell for He's initialization, so its first layer is shown as it is, without a shift. At four layers the two look alike; the verdict at the end tells them apart.`,
       {
         th: `
 ## 7. Kaiming (He และคณะ, 2015) ตามนิยามของ torch.nn.init
 
-\`init.kaimingNormal\` สุ่มด้วย std = gain / √fan_in และ gain ของ ReLU คือ √2 จึงได้ std = √(2 / fan_in) คือ 0.0505 ในชั้นแรก และ 0.141 ในชั้นอื่น ReLU ตัดอินพุตครึ่งหนึ่งเป็นศูนย์ โมเมนต์อันดับสองจึงเหลือครึ่งเดียว ตัวเลข 2 ในความแปรปรวนของ He ชดเชยส่วนนั้นพอดีหนึ่งครั้ง ต้นฉบับคูณ √2 ซ้ำสองครั้ง ความแปรปรวนจึงเป็น 4 / fan_in ทำให้โมเมนต์อันดับสองของสัญญาณเพิ่มเป็นสองเท่าทุกชั้นแทนที่จะคงที่`,
+\`init.kaimingNormal\` สุ่มด้วย std = gain / √fan_in และ gain ของ ReLU คือ √2 จึงได้ std = √(2 / fan_in) คือ 0.0505 ในชั้นแรก และ 0.141 ในชั้นอื่น ReLU ตัดอินพุตครึ่งหนึ่งเป็นศูนย์ โมเมนต์อันดับสองจึงเหลือครึ่งเดียว ตัวเลข 2 ในความแปรปรวนของ He ชดเชยส่วนนั้นพอดีหนึ่งครั้ง ต้นฉบับคูณ √2 ซ้ำสองครั้ง ความแปรปรวนจึงเป็น 4 / fan_in ทำให้โมเมนต์อันดับสองของสัญญาณเพิ่มเป็นสองเท่าทุกชั้นแทนที่จะคงที่ ต้นฉบับไม่มีเซลล์สำหรับวิธีของ He เราจึงแสดงชั้นแรกตามจริงโดยไม่ลบ 0.5 ที่ความลึกสี่ชั้น ทั้งสองแบบดูคล้ายกัน แต่บทสรุปท้ายบทจะแยกทั้งสองออกจากกันได้`,
       },
     ),
     ts(
       'kaiming',
       `
-const kaimingReport = experiment('Kaiming normal', 'kaimingNormal', 0.5);
-summary(kaimingReport);
+const kaimingReport = experiment('Kaiming normal', 'kaimingNormal', 0, 4);
 kaimingReport`,
     ),
     md(
@@ -252,12 +257,12 @@ kaimingReport`,
       `
 ## 8. Side by side
 
-The same four experiments on shared axes, then what variance-propagation theory predicts for each layer next to what we measured, and a verdict.`,
+The same four experiments on shared axes. Then what variance-propagation theory predicts for each layer next to what we measured, with the prediction continued to layer 20 of a deeper net of the same kind. Last, a verdict: it checks every layer against a healthy band, and it also reads each scheme's gain per layer, because a scheme can sit inside the band at four layers while every layer multiplies its signal by the same factor. The original's "Kaiming" does exactly that: ×√2 ≈ 1.41 in std per layer, harmless at four layers, a std near 1,000 by layer 20.`,
       {
         th: `
 ## 8. เปรียบเทียบเคียงกัน
 
-การทดลองทั้งสี่แบบบนแกนเดียวกัน ตามด้วยค่าที่ทฤษฎีการแพร่ของความแปรปรวนทำนายไว้สำหรับแต่ละชั้นเทียบกับค่าที่วัดได้ และบทสรุป`,
+การทดลองทั้งสี่แบบบนแกนเดียวกัน ตามด้วยค่าที่ทฤษฎีการแพร่ของความแปรปรวนทำนายไว้สำหรับแต่ละชั้นเทียบกับค่าที่วัดได้ โดยต่อเส้นทำนายไปจนถึงชั้นที่ 20 ของโครงข่ายแบบเดียวกันที่ลึกกว่า สุดท้ายคือบทสรุป ซึ่งตรวจทุกชั้นว่าอยู่ในช่วงที่ดีหรือไม่ และยังอ่าน gain ต่อชั้นของแต่ละแบบด้วย เพราะบางแบบอยู่ในช่วงที่ดีได้ที่ความลึกสี่ชั้น ทั้งที่ทุกชั้นคูณสัญญาณด้วยตัวประกอบเดิมซ้ำ ๆ "Kaiming" ของต้นฉบับเป็นแบบนั้นพอดี คือ std เพิ่ม ×√2 ≈ 1.41 ทุกชั้น ไม่เป็นไรที่สี่ชั้น แต่พอถึงชั้นที่ 20 std จะขึ้นไปใกล้ 1,000`,
       },
     ),
     ts(
@@ -265,7 +270,7 @@ The same four experiments on shared axes, then what variance-propagation theory 
       `
 const all = compareReports([normalReport, xavierReport, writtenReport, kaimingReport]);
 display(all);
-display(charts.theory(all));
+display(charts.theory(all, { extendTo: 20 }));
 verdict(all)`,
     ),
     md(

@@ -4,10 +4,10 @@
  * plain-text table, so `display(p.stats())` is all a cell needs. Also the `charts` helpers for
  * the other views of the same data (histograms, theory against measurement, derivatives).
  */
-import { formatStat, type StatNumber } from '../../common/charts/finite';
+import { formatStat, fromStatNumber, type StatNumber } from '../../common/charts/finite';
 import { layerStatsChart, type LayerStatRow } from '../../common/charts/layerStatsChart';
 import { histogramChart, type LayerHistogram } from '../../common/charts/histogramChart';
-import { theoryChart, type TheoryRow } from '../../common/charts/theoryChart';
+import { extendPrediction, theoryChart, type TheoryRow } from '../../common/charts/theoryChart';
 import { MAX_DRAWN_POINTS, trainingChart } from '../../common/charts/trainingChart';
 import { derivativeChart, type DerivativeChartOptions } from '../../common/charts/derivativeChart';
 import type { MimeBundle } from '../../common/notebookFormat';
@@ -15,6 +15,7 @@ import { chartBundle } from '../charts/chartOutput';
 import { TENSOR_KIND_LABELS, TENSOR_KINDS, type LayerProbe, type ProbeReport, type TensorKind } from './probe/probe';
 import type { TrainingRecord } from './probe/train';
 import type { Verdict } from './probe/verdict';
+import { repeatingLayers } from './probe/trend';
 import { MimeTypes } from '../../common/mimeTypes';
 import { argumentError, checkFiniteNumber, checkOneOf, checkOptions, checkPositiveInteger, checkString, describeValue, isPlainObject } from './args';
 
@@ -91,22 +92,36 @@ export function histograms(value: ProbeReport | Comparison, kind: TensorKind = '
   return { kind: 'initlab.chart', chart: 'histograms', spec: histogramChart(input, { title: `Histograms: ${TENSOR_KIND_LABELS[kind]}` }), text: `<histograms of ${TENSOR_KIND_LABELS[kind]}>` };
 }
 
-/** Theory-predicted against measured std per layer. */
-export function theory(value: ProbeReport | Comparison): ChartValue {
+/**
+ * Theory-predicted against measured std per layer. `{ extendTo: 20 }` continues the predicted
+ * pre-activation std to layer 20 with the factor theory gives for the report's repeating layers
+ * (its last two hidden layers' predicted ratio): where a deeper net of this kind would go. Only the
+ * forward quantity is continued: a deeper net's gradient depends on where the layers are added.
+ * A layer the theory has no rule for (a max pool, an unknown kind) has no predicted point.
+ */
+export function theory(value: ProbeReport | Comparison, options: { extendTo?: number } = {}): ChartValue {
+  const { extendTo } = options;
+  if (extendTo !== undefined && !(Number.isInteger(extendTo) && extendTo >= 1)) throw new RangeError(`charts.theory: options.extendTo must be a layer number (an integer ≥ 1), got ${String(extendTo)}`);
   const reports = reportsOf('charts.theory', value);
-  const rows: TheoryRow[] = reports.flatMap((report) =>
-    report.layers.flatMap((layer) => {
+  const rows: TheoryRow[] = reports.flatMap((report) => {
+    const repeating = new Set(repeatingLayers(report).map((l) => l.layer));
+    return report.layers.flatMap((layer, i) => {
       const scheme = reports.length > 1 ? report.label : undefined;
       const out: TheoryRow[] = [];
-      // A layer the theory has no rule for (a max pool, an unknown kind) has no predicted point.
       const { preActivationStd, inputGradStd } = layer.theory;
-      if (layer.tensors.preActivation && preActivationStd !== null) out.push({ scheme, quantity: 'pre-activation', layer: layer.layer, predicted: preActivationStd, measured: layer.tensors.preActivation.std });
+      const previous = i > 0 ? report.layers[i - 1].theory.preActivationStd : null;
+      const factor = repeating.has(layer.layer) && preActivationStd !== null && previous !== null ? fromStatNumber(preActivationStd) / fromStatNumber(previous) : undefined;
+      if (layer.tensors.preActivation && preActivationStd !== null) out.push({ scheme, quantity: 'pre-activation', layer: layer.layer, predicted: preActivationStd, measured: layer.tensors.preActivation.std, ...(factor === undefined ? {} : { factor }) });
       if (layer.tensors.inputGrad && inputGradStd !== null) out.push({ scheme, quantity: 'input gradient', layer: layer.layer, predicted: inputGradStd, measured: layer.tensors.inputGrad.std });
       return out;
-    }),
-  );
-  const text = rows.map((r) => `${r.scheme ? `${r.scheme} ` : ''}layer ${r.layer} ${r.quantity}: predicted ${formatStat(r.predicted)}, measured ${formatStat(r.measured)}`).join('\n');
-  return { kind: 'initlab.chart', chart: 'theory', spec: theoryChart(rows, { title: 'Theory against measurement' }), text };
+    });
+  });
+  const measured = rows.map((r) => `${r.scheme ? `${r.scheme} ` : ''}layer ${r.layer} ${r.quantity}: predicted ${formatStat(r.predicted)}, measured ${formatStat(r.measured)}`);
+  // The continuation's last point, per series: the figure a reader of the text wants.
+  const deeper = extendTo === undefined ? [] : extendPrediction(rows, extendTo).filter((e) => e.layer === extendTo);
+  const text = [...measured, ...deeper.map((e) => `${e.scheme ? `${e.scheme} ` : ''}layer ${e.layer} ${e.quantity} in a deeper net: predicted ${formatStat(e.value)}`)].join('\n');
+  const title = extendTo === undefined ? 'Theory against measurement' : `Theory against measurement, predicted to layer ${extendTo}`;
+  return { kind: 'initlab.chart', chart: 'theory', spec: theoryChart(rows, { title, extendTo }), text };
 }
 
 export function training(records: TrainingRecord | readonly TrainingRecord[]): ChartValue {

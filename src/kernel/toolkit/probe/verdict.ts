@@ -11,12 +11,17 @@
  *   gradients     weight-gradient std finite and at most 1e3 (above, one SGD step at lr 1e-2
  *                 moves weights by 10: exploding), and no layer's gradient std below 1/100 of
  *                 the largest layer's (the early layers would stop learning: vanishing).
+ *   trends        a scheme inside those bands can still drift: when its repeating layers scale
+ *                 the signal by a steady factor (trend.ts), the verdict says so and at what depth
+ *                 the factor takes the signal out of the band: "healthy at these 4 layers, but
+ *                 activations ×1.41 per layer (measured ×1.24): out of the band by layer 9".
  */
 import { formatStat, fromStatNumber } from '../../../common/charts/finite';
 import type { ProbeReport } from './probe';
 import { argumentError } from '../args';
+import { backwardTrend, forwardTrend, HEALTHY_ACTIVATION_STD, type Trend } from './trend';
 
-export const HEALTHY_ACTIVATION_STD: readonly [number, number] = [0.1, 10];
+export { HEALTHY_ACTIVATION_STD, type Trend } from './trend';
 export const SATURATED_FRACTION_LIMIT = 0.5;
 export const MAX_GRADIENT_STD = 1e3;
 export const MIN_GRADIENT_RATIO = 1e-2;
@@ -29,10 +34,17 @@ export type Problem =
 
 export interface SchemeVerdict {
   label: string;
+  /** The number of layers the report has. */
+  depth: number;
+  /** Inside every band at every layer of this net. */
   healthy: boolean;
   problems: Problem[];
   /** Layer names to say beside their numbers (a tf.layers model's; an nn model's layers go by number). */
   names: Record<number, string>;
+  /** The forward and backward trends with depth, where the net has enough repeating layers to read one. */
+  trends: Trend[];
+  /** Healthy here, but a steady factor per layer takes it out of the band in a deeper net of this kind. */
+  drifts: boolean;
 }
 
 export interface Verdict {
@@ -84,7 +96,9 @@ function judge(report: ProbeReport): SchemeVerdict {
     else if (g.std < MIN_GRADIENT_RATIO * largest) problems.push({ kind: 'gradientVanishes', layer: g.layer, std: g.std, largest });
   }
   const names = Object.fromEntries(report.layers.filter((l) => l.id === l.name).map((l) => [l.layer, l.name]));
-  return { label: report.label, healthy: problems.length === 0, problems, names };
+  const trends = [forwardTrend(report), backwardTrend(report)].filter((t): t is Trend => t !== null);
+  const healthy = problems.length === 0;
+  return { label: report.label, depth: report.layers.length, healthy, problems, names, trends, drifts: healthy && trends.some((t) => t.drifts) };
 }
 
 const PROBLEM_WORDS: Record<Problem['kind'], string> = {
@@ -116,14 +130,30 @@ function describeProblems(problems: readonly Problem[], names: Record<number, st
     .join('; ');
 }
 
+/** "activations ×1.41 per layer (measured ×1.24): out of the band by layer 9". */
+function describeTrend(t: Trend): string {
+  const measured = t.measuredFactor !== t.factor ? ` (measured ×${formatStat(t.measuredFactor)})` : '';
+  const factor = `×${formatStat(t.factor)} per layer${measured}`;
+  return t.direction === 'forward'
+    ? `activations ${factor}: out of the band by layer ${t.leavesBandAtLayer}`
+    : `gradients ${factor} going back: out of the band at depth ${t.leavesBandAtDepth}`;
+}
+
+function describeScheme(s: SchemeVerdict): string {
+  if (!s.healthy) return `✗ ${s.label}: ${describeProblems(s.problems, s.names)}`;
+  if (!s.drifts) return `✓ ${s.label}: healthy at every layer`;
+  return `⚠ ${s.label}: healthy at these ${s.depth} layers, but ${s.trends.filter((t) => t.drifts).map(describeTrend).join('; ')}`;
+}
+
 function describe(schemes: readonly SchemeVerdict[]): string {
-  const healthy = schemes.filter((s) => s.healthy).map((s) => s.label);
-  const lines = schemes.map((s) => (s.healthy ? `✓ ${s.label}: healthy at every layer` : `✗ ${s.label}: ${describeProblems(s.problems, s.names)}`));
+  const steady = schemes.filter((s) => s.healthy && !s.drifts).map((s) => s.label);
+  const drifting = schemes.filter((s) => s.drifts).map((s) => s.label);
+  const lines = schemes.map(describeScheme);
   const summary =
-    healthy.length === schemes.length
+    steady.length === schemes.length
       ? 'Every scheme keeps activations and gradients in a healthy band.'
-      : healthy.length === 0
+      : steady.length === 0 && drifting.length === 0
         ? 'No scheme keeps activations and gradients in a healthy band at every layer.'
-        : `Healthy at every layer: ${healthy.join(', ')}.`;
+        : [steady.length > 0 ? `Healthy at every layer: ${steady.join(', ')}.` : '', drifting.length > 0 ? `Healthy at this depth only: ${drifting.join(', ')}.` : ''].filter(Boolean).join(' ');
   return [summary, ...lines].join('\n');
 }

@@ -11,6 +11,7 @@ import {
   histogramChart,
   layerStatsChart,
   theoryChart,
+  DEEPER,
   toStatNumber,
   thinLines,
   trainingChart,
@@ -191,6 +192,32 @@ test('theory against measurement, side by side', async () => {
   );
   assert.ok(svg.includes('predicted') && svg.includes('measured'));
   assert.ok(svg.includes('>NaN<'));
+});
+
+test('theory against measurement, continued to a chosen depth with each series’ per-layer factor', async () => {
+  const measured = [
+    { scheme: 'double', quantity: 'pre-activation', layer: 1, predicted: 2, measured: 2.03 },
+    { scheme: 'double', quantity: 'pre-activation', layer: 2, predicted: 2.83, measured: 2.9, factor: Math.SQRT2 },
+    { scheme: 'double', quantity: 'pre-activation', layer: 3, predicted: 4, measured: 4.1, factor: Math.SQRT2 },
+    { scheme: 'double', quantity: 'input gradient', layer: 3, predicted: 0.5, measured: 0.52 },
+    { scheme: 'He', quantity: 'pre-activation', layer: 3, predicted: 1.4, measured: 1.41, factor: 1 },
+  ];
+  const values = (spec: Record<string, unknown>) => (spec.data as { values: { scheme: string; quantity: string; layer: number; source: string; plotted: number | null }[] }).values;
+  const plain = theoryChart(measured);
+  assert.ok(values(plain).every((v) => v.source !== DEEPER), 'no continuation unless asked');
+  const spec = theoryChart(measured, { extendTo: 20 });
+  const double = values(spec).filter((v) => v.source === DEEPER && v.scheme === 'double');
+  assert.deepEqual(
+    double.map((v) => v.layer),
+    Array.from({ length: 18 }, (_, i) => i + 3),
+    'from the last row with a factor, layer 3, to layer 20',
+  );
+  assert.ok(double.every((v) => v.quantity === 'pre-activation'), 'a series without a factor is not continued');
+  assert.ok(Math.abs(double[double.length - 1].plotted! / (4 * Math.SQRT2 ** 17) - 1) < 1e-9, '4 · √2¹⁷ at layer 20');
+  assert.ok(values(spec).filter((v) => v.source === DEEPER && v.scheme === 'He').every((v) => v.plotted === 1.4), 'a factor of 1 stays level');
+  const svg = await renderSvg(spec);
+  assert.ok(svg.includes(DEEPER), 'the continuation has its own legend entry');
+  assert.throws(() => theoryChart(measured, { extendTo: 0 }), /theoryChart: extendTo must be a layer number/);
 });
 
 test('formatStat prints what a table should show', () => {
