@@ -78,7 +78,9 @@ export type Trend = ForwardTrend | BackwardTrend;
 
 /** The layers whose gains depth multiplies (see the header). */
 export function repeatingLayers(report: ProbeReport): LayerProbe[] {
-  return report.layers.filter((layer, i) => i > 0 && layer.activation === report.layers[i - 1].activation);
+  // Same kind and same activation as the layer before: a CNN's conv, BatchNorm and pooling
+  // layers alternate, and only like follows like when a net grows deeper.
+  return report.layers.filter((layer, i) => i > 0 && layer.activation === report.layers[i - 1].activation && layer.kind === report.layers[i - 1].kind);
 }
 
 function geometricMean(values: readonly number[]): number {
