@@ -127,7 +127,8 @@ export function forwardTrend(report: ProbeReport): ForwardTrend | null {
 }
 
 export function backwardTrend(report: ProbeReport): BackwardTrend | null {
-  const layers = repeatingLayers(report).filter((l) => usable(fromStatNumber(l.backwardGain)));
+  // The last layer has no layer after it to compare with (it repeats in a net with no output head).
+  const layers = repeatingLayers(report).filter((l) => l.layer < report.layers.length && usable(fromStatNumber(l.backwardGain)));
   if (layers.length < MIN_REPEATING_LAYERS) return null;
   const top = report.layers[report.layers.length - 1];
   const entering = top.tensors.inputGrad ? fromStatNumber(top.tensors.inputGrad.std) : NaN;
