@@ -101,7 +101,7 @@ export class CellTypeDiagnostics implements vscode.Disposable {
         const started = Date.now();
         const result = await this.client.check(notebook.uri.toString(), cells.map((c) => c.document.getText()));
         if (notebook.isClosed) return;
-        this.log.trace(`type check of ${cells.length} cells: ${result.ms.toFixed(0)} ms in the worker, ${Date.now() - started} ms in all${forRun ? ', before a run' : ''}`);
+        this.log.info(`type check of ${cells.length} cells: ${result.ms.toFixed(0)} ms in the worker, ${Date.now() - started} ms in all${forRun ? ', before a run' : ''}`);
         this.publish(state, cells, result.cells);
         state.checkedKey = key;
       } while (state.again);

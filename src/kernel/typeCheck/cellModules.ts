@@ -26,7 +26,6 @@ export interface CellModule {
   cellLength: number;
 }
 
-export const cellFileName = (index: number): string => `/initlab-notebook/cell${index}.ts`;
 
 /** The names a cell declares at its top level, each with how a later cell should take it. */
 export function topLevelNames(text: string): Map<string, NameKind> {
@@ -60,8 +59,11 @@ function bindingNames(name: ts.BindingName, add: (name: string) => void): void {
   for (const element of name.elements) if (!ts.isOmittedExpression(element)) bindingNames(element.name, add);
 }
 
-/** The cells, in notebook order, as modules. `names` caches topLevelNames by cell text. */
-export function cellModules(texts: readonly string[], names: (text: string) => Map<string, NameKind> = topLevelNames): CellModule[] {
+/**
+ * The cells, in notebook order, as modules `<folder>/cell<n>.ts`. `names` caches topLevelNames
+ * by cell text.
+ */
+export function cellModules(folder: string, texts: readonly string[], names: (text: string) => Map<string, NameKind> = topLevelNames): CellModule[] {
   /** For each name declared so far: the index of the latest cell declaring it, and its kind. */
   const visible = new Map<string, { cell: number; kind: NameKind }>();
   return texts.map((text, index) => {
@@ -80,6 +82,6 @@ export function cellModules(texts: readonly string[], names: (text: string) => M
       ...[...imports].map(([cell, list]) => `import { ${list.join(', ')} } from './cell${cell}';`),
     ].join('\n');
     for (const [name, kind] of own) visible.set(name, { cell: index, kind });
-    return { fileName: cellFileName(index), text: text + footer, cellLength: text.length };
+    return { fileName: `${folder}/cell${index}.ts`, text: text + footer, cellLength: text.length };
   });
 }

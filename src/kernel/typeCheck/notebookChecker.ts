@@ -38,7 +38,8 @@ const OPTIONS: ts.CompilerOptions = {
  * Cells run in Node: `require`, `process` and the rest exist there. Untyped, as shipping
  * @types/node to type them would double the declarations users' checks parse.
  */
-const NODE_GLOBALS_FILE = '/initlab-notebook/nodeGlobals.d.ts';
+const VIRTUAL_ROOT = '/initlab-notebooks';
+const NODE_GLOBALS_FILE = `${VIRTUAL_ROOT}/nodeGlobals.d.ts`;
 const NODE_GLOBALS = `declare var process: any;\ndeclare var require: any;\ndeclare var module: any;\ndeclare var exports: any;\ndeclare var Buffer: any;\ndeclare var __dirname: string;\ndeclare var __filename: string;\ndeclare var global: typeof globalThis;\n`;
 
 /**
@@ -57,13 +58,20 @@ export interface CheckerFiles {
   libDir: string;
 }
 
+/**
+ * The library and declarations are parsed once for every notebook's checker. The registry knows
+ * a file by its name and version, so each checker's cells live in a folder of their own: with
+ * one name for every notebook's first cell, a notebook would get another's text.
+ */
 const registry = ts.createDocumentRegistry();
+let checkers = 0;
 
 export class NotebookChecker {
   private modules: CellModule[] = [];
   private readonly versions = new Map<string, { text: string; version: number }>();
   private readonly namesByText = new Map<string, ReturnType<typeof topLevelNames>>();
   private readonly service: ts.LanguageService;
+  private readonly folder = `${VIRTUAL_ROOT}/notebook${++checkers}`;
 
   constructor(private readonly files: CheckerFiles) {
     const host: ts.LanguageServiceHost = {
@@ -74,12 +82,12 @@ export class NotebookChecker {
         return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
       },
       getScriptKind: (name) => (name.endsWith('.d.ts') || name.endsWith('.ts') ? ts.ScriptKind.TS : ts.ScriptKind.Unknown),
-      getCurrentDirectory: () => '/initlab-notebook',
+      getCurrentDirectory: () => this.folder,
       getCompilationSettings: () => OPTIONS,
       getDefaultLibFileName: (options) => path.join(files.libDir, ts.getDefaultLibFileName(options)),
       fileExists: (name) => this.virtualText(name) !== undefined || isFile(name),
       readFile: (name) => this.virtualText(name) ?? readIfExists(name),
-      directoryExists: (name) => name.startsWith('/initlab-notebook') || ts.sys.directoryExists(name),
+      directoryExists: (name) => name.startsWith(VIRTUAL_ROOT) || ts.sys.directoryExists(name),
       getDirectories: () => [],
     };
     this.service = ts.createLanguageService(host, registry);
@@ -90,7 +98,7 @@ export class NotebookChecker {
    * support underlines syntax errors in cells already.
    */
   check(texts: readonly string[]): CellTypeError[][] {
-    this.modules = cellModules(texts, (text) => this.namesOf(text));
+    this.modules = cellModules(this.folder, texts, (text) => this.namesOf(text));
     for (const module of this.modules) {
       const known = this.versions.get(module.fileName);
       if (known?.text !== module.text) this.versions.set(module.fileName, { text: module.text, version: (known?.version ?? 0) + 1 });

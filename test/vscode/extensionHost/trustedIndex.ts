@@ -8,5 +8,6 @@ export function run(): Promise<void> {
     require('./compare.test');
     require('./lessons.test');
     require('./cellTypes.test');
+    require('./typeCheck.test');
   });
 }

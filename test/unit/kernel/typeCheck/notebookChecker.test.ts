@@ -57,6 +57,14 @@ test('a syntax error leaves the cell to VS Code’s own underline, and the next 
   assert.deepEqual(errors(['function open() {', "const n: number = 'x';"]), ['2:1:7 TS2322']);
 });
 
+test('two notebooks’ checkers never mix up their cells', () => {
+  // Both first cells are at their first version: a checker that named them alike got the other's text.
+  const [one, two] = [0, 1].map(() => new NotebookChecker({ declarations: path.join(repoRoot, 'dist/cell-types/initlab-cells.d.ts'), libDir: path.join(repoRoot, 'dist/typescript-lib') }));
+  const codes = (lists: { code: number }[][]) => lists.map((list) => list.map((e) => e.code));
+  assert.deepEqual(codes(one.check(["const n: number = 'x';"])), [[2322]]);
+  assert.deepEqual(codes(two.check(['const rate = 0.1;', 'const label: string = rate;'])), [[], [2322]]);
+});
+
 test('the lessons and the comparison notebook have no type errors', () => {
   const dir = path.join(repoRoot, 'dist/lessons');
   const notebooks = fs.readdirSync(dir).filter((f) => f.endsWith('.initnb')).map((f) => parseNotebook(fs.readFileSync(path.join(dir, f), 'utf8'), f));
