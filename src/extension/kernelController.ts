@@ -4,6 +4,10 @@
  *
  * Interrupt: the controller sets `interruptHandler`, so the stop button calls it and the
  * execution's cancellation token never fires; the handler is the one path (see STYLE.md).
+ *
+ * Over 300 lines because every way a cell's execution starts and ends (run, cancelled, refused
+ * for type errors or an untrusted workspace, late output) stays in the one class that owns the
+ * NotebookController: VS Code's executions must each be created, started and ended exactly once.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
