@@ -15,7 +15,9 @@ export const typeErrorUiTest = {
     const problems = page.locator('.markers-panel .monaco-list-row');
     await problems.filter({ hasText: "Argument of type 'string' is not assignable to parameter of type 'ShapeOrTensor'" }).first().waitFor({ timeout: 30_000 });
     await problems.filter({ hasText: "Argument of type 'number' is not assignable to parameter of type 'GradTensor'" }).first().waitFor({ timeout: 30_000 });
-    await squiggles.first().hover();
+    // The squiggle lies under the editor's text layer: the mouse goes where it is drawn.
+    const box = await squiggles.first().boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     const hover = page.locator('.monaco-hover:visible', { hasText: 'ShapeOrTensor' });
     await hover.first().waitFor({ state: 'visible', timeout: 30_000 });
     await screenshot('type-error');
