@@ -68,6 +68,8 @@ let checkers = 0;
 
 export class NotebookChecker {
   private modules: CellModule[] = [];
+  /** The modules' texts at the last check, with their errors. */
+  private checked: { text: string; errors: CellTypeError[] }[] = [];
   private readonly versions = new Map<string, { text: string; version: number }>();
   private readonly namesByText = new Map<string, ReturnType<typeof topLevelNames>>();
   private readonly service: ts.LanguageService;
@@ -103,12 +105,21 @@ export class NotebookChecker {
       const known = this.versions.get(module.fileName);
       if (known?.text !== module.text) this.versions.set(module.fileName, { text: module.text, version: (known?.version ?? 0) + 1 });
     }
-    return this.modules.map((module) => {
-      return this.service
-        .getSemanticDiagnostics(module.fileName)
-        .filter((d) => d.start !== undefined && d.start < module.cellLength && !IGNORED_CODES.has(d.code) && d.category !== ts.DiagnosticCategory.Suggestion)
-        .map((d) => toCellError(d, module.cellLength));
-    });
+    // A cell's errors depend on it and the cells above it only (its module's text holds what it
+    // takes from them): the cells above the first changed module keep their last errors.
+    const previous = this.checked;
+    const unchanged = this.modules.findIndex((module, i) => previous[i]?.text !== module.text);
+    const reused = unchanged < 0 ? this.modules.length : unchanged;
+    const errors = this.modules.map((module, i) =>
+      i < reused
+        ? previous[i].errors
+        : this.service
+            .getSemanticDiagnostics(module.fileName)
+            .filter((d) => d.start !== undefined && d.start < module.cellLength && !IGNORED_CODES.has(d.code) && d.category !== ts.DiagnosticCategory.Suggestion)
+            .map((d) => toCellError(d, module.cellLength)),
+    );
+    this.checked = this.modules.map((module, i) => ({ text: module.text, errors: errors[i] }));
+    return errors;
   }
 
   private namesOf(text: string): ReturnType<typeof topLevelNames> {

@@ -53,6 +53,12 @@ test('top-level await, Node globals and packages from the notebook’s folder ar
   assert.deepEqual(errors(["await Promise.resolve(1);\nprocess.exit(0);\nrequire('fs');\nimport * as lodash from 'lodash';\nconsole.log(lodash);"]), []);
 });
 
+test('an edit re-checks the edited cell and those below it, whose errors follow the edit', () => {
+  assert.deepEqual(errors(['let rate = 0.1;', 'const label: string = rate;', "const ok: number = rate;"]), ['2:1:7 TS2322']);
+  assert.deepEqual(errors(["let rate = 'fast';", 'const label: string = rate;', "const ok: number = rate;"]), ['3:1:7 TS2322']);
+  assert.deepEqual(errors(["let rate = 'fast';", 'const label: string = rate;', 'const ok: number = 1;']), []);
+});
+
 test('a syntax error leaves the cell to VS Code’s own underline, and the next cells still check', () => {
   assert.deepEqual(errors(['function open() {', "const n: number = 'x';"]), ['2:1:7 TS2322']);
 });
