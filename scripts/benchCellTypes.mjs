@@ -1,7 +1,10 @@
 // What InitLab's cell types cost VS Code's TypeScript server. Opens the comparison notebook's
 // cells as VS Code opens an untitled notebook's (one updateOpen, then geterr on every cell),
 // in a fresh tsserver each round, with and without the plugin, and prints the CPU time and
-// wall time until the last diagnostics, as medians over the rounds. Run after `npm run build`:
+// wall time until the last diagnostics, as medians over the rounds. Then what InitLab's own
+// type check of cells costs (src/kernel/typeCheck/, run in a worker thread by the extension):
+// the first check of a notebook, and the re-check after an edit, which is all a run can wait
+// for (none when the check of the current text is done). Run after `npm run build`:
 //
 //   npm run bench:cell-types -- [--rounds 5]
 import { spawn } from 'node:child_process';
@@ -10,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
 import { PLUGIN_NAME } from './cellTypes.mjs';
 
@@ -80,3 +84,28 @@ for (const [label, runs] of [['VS Code alone (no InitLab plugin)', results.witho
 }
 const ratio = median(results.with.map((r) => r.cpuMs)) / median(results.without.map((r) => r.cpuMs));
 console.log(`CPU with InitLab's types / without: ${ratio.toFixed(2)}x`);
+
+/** InitLab's type check of the same cells, as its worker runs it: a fresh checker, then edits. */
+async function typeCheckFigures() {
+  const contents = "export { NotebookChecker } from './src/kernel/typeCheck/notebookChecker';";
+  const built = await esbuild.build({ stdin: { contents, resolveDir: root, loader: 'ts' }, bundle: true, format: 'cjs', platform: 'node', packages: 'external', write: false });
+  const module = { exports: {} };
+  new Function('module', 'exports', 'require', built.outputFiles[0].text)(module, module.exports, createRequire(path.join(root, 'package.json')));
+  const { NotebookChecker } = module.exports;
+  const checker = new NotebookChecker({ declarations, libDir: path.join(root, 'dist/typescript-lib') });
+  let started = performance.now();
+  const first = checker.check(cells);
+  const firstMs = performance.now() - started;
+  const edits = [];
+  for (let round = 0; round < rounds; round++) {
+    // A keystroke's worth of change in the last cell, as a user typing would make.
+    const edited = [...cells.slice(0, -1), `${cells.at(-1)}\n// edit ${round}`];
+    started = performance.now();
+    checker.check(edited);
+    edits.push(performance.now() - started);
+  }
+  const errors = first.flat().length;
+  console.log(`InitLab type check, first check of the notebook (declarations and library parsed) ${firstMs.toFixed(0).padStart(5)} ms   errors ${errors}`);
+  console.log(`InitLab type check, re-check after an edit (median of ${rounds})                   ${median(edits).toFixed(0).padStart(5)} ms   (what a run waits for only if it follows the edit within the 300 ms debounce)`);
+}
+await typeCheckFigures();

@@ -3,11 +3,13 @@
 //   dist/kernel.js      the kernel process's entry (one per notebook): loads kernelMain.js
 //                       through V8's code cache (src/kernel/process/kernelBoot.ts)
 //   dist/kernelMain.js  the kernel itself: node, cjs
+//   dist/typeCheckWorker.js  the worker thread that type-checks cells for the extension host
 //   dist/cli.js         the headless runner behind bin/initlab.js: node, cjs
 //   dist/renderer.js    the notebook renderer: browser, esm
 // and copies the WASM backend's .wasm files to dist/wasm/, where the bundled engine looks, and the
 // bundled MNIST to dist/data/ (scripts/mnistData.mjs), the lesson notebooks to dist/lessons/, and
-// the cells' type declarations to dist/cell-types/ (scripts/cellTypes.mjs).
+// the cells' type declarations to dist/cell-types/ (scripts/cellTypes.mjs), and the TypeScript
+// library files the type check loads to dist/typescript-lib/ (scripts/typescriptLib.mjs).
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,6 +17,7 @@ import * as path from 'node:path';
 import { nodeBundleOptions } from './bundleOptions.mjs';
 import { writeMnistData } from './mnistData.mjs';
 import { writeCellTypes, writeTsPlugin } from './cellTypes.mjs';
+import { writeTypescriptLib } from './typescriptLib.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
@@ -24,6 +27,7 @@ const nodeEntries = [
   ['extension', 'src/extension/extension.ts'],
   ['kernelMain', 'src/kernel/process/kernelMain.ts'],
   ['kernel', 'src/kernel/process/kernelBoot.ts'],
+  ['typeCheckWorker', 'src/kernel/typeCheck/typeCheckWorker.ts'],
   ['cli', 'src/cli/main.ts'],
 ];
 
@@ -73,6 +77,7 @@ writeMnistData(root, path.join(dist, 'data'));
 // Types for cells in VS Code: the declarations, and the TypeScript server plugin that adds them.
 writeCellTypes(root, path.join(dist, 'cell-types'));
 await writeTsPlugin(root);
+writeTypescriptLib(root, path.join(dist, 'typescript-lib'));
 // The lesson notebooks, written by the CLI just built from their sources in src/common/lessons.
 execFileSync(process.execPath, [path.join(dist, 'cli.js'), 'lesson', '--all', path.join(dist, 'lessons')], { stdio: 'inherit' });
 console.log(`built ${fs.readdirSync(dist).filter((f) => f.endsWith('.js')).join(', ')} in dist/`);

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { installExtension, startCodeServer } from './codeServer.mjs';
 import { launchBrowser } from './browser.mjs';
 import { prepareWorkspace } from './extensionHostRunner.mjs';
+import { typeErrorUiTest } from './uiTypeErrors.mjs';
 
 const { name, version } = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
 
@@ -368,6 +369,7 @@ uiTests.push(
       await screenshot('chart-100-layers');
     },
   },
+  typeErrorUiTest,
 );
 
 export async function runUiTests({ root, scratchRoot, output }) {

@@ -10,9 +10,10 @@ import { registerOpenLessonCommand } from './commands/openLesson';
 import { registerEngineStatusBar } from './engineStatusBar';
 import { registerInitnbSerializer } from './initnbSerializer';
 import { registerKernelController } from './kernelController';
+import { registerTypeCheck } from './typeCheck/registerTypeCheck';
 
 export function activate(context: vscode.ExtensionContext): void {
-  const kernels = registerKernelController(context);
+  const kernels = registerKernelController(context, registerTypeCheck(context));
   context.subscriptions.push(registerInitnbSerializer(), registerNewNotebookCommand(), registerCompareCommand(kernels), registerOpenLessonCommand());
   context.subscriptions.push(registerEngineStatusBar(kernels), registerChartExport());
 }

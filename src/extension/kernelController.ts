@@ -4,14 +4,21 @@
  *
  * Interrupt: the controller sets `interruptHandler`, so the stop button calls it and the
  * execution's cancellation token never fires; the handler is the one path (see STYLE.md).
+ *
+ * Over 300 lines because every way a cell's execution starts and ends (run, cancelled, refused
+ * for type errors or an untrusted workspace, late output) stays in the one class that owns the
+ * NotebookController: VS Code's executions must each be created, started and ended exactly once.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NotebookModel } from '../common/kernelProtocol';
 import type { NbOutput } from '../common/notebookFormat';
+import type { CellTypeError } from '../common/typeCheckMessages';
 import { outputToData } from '../kernel/format/initnbFormat';
 import { KernelClient, type ExecutionResult, type KernelState } from '../kernel/process/kernelClient';
 import { NOTEBOOK_TYPE, toVsCodeOutput } from './initnbSerializer';
+import type { CellTypeDiagnostics } from './typeCheck/cellTypeDiagnostics';
+import { runBlockingErrors, typeCheckMode, typeErrorRefusal, typeErrorWarning } from './typeCheck/typeCheckRuns';
 
 export const CONTROLLER_ID = 'initlab-typescript';
 
@@ -34,7 +41,10 @@ export class KernelController implements vscode.Disposable {
   private readonly onDidChangeStateEmitter = new vscode.EventEmitter<{ notebook: vscode.NotebookDocument; state: string }>();
   readonly onDidChangeState = this.onDidChangeStateEmitter.event;
 
-  constructor(private readonly extensionPath: string) {
+  constructor(
+    private readonly extensionPath: string,
+    private readonly typeErrors: CellTypeDiagnostics,
+  ) {
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, vscode.l10n.t('InitLab TypeScript'));
     this.controller.supportedLanguages = ['typescript'];
     this.controller.supportsExecutionOrder = true;
@@ -186,11 +196,25 @@ export class KernelController implements vscode.Disposable {
       return;
     }
     const kernel = this.kernelFor(notebook);
+    // The errors the editor shows for the cells' current text: known already unless the run
+    // follows an edit within the check's debounce (typeCheck/cellTypeDiagnostics.ts).
+    const mode = typeCheckMode(notebook);
+    const errors = mode === 'off' ? new Map() : await this.typeErrors.errorsFor(notebook);
+    const blocking = (cell: vscode.NotebookCell) => runBlockingErrors(errors.get(cell));
+    const refused = mode === 'error' ? cells.findIndex((cell) => blocking(cell).length > 0) : -1;
+    const runnable = refused < 0 ? cells : cells.slice(0, refused);
     // Queue them all at once: the client runs them in order and cancels the rest on failure.
-    await Promise.all(cells.map((cell) => this.executeCell(kernel, cell)));
+    const ran = await Promise.all(runnable.map((cell) => this.executeCell(kernel, cell, mode === 'warn' ? blocking(cell) : [])));
+    if (refused < 0) return;
+    // `error`: the first cell with type errors fails with them once the cells before it have
+    // run, and the cells behind it are cancelled, as behind any failing cell.
+    if (ran.every(Boolean)) this.refuseTypeErrors(cells[refused], blocking(cells[refused]));
+    else this.cancel([cells[refused]]);
+    this.cancel(cells.slice(refused + 1));
   }
 
-  private async executeCell(kernel: NotebookKernel, cell: vscode.NotebookCell): Promise<void> {
+  /** Runs a cell; prints `typeErrors` above its output. Whether it succeeded. */
+  private async executeCell(kernel: NotebookKernel, cell: vscode.NotebookCell, typeErrors: CellTypeError[]): Promise<boolean> {
     const execution = this.controller.createNotebookCellExecution(cell);
     // VS Code refuses outputs and an end before start(). A cell interrupted while its kernel
     // was still starting gets its error without onStart ever running: it starts unnumbered then.
@@ -206,6 +230,9 @@ export class KernelController implements vscode.Disposable {
         execution.executionOrder = count;
         ensureStarted();
         void execution.clearOutput();
+        if (typeErrors.length > 0) {
+          void execution.appendOutput(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.stderr(typeErrorWarning(typeErrors))], { outputType: 'stream' }));
+        }
         kernel.active.set(cell, execution);
         for (const [id, entry] of kernel.displays) if (entry.cell === cell) kernel.displays.delete(id);
       },
@@ -240,10 +267,27 @@ export class KernelController implements vscode.Disposable {
       // Never started: no execution order, no time (as Jupyter's cancelled cells).
       if (!started) execution.start();
       execution.end(undefined);
-      return;
+      return false;
     }
     ensureStarted();
     execution.end(result.status === 'ok', Date.now());
+    return result.status === 'ok';
+  }
+
+  private refuseTypeErrors(cell: vscode.NotebookCell, errors: CellTypeError[]): void {
+    const execution = this.controller.createNotebookCellExecution(cell);
+    execution.start(Date.now());
+    void execution.replaceOutput(typeErrorRefusal(errors));
+    execution.end(false, Date.now());
+  }
+
+  /** Cells that will not run: no execution order, no time, outputs kept (as Jupyter's cancelled cells). */
+  private cancel(cells: vscode.NotebookCell[]): void {
+    for (const cell of cells) {
+      const execution = this.controller.createNotebookCellExecution(cell);
+      execution.start();
+      execution.end(undefined);
+    }
   }
 
   /** Output for a cell that already finished: a short execution that keeps its order number. */
@@ -279,8 +323,8 @@ function joinText(text: string | string[]): string {
   return typeof text === 'string' ? text : text.join('');
 }
 
-export function registerKernelController(context: vscode.ExtensionContext): KernelController {
-  const controller = new KernelController(context.extensionPath);
+export function registerKernelController(context: vscode.ExtensionContext, typeErrors: CellTypeDiagnostics): KernelController {
+  const controller = new KernelController(context.extensionPath, typeErrors);
   context.subscriptions.push(
     controller,
     vscode.commands.registerCommand('initlab.restartKernel', async (arg?: { notebookEditor?: { notebookUri: vscode.Uri } } | vscode.Uri) => {

@@ -53,3 +53,14 @@ export async function openCodeNotebook(name: string, sources: string[]): Promise
 export async function runCells(editor: vscode.NotebookEditor, start: number, end: number): Promise<void> {
   await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start, end }], document: editor.notebook.uri });
 }
+
+/** InitLab's diagnostics of a cell (VS Code's TypeScript support adds its own syntax errors). */
+export function typeErrors(cell: vscode.NotebookCell): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(cell.document.uri).filter((d) => d.source === 'InitLab');
+}
+
+/** Waits until a cell's type errors, as `line:column-line:column TScode`, are `expected`. */
+export async function expectTypeErrors(cell: vscode.NotebookCell, expected: string[]): Promise<void> {
+  const describe = () => typeErrors(cell).map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} TS${d.code}`);
+  await waitFor(() => JSON.stringify(describe()) === JSON.stringify(expected), `type errors ${JSON.stringify(expected)} (now ${JSON.stringify(describe())})`, 60_000);
+}

@@ -9,5 +9,6 @@ export function run(): Promise<void> {
     require('./lessons.test');
     require('./cellTypes.test');
     require('./layersModel.test');
+    require('./typeCheck.test');
   });
 }

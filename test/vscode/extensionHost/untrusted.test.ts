@@ -1,7 +1,7 @@
 /** In an untrusted workspace, notebooks open with their outputs, but no cell runs. */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateInitLab, openCodeNotebook, outputText, runCells, workspaceUri } from './helpers';
+import { activateInitLab, expectTypeErrors, openCodeNotebook, outputText, runCells, workspaceUri } from './helpers';
 
 describe('an untrusted workspace', () => {
   before(activateInitLab);
@@ -24,5 +24,10 @@ describe('an untrusted workspace', () => {
     await new Promise((r) => setTimeout(r, 4000));
     await assert.rejects(async () => vscode.workspace.fs.stat(marker), 'the cell did not run');
     assert.equal(editor.notebook.cellAt(0).executionSummary?.executionOrder, undefined);
+  });
+
+  it('shows cells’ type errors all the same: checking runs nothing', async () => {
+    const editor = await openCodeNotebook('untrusted-types.initnb', ["const n: number = 'x';"]);
+    await expectTypeErrors(editor.notebook.cellAt(0), ['0:6-0:7 TS2322']);
   });
 });
