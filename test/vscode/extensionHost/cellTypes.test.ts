@@ -35,6 +35,6 @@ describe('types in .initnb cells', () => {
       'a hover on probe naming its Probe type',
     );
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
-    assert.match(text, /probe: \(model: (nn\.)?Sequential, options\?: ProbeOptions\) => Probe/);
+    assert.match(text, /probe: \(model: Probeable, options\?: ProbeOptions\) => Probe/);
   });
 });
