@@ -8,6 +8,9 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { Identity, LeakyReLU, Linear, ReLU, Sigmoid, Tanh } from '../nn/layers';
+import { BatchNorm } from '../nn/batchNorm';
+import { Conv2d, Flatten, GlobalAvgPool } from '../nn/conv';
+import { Residual } from '../nn/residual';
 import type { Model, Sequential } from '../nn/model';
 import type { Module } from '../nn/module';
 import { INPUT_NODE, type NodeTheory, type TracedNode, type TracedPass } from './graph';
@@ -37,12 +40,14 @@ interface ModuleGroup {
   activation?: Module;
 }
 
-/** A Linear takes the activation after it; every other module stands alone. */
+const isWeighted = (module: Module): module is Linear | Conv2d => module instanceof Linear || module instanceof Conv2d;
+
+/** A Linear or Conv2d takes the activation after it; every other module stands alone. */
 function groupModules(layers: readonly Module[]): ModuleGroup[] {
   const groups: ModuleGroup[] = [];
   for (const module of layers) {
     const last = groups[groups.length - 1];
-    if (last && last.main instanceof Linear && !last.activation && isActivation(module)) last.activation = module;
+    if (last && isWeighted(last.main) && !last.activation && isActivation(module)) last.activation = module;
     else groups.push({ main: module });
   }
   return groups;
@@ -51,17 +56,37 @@ function groupModules(layers: readonly Module[]): ModuleGroup[] {
 function theoryOf(group: ModuleGroup): NodeTheory {
   const { main, activation } = group;
   if (main instanceof Linear) return { rule: 'weighted', fanIn: main.w.shape[0], backwardFan: main.w.shape[1]!, activation: theoryFunction(activation) };
+  if (main instanceof Conv2d) {
+    const [kh, kw, cin, cout] = main.w.shape;
+    return { rule: 'weighted', fanIn: kh * kw * cin, backwardFan: (kh * kw * cout) / main.stride ** 2, activation: theoryFunction(activation) };
+  }
+  if (main instanceof BatchNorm) return { rule: 'normalize' };
+  if (main instanceof Flatten) return { rule: 'identity' };
+  if (main instanceof GlobalAvgPool && main.inp) {
+    const window = main.inp.shape[1]! * main.inp.shape[2]!;
+    return { rule: 'averagePool', window, stride: window };
+  }
   if (isActivation(main)) return { rule: 'activation', activation: theoryFunction(main) };
   return { rule: 'unknown' };
 }
 
-function nodeOf(group: ModuleGroup, index: number, input: string): TracedNode {
+const KINDS: [new (...args: never[]) => Module, string][] = [
+  [Linear, 'linear'],
+  [Conv2d, 'conv2d'],
+  [BatchNorm, 'batchNorm'],
+  [Flatten, 'flatten'],
+  [GlobalAvgPool, 'globalAvgPool'],
+];
+
+function nodeOf(group: ModuleGroup, id: string, input: string): TracedNode {
   const { main, activation } = group;
   const last = activation ?? main;
   const live = (t?: tfjs.Tensor) => (t && !t.isDisposed ? t : undefined);
   const tensors: TracedNode['tensors'] = {};
-  if (main instanceof Linear) {
+  if (isWeighted(main)) {
     Object.assign(tensors, { weights: main.w, bias: main.b, preActivation: live(main.out), activation: live(activation?.out), weightGrad: live(main.w.g), biasGrad: live(main.b.g) });
+  } else if (main instanceof BatchNorm) {
+    Object.assign(tensors, { gamma: main.gamma, beta: main.beta, movingMean: main.runningMean, movingVariance: main.runningVar, activation: live(main.out), gammaGrad: live(main.gamma.g), betaGrad: live(main.beta.g) });
   } else if (isActivation(main)) {
     Object.assign(tensors, { preActivation: live(main.inp), activation: live(main.out) });
   } else {
@@ -74,9 +99,9 @@ function nodeOf(group: ModuleGroup, index: number, input: string): TracedNode {
   tensors.outputGrad = live(last.out?.g);
   tensors.inputGrad = live(main.inp?.g);
   return {
-    id: `layer${index + 1}`,
+    id,
     name: main.name,
-    kind: main instanceof Linear ? 'linear' : isActivation(main) ? 'activation' : main.constructor.name.replace(/^./, (c) => c.toLowerCase()),
+    kind: KINDS.find(([cls]) => main instanceof cls)?.[1] ?? (isActivation(main) ? 'activation' : main.constructor.name.replace(/^./, (c) => c.toLowerCase())),
     inputs: [input],
     activation: activation?.name ?? (isActivation(main) ? main.name : 'none'),
     tensors,
@@ -86,11 +111,45 @@ function nodeOf(group: ModuleGroup, index: number, input: string): TracedNode {
   };
 }
 
+/**
+ * Nodes for a chain of modules read from `input`, numbered on from `next`; a Residual becomes
+ * its body's nodes, its shortcut's, and an `add` node that reads both.
+ */
+function chainNodes(layers: readonly Module[], input: string, next: { n: number }): TracedNode[] {
+  const nodes: TracedNode[] = [];
+  let from = input;
+  for (const group of groupModules(layers)) {
+    const { main } = group;
+    if (main instanceof Residual) {
+      const body = chainNodes(main.body, from, next);
+      const shortcut = main.shortcut ? chainNodes([main.shortcut], from, next) : [];
+      nodes.push(...body, ...shortcut);
+      const id = `layer${next.n++}`;
+      const live = (t?: tfjs.Tensor) => (t && !t.isDisposed ? t : undefined);
+      nodes.push({
+        id,
+        name: 'add',
+        kind: 'add',
+        inputs: [body[body.length - 1].id, shortcut.length ? shortcut[shortcut.length - 1].id : from],
+        activation: 'none',
+        tensors: { activation: live(main.out), outputGrad: live(main.out?.g) },
+        input: live(main.inp),
+        theory: { rule: 'sum' },
+      });
+      from = id;
+      continue;
+    }
+    const node = nodeOf(group, `layer${next.n++}`, from);
+    nodes.push(node);
+    from = node.id;
+  }
+  return nodes;
+}
+
 /** The nodes of the model's last pass, read from its modules. */
 export function nnNodes(model: Sequential): TracedNode[] {
-  const groups = groupModules(model.layers);
-  if (groups.length === 0) throw new Error('probe: the model has no layers');
-  return groups.map((group, i) => nodeOf(group, i, i === 0 ? INPUT_NODE : `layer${i}`));
+  if (model.layers.length === 0) throw new Error('probe: the model has no layers');
+  return chainNodes(model.layers, INPUT_NODE, { n: 1 });
 }
 
 /** Runs forward and backward on an nn Model and reads the pass. */
