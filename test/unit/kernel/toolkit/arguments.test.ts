@@ -46,7 +46,7 @@ let report: ProbeReport;
 const z: Record<string, tfjs.Tensor> = {};
 
 function fixtures() {
-  for (const shape of [[1], [2], [3], [5], [3, 2], [5, 4], [4, 1], [4, 3], [6, 5], [2, 4]]) z[shape.join('x')] = tf.zeros(shape);
+  for (const shape of [[1], [2], [3], [5], [3, 2], [5, 4], [4, 1], [4, 3], [6, 5], [2, 4], [1, 1, 3, 2]]) z[shape.join('x')] = tf.zeros(shape);
   model = nn.mlp([4, 3, 1], { seed: 0 });
   x = tf.randomNormal([6, 4], 0, 1, 'float32', 0);
   y = tf.randomNormal([6], 0, 1, 'float32', 1);
@@ -97,6 +97,7 @@ const ACCEPTS_ANYTHING: Record<string, { because: string; check: () => void }> =
 
 function rows(): Record<string, BadCall[]> {
   const linear = new nn.Linear(z['3x2'], z['2']);
+  const conv = new nn.Conv2d(z['1x1x3x2'], z['2']);
   return {
     // init
     'init.calculateGain': [bad('init.calculateGain', 'nonlinearity', () => init.calculateGain(any('swish'))), bad('init.calculateGain', 'param', () => init.calculateGain('leaky_relu', NaN))],
@@ -202,6 +203,21 @@ function rows(): Record<string, BadCall[]> {
       bad('charts.derivatives', '"activation"', () => charts.derivatives(any({ activation: ['relu'] }))),
     ],
     'charts.table': [bad('charts.table', 'reports', () => charts.table([]))],
+    'nn.Conv2d': [
+      bad('nn.Conv2d', 'w', () => new nn.Conv2d(z['3x2'], z['2'])),
+      bad('nn.Conv2d', 'options.padding', () => new nn.Conv2d(conv.w, conv.b, { padding: any('full') })),
+      bad('nn.Conv2d', 'options.stride', () => new nn.Conv2d(conv.w, conv.b, { stride: 0 })),
+      bad('nn.Conv2d(3→2, 1×1).forward', 'input', () => conv.forward(z['5x4'])),
+    ],
+    'nn.BatchNorm': [bad('nn.BatchNorm', 'channels', () => new nn.BatchNorm(0)), bad('nn.BatchNorm', 'options.eps', () => new nn.BatchNorm(3, { eps: -1 }))],
+    'nn.Flatten': [bad('nn.Flatten.forward', 'input', () => new nn.Flatten().forward(any([1, 2])))],
+    'nn.GlobalAvgPool': [bad('nn.GlobalAvgPool.forward', 'input', () => new nn.GlobalAvgPool().forward(z['5x4']))],
+    'nn.Residual': [bad('nn.Residual', 'body', () => new nn.Residual([])), bad('nn.Residual', 'shortcut', () => new nn.Residual([new nn.ReLU()], any(3)))],
+    'nn.cnn': [
+      bad('nn.cnn', 'options.input', () => nn.cnn({ input: any([28, 28]), channels: [4] })),
+      bad('nn.cnn', 'options.channels[0]', () => nn.cnn({ input: [28, 28, 1], channels: [0] })),
+      bad('nn.cnn', 'options.strides', () => nn.cnn({ input: [28, 28, 1], channels: [4], strides: [1, 2] })),
+    ],
   };
 }
 
