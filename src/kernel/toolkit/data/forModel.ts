@@ -9,6 +9,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { describeModel } from '../nn/architecture';
 import type { Model } from '../nn/model';
 import { describeLayersModel, isLayersModel } from '../nn/layersModels';
+import { describeConvModel, type ConvModelSummary } from '../nn/convModels';
 import { mnist } from './mnist';
 import { argumentError, checkOneOf, checkOptions, checkPositiveInteger, checkSeed } from '../args';
 
@@ -32,6 +33,8 @@ const MNIST_PIXELS = 784;
 /** Example: `const { x, y, description } = data.forModel(model, { data: 'mnist' })` */
 export function forModel(model: Model | tfjs.LayersModel, options: ForModelOptions = {}): ModelData {
   if (isLayersModel(model)) return forLayersModel(model, options);
+  const conv = describeConvModel(model);
+  if (conv) return forConvModel(conv, options);
   const fn = 'data.forModel';
   const summary = describeModel(model);
   if (!summary) throw argumentError(fn, 'model', 'an nn.Model of Linear layers and the toolkit activations (as nn.mlp builds)', model);
@@ -104,4 +107,25 @@ function classTargets(labels: tfjs.Tensor1D, loss: string, classes: number): tfj
   if (loss === 'sparseCategoricalCrossentropy') return labels;
   if (loss === 'binaryCrossentropy') return tf.tidy(() => tf.reshape(tf.mod(labels, 2), [-1, 1]));
   return tf.tidy(() => tf.oneHot(labels.toInt(), classes).toFloat());
+}
+
+/** Data for an nn CNN: MNIST images when it reads one channel and has 10 outputs, else N(0, 1) images of 28 × 28. */
+function forConvModel(summary: ConvModelSummary, options: ForModelOptions): ModelData {
+  const rows = options.rows ?? IMAGE_ROWS;
+  const seed = options.seed ?? 0;
+  if ((options.data ?? 'mnist') !== 'synthetic' && summary.inChannels === 1 && summary.outputs === 10) {
+    const set = mnist({ subset: rows });
+    tf.dispose([set.xValid, set.yValid]);
+    const x = tf.reshape(set.xTrain, [-1, 28, 28, 1]);
+    set.xTrain.dispose();
+    const y = summary.loss === 'crossEntropy' ? set.yTrain : tf.tidy(() => tf.oneHot(set.yTrain.toInt(), 10).toFloat());
+    if (y !== set.yTrain) set.yTrain.dispose();
+    return { x, y, description: `MNIST, ${x.shape[0].toLocaleString('en-US')} training images of 28 × 28 × 1, normalized` };
+  }
+  const x = tf.randomNormal([rows, 28, 28, summary.inChannels], 0, 1, 'float32', seed);
+  const y =
+    summary.loss === 'crossEntropy'
+      ? tf.tidy(() => tf.floor(tf.randomUniform([rows], 0, summary.outputs, 'float32', seed + 1)))
+      : tf.randomNormal([rows, summary.outputs], 0, 1, 'float32', seed + 1);
+  return { x, y, description: `synthetic N(0, 1) images, ${rows.toLocaleString('en-US')} of 28 × 28 × ${summary.inChannels}` };
 }

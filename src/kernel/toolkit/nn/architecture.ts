@@ -12,6 +12,7 @@ import { Model } from './model';
 import type { Module } from './module';
 import { uniformStream } from '../random';
 import { isLayersModel, reinitLayersModel } from './layersModels';
+import { describeConvModel, reinitConvModel } from './convModels';
 import type * as tfjs from '@tensorflow/tfjs';
 
 export interface ModelSummary {
@@ -73,6 +74,7 @@ export function reinit(model: Model, init: InitName | WeightInit, options?: { se
 export function reinit<M extends tfjs.LayersModel>(model: M, init: InitName | WeightInit, options?: { seed?: number }): M;
 export function reinit(model: Model | tfjs.LayersModel, init: InitName | WeightInit, options: { seed?: number } = {}): Model | tfjs.LayersModel {
   if (isLayersModel(model)) return reinitLayersModel(model, init, options) as typeof model;
+  if (describeConvModel(model)) return reinitConvModel(model, init, options);
   const fn = 'nn.reinit';
   const summary = describeModel(model);
   if (!summary) throw argumentError(fn, 'model', 'an nn.Model of Linear layers and the toolkit activations (as nn.mlp builds)', model);

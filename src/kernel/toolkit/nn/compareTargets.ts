@@ -4,6 +4,7 @@
  */
 import type { NotebookModel } from '../../../common/kernelProtocol';
 import { describeModel } from './architecture';
+import { describeConvModel } from './convModels';
 import { describeLayersModel, isLayersModel } from './layersModels';
 
 const MNIST_PIXELS = 784;
@@ -19,6 +20,8 @@ export function describeCompareTarget(name: string, value: unknown): NotebookMod
       takesMnist: s.outputUnits === 10 && (image || s.inputShape.join(',') === String(MNIST_PIXELS)),
     };
   }
+  const conv = describeConvModel(value);
+  if (conv) return { name, description: `nn CNN: ${conv.kinds}`, takesMnist: conv.inChannels === 1 && conv.outputs === 10 };
   const summary = describeModel(value);
   if (!summary) return undefined;
   return { name, description: `${summary.sizes.join(' → ')}, ${summary.activation}`, takesMnist: summary.sizes[0] === MNIST_PIXELS };
