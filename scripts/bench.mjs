@@ -60,10 +60,11 @@ const torchEnv = (env) => {
   return clean;
 };
 
-function measure(variant, mode) {
+function measure(variant, mode, timeoutMs) {
   const [command, args, env] = variant.run(mode);
   const fullEnv = command === PYTHON ? torchEnv(env) : { ...process.env, ...env };
-  const result = spawnSync(command, args, { env: fullEnv, encoding: 'utf8', maxBuffer: 1 << 20 });
+  const result = spawnSync(command, args, { env: fullEnv, encoding: 'utf8', maxBuffer: 1 << 20, timeout: timeoutMs, killSignal: 'SIGKILL' });
+  if (result.error?.code === 'ETIMEDOUT') return { error: `did not finish in ${timeoutMs / 1000} s` };
   const line = result.stdout.trim().split('\n').pop();
   if (result.status !== 0 || !line?.startsWith('{')) return { error: (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ') };
   return JSON.parse(line);
@@ -124,7 +125,8 @@ if (only !== 'lesson') {
         continue;
       }
       process.stderr.write(`measuring ${variant.name}, CNN ${mode} ...\n`);
-      rows.push({ variant: variant.name, mode, ...measure(variant, mode) });
+      // A pass that fills the WASM engine's 4 GiB heap stalls instead of failing: stop it.
+      rows.push({ variant: variant.name, mode, ...measure(variant, mode, 300_000) });
     }
   }
   const what = { pass: 'forward + backward', probe: 'forward + backward + every probe statistic', fit: 'one epoch of fit, batch 128, SGD' };
