@@ -8,7 +8,8 @@
  *    (depthwise and separable conv layers), UnsortedSegmentSum (embedding).
  * 2. Faster versions of package kernels that training runs slowly (each file says by how much):
  *    Conv2DBackpropInput (a plain loop; here an XNNPACK convolution), Tile (batch norm's
- *    gradient), Sum and Mean over all axes but the last (batch norm's moments and sums).
+ *    gradient), Sum and Mean over all axes but the last (batch norm's moments and sums), Slice
+ *    (the probe's backward in slices of a batch).
  * 3. For every other kernel the CPU backend has and WASM lacks, a fallback that runs the CPU
  *    kernel on copies (cpuFallback.ts), warning once per kernel.
  * 4. Except the kernels in KERNELS_MISSING_ON_WASM, which cannot work that way (the reasons are
@@ -19,6 +20,7 @@ import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
 import { cpuFallbackConfig } from './cpuFallback';
 import { meanConfig, sumConfig } from './leadingAxesReduction';
+import { sliceConfig } from './slice';
 import { tileConfig } from './tile';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
@@ -56,6 +58,7 @@ export const REPLACED_WASM_KERNELS: Readonly<Record<string, (backendName: string
   Tile: tileConfig,
   Sum: sumConfig,
   Mean: meanConfig,
+  Slice: sliceConfig,
 };
 
 export interface WasmKernelRegistration {

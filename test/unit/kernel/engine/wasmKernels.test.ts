@@ -202,6 +202,20 @@ test('Tile (replaced: broadcast by XNNPACK or block doubling) matches the CPU ba
   await assertSameAsCpu('broadcastTo', [values([1, 3], 67)], ([x]) => tf.broadcastTo(x, [2, 4, 3]));
 });
 
+test('Slice (replaced: read in place, runs copied whole or element by element) matches the CPU backend', async () => {
+  const cases: [number[], number[], number[]][] = [
+    [[6, 4, 4, 16], [2, 0, 0, 0], [3, -1, -1, -1]], // rows of a batch: one run
+    [[6, 4, 4, 16], [0, 0, 0, 5], [-1, -1, -1, 8]], // channels: short runs
+    [[6, 4, 4, 40], [1, 1, 2, 0], [4, 2, 2, 40]], // inner axes cut: long runs
+    [[5, 7], [1, 2], [3, 4]],
+    [[9], [3], [5]],
+    [[2, 3, 4, 5, 6], [1, 0, 1, 2, 3], [1, 3, 2, 2, 3]],
+    [[3, 4], [0, 0], [3, 4]],
+  ];
+  for (const [shape, begin, size] of cases) await assertSameAsCpu(`slice ${shape} at ${begin} by ${size}`, [values(shape, 71)], ([x]) => tf.slice(x, begin, size));
+  await assertSameAsCpu('slice int32', [{ shape: [3, 4], data: Int32Array.from([...Array(12).keys()].map((k) => k - 6)), dtype: 'int32' }], ([x]) => tf.slice(x, [1, 1], [2, 2]));
+});
+
 test('Sum and Mean over every axis but the last (replaced: one pass in float64) match the CPU backend; other reductions are unchanged', async () => {
   const x = values([5, 4, 3, 6], 71);
   await assertSameAsCpu('sum [0,1,2]', [x], ([t]) => tf.sum(t, [0, 1, 2]));
