@@ -2,9 +2,9 @@
  * The seam between the probe and the models it reads. A model adapter describes one forward and
  * backward pass as a graph of nodes; the probe, the theory, the verdict and the charts read
  * nodes, never a model's own classes. Two adapters exist: InitLab's `nn` models (nnAdapter.ts),
- * whose hand-written backward leaves every tensor on its modules, and TensorFlow.js
- * `tf.LayersModel`s, sequential or functional (layersAdapter.ts), traced layer by layer with
- * autodiff.
+ * whose hand-written backward leaves every tensor on its modules (a TracedPass, measured by the
+ * probe), and TensorFlow.js `tf.LayersModel`s, sequential or functional (layersAdapter.ts),
+ * traced layer by layer with autodiff and measured on the way (a MeasuredPass).
  *
  * A node is one layer as a user thinks of it: a dense or convolution layer together with the
  * activation it carries (or, in `nn`, the activation module right after it), a BatchNorm, a
@@ -12,7 +12,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { ActivationFunction } from './theory';
-import type { SaturationKind } from './tensorStats';
+import type { SaturationKind, TensorStats } from './tensorStats';
 
 /** Every tensor a node can show. Weight gradients follow the weight they belong to. */
 export const TENSOR_KINDS = [
@@ -102,6 +102,24 @@ export interface TracedPass {
   /** The ids of the nodes whose outputs the loss reads: where the backward theory starts. */
   outputNodes: string[];
   loss: tfjs.Tensor | null;
-  /** Frees what the trace made (the nn adapter's tensors belong to its modules and stay). */
-  release(): void;
+}
+
+/**
+ * A node whose statistics were taken while the pass ran. The tf.layers adapter measures each
+ * tensor as soon as it exists and frees it once nothing later needs it, so a pass's memory is
+ * its forward activations, not every tensor of the pass at once.
+ */
+export interface MeasuredNode extends Omit<TracedNode, 'tensors' | 'input'> {
+  stats: Partial<Record<TensorKind, TensorStats>>;
+  /** Moments of the node's first input, for the forward gain. */
+  inputStats?: TensorStats;
+}
+
+/** One forward and backward pass, measured: what the probe's report is made from. */
+export interface MeasuredPass {
+  nodes: MeasuredNode[];
+  /** The data's statistics, for the theory's starting moments. */
+  inputStats: TensorStats;
+  outputNodes: string[];
+  loss: number | null;
 }

@@ -1,14 +1,19 @@
 /**
  * A TensorFlow.js `tf.LayersModel`, sequential or functional, as a graph of nodes (graph.ts),
- * traced through one forward and backward pass.
+ * measured through one forward and backward pass.
  *
  * The forward runs the model's own layers one by one on real tensors, in the order of the
- * model's graph, so every layer's output is at hand, and a layer that carries an activation
- * (`dense`, `conv2d`, ...) is run without it first, so its pre-activation and activation show
- * apart. Each output passes through an identity whose custom gradient keeps the gradient that
- * reaches it, the one thing Keras and TF.js offer no hook for (PyTorch's full-backward hooks do
- * it by hand). The backward is TensorFlow.js's own autodiff (`engine().gradients`) of the
- * model's compiled loss, or the one given, so the gradients are exactly `tf.grads`'.
+ * model's graph (layersGraph.ts), so every layer's output is at hand, and a layer that carries
+ * an activation (`dense`, `conv2d`, ...) is run without it first, so its pre-activation and
+ * activation show apart. The backward walks the layers in reverse, each one's gradients by
+ * TensorFlow.js autodiff of that layer seeded with the gradient of its output (layerGradient.ts):
+ * by the chain rule, the gradients are `tf.grads`' of the same loss, and each layer's output
+ * gradient is at hand, the one thing Keras and TF.js offer no hook for (PyTorch's full-backward
+ * hooks do it by hand). The loss is the model's compiled one, or the one given (layersLoss.ts).
+ *
+ * Each tensor is measured as soon as it exists and freed once nothing later needs it, so the
+ * pass holds the forward activations and little else: a 10,000-image CNN fits in the WASM
+ * engine's 4 GiB.
  *
  * Modes, as a probe of a network at its initialization should see it: dropout is off (as in
  * inference), BatchNorm normalizes with the batch's statistics (as in training: at
@@ -17,172 +22,18 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../../engine/engine';
-import { INPUT_NODE, type NodeTheory, type TensorKind, type TracedNode, type TracedPass } from './graph';
-import type { SaturationKind } from './tensorStats';
-import { activationFunctions, type ActivationFunction } from './theory';
+import { INPUT_NODE, type MeasuredNode, type MeasuredPass, type TensorKind } from './graph';
+import { layerGradients } from './layerGradient';
+import { stepsOf, type LayerInternals, type Step } from './layersGraph';
+import { lossFunction, type LossSpec } from './layersLoss';
+import { CARRIES_ACTIVATION, ownActivation, ownActivationOfActivationLayer, saturationOf, theoryOf } from './layersTheory';
+import { tensorStats, type StatsRequest, type TensorStats } from './tensorStats';
 
-type Layer = tfjs.layers.Layer;
+export { isLayersModel, kindOf, stepsOf } from './layersGraph';
+export type { LossFunction, LossSpec } from './layersLoss';
+
+type Tensor = tfjs.Tensor;
 type LayerVariable = tfjs.LayerVariable;
-type SymbolicTensor = tfjs.SymbolicTensor;
-
-/** The parts of tfjs-layers' graph that it keeps public in JavaScript but not in its typings. */
-interface GraphNode {
-  inputTensors: SymbolicTensor[];
-  outputTensors: SymbolicTensor[];
-}
-interface Container {
-  layers: Layer[];
-  inputs: SymbolicTensor[];
-  outputs: SymbolicTensor[];
-  containerNodes: Set<string>;
-  lossFunctions?: ((yTrue: tfjs.Tensor, yPred: tfjs.Tensor) => tfjs.Tensor)[];
-}
-type LayerInternals = Layer & { inboundNodes: GraphNode[]; activation?: { getClassName(): string; apply(t: tfjs.Tensor): tfjs.Tensor } };
-
-export type LossFunction = (yTrue: tfjs.Tensor, yPred: tfjs.Tensor) => tfjs.Tensor;
-/** A loss by its tf.layers name, or a function of (yTrue, yPred) whose mean is the loss. */
-export type LossSpec = 'meanSquaredError' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy' | LossFunction;
-
-export function isLayersModel(model: unknown): model is tfjs.LayersModel {
-  return model instanceof tf.LayersModel;
-}
-
-interface Step {
-  id: string;
-  layer: LayerInternals;
-  kind: string;
-  inputIds: number[];
-  outputId: number;
-}
-
-/** 'BatchNormalization' → 'batchNormalization', 'Conv2D' → 'conv2d', 'MaxPooling2D' → 'maxPooling2d'. */
-export function kindOf(layer: Layer): string {
-  const name = layer.getClassName().replace(/(\d)D(?=[A-Z]|$)/g, '$1d');
-  return name === name.toUpperCase() ? name.toLowerCase() : name.replace(/^[A-Z]+(?=[A-Z][a-z]|\d|$)|^[A-Z]/, (c) => c.toLowerCase());
-}
-
-/** The functional graph inside a model: a Sequential keeps one as `.model`. */
-function containerOf(model: tfjs.LayersModel): Container {
-  // A Sequential makes its graph on its first compile, fit or predict; build it now if it can be.
-  const sequential = model as unknown as { model?: Container; inputs?: unknown[]; build(): void };
-  if (model instanceof tf.Sequential && !sequential.model && sequential.inputs?.length) sequential.build();
-  const inner = model instanceof tf.Sequential ? (model as unknown as { model?: Container }).model : (model as unknown as Container);
-  if (!inner || !inner.layers) throw new Error('probe: the model is not built yet; give its first layer an inputShape (or call model.build(shape))');
-  return inner;
-}
-
-/** The model's layers as steps in the graph's order (a layer shared by two calls gives two steps). */
-export function stepsOf(model: tfjs.LayersModel): { steps: Step[]; producer: Map<number, string>; container: Container } {
-  const container = containerOf(model);
-  if (container.inputs.length !== 1 || container.outputs.length !== 1) {
-    throw new Error(`probe: the model has ${container.inputs.length} inputs and ${container.outputs.length} outputs; probe reads models with one input and one output`);
-  }
-  const producer = new Map<number, string>([[container.inputs[0].id, INPUT_NODE]]);
-  const steps: Step[] = [];
-  for (const layer of container.layers as LayerInternals[]) {
-    if (layer.getClassName() === 'InputLayer') continue;
-    const nodes = layer.inboundNodes.filter((_, k) => container.containerNodes.has(`${layer.name}_ib-${k}`));
-    nodes.forEach((node, k) => {
-      const id = nodes.length === 1 ? layer.name : `${layer.name}:${k}`;
-      steps.push({ id, layer, kind: kindOf(layer), inputIds: node.inputTensors.map((t) => t.id), outputId: node.outputTensors[0].id });
-      producer.set(node.outputTensors[0].id, id);
-    });
-  }
-  return { steps, producer, container };
-}
-
-const CARRIES_ACTIVATION = new Set(['dense', 'conv1d', 'conv2d', 'conv3d', 'depthwiseConv2d', 'separableConv2d', 'conv2dTranspose']);
-
-function ownActivation(step: Step): string {
-  return CARRIES_ACTIVATION.has(step.kind) ? (step.layer.activation?.getClassName().toLowerCase() ?? 'linear') : 'linear';
-}
-
-/** Activations the theory can integrate, by tf.layers' class names (lower case). */
-const ACTIVATIONS: Record<string, ActivationFunction> = {
-  linear: activationFunctions.identity,
-  relu: activationFunctions.relu(0),
-  relu6: { f: (z) => Math.min(6, Math.max(0, z)), df: (z) => (z > 0 && z < 6 ? 1 : 0) },
-  elu: { f: (z) => (z > 0 ? z : Math.expm1(z)), df: (z) => (z > 0 ? 1 : Math.exp(z)) },
-  selu: { f: (z) => 1.0507009873554805 * (z > 0 ? z : 1.6732632423543772 * Math.expm1(z)), df: (z) => 1.0507009873554805 * (z > 0 ? 1 : 1.6732632423543772 * Math.exp(z)) },
-  sigmoid: activationFunctions.sigmoid,
-  tanh: activationFunctions.tanh,
-  softplus: { f: (z) => Math.log1p(Math.exp(-Math.abs(z))) + Math.max(z, 0), df: (z) => 1 / (1 + Math.exp(-z)) },
-  swish: { f: (z) => z / (1 + Math.exp(-z)), df: (z) => { const s = 1 / (1 + Math.exp(-z)); return s + z * s * (1 - s); } },
-};
-
-function saturationOf(activation: string): SaturationKind | undefined {
-  return activation === 'sigmoid' || activation === 'tanh' ? activation : undefined;
-}
-
-const stride = (layer: Layer, key = 'strides'): number => {
-  const s = (layer as unknown as Record<string, number | number[] | undefined>)[key];
-  return Array.isArray(s) ? s.reduce((a, b) => a * b, 1) : (s ?? 1);
-};
-
-function theoryOf(step: Step, weights: Partial<Record<string, number[]>>, inputShapes: number[][]): NodeTheory {
-  const { kind, layer } = step;
-  const activation = ACTIVATIONS[ownActivation(step)] ?? null;
-  const area = (shape: number[]) => shape.slice(0, -2).reduce((a, b) => a * b, 1);
-  const kernel = weights.kernel;
-  switch (kind) {
-    case 'dense':
-      return kernel ? { rule: 'weighted', fanIn: kernel[0], backwardFan: kernel[1], activation } : { rule: 'unknown' };
-    case 'conv1d':
-    case 'conv2d':
-    case 'conv3d':
-      if (!kernel) return { rule: 'unknown' };
-      return { rule: 'weighted', fanIn: area(kernel) * kernel[kernel.length - 2], backwardFan: (area(kernel) * kernel[kernel.length - 1]) / stride(layer), activation };
-    case 'depthwiseConv2d': {
-      const dw = weights.depthwise_kernel;
-      if (!dw) return { rule: 'unknown' };
-      return { rule: 'weighted', fanIn: area(dw), backwardFan: (area(dw) * dw[3]) / stride(layer), activation };
-    }
-    case 'separableConv2d': {
-      const dw = weights.depthwise_kernel;
-      const pw = weights.pointwise_kernel;
-      if (!dw || !pw) return { rule: 'unknown' };
-      return { rule: 'weighted', fanIn: area(dw), backwardFan: (area(dw) * dw[3]) / stride(layer), pointwiseFanIn: pw[2], pointwiseBackwardFan: pw[3], activation };
-    }
-    case 'embedding':
-      return { rule: 'lookup' };
-    case 'batchNormalization':
-    case 'layerNormalization':
-      return { rule: 'normalize' };
-    case 'activation':
-    case 'reLU':
-    case 'leakyReLU': {
-      const fn = kind === 'leakyReLU' ? activationFunctions.leakyRelu((layer as unknown as { alpha: number }).alpha) : kind === 'reLU' ? ACTIVATIONS.relu : ACTIVATIONS[ownActivationOfActivationLayer(layer)];
-      return fn ? { rule: 'activation', activation: fn } : { rule: 'unknown' };
-    }
-    case 'dropout':
-    case 'spatialDropout1d':
-    case 'flatten':
-    case 'reshape':
-      return { rule: 'identity' };
-    case 'add':
-      return { rule: 'sum' };
-    case 'concatenate':
-      return { rule: 'concat', sizes: inputShapes.map((s) => s[s.length - 1]) };
-    case 'averagePooling2d':
-    case 'maxPooling2d': {
-      const pool = stride(layer, 'poolSize');
-      const rule = kind === 'maxPooling2d' ? 'maxPool' : 'averagePool';
-      return { rule, window: pool, stride: stride(layer) };
-    }
-    case 'globalAveragePooling2d':
-    case 'globalMaxPooling2d': {
-      const s = inputShapes[0];
-      const window = s[1] * s[2];
-      return { rule: kind === 'globalMaxPooling2d' ? 'maxPool' : 'averagePool', window, stride: window };
-    }
-    default:
-      return { rule: 'unknown' };
-  }
-}
-
-function ownActivationOfActivationLayer(layer: Layer): string {
-  return (layer as LayerInternals).activation?.getClassName().toLowerCase() ?? 'linear';
-}
 
 /** Which TensorKind a layer variable shows as, and its gradient's. */
 const WEIGHT_KINDS: Record<string, [TensorKind, TensorKind | undefined]> = {
@@ -199,154 +50,187 @@ const WEIGHT_KINDS: Record<string, [TensorKind, TensorKind | undefined]> = {
 
 const shortName = (v: LayerVariable) => v.name.split('/').pop()!.replace(/_\d+$/, '');
 
-const LOSSES: Record<string, LossFunction> = {
-  meanSquaredError: (y, p) => tf.metrics.meanSquaredError(y, p),
-  mse: (y, p) => tf.metrics.meanSquaredError(y, p),
-  categoricalCrossentropy: (y, p) => tf.metrics.categoricalCrossentropy(y, p),
-  sparseCategoricalCrossentropy: sparseCategoricalCrossentropy,
-  binaryCrossentropy: (y, p) => tf.metrics.binaryCrossentropy(y, p),
-};
-
-/** −log p[label], as tf.layers computes it on probabilities (its metrics module does not export it). */
-function sparseCategoricalCrossentropy(labels: tfjs.Tensor, probabilities: tfjs.Tensor): tfjs.Tensor {
-  return tf.tidy(() => {
-    const classes = probabilities.shape[probabilities.shape.length - 1]!;
-    const oneHot = tf.oneHot(tf.cast(tf.reshape(labels, [-1]), 'int32'), classes);
-    const p = tf.clipByValue(tf.reshape(probabilities, [-1, classes]), 1e-7, 1 - 1e-7);
-    return tf.neg(tf.sum(tf.mul(oneHot, tf.log(p)), -1));
-  });
+export interface LayersTraceOptions {
+  loss?: LossSpec;
+  /** Whether to take the gradient with respect to the data (layer 1's input gradient). */
+  dataGrad: boolean;
+  bins: number;
+  /** The most input bytes one slice of a layer's backward works on (layerGradient.ts). */
+  sliceBytes?: number;
+  /** Outputs of at least this many bytes wait outside the engine's heap between forward and backward. */
+  offloadBytes?: number;
 }
 
-function lossFunction(container: Container, spec: LossSpec | undefined): LossFunction {
-  if (typeof spec === 'function') return spec;
-  if (typeof spec === 'string') {
-    const fn = LOSSES[spec];
-    if (!fn) throw new Error(`probe: unknown loss "${spec}"; use one of ${Object.keys(LOSSES).join(', ')} or a function (yTrue, yPred) => tensor`);
-    return fn;
-  }
-  const compiled = container.lossFunctions?.[0];
-  if (!compiled) throw new Error("probe: the model has no loss; compile it (model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' })) or give one: probe(model, { loss: 'meanSquaredError' })");
-  return compiled;
-}
+/** 16 MB: smaller outputs stay in the engine's heap (a copy out and back costs more than it saves). */
+const DEFAULT_OFFLOAD_BYTES = 16 * 1024 * 1024;
 
-/**
- * One forward and backward pass of a tf.LayersModel, with every layer's tensors. The caller
- * reads them and then calls `release()`, which frees everything the trace made.
- */
-export function traceLayersModel(model: tfjs.LayersModel, x: tfjs.Tensor, y: tfjs.Tensor, options: { loss?: LossSpec; dataGrad: boolean }): TracedPass {
+/** 64 MB: a convolution's backward makes about four temporaries of its input's size per slice. */
+const DEFAULT_SLICE_BYTES = 64 * 1024 * 1024;
+
+/** One forward and backward pass of a tf.LayersModel, every layer's tensors measured on the way. */
+export function traceLayersModel(model: tfjs.LayersModel, x: Tensor, y: Tensor, options: LayersTraceOptions): MeasuredPass {
   const { steps, producer, container } = stepsOf(model);
   const loss = lossFunction(container, options.loss);
-  const kept: tfjs.Tensor[] = [];
-  const keep = <T extends tfjs.Tensor>(t: T): T => {
-    kept.push(tf.keep(t));
-    return t;
-  };
-  const gradOf = new Map<string, tfjs.Tensor>();
-  const taps = new Map(
-    steps.map((step) => [
-      step.id,
-      // A reshape to the same shape is a new tensor on the same memory (the WASM engine's
-      // clone copies), so the taps cost no activation-sized copies on a 4 GiB heap.
-      tf.customGrad(((t: tfjs.Tensor) => ({
-        value: tf.reshape(t, t.shape),
-        gradFunc: (dy: tfjs.Tensor) => {
-          gradOf.set(step.id, keep(tf.reshape(dy, dy.shape)));
-          return dy;
-        },
-      })) as Parameters<typeof tf.customGrad>[0]),
-    ]),
-  );
-  const outputs = new Map<string, { pre?: tfjs.Tensor; out: tfjs.Tensor; inputs: tfjs.Tensor[] }>();
+  const measure = (tensor: Tensor, request: Omit<StatsRequest, 'tensor'> = {}): TensorStats => tensorStats([{ tensor, ...request }], options.bins)[0];
+  const inputId = container.inputs[0].id;
   const normalizers = steps.filter((s) => s.kind === 'batchNormalization').flatMap((s) => s.layer.nonTrainableWeights);
   const savedStatistics = normalizers.map((v) => tf.clone(v.read()));
-
-  const forward = (): tfjs.Scalar => {
-    const value = new Map<number, tfjs.Tensor>([[container.inputs[0].id, x]]);
-    for (const step of steps) {
-      const inputs = step.inputIds.map((id) => value.get(id)!);
-      const arg = inputs.length === 1 ? inputs[0] : inputs;
-      const training = step.kind === 'batchNormalization';
-      let pre: tfjs.Tensor | undefined;
-      let out: tfjs.Tensor;
-      const activation = step.layer.activation;
-      if (ownActivation(step) !== 'linear' && activation) {
-        step.layer.activation = linearActivation();
-        try {
-          pre = keep(step.layer.apply(arg, { training }) as tfjs.Tensor);
-        } finally {
-          step.layer.activation = activation;
-        }
-        out = activation.apply(pre);
-      } else {
-        out = step.layer.apply(arg, { training }) as tfjs.Tensor;
-      }
-      out = keep(taps.get(step.id)!(out) as tfjs.Tensor);
-      outputs.set(step.id, { pre, out, inputs });
-      value.set(step.outputId, out);
-    }
-    return tf.mean(loss(y, value.get(container.outputs[0].id)!)) as tfjs.Scalar;
+  // Forward outputs and accumulated gradients, by the symbolic tensor they stand for.
+  const values = new Map<number, Tensor>([[inputId, x]]);
+  const grads = new Map<number, Tensor>();
+  const free = (map: Map<number, Tensor>, id: number) => {
+    const t = map.get(id);
+    map.delete(id);
+    // A layer may hand back its input as is (dropout when off): free it only with its last holder.
+    if (t && t !== x && ![...map.values()].includes(t)) t.dispose();
   };
-
-  const variables = steps.flatMap((s) => s.layer.trainableWeights.map((w) => ({ step: s.id, w, tensor: w.read() })));
-  const xs = [...(options.dataGrad ? [x] : []), ...variables.map((v) => v.tensor)];
-  let result: { value: tfjs.Scalar; grads: tfjs.Tensor[] };
+  const readers = new Map<number, number>();
+  for (const step of steps) for (const id of new Set(step.inputIds)) readers.set(id, (readers.get(id) ?? 0) + 1);
+  // A large output is copied out of the engine's heap once the forward has passed it, and back
+  // when a backward needs it: the heap then holds about two layers' tensors, not the whole
+  // forward. On 10,000 MNIST images the forward keeps 2.7 GB of outputs, and the 4 GiB heap
+  // also has to hold every temporary of a BatchNorm's backward, scattered by its allocator.
+  const offloaded = new Map<number, { data: tfjs.TypedArray; shape: number[]; dtype: tfjs.DataType }>();
+  const outputId = container.outputs[0].id;
+  const valueOf = (id: number): Tensor => {
+    const kept = values.get(id);
+    if (kept) return kept;
+    const { data, shape, dtype } = offloaded.get(id)!;
+    offloaded.delete(id);
+    const back = tf.tensor(data, shape, dtype);
+    values.set(id, back);
+    return back;
+  };
+  const offloadBytes = options.offloadBytes ?? DEFAULT_OFFLOAD_BYTES;
   try {
-    result = tf.engine().gradients(forward, xs, undefined, true) as { value: tfjs.Scalar; grads: tfjs.Tensor[] };
-  } catch (error) {
-    tf.dispose(kept);
-    throw error;
+    const forwardReaders = new Map(readers);
+    const nodes = steps.map((step) => {
+      const node = forwardStep(step, values, producer, measure);
+      for (const id of new Set(step.inputIds)) {
+        const left = forwardReaders.get(id)! - 1;
+        forwardReaders.set(id, left);
+        const t = values.get(id)!;
+        if (left > 0 || id === outputId || id === inputId || t.size * 4 < offloadBytes) continue;
+        offloaded.set(id, { data: t.dataSync(), shape: t.shape, dtype: t.dtype });
+        free(values, id);
+      }
+      return node;
+    });
+    const output = values.get(outputId)!;
+    const { value, grads: [dOutput] } = tf.engine().gradients(() => tf.mean(loss(y, output)) as tfjs.Scalar, [output]);
+    grads.set(container.outputs[0].id, dOutput);
+    const lossValue = value.dataSync()[0];
+    value.dispose();
+
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const step = steps[i];
+      const dy = grads.get(step.outputId);
+      if (dy) backwardStep(step, nodes[i], dy, step.inputIds.map(valueOf), grads, { inputId, dataGrad: options.dataGrad, sliceBytes: options.sliceBytes ?? DEFAULT_SLICE_BYTES, measure });
+      free(grads, step.outputId);
+      free(values, step.outputId);
+      // An input whose every reader is done is needed no more: free it now, not at its own layer.
+      for (const id of new Set(step.inputIds)) if (readers.set(id, readers.get(id)! - 1).get(id) === 0) free(values, id);
+    }
+    const dataGrad = grads.get(inputId);
+    const dataGradStats = dataGrad && measure(dataGrad);
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    for (const node of nodes) {
+      if (node.inputs.length !== 1) continue;
+      const inputGrad = node.inputs[0] === INPUT_NODE ? dataGradStats : byId.get(node.inputs[0])?.stats.outputGrad;
+      if (inputGrad) node.stats.inputGrad = inputGrad;
+    }
+    return { nodes, inputStats: measure(x, { momentsOnly: true }), outputNodes: [producer.get(container.outputs[0].id)!], loss: lossValue };
   } finally {
     normalizers.forEach((v, i) => v.write(savedStatistics[i]));
     tf.dispose(savedStatistics);
+    for (const id of [...grads.keys()]) free(grads, id);
+    for (const id of [...values.keys()]) free(values, id);
   }
-  const grads = result.grads;
-  const dataGrad = options.dataGrad ? grads[0] : undefined;
-  const variableGrads = grads.slice(options.dataGrad ? 1 : 0);
-  const gradOfTensor = (id: string | undefined) => (id === INPUT_NODE ? dataGrad : id ? gradOf.get(id) : undefined);
+}
 
-  const nodes: TracedNode[] = steps.map((step) => {
-    const traced = outputs.get(step.id)!;
-    const tensors: TracedNode['tensors'] = {};
-    const weightShapes: Partial<Record<string, number[]>> = {};
-    for (const w of step.layer.weights) {
-      const kinds = WEIGHT_KINDS[shortName(w)];
-      weightShapes[shortName(w)] = w.shape as number[];
-      if (!kinds) continue;
-      tensors[kinds[0]] = w.read();
-      const k = variables.findIndex((v) => v.w === w);
-      if (kinds[1] && k >= 0 && variableGrads[k]) tensors[kinds[1]] = variableGrads[k];
-    }
-    const activation = step.kind === 'activation' ? ownActivationOfActivationLayer(step.layer) : ownActivation(step);
-    const isActivationLayer = ['activation', 'reLU', 'leakyReLU'].includes(step.kind);
-    if (traced.pre) Object.assign(tensors, { preActivation: traced.pre, activation: traced.out });
-    else if (CARRIES_ACTIVATION.has(step.kind)) tensors.preActivation = traced.out;
-    else if (isActivationLayer) Object.assign(tensors, { preActivation: traced.inputs[0], activation: traced.out });
-    else tensors.activation = traced.out;
-    tensors.outputGrad = gradOf.get(step.id);
-    const sources = step.inputIds.map((id) => producer.get(id)!);
-    if (sources.length === 1) tensors.inputGrad = gradOfTensor(sources[0]);
-    return {
-      id: step.id,
-      name: step.id,
-      kind: step.kind,
-      inputs: sources,
-      activation: activation === 'linear' ? 'none' : activation,
-      tensors,
-      input: traced.inputs[0],
-      saturation: saturationOf(activation),
-      theory: theoryOf(step, weightShapes, traced.inputs.map((t) => t.shape as number[])),
-    };
-  });
-  const lossValue = result.value;
+type Measure = (tensor: Tensor, request?: Omit<StatsRequest, 'tensor'>) => TensorStats;
+
+/** Runs one layer forward, keeps its output for the layers after it, and measures its weights and outputs. */
+function forwardStep(step: Step, values: Map<number, Tensor>, producer: Map<number, string>, measure: Measure): MeasuredNode {
+  const inputs = step.inputIds.map((id) => values.get(id)!);
+  const stats: MeasuredNode['stats'] = {};
+  const weightShapes: Partial<Record<string, number[]>> = {};
+  for (const w of step.layer.weights) {
+    weightShapes[shortName(w)] = w.shape as number[];
+    const kind = WEIGHT_KINDS[shortName(w)]?.[0];
+    if (kind) stats[kind] = measure(w.read());
+  }
+  const { pre, out } = tf.tidy(() => runLayer(step, inputs));
+  values.set(step.outputId, out);
+  const activation = step.kind === 'activation' ? ownActivationOfActivationLayer(step.layer) : ownActivation(step);
+  const saturation = saturationOf(activation);
+  if (pre) {
+    stats.preActivation = measure(pre, { saturation });
+    pre.dispose();
+    stats.activation = measure(out);
+  } else if (CARRIES_ACTIVATION.has(step.kind)) {
+    stats.preActivation = measure(out, { saturation });
+  } else if (['activation', 'reLU', 'leakyReLU'].includes(step.kind)) {
+    stats.preActivation = measure(inputs[0], { saturation });
+    stats.activation = measure(out);
+  } else {
+    stats.activation = measure(out);
+  }
+  // Saturation is a property of the pre-activation; show it on the activation too.
+  if (stats.activation && stats.preActivation) stats.activation = { ...stats.activation, saturatedFraction: stats.preActivation.saturatedFraction };
   return {
-    nodes,
-    input: x,
-    outputNodes: [producer.get(container.outputs[0].id)!],
-    loss: lossValue,
-    release: () => {
-      tf.dispose([...kept, ...grads, lossValue]);
-    },
+    id: step.id,
+    name: step.id,
+    kind: step.kind,
+    inputs: step.inputIds.map((id) => producer.get(id)!),
+    activation: activation === 'linear' ? 'none' : activation,
+    stats,
+    inputStats: measure(inputs[0], { momentsOnly: true }),
+    saturation,
+    theory: theoryOf(step, weightShapes, inputs.map((t) => t.shape as number[])),
   };
+}
+
+/** The layer on its inputs; a layer with its own activation runs without it first, so both show. */
+function runLayer(step: Step, inputs: Tensor[]): { pre?: Tensor; out: Tensor } {
+  const arg = inputs.length === 1 ? inputs[0] : inputs;
+  const training = step.kind === 'batchNormalization';
+  const activation = step.layer.activation;
+  if (ownActivation(step) === 'linear' || !activation) return { out: step.layer.apply(arg, { training }) as Tensor };
+  step.layer.activation = linearActivation();
+  let pre: Tensor;
+  try {
+    pre = step.layer.apply(arg, { training }) as Tensor;
+  } finally {
+    step.layer.activation = activation;
+  }
+  return { pre, out: activation.apply(pre) };
+}
+
+interface BackwardContext {
+  inputId: number;
+  dataGrad: boolean;
+  sliceBytes: number;
+  measure: Measure;
+}
+
+/** One layer's backward: measures its output and weight gradients, and passes the input gradients on. */
+function backwardStep(step: Step, node: MeasuredNode, dy: Tensor, inputs: Tensor[], grads: Map<number, Tensor>, context: BackwardContext): void {
+  node.stats.outputGrad = context.measure(dy);
+  const wanted = step.inputIds.map((id) => id !== context.inputId || context.dataGrad);
+  const g = layerGradients(step, inputs, dy, wanted, context.sliceBytes);
+  step.layer.trainableWeights.forEach((w, k) => {
+    const kind = WEIGHT_KINDS[shortName(w)]?.[1];
+    if (kind) node.stats[kind] = context.measure(g.weights[k]);
+  });
+  tf.dispose(g.weights);
+  g.inputs.forEach((dx, k) => {
+    if (!dx) return;
+    const id = step.inputIds[k];
+    const earlier = grads.get(id);
+    grads.set(id, earlier ? tf.add(earlier, dx) : dx);
+    if (earlier) tf.dispose([earlier, dx]);
+  });
 }
 
 let linear: LayerInternals['activation'];

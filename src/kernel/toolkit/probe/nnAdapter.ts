@@ -165,5 +165,5 @@ export function nnPass(model: Sequential): TracedPass {
   const first = model.layers[0];
   if (!first.inp || !first.out) throw new Error('probe: run a forward pass first (model.forward(x, y))');
   const lossTensor = (model as Model).loss?.out;
-  return { nodes, input: first.inp, outputNodes: [nodes[nodes.length - 1].id], loss: lossTensor && !lossTensor.isDisposed ? lossTensor : null, release: () => {} };
+  return { nodes, input: first.inp, outputNodes: [nodes[nodes.length - 1].id], loss: lossTensor && !lossTensor.isDisposed ? lossTensor : null };
 }

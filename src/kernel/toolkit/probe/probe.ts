@@ -20,7 +20,7 @@ import { toStatNumber, fromStatNumber, type StatNumber } from '../../../common/c
 import { Linear } from '../nn/layers';
 import type { Model, Sequential } from '../nn/model';
 import type { Module } from '../nn/module';
-import { TENSOR_KINDS, TENSOR_KIND_LABELS, type TensorKind, type TracedPass } from './graph';
+import { TENSOR_KINDS, TENSOR_KIND_LABELS, type MeasuredPass, type TensorKind, type TracedPass } from './graph';
 import { predictGraph, type Moments, type TheoryNode } from './graphTheory';
 import { isLayersModel, stepsOf, traceLayersModel, type LossSpec } from './layersAdapter';
 import { nnNodes, nnPass, traceNnModel } from './nnAdapter';
@@ -107,27 +107,23 @@ export class Probe {
     checkStepArguments(x, y);
     const dataGrad = this.options.dataGrad ?? true;
     if (isLayersModel(this.model)) {
-      const pass = traceLayersModel(this.model, x, y, { loss: this.options.loss, dataGrad });
-      try {
-        return reportOf(pass, this.options.label ?? this.model.name, this.options.bins ?? 30);
-      } finally {
-        pass.release();
-      }
+      const pass = traceLayersModel(this.model, x, y, { loss: this.options.loss, dataGrad, bins: this.options.bins ?? 30 });
+      return reportOf(pass, this.options.label ?? this.model.name);
     }
     const model = this.model as Model;
     if (typeof model.loss !== 'object') throw new Error('probe.step needs a Model with a loss; use nn.mlp or new nn.Model(layers, loss)');
-    return reportOf(traceNnModel(model, x, y, dataGrad), this.options.label ?? 'model', this.options.bins ?? 30);
+    return reportOf(measureTracedPass(traceNnModel(model, x, y, dataGrad), this.options.bins ?? 30), this.options.label ?? 'model');
   }
 
   /** The statistics of the last forward and backward pass of an nn model. */
   stats(label = this.options.label ?? 'model'): ProbeReport {
     if (isLayersModel(this.model)) throw new Error('probe.stats() reads the last pass of an nn model; for a tf.LayersModel use probe(model).step(x, y)');
-    return reportOf(nnPass(this.model), label, this.options.bins ?? 30);
+    return reportOf(measureTracedPass(nnPass(this.model), this.options.bins ?? 30), label);
   }
 }
 
-/** The statistics of a traced pass, with gains and theory per node. */
-function reportOf(pass: TracedPass, label: string, bins: number): ProbeReport {
+/** Measures every tensor of a traced pass at once (the nn adapter's tensors live on its modules). */
+function measureTracedPass(pass: TracedPass, bins: number): MeasuredPass {
   const { nodes } = pass;
   const requests: StatsRequest[] = [];
   const slots: { node: number; kind: TensorKind }[] = [];
@@ -153,7 +149,19 @@ function reportOf(pass: TracedPass, label: string, bins: number): ProbeReport {
   byNode.forEach((t) => {
     if (t.activation && t.preActivation) t.activation.saturatedFraction = t.preActivation.saturatedFraction;
   });
+  const loss = pass.loss && !pass.loss.isDisposed ? pass.loss.dataSync()[0] : null;
+  return {
+    nodes: nodes.map(({ tensors: _tensors, input, ...node }, i) => ({ ...node, stats: byNode[i], inputStats: input && inputStats.get(input) })),
+    inputStats: inputStats.get(pass.input)!,
+    outputNodes: pass.outputNodes,
+    loss,
+  };
+}
 
+/** The report of a measured pass, with gains and theory per node. */
+function reportOf(pass: MeasuredPass, label: string): ProbeReport {
+  const { nodes } = pass;
+  const byNode = nodes.map((n) => n.stats);
   const outputs = new Set(pass.outputNodes);
   const theory = predictGraph(
     nodes.map((node, i): TheoryNode => {
@@ -173,12 +181,12 @@ function reportOf(pass: TracedPass, label: string, bins: number): ProbeReport {
         measuredOutputGrad: outputs.has(node.id) && t.outputGrad ? moments(t.outputGrad).secondMoment : undefined,
       };
     }),
-    moments(inputStats.get(pass.input)!),
+    moments(pass.inputStats),
   );
 
   const layers: LayerProbe[] = nodes.map((node, i) => {
     const t = byNode[i];
-    const input = node.input && inputStats.get(node.input);
+    const input = node.inputStats;
     const output = t.activation ?? t.preActivation;
     const predicted = theory[i];
     return {
@@ -198,8 +206,7 @@ function reportOf(pass: TracedPass, label: string, bins: number): ProbeReport {
       },
     };
   });
-  const loss = pass.loss && !pass.loss.isDisposed ? toStatNumber(pass.loss.dataSync()[0]) : null;
-  return { kind: 'initlab.probe', label, loss, layers };
+  return { kind: 'initlab.probe', label, loss: pass.loss === null ? null : toStatNumber(pass.loss), layers };
 }
 
 /** E[x] and E[x²] = std² + mean² (from the unbiased std; the difference is negligible at probe sizes). */
