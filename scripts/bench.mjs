@@ -91,7 +91,8 @@ function table(title, rows, describe) {
       continue;
     }
     const ratio = reference[r.mode] ? `${(r.medianMs / reference[r.mode]).toFixed(2)}x` : '–';
-    console.log(`| ${r.variant} | ${describe(r.mode)} | ${fmt(r.medianMs)} | ${ratio} | ${Math.round(r.peakRssMb).toLocaleString('en-US')} MB |`);
+    const heap = r.engineHeapMb ? ` (WASM heap ${r.engineHeapMb.toLocaleString('en-US')} MB)` : '';
+    console.log(`| ${r.variant} | ${describe(r.mode)} | ${fmt(r.medianMs)} | ${ratio} | ${Math.round(r.peakRssMb).toLocaleString('en-US')} MB${heap} |`);
   }
 }
 
@@ -126,7 +127,7 @@ if (only !== 'lesson') {
       }
       process.stderr.write(`measuring ${variant.name}, CNN ${mode} ...\n`);
       // A pass that fills the WASM engine's 4 GiB heap stalls instead of failing: stop it.
-      rows.push({ variant: variant.name, mode, ...measure(variant, mode, 300_000) });
+      rows.push({ variant: variant.name, mode, ...measure(variant, mode, 1_200_000) });
     }
   }
   const what = { pass: 'forward + backward', probe: 'forward + backward + every probe statistic', fit: 'one epoch of fit, batch 128, SGD' };
