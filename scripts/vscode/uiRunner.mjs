@@ -7,6 +7,7 @@ import { installExtension, startCodeServer } from './codeServer.mjs';
 import { launchBrowser } from './browser.mjs';
 import { prepareWorkspace } from './extensionHostRunner.mjs';
 import { typeErrorUiTest } from './uiTypeErrors.mjs';
+import { showVerdictAgain, waitOnScreen, welcomeFocusUiTest } from './uiCompareInView.mjs';
 
 const { name, version } = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
 
@@ -76,8 +77,9 @@ async function answerCompareQuestions(page, typed = {}) {
 
 /**
  * Runs Compare Initializations from the palette with these answers, and waits until its verdict
- * and a chart are on screen. Returns the seconds from choosing the command, and when each step
- * ended (`detail`).
+ * is on screen in the notebook (checked as the notification says it) and a chart is drawn.
+ * Returns the seconds from choosing the command to the verdict on screen, when each step ended
+ * (`detail`), and the verdict's output.
  */
 async function timedComparison(page, typed, verdict) {
   await runCommand(page, 'InitLab: Compare Initializations', { enter: false });
@@ -95,13 +97,16 @@ async function timedComparison(page, typed, verdict) {
   mark('cells done');
   // The command scrolls to the verdict and repeats its first line in a notification.
   await page.locator('.notification-toast', { hasText: verdict }).waitFor({ state: 'visible', timeout: 30_000 });
-  const frame = outputFrame(page);
-  await frame.getByText(verdict).first().waitFor({ timeout: 60_000 });
-  await frame.locator('.initlab-chart svg').first().waitFor({ state: 'visible', timeout: 60_000 });
+  mark('notification');
+  const verdictOutput = outputFrame(page).getByText(verdict).first();
+  await waitOnScreen(page, verdictOutput, 'the verdict, as the notification appears');
   const seconds = (Date.now() - started) / 1000;
-  return { seconds, detail: `${marks.join(' s, ')} s` };
+  // Still there once the charts above it have drawn.
+  await outputFrame(page).locator('.initlab-chart svg').first().waitFor({ state: 'attached', timeout: 60_000 });
+  await page.waitForTimeout(2_000);
+  await waitOnScreen(page, verdictOutput, 'the verdict, 2 s after the notification');
+  return { seconds, detail: `${marks.join(' s, ')} s`, verdictOutput };
 }
-
 
 /**
  * Opens a lesson through "InitLab: Open Lesson…", runs it with Run All, waits for the run to
@@ -204,10 +209,12 @@ export const uiTests = [
       await page.getByRole('button', { name: 'Don’t Save' }).or(page.getByRole('button', { name: "Don't Save" })).first().click({ timeout: 20_000 });
       await page.locator('.tab', { hasText: 'Untitled' }).waitFor({ state: 'detached', timeout: 20_000 });
       // Then the defaults, the lesson's comparison: three schemes on MNIST 50k.
-      const main = await timedComparison(page, {}, 'Healthy at every layer: Xavier normal, Kaiming normal (fan_in).');
-      console.log(`    figure: Compare initializations, from choosing the command to the verdict and a chart on screen: ${main.seconds.toFixed(1)} s (MNIST 50k, 3 schemes, the window's second comparison; ${main.detail})`);
+      const verdict = 'Healthy at every layer: Xavier normal, Kaiming normal (fan_in).';
+      const main = await timedComparison(page, {}, verdict);
+      console.log(`    figure: Compare initializations, from choosing the command to the verdict on screen: ${main.seconds.toFixed(1)} s (target 10 s; MNIST 50k, 3 schemes, the window's second comparison; ${main.detail})`);
       console.log(`    figure: the same with next to nothing to compute (synthetic rows, depth 2, width 8), first in a fresh window: ${floor.seconds.toFixed(1)} s (${floor.detail})`);
       await screenshot('compare-initializations');
+      await showVerdictAgain(page, main.verdictOutput, verdict);
     },
   },
   {
@@ -230,7 +237,11 @@ export const uiTests = [
       // The cells went into this notebook, not a new one.
       if ((await page.locator('.tab', { hasText: 'Untitled' }).count()) !== 0) throw new Error('the comparison opened a new notebook');
       await page.locator('.tab.active', { hasText: 'own-model.initnb' }).waitFor({ timeout: 10_000 });
-      await outputFrame(page).getByText('Healthy at every layer: Xavier normal, Kaiming normal (fan_in).').first().waitFor({ timeout: 60_000 });
+      // The verdict, appended after the user's own cells, is on screen as the notification says it.
+      const verdictOutput = outputFrame(page).getByText('Healthy at every layer: Xavier normal, Kaiming normal (fan_in).').first();
+      await waitOnScreen(page, verdictOutput, 'the verdict appended to the notebook, as the notification appears');
+      await page.waitForTimeout(2_000);
+      await waitOnScreen(page, verdictOutput, 'the verdict appended to the notebook, 2 s later');
       await screenshot('compare-on-own-model');
     },
   },
@@ -393,6 +404,7 @@ uiTests.push(
     },
   },
   typeErrorUiTest,
+  welcomeFocusUiTest({ runCommand, outputFrame, verdict: 'Healthy at every layer: Xavier normal, Kaiming normal (fan_in).' }),
 );
 
 export async function runUiTests({ root, scratchRoot, output }) {
@@ -416,6 +428,11 @@ export async function runUiTests({ root, scratchRoot, output }) {
       // Each test gets a fresh window on a workspace of its own: code-server restores the last
       // window's editors per folder, and a restored notebook would take this test's clicks.
       const workspace = prepareWorkspace(root, path.join(scratch, `test-${index + 1}`));
+      // A test's own settings (the Welcome page at start, say) apply from the window's first moment.
+      if (test.settings) {
+        fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+        fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify(test.settings, null, 2));
+      }
       const page = await browser.newPage();
       await openWorkbench(page, server.url, workspace);
       const started = Date.now();

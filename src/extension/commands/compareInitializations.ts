@@ -31,6 +31,7 @@ import {
 } from '../../common/compare/compareOptions';
 import { cellsToVsCodeData, NOTEBOOK_TYPE, notebookToVsCodeData, openUntitledNotebook } from '../initnbSerializer';
 import { CONTROLLER_ID, type KernelController } from '../kernelController';
+import { showVerdict } from './verdictInView';
 
 const EXTENSION_ID = 'initlab.initlab';
 
@@ -249,18 +250,6 @@ async function runWithProgress(
   );
 }
 
-/** Scrolls to the verdict and says it in a notification: the answer, without hunting for it. */
-function showVerdict(editor: vscode.NotebookEditor, verdictId: string): void {
-  const index = editor.notebook.getCells().findIndex((c) => c.metadata.id === verdictId);
-  if (index < 0) return;
-  editor.revealRange(new vscode.NotebookRange(index, index + 1), vscode.NotebookEditorRevealType.InCenterIfOutsideViewport);
-  const plain = editor.notebook
-    .cellAt(index)
-    .outputs.flatMap((o) => o.items)
-    .find((i) => i.mime === 'text/plain');
-  if (plain) void vscode.window.showInformationMessage(new TextDecoder().decode(plain.data).split('\n')[0]);
-}
-
 /** The user's words for a problem with the options, in their language. */
 function localizedProblem(problem: CompareProblem): string {
   switch (problem.kind) {
@@ -337,5 +326,9 @@ async function compare(kernels: KernelController, given: CompareArgs | undefined
   if (given) prefetch(options.data);
   const outcome = model && notebook ? await runModelComparison(notebook, model, options, kernels, cancellation) : await runComparison(options, kernels, cancellation);
   if (outcome.status === 'cancelled') void vscode.window.showInformationMessage(vscode.l10n.t('Comparison cancelled. The notebook stays open: run it again when you like.'));
+  // Completes the walkthrough's "Compare initializations" step. Not on the command itself: a
+  // step that completes moves the Welcome page's keyboard focus to the next step, which took it
+  // from the first question when the page was open (package.json's completionEvents).
+  if (outcome.status === 'done') void vscode.commands.executeCommand('setContext', 'initlab.comparisonDone', true);
   return outcome;
 }
