@@ -8,6 +8,7 @@ import type { CodeCell, NbOutput, Notebook } from '../common/notebookFormat';
 import { MimeTypes } from '../common/mimeTypes';
 import { describeRepairs, joinLines, readNotebook, serializeNotebook } from '../kernel/format/initnbFormat';
 import { KernelClient } from '../kernel/process/kernelClient';
+import { OutputAccumulator, type OutputChange } from '../kernel/process/outputAccumulator';
 
 export interface RunOptions {
   file: string;
@@ -56,7 +57,23 @@ export interface ExecuteOptions {
 export async function executeNotebook(notebook: Notebook, options: ExecuteOptions): Promise<RunSummary> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  const client = new KernelClient({ entry: options.kernelEntry, cwd: options.cwd });
+  // The notebook's outputs, by cell id: streams merged, displays updated in any cell, and an
+  // output that comes after its cell ended (a timer's log) put in the cell that made it.
+  const outputs = new OutputAccumulator();
+  const cellsById = new Map<string, CodeCell>();
+  const keep = (change: OutputChange | undefined) => {
+    const cell = change && cellsById.get(change.cellId);
+    if (cell) cell.outputs = [...outputs.outputs(change.cellId)];
+  };
+  const client = new KernelClient({
+    entry: options.kernelEntry,
+    cwd: options.cwd,
+    onLateOutput: (cellId, output) => {
+      keep(outputs.add(cellId, output));
+      printOutput(output, stdout, stderr);
+    },
+    onDisplayUpdate: (displayId, output) => keep(outputs.update(displayId, output)),
+  });
   let cellsRun = 0;
   let failedCell: number | undefined;
   try {
@@ -65,7 +82,9 @@ export async function executeNotebook(notebook: Notebook, options: ExecuteOption
       cell.outputs = [];
       cell.execution_count = null;
       options.onCell?.(index);
-      const displays = new Map<string, number>();
+      const id = cell.id ?? String(index);
+      cellsById.set(id, cell);
+      outputs.reset(id);
       let timer: NodeJS.Timeout | undefined;
       if (options.timeoutSeconds) {
         timer = setTimeout(() => {
@@ -73,19 +92,14 @@ export async function executeNotebook(notebook: Notebook, options: ExecuteOption
           void client.interrupt();
         }, options.timeoutSeconds * 1000);
       }
-      const result = await client.execute(cell.id ?? String(index), joinLines(cell.source), {
+      const result = await client.execute(id, joinLines(cell.source), {
         onStart: (count) => {
           cell.execution_count = count;
           stdout.write(`--- cell ${index + 1} [${count}]\n`);
         },
         onOutput: (output, displayId) => {
-          addOutput(cell, output);
-          if (displayId) displays.set(displayId, cell.outputs.length - 1);
+          keep(outputs.add(id, output, displayId));
           printOutput(output, stdout, stderr);
-        },
-        onUpdateDisplay: (displayId, output) => {
-          const at = displays.get(displayId);
-          if (at !== undefined) cell.outputs[at] = output;
         },
       });
       clearTimeout(timer);
@@ -103,16 +117,6 @@ export async function executeNotebook(notebook: Notebook, options: ExecuteOption
     client.dispose();
   }
   return { ok: failedCell === undefined, cellsRun, failedCell, notebook };
-}
-
-/** Streams merge like Jupyter's: consecutive writes to one stream are one output. */
-function addOutput(cell: CodeCell, output: NbOutput): void {
-  const last = cell.outputs[cell.outputs.length - 1];
-  if (output.output_type === 'stream' && last?.output_type === 'stream' && last.name === output.name) {
-    last.text = joinLines(last.text) + joinLines(output.text);
-    return;
-  }
-  cell.outputs.push(output);
 }
 
 function printOutput(output: NbOutput, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): void {

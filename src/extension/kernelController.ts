@@ -14,9 +14,10 @@ import * as vscode from 'vscode';
 import type { NotebookModel } from '../common/kernelProtocol';
 import type { NbOutput } from '../common/notebookFormat';
 import type { CellTypeError } from '../common/typeCheckMessages';
-import { outputToData } from '../kernel/format/initnbFormat';
 import { KernelClient, type ExecutionResult, type KernelState } from '../kernel/process/kernelClient';
-import { NOTEBOOK_TYPE, toVsCodeOutput } from './initnbSerializer';
+import { OutputAccumulator, type OutputChange } from '../kernel/process/outputAccumulator';
+import { NOTEBOOK_TYPE } from './initnbSerializer';
+import { applyOutputChange } from './outputProjection';
 import type { CellTypeDiagnostics } from './typeCheck/cellTypeDiagnostics';
 import { runBlockingErrors, typeCheckMode, typeErrorRefusal, typeErrorWarning } from './typeCheck/typeCheckRuns';
 
@@ -24,10 +25,14 @@ export const CONTROLLER_ID = 'initlab-typescript';
 
 interface NotebookKernel {
   client: KernelClient;
-  /** Where each display id was drawn, so display handles can update it in place. */
-  displays: Map<string, { cell: vscode.NotebookCell; output: vscode.NotebookCellOutput }>;
-  /** The execution currently writing to a cell, by cell. */
-  active: Map<vscode.NotebookCell, vscode.NotebookCellExecution>;
+  /** The notebook's outputs as the kernel sent them: streams merged, display ids indexed, late outputs routed. */
+  outputs: OutputAccumulator;
+  /** What VS Code shows of them, output for output, by cell key. */
+  shown: Map<string, vscode.NotebookCellOutput[]>;
+  /** The execution currently writing to a cell, by cell key. */
+  active: Map<string, vscode.NotebookCellExecution>;
+  /** Cells queued to run, not started yet: their outputs are about to be cleared. */
+  queued: Set<string>;
 }
 
 export class KernelController implements vscode.Disposable {
@@ -84,7 +89,8 @@ export class KernelController implements vscode.Disposable {
   async restart(notebook: vscode.NotebookDocument): Promise<void> {
     const kernel = this.kernels.get(notebook);
     if (!kernel) return;
-    kernel.displays.clear();
+    // The old process's display handles are gone with it.
+    kernel.outputs = new OutputAccumulator();
     await kernel.client.restart();
   }
 
@@ -168,20 +174,45 @@ export class KernelController implements vscode.Disposable {
 
   /** A kernel whose outputs and states go to whatever notebook `owner` names at the time. */
   private createKernel(cwd: string | undefined, owner: () => vscode.NotebookDocument | undefined, onState?: (state: KernelState) => void): NotebookKernel {
+    const project = (change: OutputChange | undefined) => {
+      const notebook = owner();
+      if (notebook && change) this.project(notebook, kernel, change);
+    };
     const client = new KernelClient({
       entry: path.join(this.extensionPath, 'dist', 'kernel.js'),
       cwd,
-      onLateOutput: (cellId, output) => {
-        const notebook = owner();
-        if (notebook) this.appendLate(notebook, cellId, output);
-      },
+      // After its cell ended: a timer's log, a rejection nobody awaited.
+      onLateOutput: (cellId, output) => project(kernel.outputs.add(cellId, output)),
+      // From a running cell or a finished one (a background loop updating its chart).
+      onDisplayUpdate: (displayId, output) => project(kernel.outputs.update(displayId, output)),
       onStateChange: (state) => {
         onState?.(state);
         const notebook = owner();
         if (notebook) this.onDidChangeStateEmitter.fire({ notebook, state });
       },
     });
-    return { client, displays: new Map(), active: new Map() };
+    const kernel: NotebookKernel = { client, outputs: new OutputAccumulator(), shown: new Map(), active: new Map(), queued: new Set() };
+    return kernel;
+  }
+
+  /**
+   * Shows one output change in its cell: through the cell's running execution, or for a cell
+   * that has finished, through a short execution that keeps its order number, its times and
+   * its success (a passed cell stays green when a timer logs after it).
+   */
+  private project(notebook: vscode.NotebookDocument, kernel: NotebookKernel, change: OutputChange): void {
+    const shown = kernel.shown.get(change.cellId) ?? [];
+    kernel.shown.set(change.cellId, shown);
+    const running = kernel.active.get(change.cellId);
+    if (running) return applyOutputChange(running, shown, change);
+    const cell = notebook.getCells().find((c) => cellKey(c) === change.cellId);
+    if (!cell || kernel.queued.has(change.cellId)) return;
+    const summary = cell.executionSummary;
+    const execution = this.controller.createNotebookCellExecution(cell);
+    execution.executionOrder = summary?.executionOrder;
+    execution.start(summary?.timing?.startTime ?? Date.now());
+    applyOutputChange(execution, shown, change);
+    execution.end(summary?.success, summary?.timing?.endTime ?? Date.now());
   }
 
   private shutdown(notebook: vscode.NotebookDocument): void {
@@ -215,7 +246,9 @@ export class KernelController implements vscode.Disposable {
 
   /** Runs a cell; prints `typeErrors` above its output. Whether it succeeded. */
   private async executeCell(kernel: NotebookKernel, cell: vscode.NotebookCell, typeErrors: CellTypeError[]): Promise<boolean> {
+    const key = cellKey(cell);
     const execution = this.controller.createNotebookCellExecution(cell);
+    kernel.queued.add(key);
     // VS Code refuses outputs and an end before start(). A cell interrupted while its kernel
     // was still starting gets its error without onStart ever running: it starts unnumbered then.
     let started = false;
@@ -224,45 +257,33 @@ export class KernelController implements vscode.Disposable {
       started = true;
       execution.start(Date.now());
     };
-    const streams: { output?: vscode.NotebookCellOutput; name?: string } = {};
-    const result: ExecutionResult = await kernel.client.execute(cellKey(cell), cell.document.getText(), {
-      onStart: (count) => {
-        execution.executionOrder = count;
-        ensureStarted();
-        void execution.clearOutput();
-        if (typeErrors.length > 0) {
-          void execution.appendOutput(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.stderr(typeErrorWarning(typeErrors))], { outputType: 'stream' }));
-        }
-        kernel.active.set(cell, execution);
-        for (const [id, entry] of kernel.displays) if (entry.cell === cell) kernel.displays.delete(id);
-      },
-      onOutput: (output, displayId) => {
-        ensureStarted();
-        if (output.output_type === 'stream') {
-          // Consecutive writes to one stream grow one output, as in Jupyter.
-          const item = output.name === 'stdout' ? vscode.NotebookCellOutputItem.stdout(joinText(output.text)) : vscode.NotebookCellOutputItem.stderr(joinText(output.text));
-          if (streams.output && streams.name === output.name) {
-            void execution.appendOutputItems(item, streams.output);
-          } else {
-            streams.output = new vscode.NotebookCellOutput([item], { outputType: 'stream' });
-            streams.name = output.name;
-            void execution.appendOutput(streams.output);
-          }
-          return;
-        }
-        streams.output = undefined;
-        const vsOutput = toVsCodeOutput(outputToData(output));
-        if (displayId) kernel.displays.set(displayId, { cell, output: vsOutput });
-        void execution.appendOutput(vsOutput);
-      },
-      onUpdateDisplay: (displayId, output) => {
-        const target = kernel.displays.get(displayId);
-        const running = target && kernel.active.get(target.cell);
-        if (!target || !running) return;
-        void running.replaceOutputItems(toVsCodeOutput(outputToData(output)).items, target.output);
-      },
-    });
-    kernel.active.delete(cell);
+    const show = (change: OutputChange) => applyOutputChange(execution, kernel.shown.get(key)!, change);
+    const begin = () => {
+      kernel.queued.delete(key);
+      kernel.outputs.reset(key);
+      kernel.shown.set(key, []);
+      kernel.active.set(key, execution);
+    };
+    let result: ExecutionResult;
+    try {
+      result = await kernel.client.execute(key, cell.document.getText(), {
+        onStart: (count) => {
+          execution.executionOrder = count;
+          ensureStarted();
+          void execution.clearOutput();
+          begin();
+          if (typeErrors.length > 0) show(kernel.outputs.add(key, { output_type: 'stream', name: 'stderr', text: typeErrorWarning(typeErrors) }));
+        },
+        onOutput: (output, displayId) => {
+          ensureStarted();
+          if (!kernel.active.has(key)) begin();
+          show(kernel.outputs.add(key, output, displayId));
+        },
+      });
+    } finally {
+      kernel.queued.delete(key);
+      kernel.active.delete(key);
+    }
     if (result.status === 'cancelled') {
       // Never started: no execution order, no time (as Jupyter's cancelled cells).
       if (!started) execution.start();
@@ -290,18 +311,6 @@ export class KernelController implements vscode.Disposable {
     }
   }
 
-  /** Output for a cell that already finished: a short execution that keeps its order number. */
-  private appendLate(notebook: vscode.NotebookDocument, cellId: string, output: NbOutput): void {
-    const cell = notebook.getCells().find((c) => cellKey(c) === cellId);
-    if (!cell || this.kernels.get(notebook)?.active.has(cell)) return;
-    const order = cell.executionSummary?.executionOrder;
-    const execution = this.controller.createNotebookCellExecution(cell);
-    execution.executionOrder = order;
-    execution.start(Date.now());
-    void execution.appendOutput(toVsCodeOutput(outputToData(output)));
-    execution.end(false, Date.now());
-  }
-
   private refuseUntrusted(cells: vscode.NotebookCell[]): void {
     const message = vscode.l10n.t('This workspace is not trusted, so InitLab runs no code in it. Trust the workspace to run cells.');
     for (const cell of cells) {
@@ -317,10 +326,6 @@ export class KernelController implements vscode.Disposable {
 /** A cell's identity for the kernel: stable while the notebook is open. */
 function cellKey(cell: vscode.NotebookCell): string {
   return `${cell.notebook.uri.toString()}#${cell.document.uri.fragment}`;
-}
-
-function joinText(text: string | string[]): string {
-  return typeof text === 'string' ? text : text.join('');
 }
 
 export function registerKernelController(context: vscode.ExtensionContext, typeErrors: CellTypeDiagnostics): KernelController {

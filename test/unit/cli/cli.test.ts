@@ -153,3 +153,17 @@ test('initlab run --inplace refuses a file that is not UTF-8, names the byte, an
   });
   assert.equal(Buffer.compare(fs.readFileSync(file), bytes), 0);
 });
+
+test('initlab run keeps a timer’s log and a display updated after their cell ended in that cell, which still passed', async () => {
+  const dir = tmp();
+  const file = path.join(dir, 'late.initnb');
+  const cell = (id: string, source: string) => ({ cell_type: 'code', id, metadata: {}, source, outputs: [], execution_count: null });
+  const first = "const progress = display('epoch 0');\nsetTimeout(() => console.log('tick after the end'), 200);\nsetTimeout(() => progress.update('epoch 9'), 300);\nundefined";
+  fs.writeFileSync(file, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [cell('first', first), cell('second', "await new Promise((done) => setTimeout(done, 1500));\nconsole.log('second ran')")] }));
+  const summary = await runNotebook({ file, inplace: true, kernelEntry: await kernelEntry(), stdout: sink().stream, stderr: sink().stream });
+  assert.equal(summary.ok, true);
+  const [a, b] = parseNotebook(fs.readFileSync(file), 'late.initnb').cells;
+  const texts = (c: typeof a) => (c.cell_type === 'code' ? c.outputs.map((o) => (o.output_type === 'stream' ? o.text : o.output_type === 'display_data' ? o.data['text/plain'] : '')).map(String) : []);
+  assert.deepEqual(texts(a), ['epoch 9', 'tick after the end\n']);
+  assert.deepEqual(texts(b), ['second ran\n']);
+});

@@ -39,6 +39,22 @@ describe('the InitLab TypeScript kernel', () => {
     assert.equal(cells[2].outputs.length, 0);
   });
 
+  it('shows a timer’s log and a display updated after their cell ended in that cell, which stays passed', async () => {
+    const editor = await openCodeNotebook('late.initnb', [
+      "const progress = display('epoch 0');\nsetTimeout(() => console.log('tick after the end'), 300);\nsetTimeout(() => progress.update('epoch 9'), 500);\nundefined",
+      '1 + 1',
+    ]);
+    await runCells(editor, 0, 2);
+    const [first, second] = editor.notebook.getCells();
+    await waitFor(() => outputText(first, STDOUT).includes('tick after the end') && outputText(first, 'text/plain').includes('epoch 9'), 'the late log and the display update in the first cell', 10_000);
+    assert.equal(first.executionSummary?.success, true, 'a passed cell stays passed');
+    assert.equal(first.executionSummary?.executionOrder, 1);
+    assert.ok(!outputText(first, 'text/plain').includes('epoch 0'), 'the display was replaced in place');
+    assert.equal(first.outputs.length, 2, 'one display and one stream');
+    assert.equal(outputText(second, STDOUT), '', 'nothing went to the cell that ran after it');
+    assert.equal(second.executionSummary?.success, true);
+  });
+
   it('interrupts a synchronous infinite loop within a second and keeps the variables', async () => {
     const editor = await openCodeNotebook('interrupt.initnb', ['let kept = 42;', 'let spins = 0;\nwhile (true) { spins++; }', 'kept + 1']);
     await runCells(editor, 0, 1);
