@@ -12,7 +12,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NotebookModel } from '../common/kernelProtocol';
-import type { NbOutput } from '../common/notebookFormat';
 import type { CellTypeError } from '../common/typeCheckMessages';
 import { KernelClient, type ExecutionResult, type KernelState } from '../kernel/process/kernelClient';
 import { OutputAccumulator, type OutputChange } from '../kernel/process/outputAccumulator';
