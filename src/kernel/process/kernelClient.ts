@@ -261,11 +261,8 @@ export class KernelClient {
     }
     if (this.running !== request) return; // restarted or disposed while starting
     request.executionCount = ++this.executionCount;
-    request.sink.onStart?.(request.executionCount);
-    if (this.pendingNotice) {
-      request.sink.onOutput({ output_type: 'stream', name: 'stderr', text: this.pendingNotice });
-      this.pendingNotice = undefined;
-    }
+    // onStart waits for the kernel's 'started': work queued in the kernel ahead of the cell
+    // (data loaded ahead) is not the cell's time.
     this.options.onStateChange?.('busy');
     this.post({ type: 'execute', requestId: request.requestId, cellId: request.cellId, code: request.code, executionCount: request.executionCount });
   }
@@ -332,6 +329,15 @@ export class KernelClient {
       case 'output':
         if (running && message.requestId === running.requestId) running.sink.onOutput(message.output, message.displayId);
         else this.options.onLateOutput?.(message.cellId, message.output);
+        break;
+      case 'started':
+        if (running && message.requestId === running.requestId) {
+          running.sink.onStart?.(running.executionCount ?? 0);
+          if (this.pendingNotice) {
+            running.sink.onOutput({ output_type: 'stream', name: 'stderr', text: this.pendingNotice });
+            this.pendingNotice = undefined;
+          }
+        }
         break;
       case 'updateDisplay':
         if (running) running.sink.onUpdateDisplay?.(message.displayId, message.output);

@@ -224,6 +224,20 @@ test('MNIST loaded ahead goes to the first cell that asks for it; one the first 
   assert.equal(Number((await run(unused, 'tf.memory().numTensors')).text), countAfterPrefetch - 4, 'other options did not take it, and it was freed after the first cell');
 });
 
+test('a cell’s start is when the kernel starts it: data loaded ahead of it is not its time', async () => {
+  const client = newClient();
+  await client.start();
+  // All of MNIST loaded ahead for the first cell: the kernel works on it before it can start the cell.
+  client.prefetchMnist({});
+  const called = Date.now();
+  let started = 0;
+  const result = await client.execute('c', '2 + 2', { onStart: () => (started = Date.now()), onOutput: () => undefined });
+  const done = Date.now();
+  assert.equal(result.status, 'ok');
+  assert.ok(started - called > 200, `the cell waited ${started - called} ms behind the load, and its start says so`);
+  assert.ok(done - started < started - called, `the cell's own time (${done - started} ms) excludes the ${started - called} ms it waited`);
+});
+
 test('restart clears state and the execution count', async () => {
   const client = newClient();
   await run(client, 'const gone = 1;');
