@@ -36,8 +36,12 @@ describe('.initnb files in VS Code', () => {
   });
 
   it('save an unchanged notebook byte for byte as InitLab wrote it', async () => {
-    const uri = workspaceUri('golden', 'jupyter-written.saved.initnb');
-    const original = await vscode.workspace.fs.readFile(uri);
+    // A copy written through VS Code's own file service: the fixture copied into the workspace
+    // just before the window opened can still be reported "changed on disk" by the file
+    // watcher, and a save then meets a conflict and returns false.
+    const original = await vscode.workspace.fs.readFile(workspaceUri('golden', 'jupyter-written.saved.initnb'));
+    const uri = workspaceUri('golden', 'byte-for-byte.initnb');
+    await vscode.workspace.fs.writeFile(uri, original);
     const notebook = await vscode.workspace.openNotebookDocument(uri);
     const cell = notebook.cellAt(0);
     const text = cell.document.getText();
