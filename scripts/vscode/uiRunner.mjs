@@ -7,7 +7,7 @@ import { installExtension, startCodeServer } from './codeServer.mjs';
 import { launchBrowser } from './browser.mjs';
 import { prepareWorkspace } from './extensionHostRunner.mjs';
 import { typeErrorUiTest } from './uiTypeErrors.mjs';
-import { showVerdictAgain, waitOnScreen, welcomeFocusUiTest } from './uiCompareInView.mjs';
+import { showVerdictAgain, waitOnScreen } from './uiCompareInView.mjs';
 
 const { name, version } = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
 
@@ -404,7 +404,6 @@ uiTests.push(
     },
   },
   typeErrorUiTest,
-  welcomeFocusUiTest({ runCommand, outputFrame, verdict: 'Healthy at every layer: Xavier normal, Kaiming normal (fan_in).' }),
 );
 
 export async function runUiTests({ root, scratchRoot, output }) {
