@@ -427,11 +427,6 @@ export async function runUiTests({ root, scratchRoot, output }) {
       // Each test gets a fresh window on a workspace of its own: code-server restores the last
       // window's editors per folder, and a restored notebook would take this test's clicks.
       const workspace = prepareWorkspace(root, path.join(scratch, `test-${index + 1}`));
-      // A test's own settings (the Welcome page at start, say) apply from the window's first moment.
-      if (test.settings) {
-        fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-        fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify(test.settings, null, 2));
-      }
       const page = await browser.newPage();
       await openWorkbench(page, server.url, workspace);
       const started = Date.now();

@@ -6,20 +6,16 @@
  */
 import * as vscode from 'vscode';
 import type { NbOutput } from '../common/notebookFormat';
-import { outputToData } from '../kernel/format/initnbFormat';
+import { joinLines, outputToData } from '../kernel/format/initnbFormat';
 import type { OutputChange } from '../kernel/process/outputAccumulator';
 import { toVsCodeOutput } from './initnbSerializer';
-
-function joinText(text: string | string[]): string {
-  return typeof text === 'string' ? text : text.join('');
-}
 
 function streamItem(name: string, text: string): vscode.NotebookCellOutputItem {
   return name === 'stdout' ? vscode.NotebookCellOutputItem.stdout(text) : vscode.NotebookCellOutputItem.stderr(text);
 }
 
 function toShownOutput(output: NbOutput): vscode.NotebookCellOutput {
-  if (output.output_type === 'stream') return new vscode.NotebookCellOutput([streamItem(output.name, joinText(output.text))], { outputType: 'stream' });
+  if (output.output_type === 'stream') return new vscode.NotebookCellOutput([streamItem(output.name, joinLines(output.text))], { outputType: 'stream' });
   return toVsCodeOutput(outputToData(output));
 }
 

@@ -6,9 +6,10 @@
  * its changes (onto VS Code's output objects, or into the notebook file), so the two cannot
  * disagree about these rules.
  *
- * Plain data, no vscode and no Node: tested in plain Node.
+ * No vscode: tested in plain Node.
  */
 import type { NbOutput } from '../../common/notebookFormat';
+import { joinLines } from '../format/writeNotebook';
 
 /** What one output message changed, for the projection to apply. */
 export type OutputChange =
@@ -18,8 +19,6 @@ export type OutputChange =
   | { kind: 'extend'; cellId: string; index: number; output: NbOutput; text: string }
   /** The output at `index` was replaced (a display updated through its handle). */
   | { kind: 'replace'; cellId: string; index: number; output: NbOutput };
-
-const joinText = (text: string | string[]) => (typeof text === 'string' ? text : text.join(''));
 
 export class OutputAccumulator {
   private readonly outputsByCell = new Map<string, NbOutput[]>();
@@ -36,8 +35,8 @@ export class OutputAccumulator {
     const outputs = this.outputsOf(cellId);
     const last = outputs[outputs.length - 1];
     if (output.output_type === 'stream' && last?.output_type === 'stream' && last.name === output.name) {
-      const text = joinText(output.text);
-      const grown: NbOutput = { ...last, text: joinText(last.text) + text };
+      const text = joinLines(output.text);
+      const grown: NbOutput = { ...last, text: joinLines(last.text) + text };
       outputs[outputs.length - 1] = grown;
       return { kind: 'extend', cellId, index: outputs.length - 1, output: grown, text };
     }
