@@ -7,6 +7,15 @@ import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
+// The layers (ARCHITECTURE.md): each folder of src/ imports only itself and the folders listed
+// for it below. The pattern forbids a relative import that climbs into any other top folder.
+const TOP_FOLDERS = ['shared', 'format', 'toolkit', 'kernel', 'host', 'typeCheck', 'cli', 'extension', 'renderers', 'tsPlugin', 'cellTypes'];
+function only(self, ...allowed) {
+  const names = [self, ...allowed].map((p) => p.replace('src/', ''));
+  const forbidden = TOP_FOLDERS.filter((f) => !names.includes(f));
+  return { group: forbidden.flatMap((f) => [`../${f}/**`, `../../${f}/**`, `../../../${f}/**`, `../${f}`, `../../${f}`, `../../../${f}`]), message: `${self} may import only ${[self, ...allowed].join(', ')} (ARCHITECTURE.md).` };
+}
+
 const noVscode = {
   name: 'vscode',
   message: 'Only src/extension and test/vscode may import vscode: the kernel, CLI and common code must run without VS Code.',
@@ -23,23 +32,50 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/common/**/*.ts'],
+    // Crosses process boundaries, the renderer's webview included: pure TypeScript.
+    files: ['src/shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [noVscode, ...nodeBuiltins.map((name) => ({ name, message: 'src/common is shared with the browser renderer: no Node built-ins.' }))] }],
+      'no-restricted-imports': ['error', { paths: [noVscode, ...nodeBuiltins.map((name) => ({ name, message: 'src/shared is shared with the browser renderer: no Node built-ins.' }))] }],
     },
   },
   {
-    files: ['src/kernel/**/*.ts', 'src/cli/**/*.ts', 'test/unit/**/*.ts', 'bench/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ group: ['**/extension/**', '**/renderers/**'], message: 'The kernel side imports only src/kernel and src/common.' }] }],
-    },
+    files: ['src/format/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [only('src/format', 'src/shared')] }] },
+  },
+  {
+    files: ['src/toolkit/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [only('src/toolkit', 'src/shared')] }] },
+  },
+  {
+    files: ['src/kernel/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [only('src/kernel', 'src/toolkit', 'src/shared')] }] },
+  },
+  {
+    files: ['src/host/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [only('src/host', 'src/format', 'src/shared')] }] },
+  },
+  {
+    files: ['src/typeCheck/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [only('src/typeCheck', 'src/shared')] }] },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [only('src/cli', 'src/host', 'src/format', 'src/shared')] }] },
+  },
+  {
+    files: ['src/extension/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [only('src/extension', 'src/host', 'src/format', 'src/shared')] }] },
+  },
+  {
+    files: ['test/unit/**/*.ts', 'bench/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ group: ['**/extension/**', '**/renderers/**'], message: 'Plain-Node tests and benches do not import the VS Code or browser sides.' }] }] },
   },
   {
     files: ['src/renderers/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [noVscode, ...nodeBuiltins.map((name) => ({ name, message: 'Renderers run in the notebook webview: browser code only.' }))],
-        patterns: [{ group: ['**/kernel/**', '**/extension/**'], message: 'Renderers import only src/renderers and src/common.' }],
+        patterns: [only('src/renderers', 'src/shared')],
       }],
     },
   },

@@ -17,9 +17,9 @@
  *   node out/bench/cnnBenchWorker.js <pass|probe|fit> <images> <rounds>
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import { engineInfo, initEngine, tf } from '../src/kernel/engine/engine';
-import { mnist } from '../src/kernel/toolkit/data/mnist';
-import { probe } from '../src/kernel/toolkit/probe/probe';
+import { engineInfo, initEngine, tf } from '../src/toolkit/engine/engine';
+import { mnist } from '../src/toolkit/data/mnist';
+import { probe } from '../src/toolkit/probe/probe';
 
 function buildCnn(): ReturnType<typeof tf.sequential> {
   const L = tf.layers;

@@ -7,7 +7,7 @@
  *
  *   node out/bench/cnnPassWorker.js <images> <rounds> [--profile]
  */
-import { engineInfo, initEngine, tf } from '../src/kernel/engine/engine';
+import { engineInfo, initEngine, tf } from '../src/toolkit/engine/engine';
 
 function buildCnn(): ReturnType<typeof tf.sequential> {
   const L = tf.layers;

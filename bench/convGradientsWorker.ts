@@ -7,7 +7,7 @@
  *   node out/bench/convGradientsWorker.js <images> <rounds>
  */
 import type { NamedAttrMap, NamedTensorMap, Tensor, Tensor4D } from '@tensorflow/tfjs';
-import { engineInfo, initEngine, tf } from '../src/kernel/engine/engine';
+import { engineInfo, initEngine, tf } from '../src/toolkit/engine/engine';
 
 function median(run: () => Tensor, rounds: number): number {
   tf.dispose(run()); // warm-up: operators created, heap grown

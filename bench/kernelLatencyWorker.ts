@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { KernelClient } from '../src/kernel/process/kernelClient';
+import { KernelClient } from '../src/host/kernelClient';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -34,7 +34,7 @@ async function firstCells(entry: string, code: string, count: number): Promise<n
 async function main(): Promise<void> {
   const [entry, freshText = '5', warmText = '50'] = process.argv.slice(2);
   const fresh = Number(freshText);
-  // The kernels' V8 code cache (src/kernel/process/kernelBoot.ts) in a folder of this run's own,
+  // The kernels' V8 code cache (src/kernel/kernelBoot.ts) in a folder of this run's own,
   // written by one kernel's first cell before the timed ones start.
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'initlab-bench-code-cache-'));
   process.env.INITLAB_CODE_CACHE_DIR = cacheDir;

@@ -6,9 +6,9 @@
  *
  *   node out/bench/lessonPassWorker.js <pass|probe> <rounds>
  */
-import { engineInfo, initEngine, tf } from '../src/kernel/engine/engine';
-import * as nn from '../src/kernel/toolkit/nn';
-import { probe } from '../src/kernel/toolkit/probe/probe';
+import { engineInfo, initEngine, tf } from '../src/toolkit/engine/engine';
+import * as nn from '../src/toolkit/nn';
+import { probe } from '../src/toolkit/probe/probe';
 
 async function main(): Promise<void> {
   const [mode = 'pass', roundsText = '3'] = process.argv.slice(2);

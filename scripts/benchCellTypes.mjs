@@ -2,7 +2,7 @@
 // cells as VS Code opens an untitled notebook's (one updateOpen, then geterr on every cell),
 // in a fresh tsserver each round, with and without the plugin, and prints the CPU time and
 // wall time until the last diagnostics, as medians over the rounds. Then what InitLab's own
-// type check of cells costs (src/kernel/typeCheck/, run in a worker thread by the extension):
+// type check of cells costs (src/typeCheck/, run in a worker thread by the extension):
 // the first check of a notebook, and the re-check after an edit, which is all a run can wait
 // for (none when the check of the current text is done). Run after `npm run build`:
 //
@@ -23,7 +23,7 @@ const rounds = Number(values.rounds);
 
 /** The comparison notebook's code cells, from its source (bundled on the fly). */
 async function comparisonCells() {
-  const contents = "export { compareNotebook } from './src/common/compare/compareNotebook'; export { DEFAULT_COMPARE_OPTIONS } from './src/common/compare/compareOptions';";
+  const contents = "export { compareNotebook } from './src/host/compare/compareNotebook'; export { DEFAULT_COMPARE_OPTIONS } from './src/host/compare/compareOptions';";
   const built = await esbuild.build({ stdin: { contents, resolveDir: root, loader: 'ts' }, bundle: true, format: 'esm', platform: 'node', write: false });
   const module = await import(`data:text/javascript,${encodeURIComponent(built.outputFiles[0].text)}`);
   return module.compareNotebook(module.DEFAULT_COMPARE_OPTIONS).cells.filter((c) => c.cell_type === 'code').map((c) => [c.source].flat().join(''));
@@ -87,7 +87,7 @@ console.log(`CPU with InitLab's types / without: ${ratio.toFixed(2)}x`);
 
 /** InitLab's type check of the same cells, as its worker runs it: a fresh checker, then edits. */
 async function typeCheckFigures() {
-  const contents = "export { NotebookChecker } from './src/kernel/typeCheck/notebookChecker';";
+  const contents = "export { NotebookChecker } from './src/typeCheck/notebookChecker';";
   const built = await esbuild.build({ stdin: { contents, resolveDir: root, loader: 'ts' }, bundle: true, format: 'cjs', platform: 'node', packages: 'external', write: false });
   const module = { exports: {} };
   new Function('module', 'exports', 'require', built.outputFiles[0].text)(module, module.exports, createRequire(path.join(root, 'package.json')));

@@ -1,7 +1,7 @@
 // Bundles each side with esbuild (FACTS.md: well under a second):
 //   dist/extension.js   extension host: node, cjs, `vscode` external
 //   dist/kernel.js      the kernel process's entry (one per notebook): loads kernelMain.js
-//                       through V8's code cache (src/kernel/process/kernelBoot.ts)
+//                       through V8's code cache (src/kernel/kernelBoot.ts)
 //   dist/kernelMain.js  the kernel itself: node, cjs
 //   dist/typeCheckWorker.js  the worker thread that type-checks cells for the extension host
 //   dist/cli.js         the headless runner behind bin/initlab.js: node, cjs
@@ -25,9 +25,9 @@ const production = process.argv.includes('--production');
 
 const nodeEntries = [
   ['extension', 'src/extension/extension.ts'],
-  ['kernelMain', 'src/kernel/process/kernelMain.ts'],
-  ['kernel', 'src/kernel/process/kernelBoot.ts'],
-  ['typeCheckWorker', 'src/kernel/typeCheck/typeCheckWorker.ts'],
+  ['kernelMain', 'src/kernel/kernelMain.ts'],
+  ['kernel', 'src/kernel/kernelBoot.ts'],
+  ['typeCheckWorker', 'src/typeCheck/typeCheckWorker.ts'],
   ['cli', 'src/cli/main.ts'],
 ];
 
@@ -68,7 +68,7 @@ for (const file of fs.readdirSync(wasmSrc).filter((f) => f.endsWith('.wasm'))) {
   fs.copyFileSync(path.join(wasmSrc, file), path.join(dist, 'wasm', file));
 }
 // The threaded build's script and worker module, verbatim: the engine derives the files its Node
-// workers load from them (src/kernel/engine/threadedWasmFiles.ts).
+// workers load from them (src/toolkit/engine/threadedWasmFiles.ts).
 const wasmOut = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/wasm-out');
 for (const file of ['tfjs-backend-wasm-threaded-simd.js', 'tfjs-backend-wasm-threaded-simd.worker.js']) {
   fs.copyFileSync(path.join(wasmOut, file), path.join(dist, 'wasm', file));
@@ -78,6 +78,6 @@ writeMnistData(root, path.join(dist, 'data'));
 writeCellTypes(root, path.join(dist, 'cell-types'));
 await writeTsPlugin(root);
 writeTypescriptLib(root, path.join(dist, 'typescript-lib'));
-// The lesson notebooks, written by the CLI just built from their sources in src/common/lessons.
+// The lesson notebooks, written by the CLI just built from their sources in src/host/lessons.
 execFileSync(process.execPath, [path.join(dist, 'cli.js'), 'lesson', '--all', path.join(dist, 'lessons')], { stdio: 'inherit' });
 console.log(`built ${fs.readdirSync(dist).filter((f) => f.endsWith('.js')).join(', ')} in dist/`);

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import ts from 'typescript';
 import { bundleDeclarations, declarationFiles } from './dtsBundle.mjs';
 
-const ENTRIES = ['src/kernel/toolkit/index.ts', 'src/kernel/engine/engine.ts', 'src/kernel/execution/formatValue.ts'];
+const ENTRIES = ['src/toolkit/index.ts', 'src/toolkit/engine/engine.ts', 'src/kernel/execution/formatValue.ts'];
 
 export const PLUGIN_NAME = 'initlab-cell-types';
 

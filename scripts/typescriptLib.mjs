@@ -1,4 +1,4 @@
-// TypeScript's library declarations that the cells' type check (src/kernel/typeCheck/) loads:
+// TypeScript's library declarations that the cells' type check (src/typeCheck/) loads:
 // the default library of its target, ES2022 with the DOM, and the files it references, copied to
 // dist/typescript-lib/ next to the bundled worker (2.3 MB of the 3.3 MB of lib files).
 import * as fs from 'node:fs';

@@ -3,7 +3,7 @@
 // so one file's type error does not stop every other test from running.
 //
 //   node scripts/unitTests.mjs                 all of test/unit
-//   node scripts/unitTests.mjs test/unit/kernel/init   only tests under that folder (or one file)
+//   node scripts/unitTests.mjs test/unit/toolkit/init  only tests under that folder (or one file)
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

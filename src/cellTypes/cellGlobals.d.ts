@@ -7,8 +7,8 @@
 // Value imports, not `import type`: `export import` below aliases them, and an alias of a
 // type-only import could not be used as a value. A .d.ts imports nothing at run time.
 import * as tfjs from '@tensorflow/tfjs';
-import * as toolkit from '../kernel/toolkit';
-import type { EngineInfo } from '../kernel/engine/engine';
+import * as toolkit from '../toolkit';
+import type { EngineInfo } from '../toolkit/engine/engine';
 import type { Formatter } from '../kernel/execution/formatValue';
 
 // `tf`, `init` and `nn` are aliases (`export import`), so a cell can name their types as well

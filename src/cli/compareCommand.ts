@@ -7,12 +7,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { COMPARE_CELL_IDS, compareNotebook } from '../common/compare/compareNotebook';
+import { COMPARE_CELL_IDS, compareNotebook } from '../host/compare/compareNotebook';
 import { modelFileNotebook } from './modelFileNotebook';
-import { DEFAULT_COMPARE_OPTIONS, describeCompareProblem, validateCompareOptions, type CompareOptions } from '../common/compare/compareOptions';
-import { MimeTypes } from '../common/mimeTypes';
-import type { CodeCell, Notebook } from '../common/notebookFormat';
-import { joinLines, serializeNotebook } from '../kernel/format/initnbFormat';
+import { DEFAULT_COMPARE_OPTIONS, describeCompareProblem, validateCompareOptions, type CompareOptions } from '../host/compare/compareOptions';
+import { MimeTypes } from '../shared/mimeTypes';
+import type { CodeCell, Notebook } from '../shared/notebookFormat';
+import { joinLines, serializeNotebook } from '../format/initnbFormat';
 import { notebookToHtml } from './htmlReport';
 import { executeNotebook } from './runNotebook';
 

@@ -5,9 +5,9 @@
  * mailed or attached to an issue. Markdown goes through markdown-it with raw HTML off.
  */
 import MarkdownIt from 'markdown-it';
-import type { NbOutput, Notebook } from '../common/notebookFormat';
-import { MimeTypes } from '../common/mimeTypes';
-import { joinLines } from '../kernel/format/initnbFormat';
+import type { NbOutput, Notebook } from '../shared/notebookFormat';
+import { MimeTypes } from '../shared/mimeTypes';
+import { joinLines } from '../format/initnbFormat';
 
 const markdown = new MarkdownIt({ html: false, linkify: false });
 

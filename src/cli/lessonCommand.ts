@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { findLesson, LESSONS, lessonFileName, lessonNotebook, type LessonLanguage } from '../common/lessons';
-import { serializeNotebook } from '../kernel/format/initnbFormat';
+import { findLesson, LESSONS, lessonFileName, lessonNotebook, type LessonLanguage } from '../host/lessons';
+import { serializeNotebook } from '../format/initnbFormat';
 
 export const LESSON_USAGE = `  initlab lesson <a|b> [--lang en|th|vi] [--out <file>]
   initlab lesson --all <dir>

@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { COMPARE_USAGE, parseCompareArgs, runCompare } from './compareCommand';
 import { LESSON_USAGE, lessonCommand } from './lessonCommand';
-import { NotebookFormatError } from '../kernel/format/initnbFormat';
+import { NotebookFormatError } from '../format/initnbFormat';
 import { runNotebook } from './runNotebook';
 
 const USAGE = `Usage:

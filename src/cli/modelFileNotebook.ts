@@ -7,9 +7,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compareOnModelCells } from '../common/compare/compareNotebook';
-import type { CompareOptions } from '../common/compare/compareOptions';
-import { defaultNotebookMetadata, NBFORMAT_MINOR, type Notebook } from '../common/notebookFormat';
+import { compareOnModelCells } from '../host/compare/compareNotebook';
+import type { CompareOptions } from '../host/compare/compareOptions';
+import { defaultNotebookMetadata, NBFORMAT_MINOR, type Notebook } from '../shared/notebookFormat';
 
 type Json = Record<string, unknown>;
 

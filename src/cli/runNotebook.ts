@@ -4,11 +4,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CodeCell, NbOutput, Notebook } from '../common/notebookFormat';
-import { MimeTypes } from '../common/mimeTypes';
-import { describeRepairs, joinLines, readNotebook, serializeNotebook } from '../kernel/format/initnbFormat';
-import { KernelClient } from '../kernel/process/kernelClient';
-import { OutputAccumulator, type OutputChange } from '../kernel/process/outputAccumulator';
+import type { CodeCell, NbOutput, Notebook } from '../shared/notebookFormat';
+import { MimeTypes } from '../shared/mimeTypes';
+import { describeRepairs, joinLines, readNotebook, serializeNotebook } from '../format/initnbFormat';
+import { KernelClient } from '../host/kernelClient';
+import { OutputAccumulator, type OutputChange } from '../host/outputAccumulator';
 
 export interface RunOptions {
   file: string;

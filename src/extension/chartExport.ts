@@ -3,7 +3,7 @@
  * the notebook by default, writes the file, and tells the renderer how it ended.
  */
 import * as vscode from 'vscode';
-import { isSaveChartRequest, type SaveChartReply, type SaveChartRequest } from '../common/chartExportMessages';
+import { isSaveChartRequest, type SaveChartReply, type SaveChartRequest } from '../shared/chartExportMessages';
 
 export const CHART_RENDERER_ID = 'initlab.charts';
 

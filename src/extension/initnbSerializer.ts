@@ -1,6 +1,6 @@
 /**
  * Opens and saves `.initnb` files. The decisions (what is valid, how cells and outputs map) live
- * in src/kernel/format and are tested in plain Node; this file only converts plain objects to
+ * in src/format and are tested in plain Node; this file only converts plain objects to
  * VS Code's classes and back.
  *
  * A file that cannot be read makes deserializeNotebook throw: VS Code then shows the error in
@@ -17,8 +17,8 @@ import {
   type PlainCell,
   type PlainNotebookData,
   type PlainOutput,
-} from '../kernel/format/initnbFormat';
-import type { NbCell, Notebook } from '../common/notebookFormat';
+} from '../format/initnbFormat';
+import type { NbCell, Notebook } from '../shared/notebookFormat';
 import { RepairNotices } from './repairNotices';
 
 export const NOTEBOOK_TYPE = 'initnb';

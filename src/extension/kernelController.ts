@@ -1,6 +1,6 @@
 /**
  * The "InitLab TypeScript" notebook controller: runs `.initnb` cells in a kernel process per
- * notebook (src/kernel/process/kernelClient.ts) and turns its outputs into VS Code outputs.
+ * notebook (src/host/kernelClient.ts) and turns its outputs into VS Code outputs.
  *
  * Interrupt: the controller sets `interruptHandler`, so the stop button calls it and the
  * execution's cancellation token never fires; the handler is the one path (see STYLE.md).
@@ -11,10 +11,10 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { NotebookModel } from '../common/kernelProtocol';
-import type { CellTypeError } from '../common/typeCheckMessages';
-import { KernelClient, type ExecutionResult, type KernelState } from '../kernel/process/kernelClient';
-import { OutputAccumulator, type OutputChange } from '../kernel/process/outputAccumulator';
+import type { NotebookModel } from '../shared/kernelProtocol';
+import type { CellTypeError } from '../shared/typeCheckMessages';
+import { KernelClient, type ExecutionResult, type KernelState } from '../host/kernelClient';
+import { OutputAccumulator, type OutputChange } from '../host/outputAccumulator';
 import { NOTEBOOK_TYPE } from './initnbSerializer';
 import { applyOutputChange } from './outputProjection';
 import type { CellTypeDiagnostics } from './typeCheck/cellTypeDiagnostics';

@@ -1,13 +1,13 @@
 /**
  * The kernel's outputs as VS Code shows them: each change of a notebook's OutputAccumulator
- * (src/kernel/process/outputAccumulator.ts) applied to a cell's execution, output for output.
+ * (src/host/outputAccumulator.ts) applied to a cell's execution, output for output.
  * The accumulator decides what the outputs are (streams merged, displays updated); this file
  * only mirrors it onto VS Code's output objects.
  */
 import * as vscode from 'vscode';
-import type { NbOutput } from '../common/notebookFormat';
-import { joinLines, outputToData } from '../kernel/format/initnbFormat';
-import type { OutputChange } from '../kernel/process/outputAccumulator';
+import type { NbOutput } from '../shared/notebookFormat';
+import { joinLines, outputToData } from '../format/initnbFormat';
+import type { OutputChange } from '../host/outputAccumulator';
 import { toVsCodeOutput } from './initnbSerializer';
 
 function streamItem(name: string, text: string): vscode.NotebookCellOutputItem {

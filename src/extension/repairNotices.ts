@@ -6,8 +6,8 @@
  * the file changed on disk. Those ids are fresh random ones, so a match names the right file.
  */
 import * as vscode from 'vscode';
-import { describeRepairs, type NotebookRepair } from '../kernel/format/initnbFormat';
-import type { Notebook } from '../common/notebookFormat';
+import { describeRepairs, type NotebookRepair } from '../format/initnbFormat';
+import type { Notebook } from '../shared/notebookFormat';
 
 interface Pending {
   ids: ReadonlySet<string>;

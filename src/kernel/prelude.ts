@@ -21,10 +21,10 @@ export function createPrelude(): Record<string, unknown> {
       },
     });
   };
-  lazy('tf', () => require('./engine/engine').tf);
-  lazy('engineInfo', () => require('./engine/engine').engineInfo);
+  lazy('tf', () => require('../toolkit/engine/engine').tf);
+  lazy('engineInfo', () => require('../toolkit/engine/engine').engineInfo);
   lazy('registerFormatter', () => registerFormatter);
-  const toolkit = () => require('./toolkit') as typeof import('./toolkit');
+  const toolkit = () => require('../toolkit') as typeof import('../toolkit');
   for (const name of ['init', 'nn', 'probe', 'train', 'data', 'charts', 'compareReports', 'verdict', 'manualSeed'] as const) {
     lazy(name, () => toolkit()[name]);
   }
@@ -33,7 +33,7 @@ export function createPrelude(): Record<string, unknown> {
   registerFormatter((value) => {
     const kind = typeof value === 'object' && value !== null ? (value as { kind?: unknown }).kind : undefined;
     if (typeof kind !== 'string' || !kind.startsWith('initlab.')) return undefined;
-    return (require('./toolkit/display') as typeof import('./toolkit/display')).formatToolkitValue(value);
+    return (require('../toolkit/display') as typeof import('../toolkit/display')).formatToolkitValue(value);
   });
   return prelude;
 }

@@ -6,7 +6,7 @@
 import type { Result } from 'vega-embed';
 
 type View = Result['view'];
-import type { ChartFormat, SaveChartReply, SaveChartRequest } from '../common/chartExportMessages';
+import type { ChartFormat, SaveChartReply, SaveChartRequest } from '../shared/chartExportMessages';
 
 export interface RendererMessaging {
   postMessage?(message: unknown): void;

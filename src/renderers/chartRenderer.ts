@@ -13,9 +13,9 @@
 import type { ActivationFunction, OutputItem, RendererContext } from 'vscode-notebook-renderer';
 import embed, { type Result } from 'vega-embed';
 import { expressionInterpreter } from 'vega-interpreter';
-import { isChartPayload } from '../common/chartPayload';
-import { MimeTypes } from '../common/mimeTypes';
-import { chartFileStem, type ChartFormat } from '../common/chartExportMessages';
+import { isChartPayload } from '../shared/chartPayload';
+import { MimeTypes } from '../shared/mimeTypes';
+import { chartFileStem, type ChartFormat } from '../shared/chartExportMessages';
 import { currentThemeKind, editorBackground, EXPORT_COLORS, vegaConfig } from './vegaTheme';
 import { offlineLoader } from './offlineLoader';
 import { createToolbar, type ChartToolbar } from './chartToolbar';

@@ -3,7 +3,7 @@
  * in light colours on white (what papers and slides want, whatever the editor's theme is).
  * Renderers have no localization API, so the labels are short and universal.
  */
-import type { ChartFormat } from '../common/chartExportMessages';
+import type { ChartFormat } from '../shared/chartExportMessages';
 
 export interface ToolbarActions {
   save(format: ChartFormat): void;

@@ -12,10 +12,10 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import ts from 'typescript';
 import { repoRoot } from './support/paths';
-import type { Notebook } from '../../src/common/notebookFormat';
-import { joinLines, parseNotebook } from '../../src/kernel/format/initnbFormat';
-import { compareNotebook, compareOnModelCells } from '../../src/common/compare/compareNotebook';
-import { DEFAULT_COMPARE_OPTIONS, type SchemeId } from '../../src/common/compare/compareOptions';
+import type { Notebook } from '../../src/shared/notebookFormat';
+import { joinLines, parseNotebook } from '../../src/format/initnbFormat';
+import { compareNotebook, compareOnModelCells } from '../../src/host/compare/compareNotebook';
+import { DEFAULT_COMPARE_OPTIONS, type SchemeId } from '../../src/host/compare/compareOptions';
 import { TsServerSession, untitledCellName, VS_CODE_INFERRED_PROTOCOL_OPTIONS } from './support/tsserverSession';
 
 const CELL = '^/vscode-notebook-cell/ts-nul-authority/work/lessons/lesson-a.initnb#W0sZmlsZQ==';

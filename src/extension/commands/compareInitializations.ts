@@ -13,8 +13,8 @@
  * notebook's `net`).
  */
 import * as vscode from 'vscode';
-import type { NotebookModel } from '../../common/kernelProtocol';
-import { COMPARE_CELL_IDS, compareNotebook, compareOnModelCells, mnistOptionsFor } from '../../common/compare/compareNotebook';
+import type { NotebookModel } from '../../shared/kernelProtocol';
+import { COMPARE_CELL_IDS, compareNotebook, compareOnModelCells, mnistOptionsFor } from '../../host/compare/compareNotebook';
 import {
   ACTIVATIONS,
   customStd,
@@ -28,7 +28,7 @@ import {
   type CompareOptions,
   type DataChoice,
   type SchemeId,
-} from '../../common/compare/compareOptions';
+} from '../../host/compare/compareOptions';
 import { cellsToVsCodeData, NOTEBOOK_TYPE, notebookToVsCodeData, openUntitledNotebook } from '../initnbSerializer';
 import { CONTROLLER_ID, type KernelController } from '../kernelController';
 import { showVerdict } from './verdictInView';

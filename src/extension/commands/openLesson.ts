@@ -4,7 +4,7 @@
  * like. The lesson can also be named in the argument (the walkthrough's links do that).
  */
 import * as vscode from 'vscode';
-import { findLesson, LANGUAGE_NAMES, LESSONS, lessonNotebook, type LessonLanguage } from '../../common/lessons';
+import { findLesson, LANGUAGE_NAMES, LESSONS, lessonNotebook, type LessonLanguage } from '../../host/lessons';
 import { notebookToVsCodeData, openUntitledNotebook } from '../initnbSerializer';
 
 export const OPEN_LESSON_COMMAND = 'initlab.openLesson';

@@ -9,7 +9,7 @@
  * check saw the cells' current text, and otherwise checks now instead of waiting for the pause.
  */
 import * as vscode from 'vscode';
-import type { CellTypeError } from '../../common/typeCheckMessages';
+import type { CellTypeError } from '../../shared/typeCheckMessages';
 import { NOTEBOOK_TYPE } from '../initnbSerializer';
 import type { TypeCheckWorkerClient } from './typeCheckWorkerClient';
 

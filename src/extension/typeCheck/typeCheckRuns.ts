@@ -4,7 +4,7 @@
  * tslab does), `off` does neither. The editor shows the errors in every mode.
  */
 import * as vscode from 'vscode';
-import type { CellTypeError } from '../../common/typeCheckMessages';
+import type { CellTypeError } from '../../shared/typeCheckMessages';
 
 export type TypeCheckMode = 'warn' | 'error' | 'off';
 

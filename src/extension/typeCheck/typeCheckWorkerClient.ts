@@ -1,11 +1,11 @@
 /**
- * The extension host's end of the type-check worker (src/kernel/typeCheck/typeCheckWorker.ts):
+ * The extension host's end of the type-check worker (src/typeCheck/typeCheckWorker.ts):
  * started on the first request, one request at a time per caller, every request settled exactly
  * once, also when the worker dies (with no errors known, and the failure logged).
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { CellTypeError, CheckResponse, TypeCheckRequest } from '../../common/typeCheckMessages';
+import type { CellTypeError, CheckResponse, TypeCheckRequest } from '../../shared/typeCheckMessages';
 
 export interface CheckResult {
   cells: CellTypeError[][];

@@ -4,8 +4,8 @@
  * (its bundle, Node's internals) are left out.
  */
 import { SourceMap } from 'node:module';
-import type { ErrorOutput } from '../../common/notebookFormat';
-import { explainMissingKernel } from '../engine/missingKernelMessage';
+import type { ErrorOutput } from '../../shared/notebookFormat';
+import { explainMissingKernel } from '../../toolkit/engine/missingKernelMessage';
 
 export interface CellScript {
   /** The file name the script runs under (appears in V8's stack frames). */

@@ -7,8 +7,8 @@
  *   - everything: text/plain as Node's REPL prints it, so NaN and Infinity show as such.
  */
 import { inspect } from 'node:util';
-import type { JsonValue, MimeBundle } from '../../common/notebookFormat';
-import { MimeTypes } from '../../common/mimeTypes';
+import type { JsonValue, MimeBundle } from '../../shared/notebookFormat';
+import { MimeTypes } from '../../shared/mimeTypes';
 
 export type Formatter = (value: unknown) => MimeBundle | Promise<MimeBundle | undefined> | undefined;
 

@@ -8,11 +8,11 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { parseCompareArgs, runCompare } from '../../../src/cli/compareCommand';
 import { runNotebook } from '../../../src/cli/runNotebook';
-import { compareNotebook, COMPARE_CELL_IDS } from '../../../src/common/compare/compareNotebook';
-import { DEFAULT_COMPARE_OPTIONS } from '../../../src/common/compare/compareOptions';
-import { NotebookFormatError, parseNotebook, serializeNotebook } from '../../../src/kernel/format/initnbFormat';
+import { compareNotebook, COMPARE_CELL_IDS } from '../../../src/host/compare/compareNotebook';
+import { DEFAULT_COMPARE_OPTIONS } from '../../../src/host/compare/compareOptions';
+import { NotebookFormatError, parseNotebook, serializeNotebook } from '../../../src/format/initnbFormat';
 import { kernelEntry } from '../support/kernelBuild';
-import { initEngine, tf } from '../../../src/kernel/engine/engine';
+import { initEngine, tf } from '../../../src/toolkit/engine/engine';
 
 function sink(): { stream: Writable; text: () => string } {
   const chunks: string[] = [];

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { JSDOM, VirtualConsole } from 'jsdom';
 import { repoRoot } from '../support/paths';
-import { MimeTypes } from '../../../src/common/mimeTypes';
+import { MimeTypes } from '../../../src/shared/mimeTypes';
 
 type Renderer = {
   renderOutputItem(item: unknown, element: HTMLElement, signal: AbortSignal): Promise<void> | void;

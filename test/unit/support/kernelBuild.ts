@@ -1,5 +1,5 @@
 /**
- * Builds the kernel process scripts (src/kernel/process/kernelBoot.ts, the entry, and the
+ * Builds the kernel process scripts (src/kernel/kernelBoot.ts, the entry, and the
  * kernelMain.ts it loads) with esbuild, once per test run, so process tests drive the real kernel
  * as the extension and CLI ship it.
  */
@@ -18,7 +18,7 @@ export function kernelEntry(): Promise<string> {
     const { nodeBundleOptions } = (await import(pathToFileURL(path.join(repoRoot, 'scripts', 'bundleOptions.mjs')).href)) as { nodeBundleOptions: esbuild.BuildOptions };
     await esbuild.build({
       ...nodeBundleOptions,
-      entryPoints: { kernelMain: path.join(repoRoot, 'src/kernel/process/kernelMain.ts'), kernel: path.join(repoRoot, 'src/kernel/process/kernelBoot.ts') },
+      entryPoints: { kernelMain: path.join(repoRoot, 'src/kernel/kernelMain.ts'), kernel: path.join(repoRoot, 'src/kernel/kernelBoot.ts') },
       outdir,
       logLevel: 'error',
       logOverride: { 'require-resolve-not-external': 'silent' },

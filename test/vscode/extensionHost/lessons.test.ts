@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateInitLab } from './helpers';
-import { lessonB } from '../../../src/common/lessons/lessonB';
+import { lessonB } from '../../../src/host/lessons/lessonB';
 
 describe('lessons', () => {
   before(activateInitLab);

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { formatValue, registerFormatter } from '../../../../src/kernel/execution/formatValue';
-import { initEngine, tf } from '../../../../src/kernel/engine/engine';
-import { MimeTypes } from '../../../../src/common/mimeTypes';
+import { initEngine, tf } from '../../../../src/toolkit/engine/engine';
+import { MimeTypes } from '../../../../src/shared/mimeTypes';
 
 test('NaN and Infinity show as such, and are never written as JSON', async () => {
   const bundle = await formatValue({ loss: NaN, grad: Infinity, ok: 1 });

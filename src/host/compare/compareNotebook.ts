@@ -1,0 +1,167 @@
+/**
+ * The notebook that performs a comparison. "Compare initializations" and `initlab compare` both
+ * write the comparison as ordinary cells and run them, so the result is reproducible and
+ * editable: change a cell and run it again. Cell ids are fixed so a caller can find the outputs.
+ */
+import { defaultNotebookMetadata, NBFORMAT_MINOR, type CodeCell, type MarkdownCell, type NbCell, type Notebook } from '../../shared/notebookFormat';
+import { customStd, schemeLabel, SUBSET_ROWS, type CompareOptions, type DataChoice, type SchemeId } from './compareOptions';
+
+export const COMPARE_CELL_IDS = { data: 'compare-data', probe: 'compare-probe', histograms: 'compare-histograms', theory: 'compare-theory', verdict: 'compare-verdict' } as const;
+
+const DATA_LABELS = { mnist: 'MNIST, 50,000 training images', 'mnist-subset': `MNIST, the first ${SUBSET_ROWS.toLocaleString('en-US')} training images`, synthetic: `synthetic N(0, 1) inputs, ${SUBSET_ROWS.toLocaleString('en-US')} rows` };
+
+const code = (id: string, source: string): CodeCell => ({ cell_type: 'code', id, metadata: {}, source, outputs: [], execution_count: null });
+const markdown = (id: string, source: string): MarkdownCell => ({ cell_type: 'markdown', id, metadata: {}, source });
+
+/** The options the data cell passes to `data.mnist()`; undefined for synthetic data. */
+export function mnistOptionsFor(data: DataChoice): { subset?: number } | undefined {
+  if (data === 'synthetic') return undefined;
+  return data === 'mnist-subset' ? { subset: SUBSET_ROWS } : {};
+}
+
+function dataCell(options: CompareOptions): string {
+  const mnistOptions = mnistOptionsFor(options.data);
+  if (!mnistOptions) {
+    return [`// Standard-normal inputs and targets: no structure, only the scale matters.`, `const { x, y } = data.synthetic(${SUBSET_ROWS}, 784, { seed: ${options.seed} });`].join('\n');
+  }
+  const subset = mnistOptions.subset === undefined ? '' : `{ subset: ${mnistOptions.subset} }`;
+  return [
+    `// MNIST (LeCun, Cortes and Burges), normalized with the training images' mean and std;`,
+    `// y is the digit, as in the lesson.`,
+    `const { xTrain: x, yTrain: y, mean, std } = data.mnist(${subset});`,
+    `console.log(\`x: \${x.shape.join(' × ')}, normalized with mean \${mean.toFixed(4)}, std \${std.toFixed(4)}\`);`,
+  ].join('\n');
+}
+
+/**
+ * The TypeScript that builds one scheme's model. `make(init)` turns an initializer (a name in
+ * quotes, or a weight function) into the expression that builds the network with it.
+ */
+function modelExpression(scheme: SchemeId, make: (init: string) => string): string {
+  const std = customStd(scheme);
+  if (std !== undefined) return make(`(shape, _layer, s) => init.normal(shape, 0, ${std}, { seed: s })`);
+  if (scheme === 'lsuv') {
+    // LSUV starts from orthogonal weights and rescales each layer on a batch (Mishkin & Matas, 2015).
+    return `(() => { const m = ${make("'orthogonal'")}; const batch = x.slice([0, 0], [Math.min(1000, x.shape[0]), -1]); init.lsuv(m, batch); batch.dispose(); return m; })()`;
+  }
+  return make(`'${scheme}'`);
+}
+
+/** The schemes as `[label, build]` pairs, one line each; `modelType` is what each build returns. */
+function schemeList(schemes: readonly SchemeId[], make: (init: string) => string, indent: string, modelType: string): string[] {
+  return [
+    `${indent}const schemes: [string, () => ${modelType}][] = [`,
+    ...schemes.map((s) => `${indent}  [${JSON.stringify(schemeLabel(s))}, () => ${modelExpression(s, make)}],`),
+    `${indent}];`,
+  ];
+}
+
+/**
+ * One forward and backward pass per scheme, into `reports`. No gradient with respect to the data
+ * (as in PyTorch, where inputs do not require grad): nothing the comparison shows needs it, and
+ * on MNIST it is the pass's largest product.
+ */
+function probeLoop(indent: string): string[] {
+  return [
+    `${indent}const reports = schemes.map(([label, build]) => {`,
+    `${indent}  const model = build();`,
+    `${indent}  const report = probe(model, { label, dataGrad: false }).step(x, y);`,
+    `${indent}  model.dispose();`,
+    `${indent}  return report;`,
+    `${indent}});`,
+  ];
+}
+
+function probeCell(options: CompareOptions): string {
+  const hidden = options.depth - 1;
+  return [
+    `// ${options.depth} Linear layers: ${hidden} hidden of ${options.width} units, then one output.`,
+    `const activation = '${options.activation}';`,
+    `const seed = ${options.seed};`,
+    `const sizes = [x.shape[1], ...Array(${hidden}).fill(${options.width}), 1];`,
+    ...schemeList(options.schemes, (init) => `nn.mlp(sizes, { activation, seed, init: ${init} })`, '', 'nn.Model'),
+    `// One forward and backward pass per scheme, on all rows; the probe reads every layer.`,
+    `// dataGrad: false skips x.g, the gradient with respect to the data, as PyTorch does.`,
+    ...probeLoop(''),
+    `const comparison = compareReports(reports);`,
+    `comparison`,
+  ].join('\n');
+}
+
+export function compareNotebook(options: CompareOptions): Notebook {
+  const schemes = options.schemes.map(schemeLabel).join(', ');
+  const intro = [
+    `# Compare initializations`,
+    ``,
+    `**Schemes:** ${schemes}  `,
+    `**Network:** ${options.depth} layers, width ${options.width}, activation ${options.activation}  `,
+    `**Data:** ${DATA_LABELS[options.data]}  `,
+    `**Seed:** ${options.seed}`,
+    ``,
+    `Each scheme initializes the same network; one forward and backward pass then shows, layer by layer, whether activations and gradients keep their scale. Edit any cell and run it again.`,
+  ].join('\n');
+  return {
+    nbformat: 4,
+    nbformat_minor: NBFORMAT_MINOR,
+    metadata: { ...defaultNotebookMetadata, initlab: { compare: { ...options, schemes: [...options.schemes] } } },
+    cells: [
+      markdown('compare-intro', intro),
+      code(COMPARE_CELL_IDS.data, dataCell(options)),
+      code(COMPARE_CELL_IDS.probe, probeCell(options)),
+      markdown('compare-histograms-intro', 'Where do the values sit? Histograms of each layer’s activations, a column per scheme.'),
+      code(COMPARE_CELL_IDS.histograms, 'charts.histograms(comparison)'),
+      markdown('compare-theory-intro', 'Variance-propagation theory (Glorot & Bengio, 2010; He et al., 2015) against what was measured.'),
+      code(COMPARE_CELL_IDS.theory, 'charts.theory(comparison)'),
+      markdown('compare-verdict-intro', 'The verdict: which schemes keep activation and gradient std in a healthy band at every layer.'),
+      code(COMPARE_CELL_IDS.verdict, 'verdict(comparison)'),
+    ],
+  };
+}
+
+/** A comparison on a model the notebook already defines: its variable name and shape, and the options that still apply. */
+export interface ModelComparison extends Pick<CompareOptions, 'schemes' | 'data' | 'seed'> {
+  /** The variable that holds the model, e.g. `net`. */
+  model: string;
+  /** What it is, e.g. "784 → 100 → 1, relu" or "tf.LayersModel, 9 layers: conv2d ×3, …". */
+  description: string;
+}
+
+/**
+ * Cells to append to the notebook that defines the model. Everything they declare but one
+ * name (`<model>Comparison`) stays inside a function, so the notebook's own `x`, `y` or
+ * `reports` are never overwritten. `tag` keeps the cell ids unique when it runs again.
+ */
+export function compareOnModelCells(c: ModelComparison, tag: string): NbCell[] {
+  const result = `${c.model}Comparison`;
+  const id = (part: string) => `compare-${c.model}-${part}-${tag}`;
+  const intro = [
+    `## Compare initializations on \`${c.model}\``,
+    ``,
+    `**Model:** \`${c.model}\`, ${c.description}  `,
+    `**Schemes:** ${c.schemes.map(schemeLabel).join(', ')}  `,
+    `**Data:** ${DATA_LABELS[c.data]} (MNIST as 28 × 28 × 1 images for an image model; synthetic inputs when the model does not take MNIST)  `,
+    `**Seed:** ${c.seed}`,
+    ``,
+    `Each scheme re-initializes a copy of \`${c.model}\` (same layers, activation and loss: every kernel with the fans of its own shape, biases zero, BatchNorm reset); \`${c.model}\` itself keeps its weights.`,
+  ].join('\n');
+  const probe = [
+    `const ${result} = (() => {`,
+    `  const { x, y, description } = data.forModel(${c.model}, { data: '${c.data}', seed: ${c.seed} });`,
+    `  console.log(\`data: \${description}\`);`,
+    `  const seed = ${c.seed};`,
+    // Each copy has the type of the notebook's model: an nn.Model or a tf.LayersModel.
+    ...schemeList(c.schemes, (init) => `nn.reinit(${c.model}, ${init}, { seed })`, '  ', `typeof ${c.model}`),
+    ...probeLoop('  '),
+    `  tf.dispose([x, y]);`,
+    `  return compareReports(reports);`,
+    `})();`,
+    result,
+  ].join('\n');
+  return [
+    markdown(id('intro'), intro),
+    code(id('probe'), probe),
+    code(id('histograms'), `charts.histograms(${result})`),
+    code(id('theory'), `charts.theory(${result})`),
+    code(id('verdict'), `verdict(${result})`),
+  ];
+}

@@ -1,0 +1,99 @@
+// nn.describeModel, nn.reinit and data.forModel: what "Compare initializations" needs to compare
+// schemes on a model the notebook already defines.
+import { before, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import type * as tfjs from '@tensorflow/tfjs';
+import { initEngine, tf } from '../../../src/toolkit/engine/engine';
+import * as nn from '../../../src/toolkit/nn';
+import { forModel } from '../../../src/toolkit/data/forModel';
+
+before(async () => {
+  await initEngine();
+});
+
+test('describeModel reads sizes, activation and loss; anything else is not a model it can re-initialize', () => {
+  const model = nn.mlp([20, 8, 8, 3], { activation: 'leakyRelu', slope: 0.2, loss: 'crossEntropy', seed: 1 });
+  assert.deepEqual(nn.describeModel(model), { sizes: [20, 8, 8, 3], activation: 'leakyRelu', loss: 'crossEntropy' });
+  assert.equal(nn.describeModel({ layers: [] }), undefined);
+  assert.equal(nn.describeModel(42), undefined);
+  class Dropout extends nn.Module {
+    get name() {
+      return 'Dropout';
+    }
+    protected compute(inp: Parameters<nn.Module['forward']>[0]) {
+      return tf.clone(inp);
+    }
+    protected computeGrad(_i: unknown, _o: unknown, g: Parameters<nn.Module['forward']>[0]) {
+      return tf.clone(g);
+    }
+  }
+  const custom = new nn.Model([new nn.Linear(tf.ones([4, 2]), tf.zeros([2])), new Dropout()]);
+  assert.equal(nn.describeModel(custom), undefined, 'a custom module cannot be copied');
+  class Huber extends nn.MSE {}
+  class L1 extends nn.Loss {
+    get name() {
+      return 'L1';
+    }
+    protected prepareTarget(_pred: tfjs.Tensor, target: tfjs.Tensor) {
+      return target;
+    }
+    protected compute(pred: tfjs.Tensor, target: tfjs.Tensor) {
+      return tf.mean(tf.abs(tf.sub(pred, target))) as tfjs.Scalar;
+    }
+    protected computeGrad(pred: tfjs.Tensor, target: tfjs.Tensor) {
+      return tf.sign(tf.sub(pred, target));
+    }
+  }
+  const ownLoss = new nn.Model([new nn.Linear(tf.ones([4, 2]), tf.zeros([2]))], new L1());
+  assert.equal(nn.describeModel(ownLoss), undefined, 'a loss of the user’s own cannot be copied');
+  assert.equal(nn.describeModel(new nn.Model([new nn.Linear(tf.ones([4, 2]), tf.zeros([2]))], new Huber()))?.loss, 'mse', 'a subclass of MSE is MSE');
+  tf.dispose([model, custom, ownLoss].flatMap((m) => m.parameters()));
+});
+
+test('reinit draws exactly the weights nn.mlp draws for the same scheme and seed, and leaves the original alone', () => {
+  const sizes = [30, 16, 16, 1];
+  const original = nn.mlp(sizes, { activation: 'leakyRelu', slope: 0.2, init: 'normal', seed: 1 });
+  const before = original.linears().map((l) => Array.from(l.w.dataSync()));
+  const fresh = nn.reinit(original, 'kaimingNormal', { seed: 5 });
+  const expected = nn.mlp(sizes, { activation: 'leakyRelu', slope: 0.2, init: 'kaimingNormal', seed: 5 });
+  fresh.linears().forEach((l, i) => {
+    assert.deepEqual(Array.from(l.w.dataSync()), Array.from(expected.linears()[i].w.dataSync()), `layer ${i + 1}'s weights`);
+    assert.deepEqual(Array.from(l.b.dataSync()), new Array(l.b.size).fill(0));
+  });
+  assert.deepEqual(
+    fresh.layers.map((l) => l.name),
+    original.layers.map((l) => l.name),
+    'same layers, LeakyReLU(0.2) included',
+  );
+  assert.ok(fresh.layers.every((l, i) => l !== original.layers[i]), 'no module is shared');
+  original.linears().forEach((l, i) => assert.deepEqual(Array.from(l.w.dataSync()), before[i]));
+  [original, fresh, expected].forEach((m) => m.dispose());
+});
+
+test('forModel shapes data for the model: synthetic rows of its input width, class ids for cross-entropy', () => {
+  const classifier = nn.mlp([20, 8, 10], { loss: 'crossEntropy', seed: 0 });
+  const { x, y, description } = forModel(classifier, { data: 'mnist', rows: 500, seed: 2 });
+  assert.deepEqual(x.shape, [500, 20]);
+  assert.deepEqual(y.shape, [500]);
+  const labels = Array.from(y.dataSync());
+  assert.ok(labels.every((v) => Number.isInteger(v) && v >= 0 && v < 10), 'class ids 0..9');
+  assert.match(description, /synthetic N\(0, 1\) inputs, 500 rows of 20 \(the model takes 20 inputs, MNIST has 784\)/);
+  const loss = classifier.forward(x, y);
+  assert.ok(Number.isFinite(loss.dataSync()[0]));
+  classifier.release();
+  tf.dispose([x, y]);
+  classifier.dispose();
+});
+
+test('forModel gives MNIST to a 784-input model: digits for one output, one-hot rows for ten', () => {
+  const regressor = nn.mlp([784, 8, 10], { seed: 0 });
+  const { x, y, description } = forModel(regressor, { data: 'mnist-subset', rows: 300 });
+  assert.deepEqual(x.shape, [300, 784]);
+  assert.deepEqual(y.shape, [300, 10]);
+  assert.deepEqual(Array.from(tf.sum(y, 1).dataSync()), new Array(300).fill(1), 'one-hot rows');
+  assert.match(description, /^MNIST, 300 training images/);
+  const mean = tf.mean(x).dataSync()[0];
+  assert.ok(Math.abs(mean) < 0.1, `normalized, mean ${mean}`);
+  tf.dispose([x, y]);
+  regressor.dispose();
+});
