@@ -32,6 +32,10 @@ declare global {
   var probe: typeof toolkit.probe;
   /** A small SGD loop that records per-step statistics and stops at a non-finite loss. */
   var train: typeof toolkit.train;
+  /** Records a tf.layers model while model.fit trains it: pass the result in fit's callbacks; statistics every few steps, drawn live. */
+  var watch: typeof toolkit.watch;
+  /** Records a hand-written training loop (tf.train optimizers or nn models): per-layer statistics over steps, drawn live. */
+  var record: typeof toolkit.record;
   /** MNIST (bundled), your own IDX files, and synthetic data. */
   var data: typeof toolkit.data;
   /** Charts of probe reports and training records. */
@@ -48,6 +52,8 @@ declare global {
   type LayerProbe = toolkit.LayerProbe;
   /** What train() returns: per-step loss and statistics. */
   type TrainingRecord = toolkit.TrainingRecord;
+  /** What record() returns and watch(...).record holds: statistics over training steps. */
+  type WatchRecord = toolkit.WatchRecord;
   /** What compareReports() returns. */
   type Comparison = toolkit.Comparison;
 }

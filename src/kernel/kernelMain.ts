@@ -5,7 +5,8 @@
  */
 import type { ClientMessage, KernelMessage } from '../shared/kernelProtocol';
 import { initEngine, engineInfo, tf } from '../toolkit/engine/engine';
-import { guardOps, resetAfterStop, stoppedInsideOp } from '../toolkit/engine/opGuard';
+import { endStopDeferrals, guardOps, resetAfterStop, stoppedInsideOp } from '../toolkit/engine/opGuard';
+import { provideDisplay } from '../toolkit/watch/liveDisplay';
 import { ExecutionSession } from './execution/executionSession';
 import { describeCompareTarget } from '../toolkit/nn/compareTargets';
 import { prefetchMnist } from '../toolkit/data/mnist';
@@ -24,6 +25,7 @@ const session = new ExecutionSession({
   prelude: createPrelude(),
   beforeEachCell: async () => {
     await engineReady;
+    endStopDeferrals();
   },
   kernelFiles: [__filename],
   cwd: process.env.INITLAB_NOTEBOOK_DIR ?? process.cwd(),
@@ -36,6 +38,9 @@ const session = new ExecutionSession({
     return { engineLost };
   },
 });
+
+// Training recorders (toolkit/watch) draw their live charts through the cells' display().
+provideDisplay((value) => session.display(value));
 
 // Started at once, in parallel with the first request: most cells use the engine.
 const engineReady = initEngine()

@@ -15,6 +15,8 @@ import { chartBundle } from './charts/chartOutput';
 import { TENSOR_KIND_LABELS, TENSOR_KINDS, type LayerProbe, type ProbeReport, type TensorKind } from './probe/probe';
 import type { TrainingRecord } from './probe/train';
 import type { Verdict } from './probe/verdict';
+import { watchChartOf } from './watch/watchCharts';
+import type { WatchRecord } from './watch/watchRecord';
 import { repeatingLayers } from './probe/trend';
 import { MimeTypes } from '../shared/mimeTypes';
 import { argumentError, checkFiniteNumber, checkOneOf, checkOptions, checkPositiveInteger, checkString, describeValue, isPlainObject } from './args';
@@ -222,8 +224,11 @@ export async function formatToolkitValue(value: unknown): Promise<MimeBundle | u
   if (isKind(value, 'initlab.chart')) chart = value as ChartValue;
   else if (isKind(value, 'initlab.probe') || isKind(value, 'initlab.comparison')) chart = layerStats(value as ProbeReport | Comparison);
   else if (isKind(value, 'initlab.training')) chart = training(value as TrainingRecord);
+  else if (isKind(value, 'initlab.watch')) chart = watchChartOf(value);
   if (!chart) return undefined;
-  return await chartBundle(chart.chart, chart.spec, { text: chart.text, data: figuresToKeep(value) });
+  // A record still training redraws often: its static SVG is made once, when training ends.
+  const staticSvg = !(isKind(value, 'initlab.watch') && (value as WatchRecord).running);
+  return await chartBundle(chart.chart, chart.spec, { text: chart.text, data: figuresToKeep(value), staticSvg });
 }
 
 /**
@@ -231,7 +236,7 @@ export async function formatToolkitValue(value: unknown): Promise<MimeBundle | u
  * training record too long to draw in full, which would put tens of megabytes in the file.
  */
 function figuresToKeep(value: unknown): unknown {
-  if (isKind(value, 'initlab.chart')) return undefined;
+  if (isKind(value, 'initlab.chart') || isKind(value, 'initlab.watch')) return undefined;
   if (isKind(value, 'initlab.training') && (value as TrainingRecord).stats.length > MAX_DRAWN_POINTS) return undefined;
   return value;
 }

@@ -1,15 +1,20 @@
 /**
  * The toolkit every cell has without imports (and `import { ... } from 'initlab'`):
- * `init`, `nn`, `probe`, `train`, `data`, `charts`, `compareReports`, `verdict`, `manualSeed`.
+ * `init`, `nn`, `probe`, `train`, `watch`, `record`, `data`, `charts`, `compareReports`, `verdict`, `manualSeed`.
  */
 import * as init from './init';
 import * as nn from './nn';
 import * as mnistData from './data/mnist';
 import * as display from './display';
+import * as watchCharts from './watch/watchCharts';
 import { forModel } from './data/forModel';
 export { probe, Probe, type ProbeReport, type LayerProbe, type TensorKind } from './probe/probe';
 export { train, type TrainingRecord, type TrainOptions } from './probe/train';
 export { manualSeed } from './random';
+export { watch, type Watcher } from './watch/watch';
+export { record, type RecordOptions, type StepFunction } from './watch/record';
+export type { WatchOptions } from './watch/recordOptions';
+export type { WatchRecord } from './watch/watchRecord';
 export { verdict, type Verdict, type SchemeVerdict } from './probe/verdict';
 export { compareReports, type Comparison, type ChartValue } from './display';
 export { init, nn };
@@ -22,5 +27,7 @@ export const charts = {
   theory: display.theory,
   training: display.training,
   derivatives: display.derivatives,
+  watch: watchCharts.watchChartOf,
+  colorful: watchCharts.colorfulOf,
   table: display.stdTable,
 };

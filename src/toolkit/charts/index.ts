@@ -6,3 +6,5 @@ export * from './histogramChart';
 export * from './trainingChart';
 export * from './derivativeChart';
 export * from './theoryChart';
+export * from './colorfulDimension';
+export * from './watchChart';

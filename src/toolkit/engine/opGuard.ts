@@ -14,16 +14,21 @@ import { tf } from './engine';
 
 let depth = 0;
 const guarded = new Set<string>();
+/** The active guard's check: throws when the running cell was asked to stop. */
+let checkStop: (() => void) | undefined;
+/** Above 0 while a training step runs that must finish whole (deferStops). */
+let deferring = 0;
 
 /** Wraps every kernel of `backendName` once; `beforeOp` may throw to stop before the op. */
 export function guardOps(backendName: string, beforeOp: () => void): void {
+  checkStop = beforeOp;
   if (guarded.has(backendName)) return;
   guarded.add(backendName);
   // The live `tf`: tfjs-node keeps its kernels in its own copy of tfjs-core.
   for (const config of tf.getKernelsForBackend(backendName)) {
     const original = config.kernelFunc;
     const kernelFunc: KernelFunc = (args) => {
-      beforeOp();
+      if (deferring === 0) beforeOp();
       depth++;
       try {
         return original(args);
@@ -50,6 +55,43 @@ export function stoppedInsideOp(): boolean {
  */
 export function resetAfterStop(): void {
   depth = 0;
+  endStopDeferrals();
   const engine = tf.engine() as unknown as { state: { scopeStack: unknown[] }; endScope(): void };
   while (engine.state.scopeStack.length > 0) engine.endScope();
+}
+
+/**
+ * Whether the user asked the running cell to stop. Training loops ask between steps, so a stop
+ * ends training after a whole step (the weights never half-updated) and keeps the record. The
+ * request stays pending: the cell's next op or await still ends it as stopped, as Jupyter does.
+ * Outside a kernel (tests, benches) nothing is guarded and the answer is false.
+ */
+export function stopRequested(): boolean {
+  if (!checkStop) return false;
+  try {
+    checkStop();
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Lets the ops between `begin` and the returned `end` run whole even if a stop arrives; the loop
+ * asks `stopRequested()` between steps instead. `end` is idempotent; a stopped cell's
+ * `resetAfterStop()` also ends every deferral, so an exception mid-step cannot leave ops unguarded.
+ */
+export function deferStops(): () => void {
+  deferring++;
+  let ended = false;
+  return () => {
+    if (ended) return;
+    ended = true;
+    deferring = Math.max(0, deferring - 1);
+  };
+}
+
+/** Ends every deferral: a cell that threw mid-training must not leave the next one unstoppable. */
+export function endStopDeferrals(): void {
+  deferring = 0;
 }

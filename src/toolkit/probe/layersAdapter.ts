@@ -59,6 +59,8 @@ export interface LayersTraceOptions {
   sliceBytes?: number;
   /** Outputs of at least this many bytes wait outside the engine's heap between forward and backward. */
   offloadBytes?: number;
+  /** Counts each activation's dead units (TensorStats.deadUnitFraction). */
+  deadUnits?: boolean;
 }
 
 /** 16 MB: smaller outputs stay in the engine's heap (a copy out and back costs more than it saves). */
@@ -105,7 +107,7 @@ export function traceLayersModel(model: tfjs.LayersModel, x: Tensor, y: Tensor, 
   try {
     const forwardReaders = new Map(readers);
     const nodes = steps.map((step) => {
-      const node = forwardStep(step, values, producer, measure);
+      const node = forwardStep(step, values, producer, measure, options.deadUnits === true);
       for (const id of new Set(step.inputIds)) {
         const left = forwardReaders.get(id)! - 1;
         forwardReaders.set(id, left);
@@ -151,7 +153,7 @@ export function traceLayersModel(model: tfjs.LayersModel, x: Tensor, y: Tensor, 
 type Measure = (tensor: Tensor, request?: Omit<StatsRequest, 'tensor'>) => TensorStats;
 
 /** Runs one layer forward, keeps its output for the layers after it, and measures its weights and outputs. */
-function forwardStep(step: Step, values: Map<number, Tensor>, producer: Map<number, string>, measure: Measure): MeasuredNode {
+function forwardStep(step: Step, values: Map<number, Tensor>, producer: Map<number, string>, measure: Measure, deadUnits: boolean): MeasuredNode {
   const inputs = step.inputIds.map((id) => values.get(id)!);
   const stats: MeasuredNode['stats'] = {};
   const weightShapes: Partial<Record<string, number[]>> = {};
@@ -167,14 +169,14 @@ function forwardStep(step: Step, values: Map<number, Tensor>, producer: Map<numb
   if (pre) {
     stats.preActivation = measure(pre, { saturation });
     pre.dispose();
-    stats.activation = measure(out);
+    stats.activation = measure(out, { deadUnits });
   } else if (CARRIES_ACTIVATION.has(step.kind)) {
-    stats.preActivation = measure(out, { saturation });
+    stats.preActivation = measure(out, { saturation, deadUnits });
   } else if (['activation', 'reLU', 'leakyReLU'].includes(step.kind)) {
     stats.preActivation = measure(inputs[0], { saturation });
-    stats.activation = measure(out);
+    stats.activation = measure(out, { deadUnits });
   } else {
-    stats.activation = measure(out);
+    stats.activation = measure(out, { deadUnits });
   }
   // Saturation is a property of the pre-activation; show it on the activation too.
   if (stats.activation && stats.preActivation) stats.activation = { ...stats.activation, saturatedFraction: stats.preActivation.saturatedFraction };

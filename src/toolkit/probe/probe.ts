@@ -70,6 +70,8 @@ export interface ProbeOptions {
   dataGrad?: boolean;
   /** The loss of a tf.LayersModel, when not its compiled one: a tf.layers loss name or (yTrue, yPred) => tensor. */
   loss?: LossSpec;
+  /** Counts each layer's dead units (TensorStats.deadUnitFraction); the training recorder asks it. */
+  deadUnits?: boolean;
 }
 
 /** What can be probed: an nn model (Sequential, or Model with a loss) or a tf.LayersModel. */
@@ -107,12 +109,12 @@ export class Probe {
     checkStepArguments(x, y);
     const dataGrad = this.options.dataGrad ?? true;
     if (isLayersModel(this.model)) {
-      const pass = traceLayersModel(this.model, x, y, { loss: this.options.loss, dataGrad, bins: this.options.bins ?? 30 });
+      const pass = traceLayersModel(this.model, x, y, { loss: this.options.loss, dataGrad, bins: this.options.bins ?? 30, deadUnits: this.options.deadUnits });
       return reportOf(pass, this.options.label ?? this.model.name);
     }
     const model = this.model as Model;
     if (typeof model.loss !== 'object') throw new Error('probe.step needs a Model with a loss; use nn.mlp or new nn.Model(layers, loss)');
-    return reportOf(measureTracedPass(traceNnModel(model, x, y, dataGrad), this.options.bins ?? 30), this.options.label ?? 'model');
+    return reportOf(measureTracedPass(traceNnModel(model, x, y, dataGrad), this.options.bins ?? 30, this.options.deadUnits === true), this.options.label ?? 'model');
   }
 
   /** The statistics of the last forward and backward pass of an nn model. */
@@ -123,7 +125,7 @@ export class Probe {
 }
 
 /** Measures every tensor of a traced pass at once (the nn adapter's tensors live on its modules). */
-function measureTracedPass(pass: TracedPass, bins: number): MeasuredPass {
+function measureTracedPass(pass: TracedPass, bins: number, deadUnits = false): MeasuredPass {
   const { nodes } = pass;
   const requests: StatsRequest[] = [];
   const slots: { node: number; kind: TensorKind }[] = [];
@@ -131,7 +133,7 @@ function measureTracedPass(pass: TracedPass, bins: number): MeasuredPass {
     for (const kind of TENSOR_KINDS) {
       const tensor = node.tensors[kind];
       if (!tensor || tensor.isDisposed) continue;
-      requests.push({ tensor, saturation: kind === 'preActivation' ? node.saturation : undefined });
+      requests.push({ tensor, saturation: kind === 'preActivation' ? node.saturation : undefined, deadUnits: deadUnits && kind === 'activation' });
       slots.push({ node: i, kind });
     }
   });

@@ -11,11 +11,12 @@ export function checkProbeArguments(model: unknown, options: unknown): void {
   const fn = 'probe';
   const hasPasses = typeof model === 'object' && model !== null && typeof (model as { forward?: unknown }).forward === 'function' && typeof (model as { backward?: unknown }).backward === 'function';
   if (!hasPasses && !(model instanceof tf.LayersModel)) throw argumentError(fn, 'model', 'a model with forward and backward (nn.mlp, nn.Model) or a tf.LayersModel', model);
-  const o = checkOptions(fn, options, ['label', 'bins', 'dataGrad', 'loss']);
+  const o = checkOptions(fn, options, ['label', 'bins', 'dataGrad', 'loss', 'deadUnits']);
   if (o.loss !== undefined && typeof o.loss !== 'string' && typeof o.loss !== 'function') throw argumentError(fn, 'options.loss', 'a tf.layers loss name or a function (yTrue, yPred) => tensor', o.loss);
   if (o.label !== undefined) checkString(fn, 'options.label', o.label);
   if (o.bins !== undefined) checkPositiveInteger(fn, 'options.bins', o.bins);
   if (o.dataGrad !== undefined) checkBoolean(fn, 'options.dataGrad', o.dataGrad);
+  if (o.deadUnits !== undefined) checkBoolean(fn, 'options.deadUnits', o.deadUnits);
 }
 
 /** x and y are live tensors with a row each. */

@@ -31,6 +31,8 @@ export interface StatsRequest {
   saturation?: SaturationKind;
   /** Only mean, std, min and max: skips the counts and the histogram (for tensors only used in ratios). */
   momentsOnly?: boolean;
+  /** Also counts dead units (deadUnitFraction): the recorder asks it of activations. */
+  deadUnits?: boolean;
 }
 
 export interface TensorStats {
@@ -47,6 +49,11 @@ export interface TensorStats {
   infCount: number;
   /** Over the finite values, between their min and max. */
   histogram: HistogramBin[];
+  /**
+   * The fraction of units (the last axis: a dense layer's neurons, a conv layer's channels) that
+   * are zero for every example and position: a dead ReLU. Only when the request asked for it.
+   */
+  deadUnitFraction?: number;
 }
 
 export const SATURATION_THRESHOLD = 1e-3;
@@ -84,7 +91,18 @@ export function tensorStats(requests: readonly StatsRequest[], bins = 30): Tenso
   });
   const fromEngine = engineTensorStats(requests.filter((_, i) => !fused[i]), bins);
   let next = 0;
-  return fused.map((stats) => stats ?? fromEngine[next++]);
+  return fused.map((stats, i) => {
+    const result = stats ?? fromEngine[next++];
+    return requests[i].deadUnits ? { ...result, deadUnitFraction: deadUnitFraction(requests[i].tensor) } : result;
+  });
+}
+
+/** Units whose largest |value| over every other axis is 0 (NaN counts as not alive either). */
+function deadUnitFraction(tensor: tfjs.Tensor): number {
+  if (tensor.rank < 2) return NaN;
+  const units = tensor.shape[tensor.rank - 1];
+  const alive = tf.tidy(() => tf.sum(tf.greater(tf.max(tf.abs(tensor.reshape([-1, units])), 0), 0).toInt()).dataSync()[0]);
+  return 1 - alive / units;
 }
 
 function fromFinite(r: StatsRequest, s: FiniteStats, bins: number): TensorStats {
