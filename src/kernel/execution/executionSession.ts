@@ -138,6 +138,9 @@ export class ExecutionSession {
       await this.options.beforeEachCell?.();
       this.throwIfInterrupted();
       const value = await this.cellContext.run(context, () => this.run(request, context));
+      // A stop pressed while the cell ran ends it as stopped even if no later op or await saw it:
+      // a training loop that took the stop between its steps returns normally (toolkit/watch).
+      this.throwIfInterrupted();
       // Let rejections the cell left unhandled surface while the cell still counts as running.
       await new Promise((resolve) => setImmediate(resolve));
       if (this.pendingFailure) return { status: 'error', error: this.pendingFailure };

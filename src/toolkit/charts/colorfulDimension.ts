@@ -21,7 +21,7 @@ export interface StepHistogram {
 }
 
 /** Columns drawn per layer at most: more cannot be told apart in a panel a few hundred pixels wide. */
-export const MAX_COLUMNS = 150;
+export const MAX_COLUMNS = 100;
 
 export function colorfulDimensionChart(histograms: readonly StepHistogram[], options: { title?: string; quantity?: string } = {}): VegaLiteSpec {
   const rows = thinColumns(histograms).flatMap((h) =>

@@ -9,6 +9,7 @@ export function run(): Promise<void> {
     require('./lessons.test');
     require('./cellTypes.test');
     require('./layersModel.test');
+    require('./watch.test');
     require('./typeCheck.test');
   });
 }

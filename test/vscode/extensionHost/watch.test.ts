@@ -1,0 +1,65 @@
+/** Watching a tf.layers model train in the real VS Code: the chart redrawn live, and stop keeps the record. */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateInitLab, openCodeNotebook, outputText, runCells, waitFor } from './helpers';
+
+const CHART = 'application/vnd.initlab.chart+json';
+const ERROR = 'application/vnd.code.notebook.error';
+
+const MODEL_CELL = [
+  'const model = tf.sequential({ layers: [',
+  "  tf.layers.dense({ inputShape: [784], units: 64, activation: 'relu', name: 'hidden1' }),",
+  "  tf.layers.dense({ units: 64, activation: 'relu', name: 'hidden2' }),",
+  "  tf.layers.dense({ units: 10, activation: 'softmax', name: 'head' }),",
+  '] });',
+  "model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });",
+  'const { xTrain, yTrain } = data.mnist({ subset: 2000 });',
+  'const labels = tf.oneHot(yTrain.toInt(), 10);',
+  'const w = watch(model, { x: xTrain, y: labels, every: 2 });',
+].join('\n');
+
+describe('watching a tf.layers model train', () => {
+  before(activateInitLab);
+
+  it('redraws the chart while model.fit runs, and a stop mid-training keeps the record and the model', async () => {
+    const editor = await openCodeNotebook('watch.initnb', [
+      MODEL_CELL,
+      'await model.fit(xTrain, labels, { epochs: 1000, batchSize: 32, callbacks: [w] });',
+      "`${w.record.stoppedAtStep} ${w.record.losses.length} ${w.record.running}`",
+      'w.record',
+    ]);
+    await runCells(editor, 0, 1);
+    assert.equal(editor.notebook.cellAt(0).executionSummary?.success, true, outputText(editor.notebook.cellAt(0), ERROR));
+
+    // Count the chart's redraws while the training cell runs.
+    const training = editor.notebook.cellAt(1);
+    const drawn: boolean[] = [];
+    const listener = vscode.workspace.onDidChangeNotebookDocument((e) => {
+      for (const change of e.cellChanges) {
+        if (change.cell !== training || !change.outputs) continue;
+        const text = outputText(training, CHART);
+        if (text) drawn.push(Boolean(JSON.parse(text).spec.vconcat));
+      }
+    });
+    try {
+      const running = runCells(editor, 1, 2);
+      await waitFor(() => drawn.length >= 4 && training.executionSummary?.success === undefined, 'the chart redrawn several times while training runs', 60_000);
+      await vscode.commands.executeCommand('notebook.cancelExecution');
+      await running;
+    } finally {
+      listener.dispose();
+    }
+    assert.ok(drawn.every(Boolean), 'every redraw is the watch chart');
+    assert.equal(training.executionSummary?.success, false);
+    assert.match(outputText(training, ERROR), /Interrupted/);
+    // The last drawing is final: it carries the static SVG a saved notebook keeps.
+    assert.match(outputText(training, 'image/svg+xml'), /<svg/);
+
+    await runCells(editor, 2, 4);
+    const [stoppedAt, losses, running] = outputText(editor.notebook.cellAt(2), 'text/plain').replace(/'/g, '').split(' ');
+    assert.ok(Number(stoppedAt) > 0, `stopped at step ${stoppedAt}`);
+    assert.equal(losses, stoppedAt, 'every step run is in the record');
+    assert.equal(running, 'false');
+    assert.match(outputText(editor.notebook.cellAt(3), 'text/plain'), /loss [\d.e+-]+ after \d+ steps \(stopped\)/);
+  });
+});
