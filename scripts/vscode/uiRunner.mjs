@@ -60,14 +60,14 @@ export async function openWorkbench(page, serverUrl, workspace) {
 }
 
 /**
- * Answers Compare initializations' six questions as a user would: `typed[step]` is typed first
+ * Answers Compare initializations' seven questions as a user would: `typed[step]` is typed first
  * (it replaces an input box's selected default, or filters a pick list to the wanted row), then
  * Enter. Steps with nothing typed keep their defaults.
  */
 async function answerCompareQuestions(page, typed = {}) {
-  for (let step = 1; step <= 6; step++) {
+  for (let step = 1; step <= 7; step++) {
     // The first question waits for the extension to activate.
-    const question = page.locator('.quick-input-widget', { hasText: `(${step}/6)` });
+    const question = page.locator('.quick-input-widget', { hasText: `(${step}/7)` });
     await question.waitFor({ state: 'visible', timeout: step === 1 ? 60_000 : 20_000 });
     // Typing filters a pick list at once, so Enter then takes the first matching row.
     if (typed[step] !== undefined) await page.keyboard.type(typed[step]);
@@ -149,7 +149,7 @@ async function setColorTheme(page, workspace, theme, bodyClass) {
   await page.locator(`.monaco-workbench.${bodyClass}`).waitFor({ timeout: 30_000 });
 }
 
-const CHART_KINDS = ['layerStats', 'histograms', 'theory', 'training', 'derivatives', 'vega-lite'];
+const CHART_KINDS = ['layerStats', 'histograms', 'theory', 'training', 'watch', 'colorful', 'derivatives', 'vega-lite'];
 
 /** A chart of one kind in the visible notebook's outputs. */
 const chartOf = (page, kind) => outputFrame(page).locator(`.initlab-chart[data-chart-kind="${kind}"]`).first();
@@ -301,7 +301,7 @@ uiTests.push(
     name: 'every chart kind draws in the dark theme and in the light one, and re-themes when the theme changes',
     async run({ page, workspace, output }) {
       // Tall enough that VS Code draws every output of the notebook at once.
-      await page.setViewportSize({ width: 1400, height: 5200 });
+      await page.setViewportSize({ width: 1400, height: 8000 });
       await setColorTheme(page, workspace, 'Default Dark Modern', 'vs-dark');
       await openFile(page, 'ui/chart-gallery.initnb');
       await runAllAndWait(page);

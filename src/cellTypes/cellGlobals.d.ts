@@ -36,6 +36,8 @@ declare global {
   var watch: typeof toolkit.watch;
   /** Records a hand-written training loop (tf.train optimizers or nn models): per-layer statistics over steps, drawn live. */
   var record: typeof toolkit.record;
+  /** One step of plain SGD per call, on seeded batches (the same order for every model given the same seed): a stepFn for record(). */
+  var sgdSteps: typeof toolkit.sgdSteps;
   /** MNIST (bundled), your own IDX files, and synthetic data. */
   var data: typeof toolkit.data;
   /** Charts of probe reports and training records. */

@@ -11,6 +11,9 @@ declare module 'initlab' {
   export const nn: typeof globalThis.nn;
   export const probe: typeof globalThis.probe;
   export const train: typeof globalThis.train;
+  export const watch: typeof globalThis.watch;
+  export const record: typeof globalThis.record;
+  export const sgdSteps: typeof globalThis.sgdSteps;
   export const data: typeof globalThis.data;
   export const charts: typeof globalThis.charts;
   export const compareReports: typeof globalThis.compareReports;

@@ -17,12 +17,14 @@ import { notebookToHtml } from './htmlReport';
 import { executeNotebook } from './runNotebook';
 
 export const COMPARE_USAGE = `  initlab compare [--schemes a,b,...] [--activation relu] [--depth 4] [--width 100]
-                  [--data mnist|mnist-subset|synthetic] [--seed 0] [--out report.html] [--notebook file.initnb]
-                  [--model model.json]
+                  [--data mnist|mnist-subset|synthetic] [--seed 0] [--train-steps 0] [--out report.html]
+                  [--notebook file.initnb] [--model model.json]
       Initializes the same network with each scheme, runs one forward and backward pass, and
       prints per-layer std and a verdict. Defaults: ${DEFAULT_COMPARE_OPTIONS.schemes.join(',')}, a ${DEFAULT_COMPARE_OPTIONS.depth}-layer ${DEFAULT_COMPARE_OPTIONS.activation} MLP of width ${DEFAULT_COMPARE_OPTIONS.width}, ${DEFAULT_COMPARE_OPTIONS.data}, seed ${DEFAULT_COMPARE_OPTIONS.seed}.
       Schemes: normal, xavierNormal, xavierUniform, kaimingNormal, kaimingUniform,
       kaimingNormalFanOut, kaimingUniformFanOut, lecunNormal, orthogonal, lsuv, std:<number>.
+      --train-steps N then trains each scheme for N steps of plain SGD on the same batches, and
+      the verdict also says which schemes trained.
       --out writes an HTML report with the charts (default initlab-compare.html).
       --model compares on a tf.LayersModel's topology, as model.toJSON() or model.save() writes
       it (weights are not read: each scheme draws its own); --activation, --depth and --width
@@ -50,6 +52,7 @@ export function parseCompareArgs(args: string[]): CompareRun | string {
         width: { type: 'string' },
         data: { type: 'string' },
         seed: { type: 'string' },
+        'train-steps': { type: 'string' },
         out: { type: 'string' },
         notebook: { type: 'string' },
         model: { type: 'string' },
@@ -67,6 +70,7 @@ export function parseCompareArgs(args: string[]): CompareRun | string {
     width: number(v.width, DEFAULT_COMPARE_OPTIONS.width),
     data: v.data ?? DEFAULT_COMPARE_OPTIONS.data,
     seed: number(v.seed, DEFAULT_COMPARE_OPTIONS.seed),
+    trainSteps: number(v['train-steps'], DEFAULT_COMPARE_OPTIONS.trainSteps),
   } as CompareOptions;
   const problem = validateCompareOptions(options);
   if (problem) return describeCompareProblem(problem);

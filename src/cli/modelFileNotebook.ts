@@ -71,7 +71,7 @@ export function modelFileNotebook(file: string, options: CompareOptions): { note
     `model.compile({ optimizer: 'sgd', loss: '${loss}' });`,
     `model.summary();`,
   ].join('\n');
-  const cells = compareOnModelCells({ model: 'model', description, schemes: options.schemes, data: options.data, seed: options.seed }, 'cli');
+  const cells = compareOnModelCells({ model: 'model', description, schemes: options.schemes, data: options.data, seed: options.seed, trainSteps: options.trainSteps }, 'cli');
   const codeIds = cells.filter((c) => c.cell_type === 'code').map((c) => c.id!);
   return {
     notebook: {

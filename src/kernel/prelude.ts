@@ -25,7 +25,7 @@ export function createPrelude(): Record<string, unknown> {
   lazy('engineInfo', () => require('../toolkit/engine/engine').engineInfo);
   lazy('registerFormatter', () => registerFormatter);
   const toolkit = () => require('../toolkit') as typeof import('../toolkit');
-  for (const name of ['init', 'nn', 'probe', 'train', 'watch', 'record', 'data', 'charts', 'compareReports', 'verdict', 'manualSeed'] as const) {
+  for (const name of ['init', 'nn', 'probe', 'train', 'watch', 'record', 'sgdSteps', 'data', 'charts', 'compareReports', 'verdict', 'manualSeed'] as const) {
     lazy(name, () => toolkit()[name]);
   }
   // Probe reports, training records and comparisons display as charts. The check is cheap and

@@ -1,6 +1,6 @@
 /**
  * The toolkit every cell has without imports (and `import { ... } from 'initlab'`):
- * `init`, `nn`, `probe`, `train`, `watch`, `record`, `data`, `charts`, `compareReports`, `verdict`, `manualSeed`.
+ * `init`, `nn`, `probe`, `train`, `watch`, `record`, `sgdSteps`, `data`, `charts`, `compareReports`, `verdict`, `manualSeed`.
  */
 import * as init from './init';
 import * as nn from './nn';
@@ -13,6 +13,7 @@ export { train, type TrainingRecord, type TrainOptions } from './probe/train';
 export { manualSeed } from './random';
 export { watch, type Watcher } from './watch/watch';
 export { record, type RecordOptions, type StepFunction } from './watch/record';
+export { sgdSteps, type SgdOptions } from './watch/sgdSteps';
 export type { WatchOptions } from './watch/recordOptions';
 export type { WatchRecord } from './watch/watchRecord';
 export { verdict, type Verdict, type SchemeVerdict } from './probe/verdict';

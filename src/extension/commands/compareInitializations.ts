@@ -20,6 +20,7 @@ import {
   customStd,
   DATA_CHOICES,
   DEFAULT_COMPARE_OPTIONS,
+  MAX_TRAIN_STEPS,
   SCHEME_IDS,
   SCHEME_LABELS,
   validateCompareOptions,
@@ -105,14 +106,14 @@ function pickData(step: string): Promise<DataChoice | undefined> {
 }
 
 /**
- * The six questions; undefined when the user presses Escape at any of them. `onData` hears the
+ * The seven questions; undefined when the user presses Escape at any of them. `onData` hears the
  * data as soon as it is chosen, so the kernel can load it while the last question is asked.
  */
 async function askOptions(onData: (data: DataChoice) => void): Promise<CompareOptions | undefined> {
   const d = DEFAULT_COMPARE_OPTIONS;
-  const schemes = await pickSchemes(vscode.l10n.t('Compare initializations (1/6): schemes'));
+  const schemes = await pickSchemes(vscode.l10n.t('Compare initializations (1/7): schemes'));
   if (!schemes) return undefined;
-  const activation = await pickOne<Activation>(vscode.l10n.t('Compare initializations (2/6): activation'), vscode.l10n.t('The activation between layers'), [
+  const activation = await pickOne<Activation>(vscode.l10n.t('Compare initializations (2/7): activation'), vscode.l10n.t('The activation between layers'), [
     { label: 'ReLU', value: 'relu' },
     { label: vscode.l10n.t('Leaky ReLU (slope 0.01)'), value: 'leakyRelu' },
     { label: 'tanh', value: 'tanh' },
@@ -120,16 +121,31 @@ async function askOptions(onData: (data: DataChoice) => void): Promise<CompareOp
     { label: vscode.l10n.t('none (a linear network)'), value: 'none' },
   ]);
   if (!activation) return undefined;
-  const depth = await askNumber(vscode.l10n.t('Compare initializations (3/6): depth'), vscode.l10n.t('Linear layers, the output layer included'), d.depth, 2, 100);
+  const depth = await askNumber(vscode.l10n.t('Compare initializations (3/7): depth'), vscode.l10n.t('Linear layers, the output layer included'), d.depth, 2, 100);
   if (depth === undefined) return undefined;
-  const width = await askNumber(vscode.l10n.t('Compare initializations (4/6): width'), vscode.l10n.t('Units in each hidden layer'), d.width, 1, 4096);
+  const width = await askNumber(vscode.l10n.t('Compare initializations (4/7): width'), vscode.l10n.t('Units in each hidden layer'), d.width, 1, 4096);
   if (width === undefined) return undefined;
-  const data = await pickData(vscode.l10n.t('Compare initializations (5/6): data'));
+  const data = await pickData(vscode.l10n.t('Compare initializations (5/7): data'));
   if (!data) return undefined;
   onData(data);
-  const seed = await askNumber(vscode.l10n.t('Compare initializations (6/6): seed'), vscode.l10n.t('The same seed gives the same weights'), d.seed, 0, 2 ** 31 - 1);
+  const seed = await askNumber(vscode.l10n.t('Compare initializations (6/7): seed'), vscode.l10n.t('The same seed gives the same weights'), d.seed, 0, 2 ** 31 - 1);
   if (seed === undefined) return undefined;
-  return { schemes, activation, depth, width, data, seed };
+  const trainSteps = await pickTraining(vscode.l10n.t('Compare initializations (7/7): training'));
+  if (trainSteps === undefined) return undefined;
+  return { schemes, activation, depth, width, data, seed, trainSteps };
+}
+
+/**
+ * Whether each scheme then trains. The first pass answers "do the signals keep their scale";
+ * training answers "does it learn". Default: the first pass only, which keeps the lesson's
+ * comparison within its 10 s; the training rows say what they add.
+ */
+function pickTraining(step: string): Promise<number | undefined> {
+  return pickOne<number>(step, vscode.l10n.t('Train each scheme after the first pass?'), [
+    { label: vscode.l10n.t('No, the first pass only'), description: vscode.l10n.t('fastest'), value: 0 },
+    { label: vscode.l10n.t('Yes, 100 steps of SGD'), description: vscode.l10n.t('the same batches for every scheme; a few seconds more'), value: 100 },
+    { label: vscode.l10n.t('Yes, 500 steps of SGD'), description: vscode.l10n.t('the verdict also says which schemes trained'), value: 500 },
+  ]);
 }
 
 const NEW_NETWORK = '';
@@ -267,6 +283,8 @@ function localizedProblem(problem: CompareProblem): string {
       return vscode.l10n.t('Unknown data "{0}": use {1}.', problem.value, DATA_CHOICES.join(', '));
     case 'seed':
       return vscode.l10n.t('The seed must be a whole number ≥ 0, not {0}.', problem.value);
+    case 'trainSteps':
+      return vscode.l10n.t('Training steps must be a whole number from 0 to {0}, not {1}.', MAX_TRAIN_STEPS, problem.value);
   }
 }
 

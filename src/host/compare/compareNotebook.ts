@@ -6,7 +6,7 @@
 import { defaultNotebookMetadata, NBFORMAT_MINOR, type CodeCell, type MarkdownCell, type NbCell, type Notebook } from '../../shared/notebookFormat';
 import { customStd, schemeLabel, SUBSET_ROWS, type CompareOptions, type DataChoice, type SchemeId } from './compareOptions';
 
-export const COMPARE_CELL_IDS = { data: 'compare-data', probe: 'compare-probe', histograms: 'compare-histograms', theory: 'compare-theory', verdict: 'compare-verdict' } as const;
+export const COMPARE_CELL_IDS = { data: 'compare-data', probe: 'compare-probe', histograms: 'compare-histograms', theory: 'compare-theory', training: 'compare-training', verdict: 'compare-verdict' } as const;
 
 const DATA_LABELS = { mnist: 'MNIST, 50,000 training images', 'mnist-subset': `MNIST, the first ${SUBSET_ROWS.toLocaleString('en-US')} training images`, synthetic: `synthetic N(0, 1) inputs, ${SUBSET_ROWS.toLocaleString('en-US')} rows` };
 
@@ -88,6 +88,27 @@ function probeCell(options: CompareOptions): string {
   ].join('\n');
 }
 
+/** SGD's settings in a comparison's training: plain, so the initialization is what differs. */
+const TRAINING = { lr: 0.01, batchSize: 64, every: 10 };
+
+/**
+ * Each scheme trained for `steps` of plain SGD on the same batches in the same order, into
+ * `trainings`, recorded every 10 steps. `build` makes the scheme's model afresh.
+ */
+function trainingLoop(steps: number, indent: string): string[] {
+  return [
+    `${indent}// ${steps} steps of plain SGD (lr ${TRAINING.lr}, batches of ${TRAINING.batchSize}) per scheme, on the same batches in the same order;`,
+    `${indent}// statistics every ${TRAINING.every} steps on the first 256 rows.`,
+    `${indent}const trainings: WatchRecord[] = [];`,
+    `${indent}for (const [label, build] of schemes) {`,
+    `${indent}  const model = build();`,
+    `${indent}  const step = sgdSteps(model, x, y, { lr: ${TRAINING.lr}, batchSize: ${TRAINING.batchSize}, seed });`,
+    `${indent}  trainings.push(await record(model, step, { x, y, steps: ${steps}, every: ${TRAINING.every}, label, live: false }));`,
+    `${indent}  model.dispose();`,
+    `${indent}}`,
+  ];
+}
+
 export function compareNotebook(options: CompareOptions): Notebook {
   const schemes = options.schemes.map(schemeLabel).join(', ');
   const intro = [
@@ -96,10 +117,11 @@ export function compareNotebook(options: CompareOptions): Notebook {
     `**Schemes:** ${schemes}  `,
     `**Network:** ${options.depth} layers, width ${options.width}, activation ${options.activation}  `,
     `**Data:** ${DATA_LABELS[options.data]}  `,
-    `**Seed:** ${options.seed}`,
+    `**Seed:** ${options.seed}${options.trainSteps > 0 ? `  \n**Training:** ${options.trainSteps} steps of plain SGD per scheme` : ''}`,
     ``,
-    `Each scheme initializes the same network; one forward and backward pass then shows, layer by layer, whether activations and gradients keep their scale. Edit any cell and run it again.`,
+    `Each scheme initializes the same network; one forward and backward pass then shows, layer by layer, whether activations and gradients keep their scale${options.trainSteps > 0 ? ', and training each shows whether it learns' : ''}. Edit any cell and run it again.`,
   ].join('\n');
+  const training = options.trainSteps > 0;
   return {
     nbformat: 4,
     nbformat_minor: NBFORMAT_MINOR,
@@ -112,14 +134,20 @@ export function compareNotebook(options: CompareOptions): Notebook {
       code(COMPARE_CELL_IDS.histograms, 'charts.histograms(comparison)'),
       markdown('compare-theory-intro', 'Variance-propagation theory (Glorot & Bengio, 2010; He et al., 2015) against what was measured.'),
       code(COMPARE_CELL_IDS.theory, 'charts.theory(comparison)'),
-      markdown('compare-verdict-intro', 'The verdict: which schemes keep activation and gradient std in a healthy band at every layer.'),
-      code(COMPARE_CELL_IDS.verdict, 'verdict(comparison)'),
+      ...(training
+        ? [
+            markdown('compare-training-intro', 'Does each start train? The same SGD on the same batches: loss and std per layer over the steps, a column per scheme.'),
+            code(COMPARE_CELL_IDS.training, [...trainingLoop(options.trainSteps, ''), 'charts.watch(trainings)'].join('\n')),
+          ]
+        : []),
+      markdown('compare-verdict-intro', `The verdict: which schemes keep activation and gradient std in a healthy band at every layer${training ? ', and which then trained' : ''}.`),
+      code(COMPARE_CELL_IDS.verdict, training ? 'verdict(comparison, { trainings })' : 'verdict(comparison)'),
     ],
   };
 }
 
 /** A comparison on a model the notebook already defines: its variable name and shape, and the options that still apply. */
-export interface ModelComparison extends Pick<CompareOptions, 'schemes' | 'data' | 'seed'> {
+export interface ModelComparison extends Pick<CompareOptions, 'schemes' | 'data' | 'seed'>, Partial<Pick<CompareOptions, 'trainSteps'>> {
   /** The variable that holds the model, e.g. `net`. */
   model: string;
   /** What it is, e.g. "784 → 100 → 1, relu" or "tf.LayersModel, 9 layers: conv2d ×3, …". */
@@ -133,6 +161,7 @@ export interface ModelComparison extends Pick<CompareOptions, 'schemes' | 'data'
  */
 export function compareOnModelCells(c: ModelComparison, tag: string): NbCell[] {
   const result = `${c.model}Comparison`;
+  const trainSteps = c.trainSteps ?? 0;
   const id = (part: string) => `compare-${c.model}-${part}-${tag}`;
   const intro = [
     `## Compare initializations on \`${c.model}\``,
@@ -140,20 +169,22 @@ export function compareOnModelCells(c: ModelComparison, tag: string): NbCell[] {
     `**Model:** \`${c.model}\`, ${c.description}  `,
     `**Schemes:** ${c.schemes.map(schemeLabel).join(', ')}  `,
     `**Data:** ${DATA_LABELS[c.data]} (MNIST as 28 × 28 × 1 images for an image model; synthetic inputs when the model does not take MNIST)  `,
-    `**Seed:** ${c.seed}`,
+    `**Seed:** ${c.seed}${trainSteps > 0 ? `  \n**Training:** ${trainSteps} steps of plain SGD per scheme` : ''}`,
     ``,
     `Each scheme re-initializes a copy of \`${c.model}\` (same layers, activation and loss: every kernel with the fans of its own shape, biases zero, BatchNorm reset); \`${c.model}\` itself keeps its weights.`,
   ].join('\n');
   const probe = [
-    `const ${result} = (() => {`,
+    // Training awaits each step, so the function that keeps the names private is async then.
+    trainSteps > 0 ? `const ${result} = await (async () => {` : `const ${result} = (() => {`,
     `  const { x, y, description } = data.forModel(${c.model}, { data: '${c.data}', seed: ${c.seed} });`,
     `  console.log(\`data: \${description}\`);`,
     `  const seed = ${c.seed};`,
     // Each copy has the type of the notebook's model: an nn.Model or a tf.LayersModel.
     ...schemeList(c.schemes, (init) => `nn.reinit(${c.model}, ${init}, { seed })`, '  ', `typeof ${c.model}`),
     ...probeLoop('  '),
+    ...(trainSteps > 0 ? trainingLoop(trainSteps, '  ') : []),
     `  tf.dispose([x, y]);`,
-    `  return compareReports(reports);`,
+    trainSteps > 0 ? `  return { ...compareReports(reports), trainings };` : `  return compareReports(reports);`,
     `})();`,
     result,
   ].join('\n');
@@ -162,6 +193,7 @@ export function compareOnModelCells(c: ModelComparison, tag: string): NbCell[] {
     code(id('probe'), probe),
     code(id('histograms'), `charts.histograms(${result})`),
     code(id('theory'), `charts.theory(${result})`),
-    code(id('verdict'), `verdict(${result})`),
+    ...(trainSteps > 0 ? [code(id('training'), `charts.watch(${result}.trainings)`)] : []),
+    code(id('verdict'), trainSteps > 0 ? `verdict(${result}, { trainings: ${result}.trainings })` : `verdict(${result})`),
   ];
 }

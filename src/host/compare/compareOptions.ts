@@ -35,6 +35,8 @@ export interface CompareOptions {
   width: number;
   data: DataChoice;
   seed: number;
+  /** Steps of plain SGD each scheme then trains for (0: the first pass only). */
+  trainSteps: number;
 }
 
 export const DEFAULT_COMPARE_OPTIONS: Readonly<CompareOptions> = {
@@ -44,7 +46,11 @@ export const DEFAULT_COMPARE_OPTIONS: Readonly<CompareOptions> = {
   width: 100,
   data: 'mnist',
   seed: 0,
+  trainSteps: 0,
 };
+
+/** The most training steps a comparison takes. */
+export const MAX_TRAIN_STEPS = 10_000;
 
 /** Rows of the "MNIST subset" and "synthetic" choices. */
 export const SUBSET_ROWS = 10_000;
@@ -85,7 +91,7 @@ export function isSchemeId(id: string): id is SchemeId {
 export type CompareProblem =
   | { kind: 'noScheme' }
   | { kind: 'scheme' | 'activation' | 'data'; value: string }
-  | { kind: 'depth' | 'width' | 'seed'; value: number };
+  | { kind: 'depth' | 'width' | 'seed' | 'trainSteps'; value: number };
 
 export function validateCompareOptions(options: CompareOptions): CompareProblem | undefined {
   if (options.schemes.length === 0) return { kind: 'noScheme' };
@@ -96,6 +102,7 @@ export function validateCompareOptions(options: CompareOptions): CompareProblem 
   if (!Number.isInteger(options.width) || options.width < 1 || options.width > 4096) return { kind: 'width', value: options.width };
   if (!DATA_CHOICES.includes(options.data)) return { kind: 'data', value: options.data };
   if (!Number.isInteger(options.seed) || options.seed < 0) return { kind: 'seed', value: options.seed };
+  if (!Number.isInteger(options.trainSteps) || options.trainSteps < 0 || options.trainSteps > MAX_TRAIN_STEPS) return { kind: 'trainSteps', value: options.trainSteps };
   return undefined;
 }
 
@@ -116,5 +123,7 @@ export function describeCompareProblem(problem: CompareProblem): string {
       return `Unknown data "${problem.value}": use ${DATA_CHOICES.join(', ')}.`;
     case 'seed':
       return `The seed must be a whole number ≥ 0, not ${problem.value}.`;
+    case 'trainSteps':
+      return `Training steps must be a whole number from 0 to ${MAX_TRAIN_STEPS}, not ${problem.value}.`;
   }
 }

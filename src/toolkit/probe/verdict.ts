@@ -18,7 +18,9 @@
  */
 import { formatStat, fromStatNumber } from '../charts/finite';
 import type { ProbeReport } from './probe';
-import { argumentError } from '../args';
+import { argumentError, checkOptions } from '../args';
+import { describeTraining, judgeTraining, type TrainingJudgement } from '../watch/trainingVerdict';
+import type { WatchRecord } from '../watch/watchRecord';
 import { backwardTrend, forwardTrend, HEALTHY_ACTIVATION_STD, type Trend } from './trend';
 
 export { HEALTHY_ACTIVATION_STD, type Trend } from './trend';
@@ -50,13 +52,28 @@ export interface SchemeVerdict {
 export interface Verdict {
   kind: 'initlab.verdict';
   schemes: SchemeVerdict[];
+  /** With `{ trainings }`: whether each scheme then trained (watch/trainingVerdict.ts). */
+  training?: TrainingJudgement[];
   text: string;
 }
 
-export function verdict(reports: readonly ProbeReport[] | { reports: readonly ProbeReport[] } | ProbeReport): Verdict {
+/**
+ * The verdict on the first pass; with `{ trainings }` (records of training each scheme, from
+ * `record`) it also says which schemes trained, in its first line and one line per scheme.
+ */
+export function verdict(reports: readonly ProbeReport[] | { reports: readonly ProbeReport[] } | ProbeReport, options: { trainings?: readonly WatchRecord[] } = {}): Verdict {
   const list = reportList(reports);
   const schemes = list.map(judge);
-  return { kind: 'initlab.verdict', schemes, text: describe(schemes) };
+  const o = checkOptions('verdict', options, ['trainings']);
+  if (o.trainings === undefined) return { kind: 'initlab.verdict', schemes, text: describe(schemes) };
+  const records = o.trainings as unknown[];
+  if (!Array.isArray(records) || records.some((r) => (r as { kind?: unknown } | null)?.kind !== 'initlab.watch')) {
+    throw argumentError('verdict', 'options.trainings', 'an array of training records (what record(...) returns)', o.trainings);
+  }
+  const training = (records as WatchRecord[]).map(judgeTraining);
+  const [heading, ...lines] = describeTraining(training);
+  const [summary, ...schemeLines] = describe(schemes).split('\n');
+  return { kind: 'initlab.verdict', schemes, training, text: [`${summary} ${heading}`, ...schemeLines, ...lines].join('\n') };
 }
 
 /** The reports of any of verdict's three forms, checked. */

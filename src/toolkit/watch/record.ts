@@ -25,12 +25,18 @@ export interface RecordOptions extends WatchOptions {
 
 export type StepFunction = (step: number) => number | tfjs.Scalar | null | void | Promise<number | tfjs.Scalar | null | void>;
 
-export async function record(model: Probeable, stepFn: StepFunction, options: RecordOptions): Promise<WatchRecord> {
+/** Checks its arguments at once (a bad one throws before anything runs), then trains. */
+export function record(model: Probeable, stepFn: StepFunction, options: RecordOptions): Promise<WatchRecord> {
   const fn = 'record';
   checkFunction(fn, 'stepFn', stepFn, 'a function that runs one training step and returns its loss');
   const o = checkWatchOptions(fn, model, options, ['steps']);
+  if (o.steps === undefined) throw new TypeError(`${fn}: options.steps is required: how many times to call stepFn`);
   const steps = checkPositiveInteger(fn, 'options.steps', o.steps);
-  const recorder = new Recorder(model, o);
+  return run(new Recorder(model, o), stepFn, steps);
+}
+
+async function run(recorder: Recorder, stepFn: StepFunction, steps: number): Promise<WatchRecord> {
+  const fn = 'record';
   try {
     await recorder.begin();
     for (let step = 1; step <= steps; step++) {

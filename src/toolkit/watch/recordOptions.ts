@@ -6,7 +6,8 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { argumentError, checkBoolean, checkFiniteNumber, checkOptions, checkPositiveInteger, checkString, checkTensor } from '../args';
 import { checkProbeArguments } from '../probe/probeArgs';
 import type { Probeable } from '../probe/probe';
-import type { LossSpec } from '../probe/layersAdapter';
+import { isLayersModel } from '../probe/layersGraph';
+import type { LossSpec } from '../probe/layersLoss';
 import type { RecorderOptions } from './recorder';
 
 export interface WatchOptions {
@@ -33,6 +34,8 @@ export const WATCH_OPTION_NAMES = ['x', 'y', 'every', 'maxOverhead', 'probeRows'
 export function checkWatchOptions(fn: string, model: unknown, options: unknown, extra: readonly string[] = []): RecorderOptions & Record<string, unknown> {
   if (options === undefined) throw new TypeError(`${fn}: options { x, y } are required: a batch to measure the layers on, e.g. ${fn}(model, { x: xTrain, y: yTrain })`);
   const o = checkOptions(fn, options, [...WATCH_OPTION_NAMES, ...extra]);
+  const hasPasses = typeof model === 'object' && model !== null && typeof (model as { forward?: unknown }).forward === 'function' && typeof (model as { backward?: unknown }).backward === 'function';
+  if (!hasPasses && !isLayersModel(model)) throw argumentError(fn, 'model', 'a tf.LayersModel or an nn model with forward and backward (nn.mlp, nn.Model)', model);
   checkProbeArguments(model as Probeable, o.loss === undefined ? {} : { loss: o.loss });
   const x = checkTensor(fn, 'options.x', o.x);
   const y = checkTensor(fn, 'options.y', o.y);

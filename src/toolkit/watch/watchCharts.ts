@@ -3,6 +3,7 @@ import { argumentError, checkOneOf, checkOptions } from '../args';
 import { formatStat } from '../charts/finite';
 import { colorfulDimensionChart, type StepHistogram } from '../charts/colorfulDimension';
 import { watchChart } from '../charts/watchChart';
+import { trainingChart } from '../charts/trainingChart';
 import type { VegaLiteSpec } from '../charts/specCommon';
 import { WATCHED_QUANTITIES, type WatchedQuantity, type WatchRecord } from './watchRecord';
 
@@ -43,7 +44,9 @@ export function describeRecord(record: WatchRecord): string {
   return `${record.label}: ${end}${overhead}`;
 }
 
+/** `charts.watch(record)`: every panel of one record; `charts.watch([a, b, ...])`: std and loss side by side, a column per record. */
 export function watchChartOf(value: unknown): WatchChartValue {
+  if (Array.isArray(value)) return sideBySide(value.map((r) => checkRecord('charts.watch', r)));
   const record = checkRecord('charts.watch', value);
   const stats = record.stats.flatMap((s) =>
     (['activation', 'weight gradient'] as const).flatMap((quantity) => (s.std[quantity] === null ? [] : [{ step: s.step, layer: s.layer, quantity, std: s.std[quantity]! }])),
@@ -60,4 +63,13 @@ export function colorfulOf(value: unknown, options: { quantity?: WatchedQuantity
   const quantity = o.quantity === undefined ? 'activation' : checkOneOf(fn, 'options.quantity', o.quantity, WATCHED_QUANTITIES);
   const spec = colorfulDimensionChart(stepHistograms(record, quantity), { title: `${record.label}: ${quantity} over steps`, quantity });
   return { kind: 'initlab.chart', chart: 'colorful', spec, text: describeRecord(record) };
+}
+
+function sideBySide(records: WatchRecord[]): WatchChartValue {
+  if (records.length === 0) throw argumentError('charts.watch', 'records', 'a training record or a non-empty array of them', records);
+  const stats = records.flatMap((r) =>
+    r.stats.flatMap((s) => (['activation', 'weight gradient'] as const).flatMap((quantity) => (s.std[quantity] === null ? [] : [{ step: s.step, layer: s.layer, quantity, std: s.std[quantity]!, scheme: r.label }]))),
+  );
+  const losses = records.flatMap((r) => r.losses.map((l) => ({ ...l, scheme: r.label })));
+  return { kind: 'initlab.chart', chart: 'watch', spec: trainingChart({ stats, losses, title: 'Training, side by side' }), text: records.map(describeRecord).join('\n') };
 }

@@ -10,6 +10,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { initEngine, tf } from '../../../src/toolkit/engine/engine';
 import * as toolkit from '../../../src/toolkit';
 import type { ProbeReport } from '../../../src/toolkit';
+import { emptyRecord } from '../../../src/toolkit/watch/watchRecord';
 
 const { init, nn, data, charts } = toolkit;
 
@@ -97,6 +98,8 @@ const ACCEPTS_ANYTHING: Record<string, { because: string; check: () => void }> =
 
 function rows(): Record<string, BadCall[]> {
   const linear = new nn.Linear(z['3x2'], z['2']);
+  const layers = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 1 })] });
+  layers.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
   const conv = new nn.Conv2d(z['1x1x3x2'], z['2']);
   return {
     // init
@@ -181,7 +184,32 @@ function rows(): Record<string, BadCall[]> {
       bad('train', 'x', () => toolkit.train(model, z['6x5'], y, { lr: 0.1, steps: 1 })),
     ],
     manualSeed: [bad('manualSeed', 'seed', () => toolkit.manualSeed(any('1')))],
-    verdict: [bad('verdict', 'reports', () => toolkit.verdict([])), bad('verdict', 'reports[0]', () => toolkit.verdict(any([{}])))],
+    watch: [
+      bad('watch', 'model', () => toolkit.watch(any(model), { x, y })),
+      bad('watch', 'options', () => toolkit.watch(layers, any(undefined))),
+      bad('watch', 'options.x', () => toolkit.watch(layers, { x: any([1, 2]), y })),
+      bad('watch', 'options.every', () => toolkit.watch(layers, { x, y, every: 0 })),
+      bad('watch', 'options.every', () => toolkit.watch(layers, { x, y, every: any('often') })),
+      bad('watch', 'options.y', () => toolkit.watch(layers, { x, y: z['5'] })),
+      bad('watch', '"evry"', () => toolkit.watch(layers, any({ x, y, evry: 2 }))),
+    ],
+    record: [
+      bad('record', 'stepFn', () => toolkit.record(model, any('step'), { x, y, steps: 2 })),
+      bad('record', 'options.steps', () => toolkit.record(model, () => 0, any({ x, y }))),
+      bad('record', 'options.steps', () => toolkit.record(model, () => 0, { x, y, steps: 0 })),
+      bad('record', 'options.maxOverhead', () => toolkit.record(model, () => 0, { x, y, steps: 2, maxOverhead: -1 })),
+      bad('record', 'model', () => toolkit.record(any({}), () => 0, { x, y, steps: 2 })),
+    ],
+    sgdSteps: [
+      bad('sgdSteps', 'options.lr', () => toolkit.sgdSteps(model, x, y, { lr: 0 })),
+      bad('sgdSteps', 'y', () => toolkit.sgdSteps(model, x, z['5'])),
+      bad('sgdSteps', 'model', () => toolkit.sgdSteps(any({}), x, y)),
+    ],
+    verdict: [
+      bad('verdict', 'reports', () => toolkit.verdict([])),
+      bad('verdict', 'reports[0]', () => toolkit.verdict(any([{}]))),
+      bad('verdict', 'options.trainings', () => toolkit.verdict(report, { trainings: any([report]) })),
+    ],
     compareReports: [bad('compareReports', 'reports', () => toolkit.compareReports([])), bad('compareReports', 'reports[1]', () => toolkit.compareReports(any([report, 3])))],
 
     // data
@@ -196,6 +224,8 @@ function rows(): Record<string, BadCall[]> {
     'charts.layerStats': [bad('charts.layerStats', 'value', () => charts.layerStats(any({}))), bad('charts.layerStats', 'kinds[0]', () => charts.layerStats(report, any(['activations'])))],
     'charts.histograms': [bad('charts.histograms', 'kind', () => charts.histograms(report, any('grad')))],
     'charts.theory': [bad('charts.theory', 'value', () => charts.theory(any([report])))],
+    'charts.watch': [bad('charts.watch', 'record', () => charts.watch(any(report))), bad('charts.watch', 'records', () => charts.watch(any([])))],
+    'charts.colorful': [bad('charts.colorful', 'record', () => charts.colorful(any({}))), bad('charts.colorful', 'options.quantity', () => charts.colorful(emptyRecord('r'), any({ quantity: 'grads' })))],
     'charts.training': [bad('charts.training', 'records', () => charts.training(any({}))), bad('charts.training', 'records', () => charts.training([]))],
     'charts.derivatives': [
       bad('charts.derivatives', 'options.from', () => charts.derivatives({ from: 5, to: 1 })),
