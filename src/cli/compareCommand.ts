@@ -9,20 +9,30 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { COMPARE_CELL_IDS, compareNotebook } from '../host/compare/compareNotebook';
 import { modelFileNotebook } from './modelFileNotebook';
-import { DEFAULT_COMPARE_OPTIONS, describeCompareProblem, validateCompareOptions, type CompareOptions } from '../host/compare/compareOptions';
+import { DEFAULT_COMPARE_OPTIONS, describeCompareProblem, SCHEME_IDS, validateCompareOptions, type CompareOptions } from '../host/compare/compareOptions';
 import { MimeTypes } from '../shared/mimeTypes';
 import type { CodeCell, Notebook } from '../shared/notebookFormat';
 import { joinLines, serializeNotebook } from '../format/initnbFormat';
 import { notebookToHtml } from './htmlReport';
 import { executeNotebook } from './runNotebook';
 
+/** Breaks a comma-separated list into lines of at most 90 characters, each after `indent`. */
+function wrap(list: string, indent: string): string {
+  const lines: string[] = [];
+  for (const word of list.split(' ')) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + word.length < 80) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return lines.join(`\n${indent}`);
+}
+
 export const COMPARE_USAGE = `  initlab compare [--schemes a,b,...] [--activation relu] [--depth 4] [--width 100]
                   [--data mnist|mnist-subset|synthetic] [--seed 0] [--train-steps 0] [--out report.html]
                   [--notebook file.initnb] [--model model.json]
       Initializes the same network with each scheme, runs one forward and backward pass, and
       prints per-layer std and a verdict. Defaults: ${DEFAULT_COMPARE_OPTIONS.schemes.join(',')}, a ${DEFAULT_COMPARE_OPTIONS.depth}-layer ${DEFAULT_COMPARE_OPTIONS.activation} MLP of width ${DEFAULT_COMPARE_OPTIONS.width}, ${DEFAULT_COMPARE_OPTIONS.data}, seed ${DEFAULT_COMPARE_OPTIONS.seed}.
-      Schemes: normal, xavierNormal, xavierUniform, kaimingNormal, kaimingUniform,
-      kaimingNormalFanOut, kaimingUniformFanOut, lecunNormal, orthogonal, lsuv, std:<number>.
+      Schemes: ${wrap([...SCHEME_IDS, 'std:<number>'].join(', '), '      ')}.
       --train-steps N then trains each scheme for N steps of plain SGD on the same batches, and
       the verdict also says which schemes trained.
       --out writes an HTML report with the charts (default initlab-compare.html).

@@ -4,24 +4,15 @@
  * and the same defaults (three schemes, a 4-layer ReLU MLP of width 100, MNIST 50k, seed 0:
  * the lesson's comparison).
  */
-export const SCHEME_IDS = [
-  'normal',
-  'xavierNormal',
-  'xavierUniform',
-  'kaimingNormal',
-  'kaimingUniform',
-  'kaimingNormalFanOut',
-  'kaimingUniformFanOut',
-  'lecunNormal',
-  'orthogonal',
-  'lsuv',
-] as const;
-export type NamedScheme = (typeof SCHEME_IDS)[number];
+import { ACTIVATION_NAMES, SCHEME_NAMES, type ActivationName, type SchemeName } from '../../shared/names';
+
+export const SCHEME_IDS = SCHEME_NAMES;
+export type NamedScheme = SchemeName;
 /** A named scheme, or `std:0.05` for normal(0, 0.05). */
 export type SchemeId = NamedScheme | `std:${number}`;
 
-export const ACTIVATIONS = ['relu', 'leakyRelu', 'tanh', 'sigmoid', 'none'] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
+export const ACTIVATIONS = ACTIVATION_NAMES;
+export type Activation = ActivationName;
 
 export const DATA_CHOICES = ['mnist', 'mnist-subset', 'synthetic'] as const;
 export type DataChoice = (typeof DATA_CHOICES)[number];
@@ -64,6 +55,7 @@ export const SCHEME_LABELS: Record<NamedScheme, string> = {
   kaimingNormalFanOut: 'Kaiming normal (fan_out)',
   kaimingUniformFanOut: 'Kaiming uniform (fan_out)',
   lecunNormal: 'LeCun normal',
+  lecunUniform: 'LeCun uniform',
   orthogonal: 'orthogonal',
   lsuv: 'LSUV',
 };

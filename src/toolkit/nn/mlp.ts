@@ -14,22 +14,9 @@ import { CrossEntropy, MSE } from './losses';
 import { Model } from './model';
 import type { Module } from './module';
 
-export const ACTIVATION_NAMES = ['relu', 'leakyRelu', 'tanh', 'sigmoid', 'none'] as const;
-export type ActivationName = (typeof ACTIVATION_NAMES)[number];
-
-export const INIT_NAMES = [
-  'normal',
-  'xavierNormal',
-  'xavierUniform',
-  'kaimingNormal',
-  'kaimingUniform',
-  'kaimingNormalFanOut',
-  'kaimingUniformFanOut',
-  'lecunNormal',
-  'lecunUniform',
-  'orthogonal',
-] as const;
-export type InitName = (typeof INIT_NAMES)[number];
+// The names live in src/shared/names.ts: the Compare command and the CLI offer the same ones.
+export { ACTIVATION_NAMES, INIT_NAMES, type ActivationName, type InitName } from '../../shared/names';
+import { ACTIVATION_NAMES, INIT_NAMES, type ActivationName, type InitName } from '../../shared/names';
 
 const MLP_OPTIONS = ['activation', 'init', 'slope', 'reluShift', 'loss', 'seed'];
 
