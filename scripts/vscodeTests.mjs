@@ -3,13 +3,13 @@
 //      against this checkout as the extension under development (trusted, then untrusted);
 //   2. UI tests: the packaged .vsix installed into code-server, driven in the browser.
 // Prints each suite's results and closes with `vscode: N passed, M failed`.
-import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureSystemPackages } from './vscode/systemPackages.mjs';
 import { ensureCodeServer } from './vscode/codeServer.mjs';
 import { runExtensionHostSuite } from './vscode/extensionHostRunner.mjs';
+import { bundleExtensionHostSuites } from './vscode/extensionHostBundle.mjs';
 import { runUiTests } from './vscode/uiRunner.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -20,24 +20,7 @@ const scratchRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'initlab-vscode-'));
 ensureSystemPackages();
 ensureCodeServer();
 
-// The extension-host suites, bundled (vscode and mocha stay external: the host provides one,
-// node_modules the other).
-const bundleDir = path.join(root, 'out', 'vscode');
-fs.rmSync(bundleDir, { recursive: true, force: true });
-await esbuild.build({
-  entryPoints: {
-    trusted: path.join(root, 'test/vscode/extensionHost/trustedIndex.ts'),
-    untrusted: path.join(root, 'test/vscode/extensionHost/untrustedIndex.ts'),
-  },
-  outdir: bundleDir,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  sourcemap: 'inline',
-  external: ['vscode', 'mocha'],
-  logLevel: 'warning',
-});
+const suites = await bundleExtensionHostSuites(root);
 
 const totals = { passed: 0, failed: 0 };
 const add = (r) => {
@@ -48,8 +31,8 @@ const add = (r) => {
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 try {
   if (only !== 'ui') {
-    add(await runExtensionHostSuite({ root, scratchRoot, name: 'trusted', testsPath: path.join(bundleDir, 'trusted.js'), trusted: true }));
-    add(await runExtensionHostSuite({ root, scratchRoot, name: 'untrusted', testsPath: path.join(bundleDir, 'untrusted.js'), trusted: false }));
+    add(await runExtensionHostSuite({ root, scratchRoot, name: 'trusted', testsPath: suites.trusted, trusted: true }));
+    add(await runExtensionHostSuite({ root, scratchRoot, name: 'untrusted', testsPath: suites.untrusted, trusted: false }));
   }
   if (only !== 'ext-host') add(await runUiTests({ root, scratchRoot, output }));
 } catch (err) {
