@@ -1,9 +1,9 @@
 // The UI test of cells' type errors: a notebook whose second cell has two, squiggled in the
 // cell and listed in the Problems panel, with the hover on the first. Its screenshot is the
 // README's media/screenshots/type-error.png.
-import { openFile } from './uiRunner.mjs';
+import { openFile } from '../../scripts/vscode/uiHelpers.mjs';
 
-export const typeErrorUiTest = {
+export default {
   name: 'a type error in a cell is squiggled, listed in Problems and explained on hover',
   async run({ page, screenshot }) {
     await openFile(page, 'ui/type-error.initnb');
