@@ -6,6 +6,10 @@
  * The process is started with child_process.fork and Node's IPC channel: structured messages
  * without a framing protocol of our own, and a 'disconnect' that tells the kernel its parent is
  * gone. ELECTRON_RUN_AS_NODE makes it work when the extension host is Electron.
+ *
+ * Over 300 lines because the queue, the running request and the process's life are one state
+ * machine: a request must end exactly once whether the cell finishes, is interrupted, or its
+ * process dies or is restarted, and each of those paths reads and changes the same fields.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -6,6 +6,10 @@
  * and typed arrays made in a cell must pass TensorFlow.js's `instanceof Float32Array` checks,
  * which fail across realms. The process belongs to one notebook, so its globals are the
  * notebook's namespace.
+ *
+ * Over 300 lines because a cell's run, its outputs (which may arrive after it ends), its
+ * interrupt and its errors all go through the one cell context kept here; the pieces that need
+ * none of it are apart (transpileCell.ts, errorMapping.ts, formatValue.ts).
  */
 import { AsyncLocalStorage, createHook } from 'node:async_hooks';
 import { createRequire } from 'node:module';
