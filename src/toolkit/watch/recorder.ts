@@ -69,7 +69,8 @@ export class Recorder {
     private readonly options: RecorderOptions,
   ) {
     this.record = emptyRecord(options.label);
-    this.every = options.every === 'auto' ? 1 : options.every;
+    // 'auto' times 10 steps before its first choice: one step's time is too noisy to size it on.
+    this.every = options.every === 'auto' ? 10 : options.every;
     this.probe = new Probe(model, { label: options.label, bins: options.bins, deadUnits: true, dataGrad: false, loss: options.loss });
     const rows = Math.min(options.probeRows, options.x.shape[0]);
     this.xb = rows === options.x.shape[0] ? options.x.clone() : tf.slice(options.x, 0, rows);

@@ -34,9 +34,10 @@ test('compare flags: defaults are the lesson’s comparison; bad values are name
   assert.ok(typeof defaults !== 'string');
   assert.deepEqual(defaults.options, DEFAULT_COMPARE_OPTIONS);
   assert.equal(defaults.out, 'initlab-compare.html');
-  const custom = parseCompareArgs(['--schemes', 'lsuv, std:0.05', '--activation', 'tanh', '--depth', '6', '--width', '32', '--data', 'synthetic', '--seed', '3']);
+  const custom = parseCompareArgs(['--schemes', 'lsuv, std:0.05', '--activation', 'tanh', '--depth', '6', '--width', '32', '--data', 'synthetic', '--seed', '3', '--train-steps', '200']);
   assert.ok(typeof custom !== 'string');
-  assert.deepEqual(custom.options, { schemes: ['lsuv', 'std:0.05'], activation: 'tanh', depth: 6, width: 32, data: 'synthetic', seed: 3 });
+  assert.deepEqual(custom.options, { schemes: ['lsuv', 'std:0.05'], activation: 'tanh', depth: 6, width: 32, data: 'synthetic', seed: 3, trainSteps: 200 });
+  assert.match(parseCompareArgs(['--train-steps', '2.5']) as string, /Training steps must be a whole number from 0 to 10000, not 2.5/);
   assert.match(parseCompareArgs(['--schemes', 'he']) as string, /Unknown scheme "he"/);
   assert.match(parseCompareArgs(['--depth', 'x']) as string, /Depth must be a whole number/);
   assert.match(parseCompareArgs(['--activation', 'gelu']) as string, /Unknown activation "gelu"/);

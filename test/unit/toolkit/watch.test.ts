@@ -183,7 +183,8 @@ test('bad arguments are clear errors', async () => {
   assert.throws(() => watch(model, { x, y, every: 0 }), /watch: options.every must be/);
   assert.throws(() => watch(model, { x, y, every: 'often' as never }), /positive integer or 'auto'/);
   assert.throws(() => watch(model, { x, y: y.slice(0, 3) }), /one target per row/);
-  await assert.rejects(record(model, 'step' as never, { x, y, steps: 3 }), /record: stepFn must be a function/);
+  assert.throws(() => record(model, 'step' as never, { x, y, steps: 3 }), /record: stepFn must be a function/, 'checked before anything runs');
+  assert.throws(() => record(model, () => 1, { x, y } as never), /record: options.steps is required/);
   await assert.rejects(record(model, (() => 'low') as never, { x, y, steps: 1, live: false }), /record: stepFn's result must be the step's loss/);
   x.dispose();
   y.dispose();
