@@ -1,4 +1,5 @@
-// Every chart kind in the dark and the light theme, re-themed live; screenshots of each.
+// Every chart kind in the dark and the light theme, re-themed live; screenshots of each (the
+// watch chart's dark one is the README's media/screenshots/watch-training.png).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openFile, runAllAndWait, setColorTheme, CHART_KINDS, chartOf, axisLabelFill } from '../../scripts/vscode/uiHelpers.mjs';
