@@ -34,6 +34,10 @@ function reluModel(seed = 1): tfjs.Sequential {
   return model;
 }
 
+/** One step of `optimizer` on the MSE of the whole (x, y), returning the loss as a scalar. */
+const minimizeStep = (model: tfjs.LayersModel, optimizer: tfjs.Optimizer, x: tfjs.Tensor, y: tfjs.Tensor) => () =>
+  optimizer.minimize(() => tf.losses.meanSquaredError(y, model.predict(x) as tfjs.Tensor) as tfjs.Scalar, true)!;
+
 const data = () => {
   const x = tf.randomNormal([128, 20], 0, 1, 'float32', 11);
   const y = tf.sum(x.slice([0, 0], [128, 3]), 1, true);
@@ -70,7 +74,7 @@ test('record around plain SGD: the update ratio is lr × ‖gradient‖ / ‖w�
   const { x, y } = data();
   const lr = 0.05;
   const sgd = tf.train.sgd(lr);
-  const rec = await record(model, () => sgd.minimize(() => tf.losses.meanSquaredError(y, model.predict(x) as tfjs.Tensor) as tfjs.Scalar, true)!, { x, y, steps: 6, every: 1, live: false });
+  const rec = await record(model, minimizeStep(model, sgd, x, y), { x, y, steps: 6, every: 1, live: false });
   assert.equal(rec.losses.length, 6);
   for (let step = 1; step <= 6; step++) {
     for (const layer of [1, 2, 3]) {
@@ -90,7 +94,7 @@ test('a loss that turns Infinity or NaN stops training at that step, marks it, a
   const model = reluModel(9);
   const { x, y } = data();
   const sgd = tf.train.sgd(50);
-  const rec = await record(model, () => sgd.minimize(() => tf.losses.meanSquaredError(y, model.predict(x) as tfjs.Tensor) as tfjs.Scalar, true)!, { x, y, steps: 200, every: 1, live: false });
+  const rec = await record(model, minimizeStep(model, sgd, x, y), { x, y, steps: 200, every: 1, live: false });
   assert.notEqual(rec.divergedAtStep, null);
   const last = rec.losses[rec.losses.length - 1];
   assert.equal(last.step, rec.divergedAtStep);
@@ -119,7 +123,7 @@ test('a stop pressed mid-step ends training after that step; the record and the 
       model,
       (step) => {
         if (step === 5) stop = true; // pressed while step 5 runs: its ops still run whole
-        return sgd.minimize(() => tf.losses.meanSquaredError(y, model.predict(x) as tfjs.Tensor) as tfjs.Scalar, true)!;
+        return minimizeStep(model, sgd, x, y)();
       },
       { x, y, steps: 50, every: 2, live: false },
     );
@@ -166,7 +170,7 @@ test("every: 'auto' keeps recording within the overhead budget it measures", asy
   const model = reluModel(17);
   const { x, y } = data();
   const sgd = tf.train.sgd(0.01);
-  const rec = await record(model, () => sgd.minimize(() => tf.losses.meanSquaredError(y, model.predict(x) as tfjs.Tensor) as tfjs.Scalar, true)!, { x, y, steps: 300, live: false });
+  const rec = await record(model, minimizeStep(model, sgd, x, y), { x, y, steps: 300, live: false });
   const share = rec.timing.recordingMs / rec.timing.trainingMs;
   assert.ok(rec.every > 1, `every grew to ${rec.every}`);
   assert.ok(share < 0.2, `recording took ${(100 * share).toFixed(1)}% of training time`);
