@@ -160,6 +160,11 @@ export class KernelController implements vscode.Disposable {
     return (await this.kernels.get(notebook)?.client.describeModels()) ?? [];
   }
 
+  /** A variable of a notebook's kernel as plain data; undefined without a kernel or such a variable. */
+  async readValue(notebook: vscode.NotebookDocument, name: string): Promise<unknown> {
+    return await this.kernels.get(notebook)?.client.readValue(name);
+  }
+
   /** The kernel for a notebook, started on first use. */
   kernelFor(notebook: vscode.NotebookDocument): NotebookKernel {
     let kernel = this.kernels.get(notebook);

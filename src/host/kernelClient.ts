@@ -76,7 +76,7 @@ const DISPOSE_GRACE_MS = 2000;
 export type KernelState = 'starting' | 'idle' | 'busy' | 'dead' | 'disposed';
 
 /** The kernel's messages that answer a question (memory(), engineInfo(), describeModels()). */
-type Answer = Extract<KernelMessage, { type: 'memory' | 'engineInfo' | 'models' }>;
+type Answer = Extract<KernelMessage, { type: 'memory' | 'engineInfo' | 'models' | 'value' }>;
 
 interface Request {
   readonly requestId: number;
@@ -233,6 +233,18 @@ export class KernelClient {
   }
 
   /**
+   * A notebook variable's value as plain data: how Compare reads its verdict back. Undefined
+   * when no kernel runs, the variable is not defined or not plain data, or no answer comes
+   * within `timeoutMs`.
+   */
+  async readValue(name: string, timeoutMs = 2000): Promise<unknown> {
+    const proc = this.process;
+    if (!proc || proc.exited) return undefined;
+    await proc.ready;
+    return (await this.ask({ type: 'readValue', name }, 'value', timeoutMs))?.value;
+  }
+
+  /**
    * Posts a question and resolves with the kernel's next answer of type `answer`, or with
    * undefined after `timeoutMs` when one is given, or when the process goes first. Every caller
    * waiting for that type gets it.
@@ -375,6 +387,7 @@ export class KernelClient {
       case 'memory':
       case 'engineInfo':
       case 'models':
+      case 'value':
         [...(this.waiting.get(message.type) ?? [])].forEach((w) => w(message));
         break;
       default:

@@ -105,6 +105,9 @@ process.on('message', (message: ClientMessage) => {
         (err: Error) => send({ type: 'engineInfo', info: { backend: 'none', warnings: [err.message] } }),
       );
       break;
+    case 'readValue':
+      send({ type: 'value', name: message.name, value: plainData(session.variables().find(([name]) => name === message.name)?.[1]) });
+      break;
     case 'describeModels':
       // Answered between cells (a running cell holds this thread), from values that exist now.
       send({
@@ -117,6 +120,16 @@ process.on('message', (message: ClientMessage) => {
       break;
   }
 });
+
+/** A copy of `value` as JSON carries it (NaN as null), or undefined when it cannot be (a tensor, a cycle). */
+function plainData(value: unknown): unknown {
+  if (value === undefined || typeof value === 'function') return undefined;
+  try {
+    return JSON.parse(JSON.stringify(value)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
 
 // The parent is gone: nothing will ever read our output.
 process.on('disconnect', () => process.exit(0));

@@ -17,6 +17,8 @@ export type ClientMessage =
   | { readonly type: 'memory' }
   | { readonly type: 'engineInfo' }
   | { readonly type: 'describeModels' }
+  /** A notebook variable's value as plain data (JSON), e.g. a comparison's verdict; answered by 'value'. */
+  | { readonly type: 'readValue'; readonly name: string }
   /** Load MNIST now for the first cell that asks for it (toolkit/data/prefetch.ts); no answer. */
   | { readonly type: 'prefetchMnist'; readonly subset?: number };
 
@@ -45,7 +47,9 @@ export type KernelMessage =
     }
   | { readonly type: 'memory'; readonly heapUsed: number; readonly rss: number }
   | { readonly type: 'engineInfo'; readonly info: { readonly [key: string]: unknown } }
-  | { readonly type: 'models'; readonly models: readonly NotebookModel[] };
+  | { readonly type: 'models'; readonly models: readonly NotebookModel[] }
+  /** `value` is undefined when the variable is not defined or is not plain data. */
+  | { readonly type: 'value'; readonly name: string; readonly value?: unknown };
 
 export function isKernelMessage(value: unknown): value is KernelMessage {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';

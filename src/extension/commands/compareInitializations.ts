@@ -15,7 +15,7 @@
  */
 import * as vscode from 'vscode';
 import type { NotebookModel } from '../../shared/kernelProtocol';
-import { COMPARE_CELL_IDS, compareNotebook, compareOnModelCells, mnistOptionsFor } from '../../host/compare/compareNotebook';
+import { COMPARE_CELL_IDS, COMPARE_VERDICT_VARIABLE, compareNotebook, compareOnModelCells, mnistOptionsFor, modelVerdictVariable } from '../../host/compare/compareNotebook';
 import { DEFAULT_COMPARE_OPTIONS, validateCompareOptions, type CompareOptions, type DataChoice } from '../../host/compare/compareOptions';
 import { askModelOptions, askOptions, localizedProblem, NEW_NETWORK, pickTarget } from './compareQuestions';
 import { cellsToVsCodeData, NOTEBOOK_TYPE, notebookToVsCodeData, openUntitledNotebook } from '../initnbSerializer';
@@ -40,7 +40,7 @@ async function runComparison(options: CompareOptions, kernels: KernelController,
   if (!kernels.isSelectedFor(document)) await vscode.commands.executeCommand('notebook.selectKernel', { id: CONTROLLER_ID, extension: EXTENSION_ID });
   const codeCells = document.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
   const run = () => vscode.commands.executeCommand('notebook.execute', document.uri);
-  return runWithProgress(editor, codeCells, run, COMPARE_CELL_IDS.verdict, kernels, external);
+  return runWithProgress(editor, codeCells, run, { cellId: COMPARE_CELL_IDS.verdict, variable: COMPARE_VERDICT_VARIABLE }, kernels, external);
 }
 
 /** Appends the comparison's cells to the notebook that defines the model, and runs them. */
@@ -61,8 +61,8 @@ async function runModelComparison(
   editor.revealRange(range, vscode.NotebookEditorRevealType.AtTop);
   const codeCells = notebook.getCells(range).filter((c) => c.kind === vscode.NotebookCellKind.Code);
   const run = () => vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: first, end: first + cells.length }], document: notebook.uri });
-  const verdictId = cells[cells.length - 1].id!;
-  return runWithProgress(editor, codeCells, run, verdictId, kernels, external);
+  const verdict = { cellId: cells[cells.length - 1].id!, variable: modelVerdictVariable(model.name) };
+  return runWithProgress(editor, codeCells, run, verdict, kernels, external);
 }
 
 /** Runs a comparison's cells under a cancellable notification that counts finished cells. */
@@ -70,7 +70,7 @@ async function runWithProgress(
   editor: vscode.NotebookEditor,
   codeCells: vscode.NotebookCell[],
   execute: () => Thenable<unknown>,
-  verdictId: string,
+  verdict: { cellId: string; variable: string },
   kernels: KernelController,
   external?: vscode.CancellationToken,
 ): Promise<CompareOutcome> {
@@ -110,10 +110,17 @@ async function runWithProgress(
       }
       if (cancelled) return { status: 'cancelled', notebook: document } as const;
       const failed = codeCells.some((c) => c.executionSummary?.success === false || c.executionSummary?.success === undefined);
-      if (!failed) showVerdict(editor, verdictId);
+      // The verdict comes back as data from the kernel, not read off the cell's text.
+      if (!failed) showVerdict(editor, verdict.cellId, summaryOf(await kernels.readValue(document, verdict.variable)));
       return { status: failed ? 'failed' : 'done', notebook: document } as const;
     },
   );
+}
+
+/** The verdict's one-line summary (the first line of its text), or undefined when the kernel gave none. */
+function summaryOf(verdict: unknown): string | undefined {
+  const text = (verdict as { text?: unknown } | undefined)?.text;
+  return typeof text === 'string' ? text.split('\n')[0] : undefined;
 }
 
 /** The active editor's notebook, when it is an .initnb one. */

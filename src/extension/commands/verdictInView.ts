@@ -30,19 +30,13 @@ export function holdCellInView(editor: vscode.NotebookEditor, index: number): vo
   timers.push(setTimeout(stop, REVEAL_AGAIN_AFTER_MS[REVEAL_AGAIN_AFTER_MS.length - 1] + 1));
 }
 
-/** The verdict cell's first line of text, or undefined when it has no text output. */
-function verdictLine(cell: vscode.NotebookCell): string | undefined {
-  const plain = cell.outputs.flatMap((o) => o.items).find((i) => i.mime === 'text/plain');
-  return plain && new TextDecoder().decode(plain.data).split('\n')[0];
-}
-
-/** Shows the verdict cell with id `verdictId`, and says its first line in a notification with a "Show verdict" action. */
-export function showVerdict(editor: vscode.NotebookEditor, verdictId: string): void {
+/** Shows the verdict cell with id `verdictId`, and says `summary` in a notification with a "Show verdict" action. */
+export function showVerdict(editor: vscode.NotebookEditor, verdictId: string, summary: string | undefined): void {
   const find = () => editor.notebook.getCells().findIndex((c) => c.metadata.id === verdictId);
   const index = find();
   if (index < 0) return;
   holdCellInView(editor, index);
-  const line = verdictLine(editor.notebook.cellAt(index));
+  const line = summary;
   if (!line) return;
   const showAgain = vscode.l10n.t('Show verdict');
   void vscode.window.showInformationMessage(line, showAgain).then(async (choice) => {

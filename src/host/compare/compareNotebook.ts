@@ -8,6 +8,15 @@ import { customStd, schemeLabel, SUBSET_ROWS, type CompareOptions, type DataChoi
 
 export const COMPARE_CELL_IDS = { data: 'compare-data', probe: 'compare-probe', histograms: 'compare-histograms', theory: 'compare-theory', training: 'compare-training', verdict: 'compare-verdict' } as const;
 
+/** The variable the verdict cell keeps its verdict in: the command reads it back as data. */
+export const COMPARE_VERDICT_VARIABLE = 'comparisonVerdict';
+
+/** The verdict variable of a comparison on the notebook's `model`. */
+export const modelVerdictVariable = (model: string) => `${model}Verdict`;
+
+/** The verdict cell: the verdict kept in `name`, and shown. */
+const verdictCell = (name: string, args: string) => `const ${name} = verdict(${args});\n${name}`;
+
 const DATA_LABELS = { mnist: 'MNIST, 50,000 training images', 'mnist-subset': `MNIST, the first ${SUBSET_ROWS.toLocaleString('en-US')} training images`, synthetic: `synthetic N(0, 1) inputs, ${SUBSET_ROWS.toLocaleString('en-US')} rows` };
 
 const code = (id: string, source: string): CodeCell => ({ cell_type: 'code', id, metadata: {}, source, outputs: [], execution_count: null });
@@ -141,7 +150,7 @@ export function compareNotebook(options: CompareOptions): Notebook {
           ]
         : []),
       markdown('compare-verdict-intro', `The verdict: which schemes keep activation and gradient std in a healthy band at every layer${training ? ', and which then trained' : ''}.`),
-      code(COMPARE_CELL_IDS.verdict, training ? 'verdict(comparison, { trainings })' : 'verdict(comparison)'),
+      code(COMPARE_CELL_IDS.verdict, verdictCell(COMPARE_VERDICT_VARIABLE, training ? 'comparison, { trainings }' : 'comparison')),
     ],
   };
 }
@@ -194,6 +203,6 @@ export function compareOnModelCells(c: ModelComparison, tag: string): NbCell[] {
     code(id('histograms'), `charts.histograms(${result})`),
     code(id('theory'), `charts.theory(${result})`),
     ...(trainSteps > 0 ? [code(id('training'), `charts.watch(${result}.trainings)`)] : []),
-    code(id('verdict'), trainSteps > 0 ? `verdict(${result}, { trainings: ${result}.trainings })` : `verdict(${result})`),
+    code(id('verdict'), verdictCell(modelVerdictVariable(c.model), trainSteps > 0 ? `${result}, { trainings: ${result}.trainings }` : result)),
   ];
 }

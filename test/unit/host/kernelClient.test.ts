@@ -382,3 +382,12 @@ test('a question the kernel cannot answer because it died rejects with an error 
   const result = await looping;
   assert.equal(result.status === 'error' && result.kernelDied, true);
 });
+
+test('a variable comes back as plain data (how Compare reads its verdict); what is not data comes back undefined', async () => {
+  const client = newClient();
+  assert.equal(await client.readValue('anything'), undefined, 'no kernel: nothing is defined');
+  await run(client, "const summary = { text: 'Healthy at every layer: Kaiming.\\n✓ Kaiming', schemes: [{ label: 'Kaiming', healthy: true, std: NaN }] };\nconst f = () => 1;");
+  assert.deepEqual(await client.readValue('summary'), { text: 'Healthy at every layer: Kaiming.\n✓ Kaiming', schemes: [{ label: 'Kaiming', healthy: true, std: null }] });
+  assert.equal(await client.readValue('f'), undefined);
+  assert.equal(await client.readValue('notDefined'), undefined);
+});
