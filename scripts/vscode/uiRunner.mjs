@@ -1,6 +1,7 @@
 // UI tests: the packaged .vsix installed into code-server, a notebook opened in headless
 // Chromium, and what the user would see checked inside the notebook's webview. Each scenario is
-// a file of test/ui/ (run in the order of their names), exporting { name, run }. Screenshots go
+// a file of test/ui/ (run in the order of their names), exporting { name, run } and optionally
+// `settings`, the workspace settings its window opens with. Screenshots go
 // to .test-output/screenshots/.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -41,6 +42,11 @@ export async function runUiTests({ root, scratchRoot, output }) {
       // Each test gets a fresh window on a workspace of its own: code-server restores the last
       // window's editors per folder, and a restored notebook would take this test's clicks.
       const workspace = prepareWorkspace(root, path.join(scratch, `test-${index + 1}`));
+      // A test's own settings (the Welcome page at start, say) apply from the window's first moment.
+      if (test.settings) {
+        fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+        fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify(test.settings, null, 2));
+      }
       const page = await browser.newPage();
       await openWorkbench(page, server.url, workspace);
       const started = Date.now();

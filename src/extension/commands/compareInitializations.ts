@@ -18,6 +18,7 @@ import type { NotebookModel } from '../../shared/kernelProtocol';
 import { COMPARE_CELL_IDS, COMPARE_VERDICT_VARIABLE, compareNotebook, compareOnModelCells, mnistOptionsFor, modelVerdictVariable } from '../../host/compare/compareNotebook';
 import { DEFAULT_COMPARE_OPTIONS, validateCompareOptions, type CompareOptions, type DataChoice } from '../../host/compare/compareOptions';
 import { askModelOptions, askOptions, localizedProblem, NEW_NETWORK, pickTarget } from './compareQuestions';
+import { QuestionSequence } from './questionSequence';
 import { cellsToVsCodeData, NOTEBOOK_TYPE, notebookToVsCodeData, openUntitledNotebook } from '../initnbSerializer';
 import { CONTROLLER_ID, type KernelController } from '../kernelController';
 import { showVerdict } from './verdictInView';
@@ -148,35 +149,17 @@ export function registerCompareCommand(kernels: KernelController): vscode.Dispos
 /** The command's work; `dropSpare` stops the spare kernel once the comparison will not use it. */
 async function compare(kernels: KernelController, given: CompareArgs | undefined, cancellation: vscode.CancellationToken | undefined, dropSpare: () => void): Promise<CompareOutcome> {
   const notebook = activeInitnb();
-  // Only asked when the command asks questions, or was told to use a model.
-  const models = notebook && (!given || given.model !== undefined) ? await kernels.describeModels(notebook) : [];
-  let model: NotebookModel | undefined;
-  if (given?.model !== undefined) {
-    model = models.find((m) => m.name === given.model);
-    if (!model) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('The active notebook has no model named {0}. Run the cell that defines it, then try again.', given.model));
-      return { status: 'dismissed' };
-    }
-  } else if (!given && models.length > 0) {
-    const target = await pickTarget(models);
-    if (target === undefined) return { status: 'dismissed' };
-    model = target === NEW_NETWORK ? undefined : target;
-  }
-  if (model) dropSpare();
-  const { model: _name, ...givenOptions } = given ?? {};
-  // The kernel loads the data the first cell will ask for while the notebook opens.
-  const prefetch = (data: DataChoice) => {
-    const mnistOptions = mnistOptionsFor(data);
-    if (mnistOptions) kernels.prefetchMnistOnSpare(mnistOptions);
-  };
-  const options = given ? { ...DEFAULT_COMPARE_OPTIONS, ...givenOptions } : model ? await askModelOptions(model) : await askOptions(prefetch);
-  if (!options) return { status: 'dismissed' };
+  // Every question on one quick-input surface, closed once they are answered (questionSequence.ts).
+  const questions = new QuestionSequence();
+  const asked = await askQuestions(kernels, notebook, given, questions, dropSpare).finally(() => questions.dispose());
+  if (!asked) return { status: 'dismissed' };
+  const { model, options } = asked;
   const problem = validateCompareOptions(options);
   if (problem) {
     void vscode.window.showErrorMessage(localizedProblem(problem));
     return { status: 'dismissed' };
   }
-  if (given) prefetch(options.data);
+  if (given) prefetchData(kernels, options.data);
   const outcome = model && notebook ? await runModelComparison(notebook, model, options, kernels, cancellation) : await runComparison(options, kernels, cancellation);
   if (outcome.status === 'cancelled') void vscode.window.showInformationMessage(vscode.l10n.t('Comparison cancelled. The notebook stays open: run it again when you like.'));
   // Completes the walkthrough's "Compare initializations" step. Not on the command itself: a
@@ -184,4 +167,42 @@ async function compare(kernels: KernelController, given: CompareArgs | undefined
   // from the first question when the page was open (package.json's completionEvents).
   if (outcome.status === 'done') void vscode.commands.executeCommand('setContext', 'initlab.comparisonDone', true);
   return outcome;
+}
+
+/** The model to compare on (none: a new network) and the options: from the command's argument, or asked. Undefined when dismissed. */
+async function askQuestions(
+  kernels: KernelController,
+  notebook: vscode.NotebookDocument | undefined,
+  given: CompareArgs | undefined,
+  questions: QuestionSequence,
+  dropSpare: () => void,
+): Promise<{ model: NotebookModel | undefined; options: CompareOptions } | undefined> {
+  // Only asked when the command asks questions, or was told to use a model.
+  const models = notebook && (!given || given.model !== undefined) ? await kernels.describeModels(notebook) : [];
+  let model: NotebookModel | undefined;
+  if (given?.model !== undefined) {
+    model = models.find((m) => m.name === given.model);
+    if (!model) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('The active notebook has no model named {0}. Run the cell that defines it, then try again.', given.model));
+      return undefined;
+    }
+  } else if (!given && models.length > 0) {
+    const target = await pickTarget(questions, models);
+    if (target === undefined) return undefined;
+    model = target === NEW_NETWORK ? undefined : target;
+  }
+  if (model) dropSpare();
+  const { model: _name, ...givenOptions } = given ?? {};
+  const options = given
+    ? { ...DEFAULT_COMPARE_OPTIONS, ...givenOptions }
+    : model
+      ? await askModelOptions(questions, model)
+      : await askOptions(questions, (data) => prefetchData(kernels, data));
+  return options && { model, options };
+}
+
+/** The kernel loads the data the first cell will ask for while the notebook opens. */
+function prefetchData(kernels: KernelController, data: DataChoice): void {
+  const mnistOptions = mnistOptionsFor(data);
+  if (mnistOptions) kernels.prefetchMnistOnSpare(mnistOptions);
 }

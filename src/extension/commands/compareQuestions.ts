@@ -20,62 +20,41 @@ import {
   type DataChoice,
   type SchemeId,
 } from '../../host/compare/compareOptions';
+import { QuestionSequence, type Choice } from './questionSequence';
 
-interface Pick<T> extends vscode.QuickPickItem {
-  value: T;
-}
+type Pick<T> = Choice<T>;
 
 const CUSTOM_STD = 'custom';
 
-async function pickSchemes(title: string): Promise<SchemeId[] | undefined> {
+async function pickSchemes(q: QuestionSequence, title: string): Promise<SchemeId[] | undefined> {
   const items: Pick<string>[] = [
     // Scheme names are the papers' names, the same in every language.
     ...SCHEME_IDS.map((id) => ({ label: SCHEME_LABELS[id], value: id, picked: DEFAULT_COMPARE_OPTIONS.schemes.includes(id) })),
     { label: vscode.l10n.t('Custom std…'), description: vscode.l10n.t('normal(0, std) with a std you type'), value: CUSTOM_STD },
   ];
-  const picked = await vscode.window.showQuickPick(items, {
-    canPickMany: true,
-    title,
-    placeHolder: vscode.l10n.t('Schemes to compare; Enter keeps normal(0, 1), Xavier normal and Kaiming normal'),
-    ignoreFocusOut: true,
-  });
+  const picked = await q.pickMany(title, vscode.l10n.t('Schemes to compare; Enter keeps normal(0, 1), Xavier normal and Kaiming normal'), items);
   if (!picked) return undefined;
-  const schemes = picked.filter((p) => p.value !== CUSTOM_STD).map((p) => p.value as SchemeId);
-  if (picked.some((p) => p.value === CUSTOM_STD)) {
-    const std = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Compare initializations: custom std'),
-      prompt: vscode.l10n.t('The std of normal(0, std) for every weight'),
-      value: '0.05',
-      ignoreFocusOut: true,
-      validateInput: (text) => (customStd(`std:${text.trim()}`) === undefined ? vscode.l10n.t('Type a positive number, such as 0.05.') : undefined),
-    });
+  const schemes = picked.filter((p) => p !== CUSTOM_STD) as SchemeId[];
+  if (picked.includes(CUSTOM_STD)) {
+    const std = await q.input(vscode.l10n.t('Compare initializations: custom std'), vscode.l10n.t('The std of normal(0, std) for every weight'), '0.05', (text) =>
+      customStd(`std:${text.trim()}`) === undefined ? vscode.l10n.t('Type a positive number, such as 0.05.') : undefined,
+    );
     if (std === undefined) return undefined;
     schemes.push(`std:${Number(std.trim())}`);
   }
   return schemes.length > 0 ? schemes : [...DEFAULT_COMPARE_OPTIONS.schemes];
 }
 
-async function pickOne<T>(step: string, placeHolder: string, items: Pick<T>[]): Promise<T | undefined> {
-  const picked = await vscode.window.showQuickPick(items, { title: step, placeHolder, ignoreFocusOut: true });
-  return picked?.value;
-}
-
-async function askNumber(step: string, prompt: string, value: number, min: number, max: number): Promise<number | undefined> {
-  const text = await vscode.window.showInputBox({
-    title: step,
-    prompt,
-    value: String(value),
-    ignoreFocusOut: true,
-    validateInput: (t) => {
-      const n = Number(t.trim());
-      return Number.isInteger(n) && n >= min && n <= max ? undefined : vscode.l10n.t('Type a whole number from {0} to {1}.', min, max);
-    },
+async function askNumber(q: QuestionSequence, step: string, prompt: string, value: number, min: number, max: number): Promise<number | undefined> {
+  const text = await q.input(step, prompt, String(value), (t) => {
+    const n = Number(t.trim());
+    return Number.isInteger(n) && n >= min && n <= max ? undefined : vscode.l10n.t('Type a whole number from {0} to {1}.', min, max);
   });
   return text === undefined ? undefined : Number(text.trim());
 }
 
-function pickData(step: string): Promise<DataChoice | undefined> {
-  return pickOne<DataChoice>(step, vscode.l10n.t('What flows through the network'), [
+function pickData(q: QuestionSequence, step: string): Promise<DataChoice | undefined> {
+  return q.pickOne<DataChoice>(step, vscode.l10n.t('What flows through the network'), [
     { label: vscode.l10n.t('MNIST, 50,000 images'), description: vscode.l10n.t('bundled, as in the lesson'), value: 'mnist' },
     { label: vscode.l10n.t('MNIST, first 10,000 images'), description: vscode.l10n.t('faster'), value: 'mnist-subset' },
     { label: vscode.l10n.t('Synthetic N(0, 1) inputs'), description: vscode.l10n.t('10,000 rows'), value: 'synthetic' },
@@ -86,11 +65,11 @@ function pickData(step: string): Promise<DataChoice | undefined> {
  * The seven questions; undefined when the user presses Escape at any of them. `onData` hears the
  * data as soon as it is chosen, so the kernel can load it while the last question is asked.
  */
-export async function askOptions(onData: (data: DataChoice) => void): Promise<CompareOptions | undefined> {
+export async function askOptions(q: QuestionSequence, onData: (data: DataChoice) => void): Promise<CompareOptions | undefined> {
   const d = DEFAULT_COMPARE_OPTIONS;
-  const schemes = await pickSchemes(vscode.l10n.t('Compare initializations (1/7): schemes'));
+  const schemes = await pickSchemes(q, vscode.l10n.t('Compare initializations (1/7): schemes'));
   if (!schemes) return undefined;
-  const activation = await pickOne<Activation>(vscode.l10n.t('Compare initializations (2/7): activation'), vscode.l10n.t('The activation between layers'), [
+  const activation = await q.pickOne<Activation>(vscode.l10n.t('Compare initializations (2/7): activation'), vscode.l10n.t('The activation between layers'), [
     { label: 'ReLU', value: 'relu' },
     { label: vscode.l10n.t('Leaky ReLU (slope 0.01)'), value: 'leakyRelu' },
     { label: 'tanh', value: 'tanh' },
@@ -98,16 +77,16 @@ export async function askOptions(onData: (data: DataChoice) => void): Promise<Co
     { label: vscode.l10n.t('none (a linear network)'), value: 'none' },
   ]);
   if (!activation) return undefined;
-  const depth = await askNumber(vscode.l10n.t('Compare initializations (3/7): depth'), vscode.l10n.t('Linear layers, the output layer included'), d.depth, 2, 100);
+  const depth = await askNumber(q, vscode.l10n.t('Compare initializations (3/7): depth'), vscode.l10n.t('Linear layers, the output layer included'), d.depth, 2, 100);
   if (depth === undefined) return undefined;
-  const width = await askNumber(vscode.l10n.t('Compare initializations (4/7): width'), vscode.l10n.t('Units in each hidden layer'), d.width, 1, 4096);
+  const width = await askNumber(q, vscode.l10n.t('Compare initializations (4/7): width'), vscode.l10n.t('Units in each hidden layer'), d.width, 1, 4096);
   if (width === undefined) return undefined;
-  const data = await pickData(vscode.l10n.t('Compare initializations (5/7): data'));
+  const data = await pickData(q, vscode.l10n.t('Compare initializations (5/7): data'));
   if (!data) return undefined;
   onData(data);
-  const seed = await askNumber(vscode.l10n.t('Compare initializations (6/7): seed'), vscode.l10n.t('The same seed gives the same weights'), d.seed, 0, 2 ** 31 - 1);
+  const seed = await askNumber(q, vscode.l10n.t('Compare initializations (6/7): seed'), vscode.l10n.t('The same seed gives the same weights'), d.seed, 0, 2 ** 31 - 1);
   if (seed === undefined) return undefined;
-  const trainSteps = await pickTraining(vscode.l10n.t('Compare initializations (7/7): training'));
+  const trainSteps = await pickTraining(q, vscode.l10n.t('Compare initializations (7/7): training'));
   if (trainSteps === undefined) return undefined;
   return { schemes, activation, depth, width, data, seed, trainSteps };
 }
@@ -117,8 +96,8 @@ export async function askOptions(onData: (data: DataChoice) => void): Promise<Co
  * training answers "does it learn". Default: the first pass only, which keeps the lesson's
  * comparison within its 10 s; the training rows say what they add.
  */
-function pickTraining(step: string): Promise<number | undefined> {
-  return pickOne<number>(step, vscode.l10n.t('Train each scheme after the first pass?'), [
+function pickTraining(q: QuestionSequence, step: string): Promise<number | undefined> {
+  return q.pickOne<number>(step, vscode.l10n.t('Train each scheme after the first pass?'), [
     { label: vscode.l10n.t('No, the first pass only'), description: vscode.l10n.t('fastest'), value: 0 },
     { label: vscode.l10n.t('Yes, 100 steps of SGD'), description: vscode.l10n.t('the same batches for every scheme; a few seconds more'), value: 100 },
     { label: vscode.l10n.t('Yes, 500 steps of SGD'), description: vscode.l10n.t('the verdict also says which schemes trained'), value: 500 },
@@ -128,7 +107,7 @@ function pickTraining(step: string): Promise<number | undefined> {
 export const NEW_NETWORK = '';
 
 /** "Compare on `net`" or "a new network"; undefined on Escape. */
-export async function pickTarget(models: NotebookModel[]): Promise<NotebookModel | typeof NEW_NETWORK | undefined> {
+export async function pickTarget(q: QuestionSequence, models: NotebookModel[]): Promise<NotebookModel | typeof NEW_NETWORK | undefined> {
   const items: Pick<NotebookModel | typeof NEW_NETWORK>[] = [
     ...models.map((m) => ({
       label: `$(symbol-variable) ${m.name}`,
@@ -138,23 +117,18 @@ export async function pickTarget(models: NotebookModel[]): Promise<NotebookModel
     })),
     { label: `$(add) ${vscode.l10n.t('A new network')}`, detail: vscode.l10n.t('An MLP you describe in the next steps, in a new notebook'), value: NEW_NETWORK },
   ];
-  const picked = await vscode.window.showQuickPick(items, {
-    title: vscode.l10n.t('Compare initializations: on which network?'),
-    placeHolder: vscode.l10n.t('This notebook defines a model; compare on it, or on a new network'),
-    ignoreFocusOut: true,
-  });
-  return picked?.value;
+  return q.pickOne(vscode.l10n.t('Compare initializations: on which network?'), vscode.l10n.t('This notebook defines a model; compare on it, or on a new network'), items);
 }
 
 /** Schemes, data (when the model takes MNIST's 784 inputs) and seed; the rest is the model's. */
-export async function askModelOptions(model: NotebookModel): Promise<CompareOptions | undefined> {
+export async function askModelOptions(q: QuestionSequence, model: NotebookModel): Promise<CompareOptions | undefined> {
   const takesMnist = model.takesMnist;
   const steps = takesMnist ? 3 : 2;
-  const schemes = await pickSchemes(vscode.l10n.t('Compare on {0} (1/{1}): schemes', model.name, steps));
+  const schemes = await pickSchemes(q, vscode.l10n.t('Compare on {0} (1/{1}): schemes', model.name, steps));
   if (!schemes) return undefined;
-  const data = takesMnist ? await pickData(vscode.l10n.t('Compare on {0} (2/{1}): data', model.name, steps)) : 'synthetic';
+  const data = takesMnist ? await pickData(q, vscode.l10n.t('Compare on {0} (2/{1}): data', model.name, steps)) : 'synthetic';
   if (!data) return undefined;
-  const seed = await askNumber(vscode.l10n.t('Compare on {0} ({1}/{1}): seed', model.name, steps), vscode.l10n.t('The same seed gives the same weights'), DEFAULT_COMPARE_OPTIONS.seed, 0, 2 ** 31 - 1);
+  const seed = await askNumber(q, vscode.l10n.t('Compare on {0} ({1}/{1}): seed', model.name, steps), vscode.l10n.t('The same seed gives the same weights'), DEFAULT_COMPARE_OPTIONS.seed, 0, 2 ** 31 - 1);
   if (seed === undefined) return undefined;
   return { ...DEFAULT_COMPARE_OPTIONS, schemes, data, seed };
 }

@@ -1,0 +1,39 @@
+// A new user's first comparison: a fresh window with VS Code's Welcome page and InitLab's
+// walkthrough open, and every question answered with Enter alone (no click may bring the
+// keyboard focus back to the questions).
+import { outputFrame, runCommand, waitOnScreen } from '../../scripts/vscode/uiHelpers.mjs';
+
+const VERDICT = 'Healthy at every layer: Xavier normal, Kaiming normal (fan_in).';
+
+/** Opens InitLab's walkthrough from the Welcome page's list, as a new user who follows "Get started" would. */
+async function openInitLabWalkthrough(page) {
+  const welcome = page.locator('.gettingStartedContainer');
+  // VS Code for the Web starts on its own Setup walkthrough: back to the Welcome page's lists.
+  const back = welcome.locator('.prev-button', { hasText: 'Welcome' });
+  if (await back.isVisible()) await back.click();
+  const ours = welcome.getByRole('button', { name: /Get started with InitLab/ }).first();
+  await ours.waitFor({ state: 'visible', timeout: 60_000 });
+  await ours.click();
+  await welcome.getByText('Compare initializations').first().waitFor({ state: 'visible', timeout: 20_000 });
+}
+
+export default {
+  name: 'In a fresh window with the Welcome page and InitLab’s walkthrough open, Enter alone answers every Compare Initializations question',
+  settings: { 'workbench.startupEditor': 'welcomePage' },
+  async run({ page, screenshot }) {
+    await page.locator('.gettingStartedContainer').first().waitFor({ state: 'visible', timeout: 60_000 });
+    await openInitLabWalkthrough(page);
+    await runCommand(page, 'InitLab: Compare Initializations');
+    for (let step = 1; step <= 7; step++) {
+      const question = page.locator('.quick-input-widget', { hasText: `(${step}/7)` });
+      await question.waitFor({ state: 'visible', timeout: step === 1 ? 60_000 : 10_000 }).catch(async () => {
+        await screenshot(`welcome-focus-lost-at-${step}`);
+        throw new Error(`question ${step} of 7 did not show after Enter on question ${step - 1}: the keyboard focus left the questions`);
+      });
+      await page.keyboard.press('Enter');
+    }
+    await page.locator('.notification-toast', { hasText: VERDICT }).waitFor({ state: 'visible', timeout: 180_000 });
+    await waitOnScreen(page, outputFrame(page).getByText(VERDICT).first(), 'the verdict');
+    await screenshot('compare-from-welcome');
+  },
+};
