@@ -41,6 +41,8 @@ export class KernelController implements vscode.Disposable {
   private readonly selected = new Set<vscode.NotebookDocument>();
   /** A kernel started before its notebook existed (startSpare), with the way to hand it over. */
   private spare?: { kernel: NotebookKernel; adopt(notebook: vscode.NotebookDocument): void };
+  /** Cells InitLab wrote (markGenerated), by URI, with the version it wrote. */
+  private readonly generated = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly onDidChangeStateEmitter = new vscode.EventEmitter<{ notebook: vscode.NotebookDocument; state: string }>();
   readonly onDidChangeState = this.onDidChangeStateEmitter.event;
@@ -100,6 +102,20 @@ export class KernelController implements vscode.Disposable {
     if (outcome === 'restarted') {
       void vscode.window.showWarningMessage(vscode.l10n.t('The cell did not stop in time, so InitLab restarted the kernel. Its variables are lost.'));
     }
+  }
+
+  /**
+   * Marks cells InitLab wrote itself (a comparison's): while their text is as written, running
+   * them does not wait for the type check, whose first pass on a new notebook takes about 2 s
+   * (npm run bench:cell-types) and would sit on Compare's path to its verdict. Their types are
+   * checked by a unit test (test/unit/typeCheck); the editor still checks them as it does any cell.
+   */
+  markGenerated(cells: readonly vscode.NotebookCell[]): void {
+    for (const cell of cells) this.generated.set(cell.document.uri.toString(), cell.document.version);
+  }
+
+  private isGenerated(cell: vscode.NotebookCell): boolean {
+    return this.generated.get(cell.document.uri.toString()) === cell.document.version;
   }
 
   /**
@@ -223,6 +239,7 @@ export class KernelController implements vscode.Disposable {
     this.selected.delete(notebook);
     this.kernels.get(notebook)?.client.dispose();
     this.kernels.delete(notebook);
+    for (const cell of notebook.getCells()) this.generated.delete(cell.document.uri.toString());
   }
 
   private async executeCells(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument): Promise<void> {
@@ -234,7 +251,7 @@ export class KernelController implements vscode.Disposable {
     // The errors the editor shows for the cells' current text: known already unless the run
     // follows an edit within the check's debounce (typeCheck/cellTypeDiagnostics.ts).
     const mode = typeCheckMode(notebook);
-    const errors = mode === 'off' ? new Map() : await this.typeErrors.errorsFor(notebook);
+    const errors = mode === 'off' || cells.every((c) => this.isGenerated(c)) ? new Map() : await this.typeErrors.errorsFor(notebook);
     const blocking = (cell: vscode.NotebookCell) => runBlockingErrors(errors.get(cell));
     const refused = mode === 'error' ? cells.findIndex((cell) => blocking(cell).length > 0) : -1;
     const runnable = refused < 0 ? cells : cells.slice(0, refused);

@@ -76,6 +76,7 @@ async function runWithProgress(
   external?: vscode.CancellationToken,
 ): Promise<CompareOutcome> {
   const document = editor.notebook;
+  kernels.markGenerated(codeCells);
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Comparing initializations'), cancellable: true },
     async (progress, token) => {
