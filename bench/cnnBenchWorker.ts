@@ -20,18 +20,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { engineInfo, initEngine, tf } from '../src/toolkit/engine/engine';
 import { mnist } from '../src/toolkit/data/mnist';
 import { probe } from '../src/toolkit/probe/probe';
-
-function buildCnn(): ReturnType<typeof tf.sequential> {
-  const L = tf.layers;
-  const block = (filters: number, strides: number, first: boolean) => [
-    L.conv2d({ ...(first ? { inputShape: [28, 28, 1] } : {}), filters, kernelSize: 3, strides, padding: 'same', kernelInitializer: 'heNormal' }),
-    L.batchNormalization(),
-    L.activation({ activation: 'relu' }),
-  ];
-  const model = tf.sequential({ layers: [...block(16, 1, true), ...block(32, 2, false), ...block(64, 2, false), L.globalAveragePooling2d({}), L.dense({ units: 10, activation: 'softmax' })] });
-  model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });
-  return model;
-}
+import { buildCnn } from './benchModels';
 
 /** The WASM engine's heap, which grows to its high-water mark and never shrinks (at most 4 GiB). */
 function engineHeapMb(): number | undefined {

