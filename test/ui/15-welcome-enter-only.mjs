@@ -15,6 +15,11 @@ async function openInitLabWalkthrough(page) {
   await ours.waitFor({ state: 'visible', timeout: 60_000 });
   await ours.click();
   await welcome.getByText('Compare initializations').first().waitFor({ state: 'visible', timeout: 20_000 });
+  // The walkthrough opens by selecting its first step and, 250 ms later (VS Code's slide
+  // animation), giving that step the keyboard focus. A command run inside that moment loses its
+  // first question's focus to the step, whatever the extension does; a user sees the step
+  // highlighted before they reach for the command, so the test waits for that too.
+  await page.waitForFunction(() => document.activeElement?.matches('.getting-started-step.expanded') ?? false, undefined, { timeout: 20_000 });
 }
 
 export default {
