@@ -6,6 +6,7 @@
 declare module 'initlab' {
   export const tf: typeof globalThis.tf;
   export const engineInfo: typeof globalThis.engineInfo;
+  export const reserveEngineMemory: typeof globalThis.reserveEngineMemory;
   export const registerFormatter: typeof globalThis.registerFormatter;
   export const init: typeof globalThis.init;
   export const nn: typeof globalThis.nn;

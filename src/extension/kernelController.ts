@@ -163,12 +163,9 @@ export class KernelController implements vscode.Disposable {
     });
   }
 
-  /**
-   * Has the spare kernel load MNIST for its first cell, so the data is ready when the
-   * comparison's notebook has opened (toolkit/data/prefetch.ts). Nothing without a spare.
-   */
-  prefetchMnistOnSpare(options: { subset?: number }): void {
-    this.spare?.kernel.client.prefetchMnist(options);
+  /** Has the spare kernel run `code` before its notebook's first cell (startup code). Nothing without a spare. */
+  runStartupCodeOnSpare(code: string): void {
+    this.spare?.kernel.client.runStartupCode(code);
   }
 
   /** The models a notebook's kernel holds in its variables; none when it has no kernel yet. */

@@ -198,13 +198,13 @@ export class KernelClient {
   }
 
   /**
-   * Asks a kernel that has run no cell yet to load MNIST for its first cell (see
-   * toolkit/data/prefetch.ts). Call it before queuing that cell: the kernel handles both in turn.
+   * Has a kernel that has run no cell yet run `code` silently before its first cell (startup
+   * code: see the protocol). Call it before queuing that cell: the kernel handles both in turn.
    */
-  prefetchMnist(options: { subset?: number } = {}): void {
+  runStartupCode(code: string): void {
     const proc = this.process;
     if (this.disposed || !proc || proc.exited || this.executionCount > 0) return;
-    void proc.ready.then(() => this.post({ type: 'prefetchMnist', subset: options.subset }), () => undefined);
+    void proc.ready.then(() => this.post({ type: 'startupCode', code }), () => undefined);
   }
 
   /** The kernel's heap and resident size, in bytes. Rejects if the kernel exits before it answers. */

@@ -9,8 +9,6 @@ import { endStopDeferrals, guardOps, resetAfterStop, stoppedInsideOp } from '../
 import { provideDisplay } from '../toolkit/watch/liveDisplay';
 import { ExecutionSession } from './execution/executionSession';
 import { describeCompareTarget } from '../toolkit/nn/compareTargets';
-import { prefetchMnist } from '../toolkit/data/mnist';
-import { dropPrefetched } from '../toolkit/data/prefetch';
 import { createPrelude } from './prelude';
 import { watchInterrupts } from './interruptWatcher';
 
@@ -53,6 +51,9 @@ engineReady.catch(() => undefined);
 // a cell waiting at an await); it must never end the kernel, as Node's default handler would.
 process.on('SIGINT', () => interruptIfBusy());
 
+/** Startup code's request id: no client request has it (theirs count from 1), nor the interrupt watcher's idle 0. */
+const STARTUP_REQUEST_ID = -1;
+
 // Requests run strictly one after another.
 let queue: Promise<void> = Promise.resolve();
 // Requests received and not yet done. An interrupt with nothing to stop is dropped, so it cannot
@@ -72,24 +73,19 @@ process.on('message', (message: ClientMessage) => {
         send({ type: 'started', requestId: message.requestId });
         const result = await session.execute(message);
         cellsRun++;
-        // Data loaded ahead is for the first cell; one that did not take it frees it.
-        dropPrefetched();
         pending--;
         send({ type: 'done', requestId: message.requestId, ...result });
         // The client stops this process when it reads kernelDied; exit anyway if it does not.
         if (result.kernelDied) setTimeout(() => process.exit(1), 1000).unref();
       });
       break;
-    case 'prefetchMnist':
+    case 'startupCode':
       // In turn with the cells, so it never runs beside one; pointless once a cell has run.
       queue = queue.then(async () => {
-        await engineReady.catch(() => undefined);
         if (cellsRun > 0) return;
-        try {
-          prefetchMnist({ subset: message.subset });
-        } catch {
-          // The cell that asks for MNIST reports what is wrong.
-        }
+        // A failure is dropped: startup code only prepares, and a cell that needed what it
+        // prepared reports its own error.
+        await session.execute({ requestId: STARTUP_REQUEST_ID, cellId: 'startup', code: message.code, executionCount: 0, silent: true });
       });
       break;
     case 'memory': {

@@ -23,6 +23,7 @@ export function createPrelude(): Record<string, unknown> {
   };
   lazy('tf', () => require('../toolkit/engine/engine').tf);
   lazy('engineInfo', () => require('../toolkit/engine/engine').engineInfo);
+  lazy('reserveEngineMemory', () => require('../toolkit/engine/engineMemory').reserveEngineMemory);
   lazy('registerFormatter', () => registerFormatter);
   const toolkit = () => require('../toolkit') as typeof import('../toolkit');
   for (const name of ['init', 'nn', 'probe', 'train', 'watch', 'record', 'sgdSteps', 'data', 'charts', 'compareReports', 'verdict', 'manualSeed'] as const) {

@@ -19,8 +19,12 @@ export type ClientMessage =
   | { readonly type: 'describeModels' }
   /** A notebook variable's value as plain data (JSON), e.g. a comparison's verdict; answered by 'value'. */
   | { readonly type: 'readValue'; readonly name: string }
-  /** Load MNIST now for the first cell that asks for it (toolkit/data/prefetch.ts); no answer. */
-  | { readonly type: 'prefetchMnist'; readonly subset?: number };
+  /**
+   * Code the kernel runs before its first cell, silently, in the cells' scope (vscode-jupyter's
+   * "startup code"): a kernel started ahead of its notebook prepares what that notebook will
+   * need. Dropped once a cell has run; no answer, and a failure is dropped too.
+   */
+  | { readonly type: 'startupCode'; readonly code: string };
 
 /** A notebook variable holding a model the toolkit can re-initialize (toolkit/nn/compareTargets.ts). */
 export interface NotebookModel {

@@ -1,6 +1,7 @@
 // A new user's first comparison: a fresh window with VS Code's Welcome page and InitLab's
 // walkthrough open, Compare started from the walkthrough's own button, and every question
 // answered with Enter alone (no click may bring the keyboard focus back to the questions).
+/* global document */
 import { outputFrame, runCommand, waitOnScreen } from '../../scripts/vscode/uiHelpers.mjs';
 
 const VERDICT = 'Healthy at every layer: Xavier normal, Kaiming normal (fan_in).';

@@ -15,7 +15,7 @@
  */
 import * as vscode from 'vscode';
 import type { NotebookModel } from '../../shared/kernelProtocol';
-import { COMPARE_CELL_IDS, COMPARE_VERDICT_VARIABLE, compareNotebook, compareOnModelCells, mnistOptionsFor, modelVerdictVariable } from '../../host/compare/compareNotebook';
+import { COMPARE_CELL_IDS, COMPARE_VERDICT_VARIABLE, compareNotebook, compareOnModelCells, compareStartupCode, modelVerdictVariable } from '../../host/compare/compareNotebook';
 import { DEFAULT_COMPARE_OPTIONS, validateCompareOptions, type CompareOptions, type DataChoice } from '../../host/compare/compareOptions';
 import { askModelOptions, askOptions, localizedProblem, NEW_NETWORK, pickTarget } from './compareQuestions';
 import { QuestionSequence } from './questionSequence';
@@ -139,6 +139,8 @@ export function registerCompareCommand(kernels: KernelController): vscode.Dispos
   return vscode.commands.registerCommand(COMPARE_COMMAND, async (given?: CompareArgs, cancellation?: vscode.CancellationToken): Promise<CompareOutcome> => {
     // A kernel starts while the questions are asked; the comparison's new notebook takes it.
     const spare = given?.model === undefined ? kernels.startSpare() : undefined;
+    // Every data choice needs at least the 10,000-row size; MNIST 50k adds the rest when chosen.
+    if (spare) kernels.runStartupCodeOnSpare(compareStartupCode('mnist-subset'));
     try {
       return await compare(kernels, given, cancellation, () => spare?.dispose());
     } finally {
@@ -160,7 +162,7 @@ async function compare(kernels: KernelController, given: CompareArgs | undefined
     void vscode.window.showErrorMessage(localizedProblem(problem));
     return { status: 'dismissed' };
   }
-  if (given) prefetchData(kernels, options.data);
+  if (given) prepareSpare(kernels, options.data);
   const outcome = model && notebook ? await runModelComparison(notebook, model, options, kernels, cancellation) : await runComparison(options, kernels, cancellation);
   if (outcome.status === 'cancelled') void vscode.window.showInformationMessage(vscode.l10n.t('Comparison cancelled. The notebook stays open: run it again when you like.'));
   // Completes the walkthrough's "Compare initializations" step. Not on the command itself: a
@@ -198,12 +200,11 @@ async function askQuestions(
     ? { ...DEFAULT_COMPARE_OPTIONS, ...givenOptions }
     : model
       ? await askModelOptions(questions, model)
-      : await askOptions(questions, (data) => prefetchData(kernels, data));
+      : await askOptions(questions, (data) => prepareSpare(kernels, data));
   return options && { model, options };
 }
 
-/** The kernel loads the data the first cell will ask for while the notebook opens. */
-function prefetchData(kernels: KernelController, data: DataChoice): void {
-  const mnistOptions = mnistOptionsFor(data);
-  if (mnistOptions) kernels.prefetchMnistOnSpare(mnistOptions);
+/** The spare kernel prepares for the comparison's cells while the notebook opens (compareStartupCode). */
+function prepareSpare(kernels: KernelController, data: DataChoice): void {
+  kernels.runStartupCodeOnSpare(compareStartupCode(data));
 }

@@ -28,6 +28,8 @@ export interface ExecuteRequest {
   cellId: string;
   code: string;
   executionCount: number;
+  /** Startup code: run as a cell is, its outputs dropped (the kernel reports a failure itself). */
+  silent?: boolean;
 }
 
 export interface DisplayHandle {
@@ -41,6 +43,7 @@ const DISPLAY_HANDLE = Symbol('initlab.displayHandle');
 interface CellContext {
   cellId: string;
   requestId: number;
+  silent?: boolean;
 }
 
 /** Thrown at an `await` after the user pressed stop. */
@@ -135,7 +138,7 @@ export class ExecutionSession {
   }
 
   async execute(request: ExecuteRequest): Promise<SessionResult> {
-    const context: CellContext = { cellId: request.cellId, requestId: request.requestId };
+    const context: CellContext = { cellId: request.cellId, requestId: request.requestId, silent: request.silent };
     this.current = context;
     this.pendingFailure = undefined;
     try {
@@ -256,7 +259,7 @@ export class ExecutionSession {
   }
 
   private emit(context: CellContext | undefined, output: NbOutput, displayId?: string): void {
-    if (!context) return;
+    if (!context || context.silent) return;
     this.options.send({ type: 'output', cellId: context.cellId, requestId: context.requestId, output, ...(displayId ? { displayId } : {}) });
   }
 

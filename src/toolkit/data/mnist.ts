@@ -19,7 +19,7 @@ import { tf } from '../engine/engine';
 import { blockMoments } from '../engine/blockSum';
 import { parseIdx, sliceIdx, type IdxArray } from './idx';
 import { argumentError, checkBoolean, checkFiniteNumber, checkOptions, checkPositiveInteger, checkSeed, checkString, checkTensor } from '../args';
-import { keepPrefetched, takePrefetched, type PrefetchOptions } from './prefetch';
+import { filledTensor } from '../engine/engineMemory';
 
 export const MNIST_TRAIN_SIZE = 50_000;
 export const MNIST_VALID_SIZE = 10_000;
@@ -141,10 +141,11 @@ function imagesTensor(images: IdxArray, rows: number, scale?: { mean: number; st
   const table = new Float32Array(256);
   const f = Math.fround;
   for (let b = 0; b < 256; b++) table[b] = scale ? f(f(b / 256 - f(scale.mean)) / f(scale.std)) : b / 256;
-  const values = new Float32Array(rows * pixels);
   const bytes = images.data;
-  for (let i = 0; i < values.length; i++) values[i] = table[bytes[i]];
-  return tf.tensor2d(values, [rows, pixels]);
+  // Written straight into the engine's memory (engineMemory.ts): no 157 MB copy on the way.
+  return filledTensor<tfjs.Rank.R2>([rows, pixels], (values) => {
+    for (let i = 0; i < values.length; i++) values[i] = table[bytes[i]];
+  }) as tfjs.Tensor2D;
 }
 
 function labelsTensor(labels: IdxArray, rows: number): tfjs.Tensor1D {
@@ -158,17 +159,6 @@ export function mnist(options: MnistOptions = {}): Mnist {
   if (o.subset !== undefined) checkPositiveInteger(fn, 'options.subset', o.subset);
   if (o.normalize !== undefined) checkBoolean(fn, 'options.normalize', o.normalize);
   if (o.dir !== undefined) checkString(fn, 'options.dir', o.dir);
-  const loadedAhead = takePrefetched(options);
-  if (loadedAhead) return loadedAhead;
-  return loadMnist(options);
-}
-
-/** Loads MNIST now, for the first mnist() call with these options to take (see prefetch.ts). */
-export function prefetchMnist(options: PrefetchOptions = {}): void {
-  keepPrefetched(options, loadMnist);
-}
-
-function loadMnist(options: MnistOptions): Mnist {
   const parts = options.dir ? splitTrainingSet(options.dir) : readParts();
   const trainRows = parts['train-images'].dims[0];
   const validRows = parts['valid-images'].dims[0];

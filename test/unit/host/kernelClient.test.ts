@@ -201,40 +201,39 @@ test('a kernel started ahead of its first cell is the one that runs it, and its 
   assert.equal(client.pid, pid, 'no second process');
 });
 
-test('MNIST loaded ahead goes to the first cell that asks for it; one the first cell does not take is freed', async () => {
-  // Tensors the first cell finds already made were loaded ahead: a fresh load adds four.
-  const newTensors = "const before = tf.memory().numTensors;\nconst set = data.mnist({ subset: 1000 });\n`${set.xTrain.shape} ${tf.memory().numTensors - before}`";
+test('startup code runs before the first cell, silently and in the cells’ scope; after a cell has run, or failing, it changes nothing', async () => {
   const ahead = newClient();
   await ahead.start();
-  ahead.prefetchMnist({ subset: 1000 });
-  assert.equal((await run(ahead, newTensors)).text, "'1000,784 0'", 'the prefetched set, no new tensors');
-  assert.equal((await run(ahead, 'set.xTrain.isDisposed')).text, 'false', 'the cell owns it; nothing freed it after the cell');
+  ahead.runStartupCode("const prepared = 41 + 1;\nconsole.log('not for any cell');\nprepared");
+  const first = await run(ahead, 'prepared');
+  assert.equal(first.text, '42', 'the cell sees what the startup code declared, and none of its output');
+  assert.equal(first.result.status === 'ok' && first.result.executionCount, 1, 'the startup code takes no execution count');
 
-  const fresh = newClient();
-  await fresh.start();
-  assert.equal((await run(fresh, newTensors)).text, "'1000,784 4'", 'without a prefetch the cell loads it');
-  fresh.prefetchMnist({ subset: 1000 });
-  const loadAgain = "const start = tf.memory().numTensors;\nconst again = data.mnist({ subset: 1000 });\n`${again.xTrain.shape} ${tf.memory().numTensors - start}`";
-  assert.equal((await run(fresh, loadAgain)).text, "'1000,784 4'", 'no prefetch once a cell has run');
+  const late = newClient();
+  await late.start();
+  await run(late, '1');
+  late.runStartupCode('globalThis.tooLate = true;');
+  assert.equal((await run(late, 'typeof tooLate')).text, "'undefined'", 'dropped once a cell has run');
 
-  const unused = newClient();
-  await unused.start();
-  unused.prefetchMnist({});
-  const countAfterPrefetch = Number((await run(unused, 'data.mnist({ subset: 10 }); tf.memory().numTensors')).text);
-  assert.equal(Number((await run(unused, 'tf.memory().numTensors')).text), countAfterPrefetch - 4, 'other options did not take it, and it was freed after the first cell');
+  const failing = newClient();
+  await failing.start();
+  failing.runStartupCode("throw new Error('startup failed');");
+  const after = await run(failing, '2 + 2');
+  assert.equal(after.result.status, 'ok');
+  assert.equal(after.text, '4', 'the first cell runs as if no startup code had been sent');
 });
 
-test('a cell’s start is when the kernel starts it: data loaded ahead of it is not its time', async () => {
+test('a cell’s start is when the kernel starts it: startup code ahead of it is not its time', async () => {
   const client = newClient();
   await client.start();
-  // All of MNIST loaded ahead for the first cell: the kernel works on it before it can start the cell.
-  client.prefetchMnist({});
+  // Startup code that keeps the kernel busy for 600 ms before the first cell can start.
+  client.runStartupCode('const until = Date.now() + 600;\nwhile (Date.now() < until);');
   const called = Date.now();
   let started = 0;
   const result = await client.execute('c', '2 + 2', { onStart: () => (started = Date.now()), onOutput: () => undefined });
   const done = Date.now();
   assert.equal(result.status, 'ok');
-  assert.ok(started - called > 200, `the cell waited ${started - called} ms behind the load, and its start says so`);
+  assert.ok(started - called > 200, `the cell waited ${started - called} ms behind the startup code, and its start says so`);
   assert.ok(done - started < started - called, `the cell's own time (${done - started} ms) excludes the ${started - called} ms it waited`);
 });
 

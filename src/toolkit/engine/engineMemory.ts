@@ -1,0 +1,68 @@
+/**
+ * The WASM engine's memory, made cheap to use for large tensors.
+ *
+ * Why this exists: on these machines the first write to each fresh page of memory costs about
+ * 3.7 ms per MB (a page fault each 4 KiB), and a large tensor built from a JavaScript array pays
+ * it twice: once for the array, once for the engine's heap it is copied into. MNIST's 50,000
+ * training images (157 MB) took 1.8 s to become a tensor in a new kernel, and 24 ms the second
+ * time. Two remedies, neither of which tfjs offers:
+ *
+ * - `filledTensor(shape, fill)` writes the values straight into the engine's heap (the WASM
+ *   backend's own `makeOutput`, as the kernels in ./kernels do), so no JavaScript copy exists.
+ * - `reserveEngineMemory(bytes)` touches that much of the heap once and gives it back to the
+ *   engine's allocator, which reuses it: later tensors up to that size pay no page faults. A
+ *   kernel started ahead of its notebook runs it as startup code (Compare Initializations), so
+ *   the cost falls while the user answers questions instead of inside the first cells.
+ *
+ * On other backends both do the plain thing.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import { argumentError, checkPositiveInteger } from '../args';
+import { tf } from './engine';
+
+interface WasmHeap {
+  makeOutput(shape: number[], dtype: 'float32'): tfjs.TensorInfo;
+  typedArrayFromHeap(t: tfjs.TensorInfo): Float32Array;
+  wasm: { _malloc(bytes: number): number; _free(pointer: number): void; HEAPU8: Uint8Array };
+}
+
+function wasmHeap(): WasmHeap | undefined {
+  if (tf.getBackend() !== 'wasm') return undefined;
+  const backend = tf.backend() as unknown as Partial<WasmHeap>;
+  return typeof backend.makeOutput === 'function' && typeof backend.typedArrayFromHeap === 'function' && backend.wasm ? (backend as WasmHeap) : undefined;
+}
+
+/** A float32 tensor whose values `fill` writes into the array it is given (every element, once). */
+export function filledTensor<R extends tfjs.Rank>(shape: number[], fill: (values: Float32Array) => void): tfjs.Tensor<R> {
+  // Not args.checkShape: a dimension may be 0 here (an empty validation set).
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw argumentError('filledTensor', 'shape', 'an array of whole numbers ≥ 0', shape);
+  const heap = wasmHeap();
+  if (!heap) {
+    const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    fill(values);
+    return tf.tensor(values, shape as number[], 'float32') as unknown as tfjs.Tensor<R>;
+  }
+  const info = heap.makeOutput(shape, 'float32');
+  // The view is taken after the allocation (which may grow the heap) and used before any other.
+  fill(heap.typedArrayFromHeap(info));
+  return tf.engine().makeTensorFromTensorInfo(info) as tfjs.Tensor<R>;
+}
+
+/**
+ * Touches `bytes` of the engine's heap and frees them for its next tensors. Returns the
+ * milliseconds it took. Nothing to do (0) on engines other than WASM.
+ * Example: `reserveEngineMemory(512 * 2 ** 20)`
+ */
+export function reserveEngineMemory(bytes: number): number {
+  checkPositiveInteger('reserveEngineMemory', 'bytes', bytes);
+  const heap = wasmHeap();
+  if (!heap) return 0;
+  const started = performance.now();
+  const pointer = heap.wasm._malloc(bytes);
+  if (pointer === 0) throw new RangeError(`reserveEngineMemory: the engine could not allocate ${bytes} bytes (its heap stops at 4 GiB)`);
+  // One byte a page is enough to fault it in; the view is taken after the allocation grew the heap.
+  const view = heap.wasm.HEAPU8;
+  for (let at = pointer; at < pointer + bytes; at += 4096) view[at] = 0;
+  heap.wasm._free(pointer);
+  return performance.now() - started;
+}
