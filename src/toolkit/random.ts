@@ -19,6 +19,16 @@ export function uniformStream(seed: number): () => number {
   };
 }
 
+/**
+ * The seed to hand a TensorFlow.js random op for a user's seed. tfjs treats a seed of 0 as no
+ * seed at all (tfjs-core's rand_util: \`seed ? seed : Math.random()\`), so \`{ seed: 0 }\` drew
+ * different numbers on every call. User seeds are whole numbers below 2³¹ (checkSeed); 0 becomes
+ * 2³¹, which no user seed is, and every other seed passes unchanged.
+ */
+export function engineSeed(seed: number): number {
+  return seed === 0 ? 2 ** 31 : seed;
+}
+
 let global = uniformStream((Math.random() * 2 ** 32) >>> 0);
 
 /** Fixes every later draw, like torch.manual_seed. Example: `manualSeed(0)`. */

@@ -11,6 +11,7 @@ import type { Model } from '../nn/model';
 import { describeLayersModel, isLayersModel } from '../nn/layersModels';
 import { describeConvModel, type ConvModelSummary } from '../nn/convModels';
 import { mnist } from './mnist';
+import { engineSeed } from '../random';
 import { argumentError, checkOneOf, checkOptions, checkPositiveInteger, checkSeed } from '../args';
 
 export interface ForModelOptions {
@@ -55,11 +56,11 @@ export function forModel(model: Model | tfjs.LayersModel, options: ForModelOptio
     return { x: set.xTrain, y, description: `MNIST, ${set.xTrain.shape[0].toLocaleString('en-US')} training images, normalized` };
   }
 
-  const x = tf.randomNormal([rows, inputs], 0, 1, 'float32', seed) as tfjs.Tensor2D;
+  const x = tf.randomNormal([rows, inputs], 0, 1, 'float32', engineSeed(seed)) as tfjs.Tensor2D;
   const y =
     summary.loss === 'crossEntropy'
-      ? tf.tidy(() => tf.floor(tf.randomUniform([rows], 0, outputs, 'float32', seed + 1)))
-      : tf.randomNormal(outputs === 1 ? [rows] : [rows, outputs], 0, 1, 'float32', seed + 1);
+      ? tf.tidy(() => tf.floor(tf.randomUniform([rows], 0, outputs, 'float32', engineSeed(seed + 1))))
+      : tf.randomNormal(outputs === 1 ? [rows] : [rows, outputs], 0, 1, 'float32', engineSeed(seed + 1));
   const why = wantsMnist ? ` (the model takes ${inputs} inputs, MNIST has ${MNIST_PIXELS})` : '';
   return { x, y, description: `synthetic N(0, 1) inputs, ${rows.toLocaleString('en-US')} rows of ${inputs}${why}` };
 }
@@ -93,11 +94,11 @@ function forLayersModel(model: tfjs.LayersModel, options: ForModelOptions): Mode
     const what = image ? 'images of 28 × 28 × 1' : 'rows of 784';
     return { x, y, description: `MNIST, ${x.shape[0].toLocaleString('en-US')} training ${what}, normalized` };
   }
-  const x = tf.randomNormal([rows, ...shape], 0, 1, 'float32', seed);
+  const x = tf.randomNormal([rows, ...shape], 0, 1, 'float32', engineSeed(seed));
   const classes = summary.outputUnits;
   const y = /crossentropy/i.test(loss)
-    ? tf.tidy(() => classTargets(tf.floor(tf.randomUniform([rows], 0, loss === 'binaryCrossentropy' ? 2 : classes, 'float32', seed + 1)) as tfjs.Tensor1D, loss, classes))
-    : tf.randomNormal([rows, classes], 0, 1, 'float32', seed + 1);
+    ? tf.tidy(() => classTargets(tf.floor(tf.randomUniform([rows], 0, loss === 'binaryCrossentropy' ? 2 : classes, 'float32', engineSeed(seed + 1))) as tfjs.Tensor1D, loss, classes))
+    : tf.randomNormal([rows, classes], 0, 1, 'float32', engineSeed(seed + 1));
   const why = wantsMnist ? ' (the model does not take MNIST digits)' : '';
   return { x, y, description: `synthetic N(0, 1) inputs, ${rows.toLocaleString('en-US')} of shape [${shape.join(', ')}]${why}` };
 }
@@ -122,10 +123,10 @@ function forConvModel(summary: ConvModelSummary, options: ForModelOptions): Mode
     if (y !== set.yTrain) set.yTrain.dispose();
     return { x, y, description: `MNIST, ${x.shape[0].toLocaleString('en-US')} training images of 28 × 28 × 1, normalized` };
   }
-  const x = tf.randomNormal([rows, 28, 28, summary.inChannels], 0, 1, 'float32', seed);
+  const x = tf.randomNormal([rows, 28, 28, summary.inChannels], 0, 1, 'float32', engineSeed(seed));
   const y =
     summary.loss === 'crossEntropy'
-      ? tf.tidy(() => tf.floor(tf.randomUniform([rows], 0, summary.outputs, 'float32', seed + 1)))
-      : tf.randomNormal([rows, summary.outputs], 0, 1, 'float32', seed + 1);
+      ? tf.tidy(() => tf.floor(tf.randomUniform([rows], 0, summary.outputs, 'float32', engineSeed(seed + 1))))
+      : tf.randomNormal([rows, summary.outputs], 0, 1, 'float32', engineSeed(seed + 1));
   return { x, y, description: `synthetic N(0, 1) images, ${rows.toLocaleString('en-US')} of 28 × 28 × ${summary.inChannels}` };
 }

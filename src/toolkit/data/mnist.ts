@@ -20,6 +20,7 @@ import { blockMoments } from '../engine/blockSum';
 import { parseIdx, sliceIdx, type IdxArray } from './idx';
 import { argumentError, checkBoolean, checkFiniteNumber, checkOptions, checkPositiveInteger, checkSeed, checkString, checkTensor } from '../args';
 import { filledTensor } from '../engine/engineMemory';
+import { engineSeed } from '../random';
 
 export const MNIST_TRAIN_SIZE = 50_000;
 export const MNIST_VALID_SIZE = 10_000;
@@ -208,5 +209,5 @@ export function synthetic(rows: number, columns: number, options: { seed?: numbe
   checkPositiveInteger(fn, 'rows', rows);
   checkPositiveInteger(fn, 'columns', columns);
   const seed = checkSeed(fn, 'options.seed', checkOptions(fn, options, ['seed']).seed) ?? 0;
-  return { x: tf.randomNormal([rows, columns], 0, 1, 'float32', seed), y: tf.randomNormal([rows], 0, 1, 'float32', seed + 1) };
+  return { x: tf.randomNormal([rows, columns], 0, 1, 'float32', engineSeed(seed)), y: tf.randomNormal([rows], 0, 1, 'float32', engineSeed(seed + 1)) };
 }

@@ -6,7 +6,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../engine/engine';
 import { checkArgumentCount } from '../args';
-import { nextSeed } from '../random';
+import { engineSeed, nextSeed } from '../random';
 import { readInitArgs } from './initArgs';
 import { normalCdf, normalQuantile } from './normalQuantile';
 import { deliver, targetShape, type SeedOption, type ShapeOrTensor } from './target';
@@ -15,18 +15,18 @@ type Tensor = tfjs.Tensor;
 
 /** U(a, b), for the initializers built on it (their own checks done). */
 export function drawUniform(shape: number[], a: number, b: number, seed?: number): Tensor {
-  return tf.randomUniform(shape, a, b, 'float32', nextSeed(seed));
+  return tf.randomUniform(shape, a, b, 'float32', engineSeed(nextSeed(seed)));
 }
 
 export function drawNormal(shape: number[], mean: number, std: number, seed?: number): Tensor {
-  return tf.randomNormal(shape, mean, std, 'float32', nextSeed(seed));
+  return tf.randomNormal(shape, mean, std, 'float32', engineSeed(nextSeed(seed)));
 }
 
 /** N(mean, std²) truncated to [a, b] by inverse transform, as torch samples it. Needs std > 0 and a < b. */
 export function drawTruncNormal(shape: number[], mean: number, std: number, a: number, b: number, seed?: number): Tensor {
   const low = normalCdf((a - mean) / std);
   const high = normalCdf((b - mean) / std);
-  const u = tf.randomUniform(shape, low, high, 'float32', nextSeed(seed));
+  const u = tf.randomUniform(shape, low, high, 'float32', engineSeed(nextSeed(seed)));
   const p = u.dataSync();
   u.dispose();
   const values = new Float32Array(p.length);

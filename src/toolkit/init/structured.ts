@@ -17,7 +17,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../engine/engine';
 import { checkArgumentCount } from '../args';
-import { nextSeed, permutation, uniformStream } from '../random';
+import { engineSeed, nextSeed, permutation, uniformStream } from '../random';
 import { readInitArgs } from './initArgs';
 import { deliver, targetShape, type SeedOption, type ShapeOrTensor } from './target';
 
@@ -97,7 +97,7 @@ export function orthogonal(target: ShapeOrTensor, ...args: unknown[]): Tensor {
   const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
   const seed = nextSeed(o.seed());
   const values = tf.tidy(() => {
-    let flat = tf.randomNormal([rows, cols], 0, 1, 'float32', seed);
+    let flat = tf.randomNormal([rows, cols], 0, 1, 'float32', engineSeed(seed));
     if (rows < cols) flat = flat.transpose();
     const [q, r] = tf.linalg.qr(flat);
     const n = Math.min(rows, cols);
@@ -131,7 +131,7 @@ export function sparse(target: ShapeOrTensor, ...args: unknown[]): Tensor {
   const sparsity = o.required('sparsity', { min: 0, max: 1 });
   const std = o.number('std', 0.01, { min: 0 });
   const seed = nextSeed(o.seed());
-  const drawn = tf.randomNormal([rows, cols], 0, std, 'float32', seed);
+  const drawn = tf.randomNormal([rows, cols], 0, std, 'float32', engineSeed(seed));
   const values = drawn.dataSync().slice();
   drawn.dispose();
   const zerosPerRow = Math.ceil(sparsity * cols);

@@ -158,3 +158,28 @@ test('a Variable is filled in place, like torch’s trailing underscore', () => 
   assert.equal(returned, v);
   assert.equal(tf.sum(v).dataSync()[0], 100);
 });
+
+test('a seed of 0 is a seed like any other: the same draw every time, for every initializer and for synthetic data', async () => {
+  // tfjs's random ops read a seed of 0 as "no seed"; InitLab hands them another (random.ts).
+  const { data } = await import('../../../src/toolkit');
+  const draws: [string, () => import('@tensorflow/tfjs').Tensor][] = [
+    ['normal', () => init.normal([40, 30], { mean: 0, std: 1, seed: 0 })],
+    ['uniform', () => init.uniform([40, 30], { a: -1, b: 1, seed: 0 })],
+    ['truncNormal', () => init.truncNormal([40, 30], { mean: 0, std: 1, a: -2, b: 2, seed: 0 })],
+    ['kaimingNormal', () => init.kaimingNormal([3, 3, 16, 32], { seed: 0 })],
+    ['xavierUniform', () => init.xavierUniform([40, 30], { seed: 0 })],
+    ['orthogonal', () => init.orthogonal([40, 30], { seed: 0 })],
+    ['sparse', () => init.sparse([40, 30], { sparsity: 0.5, std: 0.01, seed: 0 })],
+    ['synthetic data', () => data.synthetic(20, 5, { seed: 0 }).x],
+  ];
+  for (const [name, draw] of draws) {
+    const first = draw();
+    const second = draw();
+    assert.deepEqual(second.dataSync(), first.dataSync(), `${name} with seed 0`);
+    const other = tf.tidy(() => tf.sum(tf.abs(first)).dataSync()[0]);
+    assert.ok(other > 0, `${name} drew something`);
+    tf.dispose([first, second]);
+  }
+  // And seed 0 is not the same draw as seed 1.
+  assert.notDeepEqual(init.normal([10], { mean: 0, std: 1, seed: 0 }).dataSync(), init.normal([10], { mean: 0, std: 1, seed: 1 }).dataSync());
+});
