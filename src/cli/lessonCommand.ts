@@ -8,10 +8,11 @@ import { parseArgs } from 'node:util';
 import { findLesson, LESSONS, lessonFileName, lessonNotebook, type LessonLanguage } from '../host/lessons';
 import { serializeNotebook } from '../format/initnbFormat';
 
-export const LESSON_USAGE = `  initlab lesson <a|b> [--lang en|th|vi] [--out <file>]
+export const LESSON_USAGE = `  initlab lesson <a|b|c> [--lang en|th|vi] [--out <file>]
   initlab lesson --all <dir>
-      Writes a lesson notebook: a (MNIST, normal vs Xavier vs Kaiming; en, th) or b (vanishing
-      and exploding gradients; en, vi). Default language: the lesson's own; default file:
+      Writes a lesson notebook: a (MNIST, normal vs Xavier vs Kaiming; en, th), b (vanishing
+      and exploding gradients; en, vi) or c (convolutions, BatchNorm, LSUV and the colorful
+      dimension; en, th, vi). Default language: the last one listed; default file:
       lesson-<id>.<lang>.initnb. Run it with: initlab run <file> --inplace
 `;
 

@@ -3,6 +3,7 @@ import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { initEngine, tf } from '../../../src/toolkit/engine/engine';
 import * as init from '../../../src/toolkit/init';
+import { synthetic } from '../../../src/toolkit/data/mnist';
 
 before(async () => {
   await initEngine();
@@ -159,9 +160,8 @@ test('a Variable is filled in place, like torch’s trailing underscore', () => 
   assert.equal(tf.sum(v).dataSync()[0], 100);
 });
 
-test('a seed of 0 is a seed like any other: the same draw every time, for every initializer and for synthetic data', async () => {
+test('a seed of 0 is a seed like any other: the same draw every time, for every initializer and for synthetic data', () => {
   // tfjs's random ops read a seed of 0 as "no seed"; InitLab hands them another (random.ts).
-  const { data } = await import('../../../src/toolkit');
   const draws: [string, () => import('@tensorflow/tfjs').Tensor][] = [
     ['normal', () => init.normal([40, 30], { mean: 0, std: 1, seed: 0 })],
     ['uniform', () => init.uniform([40, 30], { a: -1, b: 1, seed: 0 })],
@@ -170,7 +170,7 @@ test('a seed of 0 is a seed like any other: the same draw every time, for every 
     ['xavierUniform', () => init.xavierUniform([40, 30], { seed: 0 })],
     ['orthogonal', () => init.orthogonal([40, 30], { seed: 0 })],
     ['sparse', () => init.sparse([40, 30], { sparsity: 0.5, std: 0.01, seed: 0 })],
-    ['synthetic data', () => data.synthetic(20, 5, { seed: 0 }).x],
+    ['synthetic data', () => synthetic(20, 5, { seed: 0 }).x],
   ];
   for (const [name, draw] of draws) {
     const first = draw();

@@ -10,6 +10,7 @@ import { executeNotebook } from '../../../../src/cli/runNotebook';
 import { LESSONS, lessonNotebook, type Lesson } from '../../../../src/host/lessons';
 import { lessonA } from '../../../../src/host/lessons/lessonA';
 import { lessonB } from '../../../../src/host/lessons/lessonB';
+import { lessonC } from '../../../../src/host/lessons/lessonC';
 import { MimeTypes } from '../../../../src/shared/mimeTypes';
 import type { CodeCell, Notebook } from '../../../../src/shared/notebookFormat';
 import { joinLines } from '../../../../src/format/initnbFormat';
@@ -38,7 +39,7 @@ const text = (notebook: Notebook, id: string) =>
     .outputs.map((o) => (o.output_type === 'execute_result' || o.output_type === 'display_data' ? joinLines((o.data[MimeTypes.plain] as string) ?? '') : ''))
     .join('\n');
 /** The probe reports a cell displayed, read back from its chart payload's data. */
-function reports(notebook: Notebook, id: string): { label: string; layers: { activation: string; tensors: Record<string, { std: number; mean: number }> }[] }[] {
+function reports(notebook: Notebook, id: string): { label: string; layers: { kind: string; activation: string; tensors: Record<string, { std: number; mean: number }> }[] }[] {
   return cell(notebook, id).outputs.flatMap((o) => {
     if (o.output_type !== 'execute_result' && o.output_type !== 'display_data') return [];
     const payload = o.data[MimeTypes.chart] as { data?: { kind: string; label?: string; reports?: unknown[] } } | undefined;
@@ -73,20 +74,25 @@ function lessonAFigures(report: ReturnType<typeof reports>[number], printed: str
   };
 }
 
-test('every lesson comes in English and its own language, every markdown cell written in both', () => {
+test('every lesson comes in English and its own languages, every markdown cell written in each', () => {
   assert.deepEqual(
     LESSONS.map((l) => l.languages),
     [
       ['en', 'th'],
       ['en', 'vi'],
+      ['en', 'th', 'vi'],
     ],
   );
   for (const lesson of LESSONS) {
-    const own = lesson.languages[1];
-    for (const c of lesson.cells) if (c.kind === 'markdown') assert.ok(c.text[own]?.trim(), `lesson ${lesson.id} cell ${c.id} has no ${own} text`);
+    for (const own of lesson.languages.slice(1)) {
+      assert.ok(lesson.title[own], `lesson ${lesson.id} has no ${own} title`);
+      for (const c of lesson.cells) if (c.kind === 'markdown') assert.ok(c.text[own]?.trim(), `lesson ${lesson.id} cell ${c.id} has no ${own} text`);
+    }
   }
   assert.match(String(lessonNotebook(lessonA, 'th').cells[0].source), /ค่าเริ่มต้น/);
   assert.match(String(lessonNotebook(lessonB, 'vi').cells[0].source), /Gradient biến mất/);
+  assert.match(String(lessonNotebook(lessonC, 'th').cells[0].source), /คอนโวลูชัน/);
+  assert.match(String(lessonNotebook(lessonC, 'vi').cells[0].source), /Tích chập/);
 });
 
 test('lesson A runs top to bottom and reproduces the lesson’s figures', async () => {
@@ -203,4 +209,69 @@ test('lesson B runs top to bottom: saturation, the 0.25 ceiling, vanishing, expl
     .slice(1)
     .map(Number);
   assert.ok(last < first * 0.8, `Kaiming trains: ${first} → ${last}`);
+});
+
+test('lesson C runs top to bottom: a convolution’s fans, a wrong fan ×3 per layer, BatchNorm’s rescue and cost, LSUV, and a good and a bad start trained', async () => {
+  const { notebook, seconds } = await run(lessonC, 'vi');
+  console.log(`figure: lesson C (vi) ran top to bottom in ${seconds.toFixed(1)} s`);
+  // Fans of a [3, 3, 16, 32] kernel, and Kaiming's std √(2 / 144) drawn over 4,608 weights
+  // (a relative sd of about 1%; 3% allowed).
+  const fans = stdout(notebook, 'fans');
+  assert.match(fans, /fanIn = 3·3·16 = 144, fanOut = 3·3·32 = 288/);
+  const drawn = number(/measured (\S+)/, fans);
+  assert.ok(Math.abs(drawn / Math.sqrt(2 / 144) - 1) < 0.03, `Kaiming conv std ${drawn}`);
+
+  // Each convolution's output: Kaiming keeps its scale; the channels-only fan multiplies it by
+  // √9 = 3 per layer (its variance by 9 in expectation; the geometric mean over 9 layers within 15%).
+  // A convolution's output is the pre-activation of the ReLU layer after it.
+  const convStds = (report: ReturnType<typeof reports>[number]) => report.layers.filter((l) => l.kind === 'conv2d').map((l) => l.tensors.preActivation.std);
+  const [kaiming] = reports(notebook, 'deep');
+  const good = convStds(kaiming);
+  assert.equal(good.length, 10);
+  good.forEach((s, i) => assert.ok(s > 0.5 && s < 3, `Kaiming conv ${i + 1} output std ${s}`));
+  const [, wrong] = reports(notebook, 'wrong-fan');
+  const bad = convStds(wrong);
+  const growth = (bad[9] / bad[0]) ** (1 / 9);
+  assert.ok(Math.abs(growth / 3 - 1) < 0.15, `growth per layer ${growth}, theory 3`);
+  assert.ok(bad[9] > 1e3, `the tenth layer's std ${bad[9]}`);
+
+  // BatchNorm hands ReLU std 1 at every layer; ReLU of a standard normal has std √(1/2 − 1/(2π)).
+  // Each channel's values are nearly normal (72 products summed, of correlated images): each
+  // layer within 25% of that, their mean within 10%.
+  const [, withBn] = reports(notebook, 'batchnorm');
+  const ofKind = (kind: string) => withBn.layers.filter((l) => l.kind === kind).map((l) => (l.tensors.activation ?? l.tensors.preActivation).std);
+  ofKind('batchNormalization').forEach((s, i) => assert.ok(Math.abs(s - 1) < 0.05, `BatchNorm ${i + 1} output std ${s}`));
+  const reluStd = Math.sqrt(0.5 - 1 / (2 * Math.PI));
+  const reluStds = ofKind('reLU');
+  reluStds.forEach((s, i) => assert.ok(Math.abs(s / reluStd - 1) < 0.25, `ReLU ${i + 1} output std ${s}, theory ${reluStd}`));
+  const meanReluStd = reluStds.reduce((a, b) => a + b, 0) / reluStds.length;
+  assert.ok(Math.abs(meanReluStd / reluStd - 1) < 0.1, `mean ReLU output std ${meanReluStd}, theory ${reluStd}`);
+  // Its cost: an image's output depends on its batch with BatchNorm, not without.
+  const cost = stdout(notebook, 'batchnorm-cost');
+  assert.equal(number(/without BatchNorm, the first image's output changes with its batch by (\S+)/, cost), 0);
+  assert.ok(number(/with BatchNorm, by (\S+)/, cost) > 1e-4, cost);
+  assert.match(cost, /a training step: \d+ ms without BatchNorm, \d+ ms with it/);
+
+  // LSUV: every convolution's output std within the paper's 0.1 of 1, and the probe agrees.
+  const lsuvStds = stdout(notebook, 'lsuv').match(/after LSUV, std of each convolution’s output: (.*)/)![1].split(', ').map(Number);
+  assert.equal(lsuvStds.length, 10);
+  lsuvStds.forEach((s, i) => assert.ok(Math.abs(s - 1) < 0.1, `LSUV conv ${i + 1} std ${s}`));
+  const [, afterLsuv] = reports(notebook, 'lsuv');
+  convStds(afterLsuv).forEach((s, i) => assert.ok(Math.abs(s - 1) < 0.1, `probe after LSUV, conv ${i + 1} std ${s}`));
+
+  // 200 steps: Kaiming learns; std 0.01 vanishes (its last convolution's output std is about
+  // 1e-8 in theory) and its loss stays at ln 10, the loss of a uniform guess.
+  // (Losses are the means of the first and the last 20 steps.)
+  const trained = (id: string) => stdout(notebook, id).match(/loss (\S+) → (\S+) in (\d+) steps/)!.slice(1).map(Number);
+  const [goodFirst, goodLast, goodSteps] = trained('colorful-good');
+  const [badFirst, badLast, badSteps] = trained('colorful-bad');
+  assert.equal(goodSteps, 200);
+  assert.equal(badSteps, 200);
+  assert.ok(goodLast < 0.8 * goodFirst, `Kaiming: ${goodFirst} → ${goodLast}`);
+  for (const loss of [badFirst, badLast]) assert.ok(Math.abs(loss - Math.log(10)) < 0.05, `std 0.01: loss ${loss}, ln 10 = ${Math.log(10)}`);
+  assert.ok(number(/at step 0 has std (\S+)/, stdout(notebook, 'colorful-bad')) < 1e-4);
+  for (const id of ['colorful-good', 'colorful-bad']) {
+    const chart = cell(notebook, id).outputs.find((o) => o.output_type === 'execute_result');
+    assert.ok(chart && chart.output_type === 'execute_result' && chart.data[MimeTypes.chart], `${id} shows the colorful dimension as a chart`);
+  }
 });
