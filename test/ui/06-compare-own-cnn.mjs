@@ -12,8 +12,8 @@ export default {
     await offer.waitFor({ state: 'visible', timeout: 30_000 });
     await offer.locator('.monaco-list-row').first().filter({ hasText: 'tf.LayersModel, 4 layers: conv2d ×2, flatten, dense' }).waitFor({ timeout: 10_000 });
     await page.keyboard.press('Enter');
-    for (let step = 1; step <= 3; step++) {
-      await page.locator('.quick-input-widget', { hasText: `(${step}/3)` }).waitFor({ state: 'visible', timeout: 20_000 });
+    for (let step = 1; step <= 4; step++) {
+      await page.locator('.quick-input-widget', { hasText: `(${step}/4)` }).waitFor({ state: 'visible', timeout: 20_000 });
       await page.keyboard.press('Enter');
     }
     const summary = 'Healthy at every layer: Xavier normal, Kaiming normal (fan_in).';

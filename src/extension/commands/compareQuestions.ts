@@ -1,7 +1,7 @@
 /**
  * Compare Initializations' questions, as VS Code quick picks and input boxes: schemes,
- * activation, depth, width, data, seed and training for a new network, or schemes, data and
- * seed for a model of the notebook; and the options' problems in the user's language.
+ * activation, depth, width, data, seed and training for a new network, or schemes, data, seed
+ * and training for a model of the notebook; and the options' problems in the user's language.
  * Escape at any question answers undefined.
  */
 import * as vscode from 'vscode';
@@ -120,17 +120,19 @@ export async function pickTarget(q: QuestionSequence, models: NotebookModel[]): 
   return q.pickOne(vscode.l10n.t('Compare initializations: on which network?'), vscode.l10n.t('This notebook defines a model; compare on it, or on a new network'), items);
 }
 
-/** Schemes, data (when the model takes MNIST's 784 inputs) and seed; the rest is the model's. */
+/** Schemes, data (when the model takes MNIST's 784 inputs), seed and training; the rest is the model's. */
 export async function askModelOptions(q: QuestionSequence, model: NotebookModel): Promise<CompareOptions | undefined> {
   const takesMnist = model.takesMnist;
-  const steps = takesMnist ? 3 : 2;
+  const steps = takesMnist ? 4 : 3;
   const schemes = await pickSchemes(q, vscode.l10n.t('Compare on {0} (1/{1}): schemes', model.name, steps));
   if (!schemes) return undefined;
   const data = takesMnist ? await pickData(q, vscode.l10n.t('Compare on {0} (2/{1}): data', model.name, steps)) : 'synthetic';
   if (!data) return undefined;
-  const seed = await askNumber(q, vscode.l10n.t('Compare on {0} ({1}/{1}): seed', model.name, steps), vscode.l10n.t('The same seed gives the same weights'), DEFAULT_COMPARE_OPTIONS.seed, 0, 2 ** 31 - 1);
+  const seed = await askNumber(q, vscode.l10n.t('Compare on {0} ({1}/{2}): seed', model.name, steps - 1, steps), vscode.l10n.t('The same seed gives the same weights'), DEFAULT_COMPARE_OPTIONS.seed, 0, 2 ** 31 - 1);
   if (seed === undefined) return undefined;
-  return { ...DEFAULT_COMPARE_OPTIONS, schemes, data, seed };
+  const trainSteps = await pickTraining(q, vscode.l10n.t('Compare on {0} ({1}/{1}): training', model.name, steps));
+  if (trainSteps === undefined) return undefined;
+  return { ...DEFAULT_COMPARE_OPTIONS, schemes, data, seed, trainSteps };
 }
 
 /** The user's words for a problem with the options, in their language. */

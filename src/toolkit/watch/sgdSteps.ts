@@ -2,7 +2,8 @@
  * `sgdSteps(model, x, y, { lr, batchSize, seed })`: one step of plain SGD per call, for
  * `record`. Batches are drawn with replacement from a seeded stream, so two models given the
  * same seed see the same batches in the same order: what a comparison of initializations needs.
- * nn models update through their hand-written backward (as `train` does); a tf.LayersModel
+ * nn models (dense, or convolutional with BatchNorm and residual blocks) update through their
+ * hand-written backward and `sgdUpdate`; a tf.LayersModel
  * through `tf.train.sgd` on its compiled loss (or `loss`).
  */
 import type * as tfjs from '@tensorflow/tfjs';
@@ -10,7 +11,7 @@ import { tf } from '../engine/engine';
 import { argumentError, checkFiniteNumber, checkOptions, checkPositiveInteger, checkSeed, checkTensor } from '../args';
 import { uniformStream } from '../random';
 import { Model } from '../nn/model';
-import { Linear } from '../nn/layers';
+import { sgdUpdate } from '../nn/sgdUpdate';
 import { isLayersModel, stepsOf } from '../probe/layersGraph';
 import { lossFunction, type LossSpec } from '../probe/layersLoss';
 import type { Probeable } from '../probe/probe';
@@ -54,10 +55,7 @@ export function sgdSteps(model: Probeable, x: tfjs.Tensor, y: tfjs.Tensor, optio
       }
     };
   }
-  if (!(model instanceof Model)) throw argumentError(fn, 'model', 'an nn.Model with a loss (as nn.mlp builds) or a tf.LayersModel', model);
-  const linears = model.layers.filter((m): m is Linear => m instanceof Linear);
-  const other = model.layers.find((m) => m.parameters().length > 0 && !(m instanceof Linear));
-  if (other) throw new TypeError(`${fn}: nn models train here through their Linear layers only; ${other.name} has parameters too. Write the step yourself and pass it to record().`);
+  if (!(model instanceof Model)) throw argumentError(fn, 'model', 'an nn.Model with a loss (as nn.mlp or nn.cnn builds) or a tf.LayersModel', model);
   return () => {
     const rowsOf = batch();
     const xb = tf.gather(x, rowsOf);
@@ -65,7 +63,7 @@ export function sgdSteps(model: Probeable, x: tfjs.Tensor, y: tfjs.Tensor, optio
     try {
       const loss = model.forward(xb, yb).dataSync()[0];
       model.backward({ dataGrad: false });
-      for (const l of linears) l.setParameters(tf.tidy(() => tf.sub(l.w, tf.mul(l.w.g!, lr))), tf.tidy(() => tf.sub(l.b, tf.mul(l.b.g!, lr))));
+      sgdUpdate(model, lr);
       model.release();
       return loss;
     } finally {

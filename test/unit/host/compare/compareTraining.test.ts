@@ -2,7 +2,7 @@
 // the verdict says which trained. Driven through the real kernel process, as VS Code drives it.
 import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { COMPARE_CELL_IDS, compareNotebook } from '../../../../src/host/compare/compareNotebook';
+import { COMPARE_CELL_IDS, compareNotebook, compareOnModelCells } from '../../../../src/host/compare/compareNotebook';
 import { DEFAULT_COMPARE_OPTIONS, describeCompareProblem, validateCompareOptions } from '../../../../src/host/compare/compareOptions';
 import type { NbOutput } from '../../../../src/shared/notebookFormat';
 import { KernelClient } from '../../../../src/host/kernelClient';
@@ -46,6 +46,24 @@ test('a comparison with training: the same SGD on the same batches, and a verdic
   assert.match(verdict, /✗ normal\(0, 1\): diverged, loss not finite at step \d+/, verdict);
   const same = await run(client, 'trainings.map((t) => t.losses.length).join(",") + " " + trainings[1].stats.filter((s) => s.layer === 1).map((s) => s.step).join(",")');
   assert.match(same.text, /\d+,100 0,10,20,30,40,50,60,70,80,90,100/, 'Kaiming ran every step, recorded every 10');
+});
+
+test('a comparison with training on the notebook’s own nn.cnn (BatchNorm, residual blocks): every scheme trains through the hand-written backward', async () => {
+  const client = new KernelClient({ entry: await kernelEntry() });
+  clients.push(client);
+  await run(client, "const net = nn.cnn({ input: [28, 28, 1], channels: [8, 8], strides: [2, 2], batchNorm: true, residual: true, seed: 0 });");
+  const cells = compareOnModelCells({ model: 'net', description: 'an nn.cnn', schemes: ['kaimingNormal', 'xavierNormal'], data: 'mnist-subset', seed: 0, trainSteps: 30 }, 't');
+  const texts: string[] = [];
+  for (const cell of cells) if (cell.cell_type === 'code') texts.push((await run(client, String(cell.source))).text);
+  const verdict = texts[texts.length - 1];
+  assert.match(verdict, /After 30 training steps/, verdict);
+  assert.doesNotMatch(verdict, /diverged/, verdict);
+  // Each step's loss is one batch's: the mean of the last 5 against the first 5.
+  const losses = await run(
+    client,
+    'netComparison.trainings.map((t) => { const l = t.losses.map((x) => Number(x.loss)); const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length; return `${t.label}: ${l.length} ${mean(l.slice(-5)) < mean(l.slice(0, 5))}`; }).join("; ")',
+  );
+  assert.match(losses.text, /Kaiming normal \(fan_in\): 30 true; Xavier normal: 30 true/, 'both ran 30 steps and lowered the loss');
 });
 
 test('training steps are checked like every other option', () => {
