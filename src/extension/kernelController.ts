@@ -17,6 +17,7 @@ import { KernelClient, type ExecutionResult, type KernelState } from '../host/ke
 import { OutputAccumulator, type OutputChange } from '../host/outputAccumulator';
 import { NOTEBOOK_TYPE } from './initnbSerializer';
 import { applyOutputChange } from './outputProjection';
+import { SpareKernel } from './spareKernel';
 import type { CellTypeDiagnostics } from './typeCheck/cellTypeDiagnostics';
 import { runBlockingErrors, typeCheckMode, typeErrorRefusal, typeErrorWarning } from './typeCheck/typeCheckRuns';
 
@@ -39,8 +40,11 @@ export class KernelController implements vscode.Disposable {
   private readonly kernels = new Map<vscode.NotebookDocument, NotebookKernel>();
   /** The notebooks this controller is selected for: only these may run cells with it. */
   private readonly selected = new Set<vscode.NotebookDocument>();
-  /** A kernel started before its notebook existed (startSpare), with the way to hand it over. */
-  private spare?: { kernel: NotebookKernel; adopt(notebook: vscode.NotebookDocument): void };
+  /** A kernel started before its notebook existed (startSpare). */
+  private readonly spare = new SpareKernel<NotebookKernel>({
+    create: (owner, onState) => this.createKernel(undefined, owner, onState),
+    announce: (notebook, state) => this.onDidChangeStateEmitter.fire({ notebook, state }),
+  });
   /** Cells InitLab wrote (markGenerated), by URI, with the version it wrote. */
   private readonly generated = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -73,7 +77,7 @@ export class KernelController implements vscode.Disposable {
 
   dispose(): void {
     for (const nb of [...this.kernels.keys()]) this.shutdown(nb);
-    this.spare?.kernel.client.dispose();
+    this.spare.dispose();
     this.disposables.forEach((d) => d.dispose());
   }
 
@@ -126,12 +130,8 @@ export class KernelController implements vscode.Disposable {
    */
   prestart(notebook: vscode.NotebookDocument): void {
     if (!vscode.workspace.isTrusted) return;
-    if (this.spare && !this.kernels.has(notebook) && notebook.uri.scheme !== 'file') {
-      this.kernels.set(notebook, this.spare.kernel);
-      this.spare.adopt(notebook);
-      this.spare = undefined;
-      return;
-    }
+    const canTakeSpare = !this.kernels.has(notebook) && notebook.uri.scheme !== 'file';
+    if (canTakeSpare && this.spare.take(notebook, (kernel) => this.kernels.set(notebook, kernel))) return;
     this.kernelFor(notebook).client.start().catch(() => undefined);
   }
 
@@ -142,30 +142,12 @@ export class KernelController implements vscode.Disposable {
    * none did.
    */
   startSpare(): vscode.Disposable {
-    if (!vscode.workspace.isTrusted || this.spare) return new vscode.Disposable(() => undefined);
-    let owner: vscode.NotebookDocument | undefined;
-    let lastState: KernelState | undefined;
-    const kernel = this.createKernel(undefined, () => owner, (state) => (lastState = state));
-    const spare = {
-      kernel,
-      adopt: (notebook: vscode.NotebookDocument) => {
-        owner = notebook;
-        // The states it went through before it had a notebook: the last one is the current one.
-        if (lastState) this.onDidChangeStateEmitter.fire({ notebook, state: lastState });
-      },
-    };
-    this.spare = spare;
-    kernel.client.start().catch(() => undefined);
-    return new vscode.Disposable(() => {
-      if (this.spare !== spare) return;
-      this.spare = undefined;
-      kernel.client.dispose();
-    });
+    return this.spare.start();
   }
 
   /** Has the spare kernel run `code` before its notebook's first cell (startup code). Nothing without a spare. */
   runStartupCodeOnSpare(code: string): void {
-    this.spare?.kernel.client.runStartupCode(code);
+    this.spare.runStartupCode(code);
   }
 
   /** The models a notebook's kernel holds in its variables; none when it has no kernel yet. */

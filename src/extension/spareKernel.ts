@@ -1,0 +1,73 @@
+/**
+ * A kernel started before its notebook exists, for the next untitled notebook that needs one.
+ * Compare Initializations starts it while it asks its questions, so the process and the engine
+ * are up, and its startup code has run (kernelProtocol.ts), by the time the comparison's
+ * notebook opens. A pool of one: one caller knows a notebook is coming, and an idle kernel holds
+ * memory. The controller owns the notebooks' kernels; this file owns the one that has none yet.
+ */
+import * as vscode from 'vscode';
+import type { KernelClient, KernelState } from '../host/kernelClient';
+
+export interface SpareKernelFactory<K> {
+  /** A new kernel whose notebook is `owner()` once it has one; `onState` hears its states meanwhile. */
+  create(owner: () => vscode.NotebookDocument | undefined, onState: (state: KernelState) => void): K;
+  /** Tells the notebook that took the kernel the state it reached before it had one. */
+  announce(notebook: vscode.NotebookDocument, state: KernelState): void;
+}
+
+export class SpareKernel<K extends { client: KernelClient }> implements vscode.Disposable {
+  private waiting?: { kernel: K; adopt(notebook: vscode.NotebookDocument): void };
+
+  constructor(private readonly factory: SpareKernelFactory<K>) {}
+
+  /**
+   * Starts one, unless one already waits or the workspace is untrusted (no cell runs there).
+   * Disposing the result stops it if no notebook took it.
+   */
+  start(): vscode.Disposable {
+    if (!vscode.workspace.isTrusted || this.waiting) return new vscode.Disposable(() => undefined);
+    let owner: vscode.NotebookDocument | undefined;
+    let lastState: KernelState | undefined;
+    const kernel = this.factory.create(
+      () => owner,
+      (state) => (lastState = state),
+    );
+    const waiting = {
+      kernel,
+      adopt: (notebook: vscode.NotebookDocument) => {
+        owner = notebook;
+        if (lastState) this.factory.announce(notebook, lastState);
+      },
+    };
+    this.waiting = waiting;
+    kernel.client.start().catch(() => undefined);
+    return new vscode.Disposable(() => {
+      if (this.waiting !== waiting) return;
+      this.waiting = undefined;
+      kernel.client.dispose();
+    });
+  }
+
+  /** Has the waiting kernel run `code` before its notebook's first cell. Nothing when none waits. */
+  runStartupCode(code: string): void {
+    this.waiting?.kernel.client.runStartupCode(code);
+  }
+
+  /**
+   * Hands the waiting kernel to `notebook`: `register` files it under the notebook, then the
+   * notebook hears the kernel's state. False when none waits.
+   */
+  take(notebook: vscode.NotebookDocument, register: (kernel: K) => void): boolean {
+    const waiting = this.waiting;
+    if (!waiting) return false;
+    this.waiting = undefined;
+    register(waiting.kernel);
+    waiting.adopt(notebook);
+    return true;
+  }
+
+  dispose(): void {
+    this.waiting?.kernel.client.dispose();
+    this.waiting = undefined;
+  }
+}
