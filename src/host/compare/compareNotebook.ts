@@ -44,18 +44,19 @@ function dataCell(options: CompareOptions): string {
 
 /**
  * What a comparison's kernel runs before its first cell, while the notebook opens (startup code,
- * kernelProtocol.ts): the engine's memory readied for the data and the probe, whose first large
- * tensors otherwise pay a page fault per 4 KiB written (toolkit/engine/engineMemory.ts). Sized
- * from the rows: after the default comparison on MNIST the engine's heap was 790 MB, 5 times
- * the images' 157 MB (2026-11-25). With it the data and probe cells took 0.65 and 2.3 s instead
- * of 1.2 and 3.9 s; the reservation itself, 2.9 s, runs while the questions are answered.
+ * kernelProtocol.ts): the engine's memory readied for the data, whose tensors otherwise pay a
+ * page fault per 4 KiB written (toolkit/engine/engineMemory.ts): 1.5 times the images' bytes,
+ * for the training and validation images and the labels. Not the probe's share too: the whole
+ * comparison touches about 790 MB on MNIST (2026-11-25), and reserving all of it (2.9 s) ran on
+ * past the moment the notebook opened, competing with it for the two cores; the Compare UI test,
+ * which answers the questions in 0.3 s, was slower for it (10.1-13.1 s against 10.8-10.9 s).
  */
 export function compareStartupCode(data: DataChoice): string {
   const rows = data === 'mnist' ? 50_000 : SUBSET_ROWS;
-  const bytes = Math.ceil((PEAK_OVER_IMAGES * rows * 784 * 4) / 2 ** 20) * 2 ** 20;
+  const bytes = Math.ceil((DATA_OVER_IMAGES * rows * 784 * 4) / 2 ** 20) * 2 ** 20;
   return `reserveEngineMemory(${bytes});`;
 }
-const PEAK_OVER_IMAGES = 5;
+const DATA_OVER_IMAGES = 1.5;
 
 /**
  * The TypeScript that builds one scheme's model. `make(init)` turns an initializer (a name in
