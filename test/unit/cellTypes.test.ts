@@ -97,10 +97,10 @@ function notebookService(sources: string[]) {
 }
 
 /** Each cell's errors, as `cell <n>, line <l>: <message>`. */
-function notebookErrors(sources: string[]): string[] {
+function notebookErrors(sources: string[], ignoredCodes: readonly number[] = []): string[] {
   const { service, cells } = notebookService(sources);
   return cells.flatMap((cell, index) =>
-    [...service.getSyntacticDiagnostics(cell), ...service.getSemanticDiagnostics(cell)].map((d) => {
+    [...service.getSyntacticDiagnostics(cell), ...service.getSemanticDiagnostics(cell)].filter((d) => !ignoredCodes.includes(d.code)).map((d) => {
       const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
       return `cell ${index + 1}, line ${line}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
     }),
@@ -184,13 +184,23 @@ test('the cells Compare initializations writes type-check, for a new network and
   assert.deepEqual(notebookErrors([cnn, ...onModel]), [], 'on a tf.layers model');
 });
 
+const TOP_LEVEL_AWAIT_IN_SCRIPT = 1375;
+
 test('every lesson notebook type-checks against the cell declarations, as its completions and hovers need', () => {
   const dir = path.join(repoRoot, 'dist/lessons');
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.initnb'));
-  assert.equal(files.length, 4);
+  assert.equal(files.length, 7);
   for (const file of files) {
     const notebook = parseNotebook(fs.readFileSync(path.join(dir, file), 'utf8'), file);
-    const errors = notebookErrors(notebook.cells.filter((c) => c.cell_type === 'code').map((c) => joinLines(c.source)));
+    // Lesson C awaits model.fit at a cell's top level, as the kernel allows (checked with the
+    // kernel's view of cells in test/unit/typeCheck). VS Code's TypeScript service sees each cell
+    // as a script and reports 1375 ("'await' ... only allowed at the top level of a file when
+    // that file is a module"): a semantic diagnostic, which VS Code does not show for notebook
+    // cells, and one that changes no type (the hover still gives the awaited type).
+    const errors = notebookErrors(
+      notebook.cells.filter((c) => c.cell_type === 'code').map((c) => joinLines(c.source)),
+      [TOP_LEVEL_AWAIT_IN_SCRIPT],
+    );
     assert.deepEqual(errors, [], file);
   }
 });

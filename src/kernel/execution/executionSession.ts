@@ -28,7 +28,7 @@ export interface ExecuteRequest {
   cellId: string;
   code: string;
   executionCount: number;
-  /** Startup code: run as a cell is, its outputs dropped (the kernel reports a failure itself). */
+  /** Startup code: run as a cell is, its outputs dropped. */
   silent?: boolean;
 }
 
