@@ -9,9 +9,13 @@ export default {
     // The end of the notebook shows a colorful dimension: per layer, a heatmap of counts on a
     // log scale (the live chart's panel and the last cell's chart both have one; either will do).
     const legends = outputFrame(page).getByText('count (log)');
-    const onScreen = [];
-    for (let i = 0; i < (await legends.count()); i++) {
-      onScreen.push(await waitOnScreen(page, legends.nth(i), 'a colorful dimension', 500).then(() => true, () => false));
+    // Charts near the end may still be drawing after Ctrl+End: look again for up to 20 s.
+    let onScreen = [];
+    for (const deadline = Date.now() + 20_000; !onScreen.includes(true) && Date.now() < deadline; ) {
+      onScreen = [];
+      for (let i = 0; i < (await legends.count()); i++) {
+        onScreen.push(await waitOnScreen(page, legends.nth(i), 'a colorful dimension', 500).then(() => true, () => false));
+      }
     }
     if (!onScreen.includes(true)) throw new Error(`none of the ${onScreen.length} colorful-dimension charts is on screen after Ctrl+End`);
     // The lesson's markdown is the Vietnamese text.
