@@ -26,6 +26,19 @@ export async function waitFor<T>(check: () => T | undefined | false, what: strin
   }
 }
 
+/** `promise`, or an error naming `what` (and, through `state`, what was seen then) after `timeoutMs`. */
+export async function settlesWithin<T>(promise: Promise<T>, what: string, timeoutMs: number, state: () => string = () => ''): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}${state() ? ` (${state()})` : ''}`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function outputText(cell: vscode.NotebookCell, mime?: string): string {
   const decoder = new TextDecoder();
   return cell.outputs

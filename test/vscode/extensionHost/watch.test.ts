@@ -1,7 +1,7 @@
 /** Watching a tf.layers model train in the real VS Code: the chart redrawn live, and stop keeps the record. */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateInitLab, openCodeNotebook, outputText, runCells, waitFor } from './helpers';
+import { activateInitLab, openCodeNotebook, outputText, runCells, settlesWithin, waitFor } from './helpers';
 
 const CHART = 'application/vnd.initlab.chart+json';
 const ERROR = 'application/vnd.code.notebook.error';
@@ -28,7 +28,7 @@ describe('watching a tf.layers model train', () => {
       "`${w.record.stoppedAtStep} ${w.record.losses.length} ${w.record.running}`",
       'w.record',
     ]);
-    await runCells(editor, 0, 1);
+    await settlesWithin(runCells(editor, 0, 1), 'the model cell (a kernel start, MNIST and the model)', 120_000);
     assert.equal(editor.notebook.cellAt(0).executionSummary?.success, true, outputText(editor.notebook.cellAt(0), ERROR));
 
     // Count the chart's redraws while the training cell runs.
@@ -44,8 +44,11 @@ describe('watching a tf.layers model train', () => {
     try {
       const running = runCells(editor, 1, 2);
       await waitFor(() => drawn.length >= 4 && training.executionSummary?.success === undefined, 'the chart redrawn several times while training runs', 60_000);
-      await vscode.commands.executeCommand('notebook.cancelExecution');
-      await running;
+      // The stop button of this notebook: the command is given its URI, as the editor's toolbar
+      // gives it, so it cannot stop another editor that happens to be the active one.
+      await vscode.commands.executeCommand('notebook.cancelExecution', editor.notebook.uri);
+      const seen = () => `training cell success: ${training.executionSummary?.success}; active notebook: ${vscode.window.activeNotebookEditor?.notebook.uri.path ?? 'none'}`;
+      await settlesWithin(running, 'the training cell to end after Stop', 60_000, seen);
     } finally {
       listener.dispose();
     }
@@ -55,7 +58,7 @@ describe('watching a tf.layers model train', () => {
     // The last drawing is final: it carries the static SVG a saved notebook keeps.
     assert.match(outputText(training, 'image/svg+xml'), /<svg/);
 
-    await runCells(editor, 2, 4);
+    await settlesWithin(runCells(editor, 2, 4), 'the cells that read the record after the stop', 60_000);
     const [stoppedAt, losses, running] = outputText(editor.notebook.cellAt(2), 'text/plain').replace(/'/g, '').split(' ');
     assert.ok(Number(stoppedAt) > 0, `stopped at step ${stoppedAt}`);
     assert.equal(losses, stoppedAt, 'every step run is in the record');
