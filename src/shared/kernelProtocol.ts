@@ -26,12 +26,13 @@ export type ClientMessage =
    */
   | { readonly type: 'startupCode'; readonly code: string };
 
-/** A notebook variable holding a model the toolkit can re-initialize (toolkit/nn/compareTargets.ts). */
+/**
+ * A notebook variable holding a model the toolkit can re-initialize: its name, and the text
+ * and takesMnist of toolkit/nn/modelShape.ts's ModelShape (compareTargets.ts).
+ */
 export interface NotebookModel {
   readonly name: string;
-  /** For the picker: "784 → 100 → 1, relu" or "tf.LayersModel, 9 layers: conv2d ×3, …". */
   readonly description: string;
-  /** Whether data.forModel gives it MNIST (784 inputs, or 28 × 28 × 1 images). */
   readonly takesMnist: boolean;
 }
 

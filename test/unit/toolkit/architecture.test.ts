@@ -6,6 +6,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { initEngine, tf } from '../../../src/toolkit/engine/engine';
 import * as nn from '../../../src/toolkit/nn';
 import { forModel } from '../../../src/toolkit/data/forModel';
+import { modelShape, type ModelShape } from '../../../src/toolkit/nn/modelShape';
 
 before(async () => {
   await initEngine();
@@ -96,4 +97,50 @@ test('forModel gives MNIST to a 784-input model: digits for one output, one-hot 
   assert.ok(Math.abs(mean) < 0.1, `normalized, mean ${mean}`);
   tf.dispose([x, y]);
   regressor.dispose();
+});
+
+test('every model kind is described one way: its input, outputs, the targets its loss wants and whether MNIST fits', () => {
+  const layers = (units: number, loss: string, inputShape = [784]) => {
+    const first = inputShape.length > 1 ? tf.layers.flatten({ inputShape }) : tf.layers.dense({ inputShape, units: 8 });
+    const m = tf.sequential({ layers: [first, tf.layers.dense({ units })] });
+    m.compile({ optimizer: 'sgd', loss });
+    return m;
+  };
+  const cases: [string, unknown, Partial<ModelShape>][] = [
+    ['an MLP regressing digits', nn.mlp([784, 8, 1], { seed: 0 }), { kind: 'mlp', text: '784 → 8 → 1, relu', inputShape: [784], outputs: 1, targets: 'values', takesMnist: true }],
+    ['an MLP with 5 classes', nn.mlp([784, 8, 5], { loss: 'crossEntropy', seed: 0 }), { targets: 'classIds', takesMnist: false }],
+    ['an nn CNN', nn.cnn({ input: [28, 28, 1], channels: [4], classes: 10, seed: 0 }), { kind: 'cnn', inputShape: [28, 28, 1], outputs: 10, targets: 'classIds', takesMnist: true }],
+    ['a tf.layers classifier', layers(10, 'sparseCategoricalCrossentropy', [28, 28, 1]), { kind: 'layers', inputShape: [28, 28, 1], targets: 'classIds', takesMnist: true }],
+    ['a tf.layers binary classifier', layers(1, 'binaryCrossentropy'), { targets: 'binary', takesMnist: false }],
+    ['a tf.layers regressor', layers(1, 'meanSquaredError'), { targets: 'values', takesMnist: true }],
+  ];
+  for (const [what, model, expected] of cases) {
+    const shape = modelShape(model);
+    assert.ok(shape, what);
+    for (const [key, value] of Object.entries(expected)) assert.deepEqual(shape[key as keyof ModelShape], value, `${what}: ${key}`);
+  }
+  assert.equal(modelShape({ layers: [] }), undefined);
+});
+
+test('forModel shapes targets for every loss form, and checks its options for every model kind', () => {
+  const binary = tf.sequential({ layers: [tf.layers.dense({ inputShape: [6], units: 1, activation: 'sigmoid' })] });
+  binary.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
+  const b = forModel(binary, { data: 'synthetic', rows: 50 });
+  assert.deepEqual(b.y.shape, [50, 1]);
+  assert.ok(Array.from(b.y.dataSync()).every((v) => v === 0 || v === 1), 'binary targets are 0 or 1');
+
+  const regressor = tf.sequential({ layers: [tf.layers.dense({ inputShape: [784], units: 1 })] });
+  regressor.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  const digits = forModel(regressor, { data: 'mnist-subset', rows: 40 });
+  assert.deepEqual(digits.y.shape, [40, 1], 'tf.layers wants a target per output unit');
+  assert.deepEqual(Array.from(digits.y.dataSync()).slice(0, 5), [5, 0, 4, 1, 9], 'the digits as numbers');
+  assert.throws(() => forModel(regressor, { rows: 10, batch: 3 } as never), /data\.forModel: unknown option "batch"/);
+
+  const fiveClasses = nn.mlp([784, 8, 5], { loss: 'crossEntropy', seed: 0 });
+  const other = forModel(fiveClasses, { data: 'mnist', rows: 30 });
+  assert.match(other.description, /^synthetic N\(0, 1\) inputs, 30 rows of 784 \(the model has 5 outputs, MNIST has 10 classes\)$/);
+  assert.ok(Array.from(other.y.dataSync()).every((v) => v >= 0 && v < 5), 'class ids within its 5 outputs');
+  tf.dispose([b.x, b.y, digits.x, digits.y, other.x, other.y]);
+  [binary, regressor].forEach((m) => m.dispose());
+  fiveClasses.dispose();
 });

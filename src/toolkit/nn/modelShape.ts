@@ -1,0 +1,70 @@
+/**
+ * One description of every model kind InitLab can compare: nn models of Linear layers (as
+ * nn.mlp builds), nn CNNs (as nn.cnn builds) and tf.LayersModels. "Compare initializations"
+ * offers a notebook's models by it (compareTargets.ts), and data.forModel shapes inputs and
+ * targets from it. The kind-specific readers (architecture.ts, convModels.ts, layersModels.ts)
+ * feed it; nothing else decides what a model takes or what its loss wants.
+ */
+import { describeModel } from './architecture';
+import { describeConvModel } from './convModels';
+import { describeLayersModel, isLayersModel } from './layersModels';
+
+/** What the model's loss wants as targets. */
+export type TargetForm =
+  /** Class ids [N] (nn cross-entropy, sparseCategoricalCrossentropy). */
+  | 'classIds'
+  /** One-hot rows [N, classes] (categoricalCrossentropy). */
+  | 'oneHot'
+  /** 0 or 1 in [N, 1] (binaryCrossentropy). */
+  | 'binary'
+  /** Numbers, one per output (mean squared error). */
+  | 'values';
+
+export interface ModelShape {
+  kind: 'mlp' | 'cnn' | 'layers';
+  /** One line for the picker: "784 → 100 → 1, relu", "nn CNN: Conv2d ×3, …" or "tf.LayersModel, 9 layers: conv2d ×3, …". */
+  text: string;
+  /** One example's shape, without the batch: [784], or [28, 28, 1] for an MNIST CNN (nn CNNs take any size; 28 × 28 is what data.forModel draws). */
+  inputShape: number[];
+  outputs: number;
+  targets: TargetForm;
+  /** Whether MNIST fits it: 784 inputs or 28 × 28 × 1 images, and 10 outputs (or 1, for digits as numbers). */
+  takesMnist: boolean;
+}
+
+export const MNIST_PIXELS = 784;
+const MNIST_IMAGE = [28, 28, 1];
+
+function fitsMnist(inputShape: readonly number[], outputs: number, targets: TargetForm): boolean {
+  const input = inputShape.join(',');
+  const takesDigits = input === String(MNIST_PIXELS) || input === MNIST_IMAGE.join(',');
+  return takesDigits && (outputs === 10 || (targets === 'values' && outputs === 1));
+}
+
+function layersTargets(loss: string | undefined): TargetForm {
+  if (loss === 'sparseCategoricalCrossentropy') return 'classIds';
+  if (loss === 'binaryCrossentropy') return 'binary';
+  if (loss && /crossentropy/i.test(loss)) return 'oneHot';
+  return 'values'; // mean squared error, or no loss compiled yet
+}
+
+/** The shape of any model kind InitLab compares, or undefined for anything else. */
+export function modelShape(value: unknown): ModelShape | undefined {
+  let shape: Omit<ModelShape, 'takesMnist'> | undefined;
+  if (isLayersModel(value)) {
+    if (value.inputs.length !== 1 || value.outputs.length !== 1) return undefined;
+    const s = describeLayersModel(value);
+    shape = { kind: 'layers', text: `tf.LayersModel, ${s.layers} layers: ${s.kinds}`, inputShape: s.inputShape, outputs: s.outputUnits, targets: layersTargets(s.loss) };
+  } else {
+    const conv = describeConvModel(value);
+    const mlp = conv ? undefined : describeModel(value);
+    if (conv) {
+      const targets = conv.loss === 'crossEntropy' ? 'classIds' : 'values';
+      shape = { kind: 'cnn', text: `nn CNN: ${conv.kinds}`, inputShape: [28, 28, conv.inChannels], outputs: conv.outputs, targets };
+    } else if (mlp) {
+      const targets = mlp.loss === 'crossEntropy' ? 'classIds' : 'values';
+      shape = { kind: 'mlp', text: `${mlp.sizes.join(' → ')}, ${mlp.activation}`, inputShape: [mlp.sizes[0]], outputs: mlp.sizes[mlp.sizes.length - 1], targets };
+    }
+  }
+  return shape && { ...shape, takesMnist: fitsMnist(shape.inputShape, shape.outputs, shape.targets) };
+}
