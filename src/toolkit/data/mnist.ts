@@ -16,7 +16,8 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import type * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../engine/engine';
-import { blockMoments } from '../engine/blockSum';
+import { tensorStats } from '../probe/tensorStats';
+import { fromStatNumber } from '../charts/finite';
 import { parseIdx, sliceIdx, type IdxArray } from './idx';
 import { argumentError, checkBoolean, checkFiniteNumber, checkOptions, checkPositiveInteger, checkSeed, checkString, checkTensor } from '../args';
 import { filledTensor } from '../engine/engineMemory';
@@ -191,16 +192,14 @@ export function normalize<T extends tfjs.Tensor>(x: T, mean: number, std: number
 }
 
 /**
- * Mean and std (unbiased, as torch's `x.std()`) of a tensor as numbers, accurate over all of
- * MNIST. Example: `const { mean, std } = data.meanStd(xTrain)`
+ * Mean and std (unbiased, as torch's `x.std()`) of a tensor as numbers, the way the probe
+ * computes every std (probe/tensorStats.ts): accumulated in float64, accurate over all of MNIST.
+ * Example: `const { mean, std } = data.meanStd(xTrain)`
  */
 export function meanStd(x: tfjs.Tensor): { mean: number; std: number } {
   if (checkTensor('data.meanStd', 'x', x).size < 2) throw argumentError('data.meanStd', 'x', 'a tf.Tensor of at least 2 values', x);
-  const [mean, variance] = tf.tidy(() => {
-    const m = blockMoments(x);
-    return tf.stack([m.mean, m.variance]).dataSync();
-  });
-  return { mean, std: Math.sqrt(variance) };
+  const [stats] = tensorStats([{ tensor: x, momentsOnly: true }]);
+  return { mean: fromStatNumber(stats.mean), std: fromStatNumber(stats.std) };
 }
 
 /** Standard-normal inputs and targets: the lesson's synthetic x [n, m]. */

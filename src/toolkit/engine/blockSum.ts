@@ -25,17 +25,3 @@ export function blockSum(x: tfjs.Tensor): tfjs.Scalar {
     return tf.sum(flat) as tfjs.Scalar;
   });
 }
-
-/** The mean of all elements with blocked accumulation. */
-export function blockMean(x: tfjs.Tensor): tfjs.Scalar {
-  return tf.tidy(() => tf.div(blockSum(x), Math.max(1, x.size)) as tfjs.Scalar);
-}
-
-/** Mean and unbiased variance (n − 1, like torch's `Tensor.var()`), both blocked. */
-export function blockMoments(x: tfjs.Tensor): { mean: tfjs.Scalar; variance: tfjs.Scalar } {
-  return tf.tidy(() => {
-    const mean = blockMean(x);
-    const variance = x.size > 1 ? tf.div(blockSum(tf.squaredDifference(x, mean)), x.size - 1) : tf.scalar(NaN);
-    return { mean, variance: variance as tfjs.Scalar };
-  });
-}

@@ -6,13 +6,13 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../engine/engine';
-import { blockMoments } from '../engine/blockSum';
 import { toStatNumber } from '../charts/finite';
 import type { TrainingLoss, TrainingStepStat } from '../charts/trainingChart';
 import { uniformStream } from '../random';
 import { Model } from '../nn/model';
 import { argumentError, checkFiniteNumber, checkOptions, checkPositiveInteger, checkSeed, checkString, checkTensor } from '../args';
 import { groupLayers } from './probe';
+import { tensorStats } from './tensorStats';
 
 export interface TrainOptions {
   lr: number;
@@ -59,20 +59,13 @@ export function train(model: Model, x: tfjs.Tensor, y: tfjs.Tensor, options: Tra
       model.forward(xb, yb);
       // SGD needs the weights' gradients only: none with respect to the data.
       model.backward({ dataGrad: false });
-      const figures = tf.tidy(() =>
-        tf
-          .stack([
-            model.loss.out!,
-            ...groups.map((g) => std((g.activation ?? g.linear).out!)),
-            ...groups.map((g) => std(g.linear.w.g!)),
-          ])
-          .dataSync(),
-      );
-      const loss = figures[0];
+      // The std of each layer's activation and weight gradient, as the probe computes it.
+      const stds = tensorStats([...groups.map((g) => (g.activation ?? g.linear).out!), ...groups.map((g) => g.linear.w.g!)].map((tensor) => ({ tensor, momentsOnly: true }))).map((s) => s.std);
+      const loss = model.loss.out!.dataSync()[0];
       record.losses.push({ step, loss: toStatNumber(loss), scheme: label });
       groups.forEach((_, i) => {
-        record.stats.push({ step, layer: i + 1, quantity: 'activation', std: toStatNumber(figures[1 + i]), scheme: label });
-        record.stats.push({ step, layer: i + 1, quantity: 'weight gradient', std: toStatNumber(figures[1 + groups.length + i]), scheme: label });
+        record.stats.push({ step, layer: i + 1, quantity: 'activation', std: stds[i], scheme: label });
+        record.stats.push({ step, layer: i + 1, quantity: 'weight gradient', std: stds[groups.length + i], scheme: label });
       });
       if (!Number.isFinite(loss)) {
         record.divergedAtStep = step;
@@ -94,8 +87,4 @@ export function train(model: Model, x: tfjs.Tensor, y: tfjs.Tensor, options: Tra
   }
   model.release();
   return record;
-}
-
-function std(t: tfjs.Tensor): tfjs.Scalar {
-  return tf.sqrt(blockMoments(t).variance) as tfjs.Scalar;
 }

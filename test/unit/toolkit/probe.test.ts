@@ -10,6 +10,7 @@ import { engineTensorStats, tensorStats } from '../../../src/toolkit/probe/tenso
 import { parallelStatsJobs } from '../../../src/toolkit/probe/fusedStats';
 import { gaussianExpectation } from '../../../src/toolkit/probe/theory';
 import { train } from '../../../src/toolkit/probe/train';
+import { meanStd } from '../../../src/toolkit/data/mnist';
 import { verdict } from '../../../src/toolkit/probe/verdict';
 import { compareReports, formatToolkitValue, histograms, theory } from '../../../src/toolkit/display';
 import { fromStatNumber } from '../../../src/toolkit/charts/finite';
@@ -228,6 +229,28 @@ test('training records loss and per-layer std at each step, and stops cleanly wh
   assert.notEqual(diverged.divergedAtStep, null);
   assert.equal(diverged.losses.length, diverged.divergedAtStep, 'no step after the divergence');
   assert.ok(!Number.isFinite(num(diverged.losses[diverged.losses.length - 1].loss)));
+});
+
+test('one std everywhere: train’s first step, the probe and data.meanStd give the same figure for the same tensor', () => {
+  const x = tf.randomNormal([300, 16], 0, 1, 'float32', 11);
+  const y = tf.sum(x, 1);
+  const build = () => nn.mlp([16, 12, 12, 1], { activation: 'tanh', init: 'xavierNormal', seed: 3 });
+  const trained = build();
+  const record = train(trained, x, y, { lr: 0.01, steps: 1 });
+  const probed = build();
+  const report = probe(probed).step(x, y);
+  report.layers.forEach((layer, i) => {
+    const at = (quantity: string) => record.stats.find((s) => s.layer === i + 1 && s.quantity === quantity)!.std;
+    assert.equal(at('activation'), (layer.tensors.activation ?? layer.tensors.preActivation)!.std, `layer ${i + 1} activation`);
+    assert.equal(at('weight gradient'), layer.tensors.weightGrad!.std, `layer ${i + 1} weight gradient`);
+  });
+  assert.equal(meanStd(x).std, num(tensorStats([{ tensor: x }])[0].std));
+  const small = meanStd(tf.tensor1d([1, 2, 3, 4]));
+  assert.equal(small.mean, 2.5);
+  assert.ok(Math.abs(small.std - Math.sqrt(5 / 3)) < 1e-12, 'unbiased, as torch’s x.std()');
+  assert.ok(Number.isNaN(meanStd(tf.tensor1d([1, NaN, 3])).std), 'NaN shows as NaN');
+  [trained, probed].forEach((m) => m.dispose());
+  tf.dispose([x, y]);
 });
 
 test('a report displays as a layer-statistics chart with a static SVG, a text table and its data', async () => {

@@ -4,7 +4,7 @@ import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { engineInfo, initEngine, tf } from '../../../../src/toolkit/engine/engine';
 import { selectBackend, type BackendCandidate, type BackendName } from '../../../../src/toolkit/engine/backendSelection';
-import { blockMoments, blockSum } from '../../../../src/toolkit/engine/blockSum';
+import { blockSum } from '../../../../src/toolkit/engine/blockSum';
 
 before(async () => {
   await initEngine();
@@ -118,8 +118,5 @@ test('the largest operand’s transpose is kept while it lives: the same numbers
 test('blocked sums stay exact where a single float32 accumulator stalls at 2^24', () => {
   const ones = tf.ones([20_000_000]);
   assert.equal(blockSum(ones).dataSync()[0], 20_000_000);
-  const { mean, variance } = blockMoments(tf.tensor1d([1, 2, 3, 4]));
-  assert.equal(mean.dataSync()[0], 2.5);
-  assert.ok(Math.abs(variance.dataSync()[0] - 5 / 3) < 1e-6, 'unbiased variance, as torch');
   ones.dispose();
 });
