@@ -11,8 +11,8 @@
  */
 import { Conv2DBackpropInput, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import { withBackendCalls } from './backendCalls';
-import { explicitPadding, forwardConvInfo, type ConvGradAttrs } from './convGeometry';
-import { spreadByStride } from './depthwiseConv2dNativeBackpropInput';
+import { forwardConvInfo, type ConvGradAttrs } from './convGeometry';
+import { inputGradientOperand } from './depthwiseConv2dNativeBackpropInput';
 
 interface Attrs extends ConvGradAttrs {
   inputShape: [number, number, number, number];
@@ -25,31 +25,11 @@ export function conv2DBackpropInputConfig(backendName: string, original?: Kernel
       const filter = inputs.filter as TensorInfo;
       const a = attrs as unknown as Attrs;
       const info = forwardConvInfo(Conv2DBackpropInput, a.inputShape, filter.shape, a, false);
-      const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, filterHeight: fh, filterWidth: fw } = info;
       const [, inH, inW] = a.inputShape;
-      const spread = spreadByStride(calls, dy, sh, sw);
-      const top = (fh - 1) * dh - info.padInfo.top;
-      const left = (fw - 1) * dw - info.padInfo.left;
-      const bottom = inH + (fh - 1) * dh - spread.shape[1] - top;
-      const right = inW + (fw - 1) * dw - spread.shape[2] - left;
-      const cropped = calls.padOrCrop(spread, [
-        [0, 0],
-        [Math.min(0, top), Math.min(0, bottom)],
-        [Math.min(0, left), Math.min(0, right)],
-        [0, 0],
-      ]);
+      const { x, pad } = inputGradientOperand(calls, dy, info, inH, inW);
       const swapped = calls.transpose(filter, [0, 1, 3, 2]);
       const flipped = calls.run('Reverse', { x: swapped }, { dims: [0, 1] });
-      return calls.run(
-        'Conv2D',
-        { x: cropped, filter: flipped },
-        {
-          strides: [1, 1],
-          dilations: [dh, dw],
-          pad: explicitPadding(Math.max(0, top), Math.max(0, bottom), Math.max(0, left), Math.max(0, right)),
-          dataFormat: 'NHWC',
-        },
-      );
+      return calls.run('Conv2D', { x, filter: flipped }, { strides: [1, 1], dilations: [info.dilationHeight, info.dilationWidth], pad, dataFormat: 'NHWC' });
     });
   return { ...original, kernelName: Conv2DBackpropInput, backendName, kernelFunc };
 }
