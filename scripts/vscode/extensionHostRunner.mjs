@@ -35,8 +35,14 @@ export async function runExtensionHostSuite({ root, scratchRoot, name, testsPath
     const exited = new Promise((resolve) => {
       page.exposeFunction('codeAutomationExit', (code) => resolve(code));
     });
+    // Everything the workbench logs, kept for a failure: VS Code's own errors (an editor that
+    // failed to open, say) reach only the browser's console.
+    const consoleLog = path.join(scratch, 'browser-console.log');
+    const workbenchErrors = [];
     page.on('console', (msg) => {
       const text = msg.text();
+      fs.appendFileSync(consoleLog, `${new Date().toISOString()} [${msg.type()}] ${text}\n`);
+      if (msg.type() === 'error' && !/initlab-mocha/.test(text)) workbenchErrors.push(`${new Date().toISOString().slice(11, 23)} ${text.split('\n').slice(0, 3).join(' | ').slice(0, 400)}`);
       const result = /initlab-ext-host: (\d+) passed, (\d+) failed/.exec(text);
       if (result) counts = { passed: Number(result[1]), failed: Number(result[2]) };
       // The extension host's console arrives prefixed; mocha's reporter lines are what we want.
@@ -47,12 +53,19 @@ export async function runExtensionHostSuite({ root, scratchRoot, name, testsPath
     const url = `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     await page.goto(url);
     const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('timeout'), SUITE_TIMEOUT_MS))]);
+    const reportErrors = () => {
+      if (workbenchErrors.length === 0) return;
+      console.log(`    the workbench's console errors during this suite (last ${Math.min(20, workbenchErrors.length)} of ${workbenchErrors.length}; all of its console in ${consoleLog}):`);
+      for (const line of workbenchErrors.slice(-20)) console.log(`      ${line}`);
+    };
     if (code === 'timeout') {
+      reportErrors();
       await page.screenshot({ path: path.join(root, '.test-output', `ext-host-${name}-timeout.png`) }).catch(() => undefined);
       throw new Error(`the ${name} extension-host suite did not finish within ${SUITE_TIMEOUT_MS / 60000} minutes`);
     }
     if (!counts) counts = { passed: 0, failed: code === 0 ? 0 : 1 };
     if (code !== 0 && counts.failed === 0) counts.failed = 1;
+    if (counts.failed > 0) reportErrors();
     return counts;
   } finally {
     await browser?.close().catch(() => undefined);
