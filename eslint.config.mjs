@@ -68,6 +68,7 @@ export default tseslint.config(
   },
   {
     files: ['test/unit/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['bench/vscode/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ group: ['**/extension/**', '**/renderers/**'], message: 'Plain-Node tests and benches do not import the VS Code or browser sides.' }] }] },
   },
   {
@@ -82,11 +83,11 @@ export default tseslint.config(
   {
     // Lazy requires are deliberate here: a prelude module loads when a cell first uses it, and
     // extension-host test files load after mocha has defined its globals.
-    files: ['src/kernel/prelude.ts', 'test/vscode/extensionHost/*Index.ts'],
+    files: ['src/kernel/prelude.ts', 'test/vscode/extensionHost/*Index.ts', 'bench/vscode/extensionHost/*Index.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['scripts/**/*.mjs', 'test/ui/**/*.mjs', 'bin/**/*.js', 'eslint.config.mjs'],
+    files: ['scripts/**/*.mjs', 'test/ui/**/*.mjs', 'bench/vscode/ui/**/*.mjs', 'bin/**/*.js', 'eslint.config.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', __dirname: 'readonly', require: 'readonly', module: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', fetch: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -13,15 +13,14 @@ import { openWorkbench } from './uiHelpers.mjs';
 
 const { name, version } = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
 
-/** The scenarios of test/ui/, in the order of their file names. */
-async function loadUiTests(root) {
-  const dir = path.join(root, 'test', 'ui');
+/** The scenarios of `dir` (test/ui/, or bench/vscode/ui/ for the figures), in the order of their file names. */
+async function loadUiTests(dir) {
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort();
   return Promise.all(files.map(async (f) => (await import(pathToFileURL(path.join(dir, f)).href)).default));
 }
 
-export async function runUiTests({ root, scratchRoot, output }) {
-  const uiTests = await loadUiTests(root);
+export async function runUiTests({ root, scratchRoot, output, dir = path.join(root, 'test', 'ui'), title = 'UI tests' }) {
+  const uiTests = await loadUiTests(dir);
   const vsix = path.join(root, `${name}-${version}.vsix`);
   if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first`);
   const scratch = path.join(scratchRoot, 'ui');
@@ -30,7 +29,7 @@ export async function runUiTests({ root, scratchRoot, output }) {
   installExtension(vsix, { extensionsDir, scratch });
   const shots = path.join(output, 'screenshots');
   fs.mkdirSync(shots, { recursive: true });
-  console.log(`\n--- UI tests (${path.basename(vsix)} in code-server, headless Chromium)`);
+  console.log(`\n--- ${title} (${path.basename(vsix)} in code-server, headless Chromium)`);
   const server = await startCodeServer({ scratch, extensionsDir, trusted: true });
   const browser = await launchBrowser(scratch);
   const counts = { passed: 0, failed: 0 };

@@ -13,10 +13,7 @@ describe('lessons', () => {
     assert.equal(document.isUntitled, true);
     assert.match(document.cellAt(0).document.getText(), /Gradient biến mất và bùng nổ/);
     await vscode.commands.executeCommand('notebook.selectKernel', { id: 'initlab-typescript', extension: 'initlab.initlab' });
-    const started = Date.now();
     await vscode.commands.executeCommand('notebook.execute', document.uri);
-    const seconds = (Date.now() - started) / 1000;
-    console.log(`initlab-mocha:     figure: lesson B (vi) Run All in VS Code: ${seconds.toFixed(1)} s`);
     const code = document.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
     assert.equal(code.length, lessonB.cells.filter((c) => c.kind === 'code').length);
     assert.deepEqual(
