@@ -26,6 +26,12 @@ export async function waitFor<T>(check: () => T | undefined | false, what: strin
   }
 }
 
+/** Closes every editor and waits until their tabs are gone, so the next open races none of them. */
+export async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await waitFor(() => vscode.window.tabGroups.all.every((g) => g.tabs.length === 0), 'every editor closed');
+}
+
 /** `promise`, or an error naming `what` (and, through `state`, what was seen then) after `timeoutMs`. */
 export async function settlesWithin<T>(promise: Promise<T>, what: string, timeoutMs: number, state: () => string = () => ''): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;

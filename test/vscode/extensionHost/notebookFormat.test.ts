@@ -1,7 +1,7 @@
 /** Opening and saving .initnb files in the real VS Code, with its real notebook serializer API. */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateInitLab, outputText, workspaceUri } from './helpers';
+import { activateInitLab, closeAllEditors, outputText, settlesWithin, workspaceUri } from './helpers';
 
 const decoder = new TextDecoder();
 
@@ -43,6 +43,9 @@ describe('.initnb files in VS Code', () => {
     const uri = workspaceUri('golden', 'byte-for-byte.initnb');
     await vscode.workspace.fs.writeFile(uri, original);
     const notebook = await vscode.workspace.openNotebookDocument(uri);
+    // Shown before it is edited: a text edit to a cell opens its notebook in an editor anyway,
+    // asynchronously, and the next test's editor would race that one (see the cell-ids test).
+    await vscode.window.showNotebookDocument(notebook);
     const cell = notebook.cellAt(0);
     const text = cell.document.getText();
     // Dirty the notebook, then put the text back: the save must write the same bytes.
@@ -64,6 +67,7 @@ describe('.initnb files in VS Code', () => {
     assert.ok(saved, 'VS Code saved the notebook');
     assert.equal(notebook.isDirty, false);
     assert.equal(Buffer.compare(Buffer.from(await vscode.workspace.fs.readFile(uri)), Buffer.from(original)), 0, 'the saved bytes are unchanged');
+    await closeAllEditors();
   });
 
   it('refuse every broken file with a clear error, and leave it untouched', async () => {
@@ -99,7 +103,8 @@ describe('.initnb files in VS Code', () => {
       await vscode.workspace.saveAll(true);
       assert.ok(!vscode.workspace.notebookDocuments.some((d) => d.uri.toString() === uri.toString()), `${file} opened as a notebook`);
       assert.equal(Buffer.compare(Buffer.from(await vscode.workspace.fs.readFile(uri)), Buffer.from(before)), 0, `${file} was changed`);
-      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      // The error editor is gone before the next file opens (or the next test's notebook does).
+      await closeAllEditors();
     }
   });
 
@@ -111,11 +116,17 @@ describe('.initnb files in VS Code', () => {
     assert.match(ids[1], /^[0-9a-f]{8}$/, 'the repeated id is replaced');
     assert.match(ids[2], /^[0-9a-f]{8}$/, 'the invalid id is replaced');
     assert.notEqual(ids[1], ids[2]);
+    // A text edit to a cell opens the notebook in an editor, asynchronously. Shown first, as a
+    // user would have it, and closed after: an editor still opening when the next test opens
+    // one would race it (VS Code lets the faster of two opens in one group win, and the New
+    // Notebook command's editor then never showed).
+    await vscode.window.showNotebookDocument(notebook);
     const cell = notebook.cellAt(2);
     const edit = new vscode.WorkspaceEdit();
     edit.insert(cell.document.uri, new vscode.Position(0, 0), '// ');
     await vscode.workspace.applyEdit(edit);
     assert.ok(await notebook.save());
+    await closeAllEditors();
     const saved = JSON.parse(decoder.decode(await vscode.workspace.fs.readFile(uri)));
     assert.deepEqual(saved.cells.map((c: { id: string }) => c.id), ids);
     assert.deepEqual(saved.metadata.kernelspec, { display_name: 'InitLab', name: 'initlab' }, 'the kernelspec the file had survives the save');
@@ -123,7 +134,8 @@ describe('.initnb files in VS Code', () => {
   });
 
   it('create untitled notebooks from the New Notebook command, while a zero-byte file stays refused', async () => {
-    await vscode.commands.executeCommand('initlab.newNotebook');
+    const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => `${t.label}${t.isActive ? ' (active)' : ''}`)).join(', ') || 'none';
+    await settlesWithin(Promise.resolve(vscode.commands.executeCommand('initlab.newNotebook')), 'the New Notebook command to show its notebook', 60_000, () => `open tabs: ${tabs()}`);
     const untitled = vscode.window.activeNotebookEditor?.notebook;
     assert.ok(untitled?.isUntitled && untitled.notebookType === 'initnb');
     assert.equal(untitled.cellCount, 2);
