@@ -23,9 +23,15 @@ export interface StepHistogram {
 /** Columns drawn per layer at most: more cannot be told apart in a panel a few hundred pixels wide. */
 export const MAX_COLUMNS = 100;
 
+/**
+ * A bin edge to 6 significant digits, one more than the tooltip shows: a heatmap has a row per
+ * step and bin, and float64 digits made its edges a third of a chart that a notebook saves.
+ */
+const edge = (x: number) => Number(x.toPrecision(6));
+
 export function colorfulDimensionChart(histograms: readonly StepHistogram[], options: { title?: string; quantity?: string } = {}): VegaLiteSpec {
   const rows = thinColumns(histograms).flatMap((h) =>
-    h.bins.filter((b) => b.count > 0).map((b) => ({ layer: h.layerName, order: h.layer, step: h.step, next: h.nextStep, y0: b.x0, y1: b.x1, count: b.count })),
+    h.bins.filter((b) => b.count > 0).map((b) => ({ layer: h.layerName, order: h.layer, step: h.step, next: h.nextStep, y0: edge(b.x0), y1: edge(b.x1), count: b.count })),
   );
   return {
     $schema: VEGA_LITE_SCHEMA,

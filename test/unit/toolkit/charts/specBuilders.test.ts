@@ -19,6 +19,7 @@ import {
   type TrainingStepStat,
 } from '../../../../src/toolkit/charts';
 import { renderSvg } from '../../../../src/toolkit/charts/renderSvg';
+import { colorfulDimensionChart, type StepHistogram } from '../../../../src/toolkit/charts/colorfulDimension';
 
 const rows = (scheme: string, stds: number[]): LayerStatRow[] =>
   stds.map((std, i) => ({ scheme, quantity: 'activation', layer: i + 1, mean: 0, std: toStatNumber(std) }));
@@ -222,4 +223,24 @@ test('theory against measurement, continued to a chosen depth with each series�
 
 test('formatStat prints what a table should show', () => {
   assert.deepEqual([formatStat(1.24e7), formatStat(0.0712), formatStat(0), formatStat('NaN'), formatStat('Infinity'), formatStat(7.08e-7)], ['1.24e+7', '0.0712', '0', 'NaN', '∞', '7.08e-7']);
+});
+
+test('a colorful dimension of 8 layers × 21 steps × 30 bins saves compact: every rect drawn, no per-mark description, coordinates in hundredths', async () => {
+  const histograms: StepHistogram[] = [];
+  for (let layer = 1; layer <= 8; layer++) {
+    for (let step = 0; step <= 200; step += 10) {
+      const bins = Array.from({ length: 30 }, (_, i) => ({ x0: -3 + i * 0.2 + 1e-9 * layer, x1: -2.8 + i * 0.2 + 1e-9 * layer, count: 1 + ((i * 7 + step) % 50) }));
+      histograms.push({ step, nextStep: step + 10, layer, layerName: `conv ${layer}`, bins });
+    }
+  }
+  const spec = colorfulDimensionChart(histograms);
+  const values = (spec.data as { values: { y0: number }[] }).values;
+  assert.equal(values.length, 8 * 21 * 30);
+  assert.ok(values.every((v) => String(v.y0).replace(/^-?0\.0*/, '').replace(/[.-]/g, '').length <= 6), 'bin edges to 6 significant digits');
+  const svg = await renderSvg(spec);
+  const rects = svg.match(/<path d="M[^"]*" fill="rgb\(/g) ?? [];
+  assert.equal(rects.length, 8 * 21 * 30, 'a rect per step and bin');
+  assert.ok(!/aria-label="step/.test(svg), 'no description per mark');
+  assert.ok(!/ d="[^"]*\d\.\d{3}/.test(svg), 'no coordinate beyond a hundredth of a pixel');
+  assert.ok(svg.length / rects.length < 100, `${(svg.length / rects.length).toFixed(0)} bytes per rect`);
 });
