@@ -20,13 +20,13 @@ import { HEALTHY_ACTIVATION_STD, stepsToLeave } from '../../../../src/toolkit/pr
 
 const quiet = () => new Writable({ write: (_c, _e, done) => done() });
 
-async function run(lesson: Lesson, language: 'en' | 'th' | 'vi'): Promise<{ notebook: Notebook; seconds: number }> {
+/** Runs a lesson headless; how long it takes with Run All in VS Code is npm run bench:vscode's figure. */
+async function run(lesson: Lesson, language: 'en' | 'th' | 'vi'): Promise<{ notebook: Notebook }> {
   const notebook = lessonNotebook(lesson, language);
-  const started = Date.now();
   const summary = await executeNotebook(notebook, { cwd: os.tmpdir(), kernelEntry: await kernelEntry(), stdout: quiet(), stderr: quiet() });
   const failed = summary.failedCell ? notebook.cells[summary.failedCell - 1] : undefined;
   assert.ok(summary.ok, `cell ${summary.failedCell} failed: ${failed?.cell_type === 'code' ? JSON.stringify(failed.outputs) : ''}`);
-  return { notebook, seconds: (Date.now() - started) / 1000 };
+  return { notebook };
 }
 
 const cell = (notebook: Notebook, id: string) => notebook.cells.find((c): c is CodeCell => c.id === id && c.cell_type === 'code')!;
@@ -96,8 +96,7 @@ test('every lesson comes in English and its own languages, every markdown cell w
 });
 
 test('lesson A runs top to bottom and reproduces the lesson’s figures', async () => {
-  const { notebook, seconds } = await run(lessonA, 'th');
-  console.log(`figure: lesson A (th) ran top to bottom in ${seconds.toFixed(1)} s`);
+  const { notebook } = await run(lessonA, 'th');
   const loaded = stdout(notebook, 'load');
   assert.match(loaded, /n = 50000, m = 784, c = 10/);
   assert.match(loaded, /train mean 0\.1304, std 0\.3073/);
@@ -181,8 +180,7 @@ test('lesson A runs top to bottom and reproduces the lesson’s figures', async 
 });
 
 test('lesson B runs top to bottom: saturation, the 0.25 ceiling, vanishing, exploding, and the fix', async () => {
-  const { notebook, seconds } = await run(lessonB, 'vi');
-  console.log(`figure: lesson B (vi) ran top to bottom in ${seconds.toFixed(1)} s`);
+  const { notebook } = await run(lessonB, 'vi');
   assert.match(stdout(notebook, 'case1'), /z = 14\.15\n/);
   // σ'(z) = e^−z / (1 + e^−z)² exactly; the original's 7.08e-7 comes from a rounded σ(14.15).
   const exact = Math.exp(-14.15) / (1 + Math.exp(-14.15)) ** 2;
@@ -212,8 +210,7 @@ test('lesson B runs top to bottom: saturation, the 0.25 ceiling, vanishing, expl
 });
 
 test('lesson C runs top to bottom: a convolution’s fans, a wrong fan ×3 per layer, BatchNorm’s rescue and cost, LSUV, and a good and a bad start trained', async () => {
-  const { notebook, seconds } = await run(lessonC, 'vi');
-  console.log(`figure: lesson C (vi) ran top to bottom in ${seconds.toFixed(1)} s`);
+  const { notebook } = await run(lessonC, 'vi');
   // Fans of a [3, 3, 16, 32] kernel, and Kaiming's std √(2 / 144) drawn over 4,608 weights
   // (a relative sd of about 1%; 3% allowed).
   const fans = stdout(notebook, 'fans');
