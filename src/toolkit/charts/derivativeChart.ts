@@ -4,12 +4,14 @@
  * The curves are computed here from their formulas, not sampled from the engine.
  */
 import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from './specCommon';
+import type { ActivationName } from '../../shared/names';
 
-export type ActivationName = 'sigmoid' | 'tanh' | 'relu';
+/** The activations with a derivative curve: leaky ReLU's is ReLU's with its slope, and 'none' has none. */
+export type CurvedActivation = Extract<ActivationName, 'sigmoid' | 'tanh' | 'relu'>;
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
-export const derivatives: Record<ActivationName, (z: number) => number> = {
+export const derivatives: Record<CurvedActivation, (z: number) => number> = {
   sigmoid: (z) => sigmoid(z) * (1 - sigmoid(z)),
   tanh: (z) => 1 - Math.tanh(z) ** 2,
   // ReLU has no derivative at 0; like PyTorch we take 0 there.
@@ -17,12 +19,12 @@ export const derivatives: Record<ActivationName, (z: number) => number> = {
 };
 
 export interface DerivativeChartOptions {
-  activations?: readonly ActivationName[];
+  activations?: readonly CurvedActivation[];
   from?: number;
   to?: number;
   points?: number;
   /** Points to mark on the curves, e.g. { z: 14.15, activation: 'sigmoid' } from lesson B. */
-  marks?: readonly { z: number; activation: ActivationName; label?: string }[];
+  marks?: readonly { z: number; activation: CurvedActivation; label?: string }[];
   title?: string;
 }
 

@@ -13,7 +13,7 @@ import { BatchNorm } from './batchNorm';
 import { Conv2d, GlobalAvgPool } from './conv';
 import { Linear } from './layers';
 import { CrossEntropy, MSE } from './losses';
-import { activationModule, namedInit, type ActivationName, type InitName } from './mlp';
+import { ACTIVATION_NAMES, activationModule, namedInit, type ActivationName, type InitName } from './mlp';
 import { Model } from './model';
 import type { Module } from './module';
 import { Residual } from './residual';
@@ -45,7 +45,7 @@ export function cnn(options: CnnOptions): Model {
   const strides = o.strides === undefined ? channels.map(() => 1) : (o.strides as unknown[]).map((s, i) => checkPositiveInteger(fn, `options.strides[${i}]`, s));
   if (strides.length !== channels.length) throw new RangeError(`${fn}: options.strides needs one stride per block (${channels.length}), got ${strides.length}`);
   const k = o.kernelSize === undefined ? 3 : checkPositiveInteger(fn, 'options.kernelSize', o.kernelSize);
-  const activation = o.activation === undefined ? 'relu' : checkOneOf(fn, 'options.activation', o.activation, ['relu', 'leakyRelu', 'tanh', 'sigmoid', 'none'] as const);
+  const activation = o.activation === undefined ? 'relu' : checkOneOf(fn, 'options.activation', o.activation, ACTIVATION_NAMES);
   const draw = namedInit((o.init as InitName | undefined) ?? 'kaimingNormal', activation);
   const classes = o.classes === undefined ? 10 : checkPositiveInteger(fn, 'options.classes', o.classes);
   const loss = o.loss === undefined ? 'crossEntropy' : checkOneOf(fn, 'options.loss', o.loss, ['crossEntropy', 'mse'] as const);
