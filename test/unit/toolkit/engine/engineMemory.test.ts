@@ -53,8 +53,7 @@ test('reserveEngineMemory grows the WASM heap to at least the bytes asked, and l
     return;
   }
   const heap = () => (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length;
-  const ms = reserveEngineMemory(bytes);
-  assert.ok(ms >= 0 && Number.isFinite(ms), `took ${ms} ms`);
+  reserveEngineMemory(bytes);
   assert.ok(heap() >= bytes, `heap ${heap()} bytes after reserving ${bytes}`);
   const grown = heap();
   const expected = values(1_000_000);
