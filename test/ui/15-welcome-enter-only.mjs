@@ -48,7 +48,11 @@ export default {
       await page.keyboard.press('Enter');
     }
     await page.locator('.notification-toast', { hasText: VERDICT }).waitFor({ state: 'visible', timeout: 180_000 });
-    await waitOnScreen(page, outputFrame(page).getByText(VERDICT).first(), 'the verdict');
+    // In view, though not necessarily drawn the moment the notification shows: this is the
+    // window's first notebook, and its output webview was still drawing the charts above the
+    // verdict 3 s later in a clean-clone CI run. Tests 04 and 05 hold a warm window to the
+    // notification's moment.
+    await waitOnScreen(page, outputFrame(page).getByText(VERDICT).first(), 'the verdict', 15_000);
     await screenshot('compare-from-welcome');
   },
 };
