@@ -7,7 +7,7 @@
 import { tf } from '../engine/engine';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Model } from '../nn/model';
-import { MNIST_PIXELS, modelShape, type ModelShape } from '../nn/modelShape';
+import { MNIST_PIXELS, modelShape, takesMnistDigits, type ModelShape } from '../nn/modelShape';
 import { mnist } from './mnist';
 import { engineSeed } from '../random';
 import { argumentError, checkOneOf, checkOptions, checkPositiveInteger, checkSeed } from '../args';
@@ -90,7 +90,6 @@ function syntheticFor(shape: ModelShape, rows: number, seed: number, mnistAsked:
 
 function whyNotMnist(shape: ModelShape): string {
   const input = shape.inputShape;
-  if (input.length === 1 && input[0] !== MNIST_PIXELS) return `the model takes ${input[0]} inputs, MNIST has ${MNIST_PIXELS}`;
-  if (input.length > 1 && input.join(',') !== '28,28,1') return `the model takes images of ${input.join(' × ')}, MNIST's are 28 × 28 × 1`;
+  if (!takesMnistDigits(input)) return input.length === 1 ? `the model takes ${input[0]} inputs, MNIST has ${MNIST_PIXELS}` : `the model takes images of ${input.join(' × ')}, MNIST's are 28 × 28 × 1`;
   return `the model has ${shape.outputs} outputs, MNIST has 10 classes`;
 }

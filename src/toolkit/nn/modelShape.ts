@@ -33,12 +33,15 @@ export interface ModelShape {
 }
 
 export const MNIST_PIXELS = 784;
-const MNIST_IMAGE = [28, 28, 1];
+
+/** Whether one example of this shape is an MNIST digit: 784 pixels in a row, or a 28 × 28 × 1 image. */
+export function takesMnistDigits(inputShape: readonly number[]): boolean {
+  const input = inputShape.join(',');
+  return input === String(MNIST_PIXELS) || input === '28,28,1';
+}
 
 function fitsMnist(inputShape: readonly number[], outputs: number, targets: TargetForm): boolean {
-  const input = inputShape.join(',');
-  const takesDigits = input === String(MNIST_PIXELS) || input === MNIST_IMAGE.join(',');
-  return takesDigits && (outputs === 10 || (targets === 'values' && outputs === 1));
+  return takesMnistDigits(inputShape) && (outputs === 10 || (targets === 'values' && outputs === 1));
 }
 
 function layersTargets(loss: string | undefined): TargetForm {
