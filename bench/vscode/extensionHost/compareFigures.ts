@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateInitLab, outputText } from '../../../test/vscode/extensionHost/helpers';
+import { MimeTypes } from '../../../src/shared/mimeTypes';
 
 type Outcome = { status: string; notebook?: vscode.NotebookDocument };
 
@@ -30,6 +31,6 @@ describe('Compare initializations in VS Code', () => {
     const main = await timed({});
     console.log(`initlab-mocha:     Compare initializations on the defaults: ${(main.total / 1000).toFixed(1)} s from command to verdict (${main.detail})`);
     console.log(`initlab-mocha:     the same command with next to nothing to compute (synthetic 10,000 rows, depth 2, width 8), run just before: ${(floor.total / 1000).toFixed(1)} s (${floor.detail})`);
-    assert.match(outputText(cellById(main.outcome.notebook!, 'compare-verdict')!, 'text/plain'), /Healthy at every layer: Xavier normal, Kaiming normal \(fan_in\)\./);
+    assert.match(outputText(cellById(main.outcome.notebook!, 'compare-verdict')!, MimeTypes.plain), /Healthy at every layer: Xavier normal, Kaiming normal \(fan_in\)\./);
   });
 });

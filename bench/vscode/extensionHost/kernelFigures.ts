@@ -6,9 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateInitLab, EXTENSION_ID, openCodeNotebook, outputText, runCells, workspaceUri } from '../../../test/vscode/extensionHost/helpers';
-
-const STDOUT = 'application/vnd.code.notebook.stdout';
-const ERROR = 'application/vnd.code.notebook.error';
+import { MimeTypes } from '../../../src/shared/mimeTypes';
 
 describe('the kernel in VS Code', () => {
   before(activateInitLab);
@@ -28,9 +26,9 @@ describe('the kernel in VS Code', () => {
     ]);
     await runCells(editor, 0, 1);
     const cell = editor.notebook.cellAt(0);
-    assert.equal(cell.executionSummary?.success, true, outputText(cell, ERROR));
-    const median = outputText(cell, STDOUT).match(/median (\d+) ms/)?.[1];
-    assert.ok(median, outputText(cell, STDOUT));
+    assert.equal(cell.executionSummary?.success, true, outputText(cell, MimeTypes.error));
+    const median = outputText(cell, MimeTypes.stdout).match(/median (\d+) ms/)?.[1];
+    assert.ok(median, outputText(cell, MimeTypes.stdout));
     console.log(`initlab-mocha:     the lesson pass with probe statistics in a cell: median of 3 after a warm-up ${median} ms`);
   });
 
@@ -50,7 +48,7 @@ describe('the kernel in VS Code', () => {
       return { shown: (shown || performance.now()) - started, settled: performance.now() - started };
     };
     const first = await time(editor);
-    assert.equal(outputText(editor.notebook.cellAt(0), 'text/plain'), '2');
+    assert.equal(outputText(editor.notebook.cellAt(0), MimeTypes.plain), '2');
 
     // The baseline: a controller that answers at once, with no kernel behind it, on a second
     // notebook beside the first. What it takes is VS Code's own round trips (extension host,
@@ -81,8 +79,8 @@ describe('the kernel in VS Code', () => {
       console.log(
         `initlab-mocha:     first cell of a fresh kernel: output ${first.shown.toFixed(0)} ms, settled ${first.settled.toFixed(0)} ms; trivial cell on a warm kernel, median of 30: output ${median(warm, 'shown').toFixed(0)} ms, settled ${median(warm, 'settled').toFixed(0)} ms; a controller that answers at once (no kernel), in turns with it: output ${median(answeredAtOnce, 'shown').toFixed(0)} ms; InitLab's share: ${(median(warm, 'shown') - median(answeredAtOnce, 'shown')).toFixed(0)} ms`,
       );
-      assert.equal(outputText(editor.notebook.cellAt(0), 'text/plain'), '2');
-      assert.equal(outputText(beside.notebook.cellAt(0), 'text/plain'), '2');
+      assert.equal(outputText(editor.notebook.cellAt(0), MimeTypes.plain), '2');
+      assert.equal(outputText(beside.notebook.cellAt(0), MimeTypes.plain), '2');
     } finally {
       baseline.dispose();
     }

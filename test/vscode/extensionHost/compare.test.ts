@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import { activateInitLab, openCodeNotebook, outputText, runCells, waitFor } from './helpers';
+import { MimeTypes } from '../../../src/shared/mimeTypes';
 
 type Outcome = { status: string; notebook?: vscode.NotebookDocument };
 
@@ -31,11 +32,11 @@ describe('Compare initializations', () => {
     const probeCell = cellById(notebook, 'compare-probe')!;
     assert.match(probeCell.document.getText(), /const activation = 'tanh';/);
     assert.ok(
-      probeCell.outputs.some((o) => o.items.some((i) => i.mime === 'application/vnd.initlab.chart+json')),
+      probeCell.outputs.some((o) => o.items.some((i) => i.mime === MimeTypes.chart)),
       'the side-by-side chart',
     );
-    assert.match(outputText(probeCell, 'text/plain'), /^scheme\s+layer/);
-    const verdict = outputText(cellById(notebook, 'compare-verdict')!, 'text/plain');
+    assert.match(outputText(probeCell, MimeTypes.plain), /^scheme\s+layer/);
+    const verdict = outputText(cellById(notebook, 'compare-verdict')!, MimeTypes.plain);
     assert.match(verdict, /✓ LSUV: healthy at every layer/);
     assert.match(verdict, /✗ normal\(0, 1\): .*units saturate/);
     assert.ok(notebook.getCells().every((c) => c.kind === vscode.NotebookCellKind.Markup || c.executionSummary?.success === true));
@@ -71,7 +72,7 @@ describe('Compare initializations', () => {
   it('compares on the active notebook’s own model: cells appended to that notebook, the model left as it was', async () => {
     const editor = await openCodeNotebook('own-model.initnb', ["const net = nn.mlp([784, 64, 64, 1], { activation: 'relu', init: 'normal', seed: 1 });", 'net.linears()[0].w.dataSync()[0]']);
     await runCells(editor, 0, 2);
-    const weightBefore = outputText(editor.notebook.cellAt(1), 'text/plain');
+    const weightBefore = outputText(editor.notebook.cellAt(1), MimeTypes.plain);
     const openBefore = vscode.workspace.notebookDocuments.length;
 
     const unknown = (await vscode.commands.executeCommand('initlab.compareInitializations', { model: 'nope' })) as Outcome;
@@ -86,12 +87,12 @@ describe('Compare initializations', () => {
     assert.equal(added.length, 5);
     assert.match(added[0].document.getText(), /^## Compare initializations on `net`/);
     assert.match(added[1].document.getText(), /nn\.reinit\(net, 'kaimingNormal', \{ seed \}\)/);
-    assert.match(outputText(added[1], 'text/plain'), /^scheme\s+layer/m);
-    assert.match(outputText(added[4], 'text/plain'), /Healthy at every layer: Kaiming normal \(fan_in\)\./);
-    assert.match(outputText(added[4], 'text/plain'), /✗ normal\(0, 1\): activations explode/);
+    assert.match(outputText(added[1], MimeTypes.plain), /^scheme\s+layer/m);
+    assert.match(outputText(added[4], MimeTypes.plain), /Healthy at every layer: Kaiming normal \(fan_in\)\./);
+    assert.match(outputText(added[4], MimeTypes.plain), /✗ normal\(0, 1\): activations explode/);
 
     await runCells(editor, 1, 2);
-    assert.equal(outputText(editor.notebook.cellAt(1), 'text/plain'), weightBefore, 'net keeps its weights');
+    assert.equal(outputText(editor.notebook.cellAt(1), MimeTypes.plain), weightBefore, 'net keeps its weights');
   });
 
   it('starts a kernel while it asks its questions, and stops it when they are dismissed', async () => {

@@ -2,9 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateInitLab, openCodeNotebook, outputText, runCells, waitFor } from './helpers';
-
-const STDOUT = 'application/vnd.code.notebook.stdout';
-const ERROR = 'application/vnd.code.notebook.error';
+import { MimeTypes } from '../../../src/shared/mimeTypes';
 
 describe('the InitLab TypeScript kernel', () => {
   before(activateInitLab);
@@ -20,10 +18,10 @@ describe('the InitLab TypeScript kernel', () => {
     const cells = editor.notebook.getCells();
     assert.deepEqual(cells.map((c) => c.executionSummary?.executionOrder), [1, 2, 3, 4]);
     assert.deepEqual(cells.map((c) => c.executionSummary?.success), [true, true, true, true]);
-    assert.equal(outputText(cells[1], STDOUT), 'a is 20\n');
-    assert.equal(outputText(cells[1], 'text/plain'), '21');
-    assert.equal(outputText(cells[2], 'text/plain'), '10');
-    assert.ok(cells[3].outputs[0].items.some((i) => i.mime === 'application/vnd.vegalite.v5+json'), 'a Vega-Lite spec displays as a chart');
+    assert.equal(outputText(cells[1], MimeTypes.stdout), 'a is 20\n');
+    assert.equal(outputText(cells[1], MimeTypes.plain), '21');
+    assert.equal(outputText(cells[2], MimeTypes.plain), '10');
+    assert.ok(cells[3].outputs[0].items.some((i) => i.mime === MimeTypes.vegaLite), 'a Vega-Lite spec displays as a chart');
   });
 
   it('shows a failing cell’s error at its line, and does not run the cells queued behind it', async () => {
@@ -31,7 +29,7 @@ describe('the InitLab TypeScript kernel', () => {
     await runCells(editor, 0, 3);
     const cells = editor.notebook.getCells();
     assert.equal(cells[1].executionSummary?.success, false);
-    const error = JSON.parse(outputText(cells[1], ERROR));
+    const error = JSON.parse(outputText(cells[1], MimeTypes.error));
     assert.equal(error.name, 'RangeError');
     assert.equal(error.message, 'too deep');
     assert.match(error.stack, /at boom \(Cell \[2\]:2:9\)/);
@@ -46,12 +44,12 @@ describe('the InitLab TypeScript kernel', () => {
     ]);
     await runCells(editor, 0, 2);
     const [first, second] = editor.notebook.getCells();
-    await waitFor(() => outputText(first, STDOUT).includes('tick after the end') && outputText(first, 'text/plain').includes('epoch 9'), 'the late log and the display update in the first cell', 10_000);
+    await waitFor(() => outputText(first, MimeTypes.stdout).includes('tick after the end') && outputText(first, MimeTypes.plain).includes('epoch 9'), 'the late log and the display update in the first cell', 10_000);
     assert.equal(first.executionSummary?.success, true, 'a passed cell stays passed');
     assert.equal(first.executionSummary?.executionOrder, 1);
-    assert.ok(!outputText(first, 'text/plain').includes('epoch 0'), 'the display was replaced in place');
+    assert.ok(!outputText(first, MimeTypes.plain).includes('epoch 0'), 'the display was replaced in place');
     assert.equal(first.outputs.length, 2, 'one display and one stream');
-    assert.equal(outputText(second, STDOUT), '', 'nothing went to the cell that ran after it');
+    assert.equal(outputText(second, MimeTypes.stdout), '', 'nothing went to the cell that ran after it');
     assert.equal(second.executionSummary?.success, true);
   });
 
@@ -68,27 +66,27 @@ describe('the InitLab TypeScript kernel', () => {
     const stoppedIn = Date.now() - stopAt;
     assert.ok(stoppedIn < 1000, `stopped in ${stoppedIn} ms`);
     assert.equal(editor.notebook.cellAt(1).executionSummary?.success, false);
-    assert.match(outputText(editor.notebook.cellAt(1), ERROR), /Interrupted/);
+    assert.match(outputText(editor.notebook.cellAt(1), MimeTypes.error), /Interrupted/);
     await runCells(editor, 2, 3);
-    assert.equal(outputText(editor.notebook.cellAt(2), 'text/plain'), '43');
+    assert.equal(outputText(editor.notebook.cellAt(2), MimeTypes.plain), '43');
   });
 
   it('restarts the kernel: variables cleared and execution order from 1', async () => {
     const editor = await openCodeNotebook('restart.initnb', ['const before = 1;', 'typeof before']);
     await runCells(editor, 0, 2);
-    assert.equal(outputText(editor.notebook.cellAt(1), 'text/plain'), "'number'");
+    assert.equal(outputText(editor.notebook.cellAt(1), MimeTypes.plain), "'number'");
     await vscode.commands.executeCommand('initlab.restartKernel', editor.notebook.uri);
     await runCells(editor, 1, 2);
-    assert.equal(outputText(editor.notebook.cellAt(1), 'text/plain'), "'undefined'");
+    assert.equal(outputText(editor.notebook.cellAt(1), MimeTypes.plain), "'undefined'");
     assert.equal(editor.notebook.cellAt(1).executionSummary?.executionOrder, 1);
   });
 
   it('survives a cell that calls process.exit: the cell says the kernel died, the next run works', async () => {
     const editor = await openCodeNotebook('exit.initnb', ['process.exit(3)', '1 + 1']);
     await runCells(editor, 0, 1);
-    assert.match(JSON.parse(outputText(editor.notebook.cellAt(0), ERROR)).message, /kernel process died \(exit code 3\)/);
+    assert.match(JSON.parse(outputText(editor.notebook.cellAt(0), MimeTypes.error)).message, /kernel process died \(exit code 3\)/);
     await runCells(editor, 1, 2);
-    assert.equal(outputText(editor.notebook.cellAt(1), 'text/plain'), '2');
+    assert.equal(outputText(editor.notebook.cellAt(1), MimeTypes.plain), '2');
   });
 
   it('probes the lesson’s Kaiming MLP on MNIST in a cell and shows per-layer statistics', async () => {
@@ -103,8 +101,8 @@ describe('the InitLab TypeScript kernel', () => {
     ]);
     await runCells(editor, 0, 1);
     const cell = editor.notebook.cellAt(0);
-    assert.equal(cell.executionSummary?.success, true, outputText(cell, ERROR));
-    const lines = outputText(cell, STDOUT).trim().split('\n');
+    assert.equal(cell.executionSummary?.success, true, outputText(cell, MimeTypes.error));
+    const lines = outputText(cell, MimeTypes.stdout).trim().split('\n');
     assert.equal(lines.length, 4);
     // He's std √(2/fanIn): 0.0505 for the first layer, 0.141 for the others. The sample std of
     // n draws is off by about 1/√(2n): within 3% for the 10,000+ weights of layers 1-3, and
@@ -114,6 +112,6 @@ describe('the InitLab TypeScript kernel', () => {
       const he = Math.sqrt(2 / (i === 0 ? 784 : 100));
       assert.ok(Math.abs(std / he - 1) < (i === 3 ? 0.25 : 0.03), `${line}: He's std is ${he.toFixed(4)}`);
     });
-    assert.ok(cell.outputs.some((o) => o.items.some((i) => i.mime === 'application/vnd.initlab.chart+json')), 'the report draws as a chart');
+    assert.ok(cell.outputs.some((o) => o.items.some((i) => i.mime === MimeTypes.chart)), 'the report draws as a chart');
   });
 });

@@ -1,8 +1,7 @@
 /** A tf.layers CNN in a notebook cell, in the real VS Code: built, probed on MNIST, charted per layer. */
 import * as assert from 'node:assert/strict';
 import { activateInitLab, openCodeNotebook, outputText, runCells } from './helpers';
-
-const CHART = 'application/vnd.initlab.chart+json';
+import { MimeTypes } from '../../../src/shared/mimeTypes';
 
 describe('a tf.layers model in a notebook', () => {
   before(activateInitLab);
@@ -31,13 +30,13 @@ describe('a tf.layers model in a notebook', () => {
     assert.deepEqual(
       cells.map((c) => c.executionSummary?.success),
       [true, true, true, true],
-      cells.map((c) => outputText(c, 'application/vnd.code.notebook.error')).join('\n'),
+      cells.map((c) => outputText(c, MimeTypes.error)).join('\n'),
     );
-    const chart = JSON.parse(outputText(cells[1], CHART));
+    const chart = JSON.parse(outputText(cells[1], MimeTypes.chart));
     const names = new Set((chart.spec.data.values as { axisLabel?: string }[]).map((v) => v.axisLabel));
     for (const name of ['conv1', 'bn1', 'conv2', 'gap', 'head']) assert.ok(names.has(name), `the std chart has a point for ${name}`);
-    assert.match(outputText(cells[1], 'image/svg+xml'), /conv2/, 'the static SVG names the layers');
-    assert.match(outputText(cells[2], CHART), /layer 3 conv2/);
-    assert.match(outputText(cells[3], 'text/plain'), /CNN/);
+    assert.match(outputText(cells[1], MimeTypes.svg), /conv2/, 'the static SVG names the layers');
+    assert.match(outputText(cells[2], MimeTypes.chart), /layer 3 conv2/);
+    assert.match(outputText(cells[3], MimeTypes.plain), /CNN/);
   });
 });

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateInitLab, closeAllEditors, outputText, settlesWithin, workspaceUri } from './helpers';
+import { MimeTypes } from '../../../src/shared/mimeTypes';
 
 const decoder = new TextDecoder();
 
@@ -25,12 +26,12 @@ describe('.initnb files in VS Code', () => {
     );
     assert.match(cells[0].document.getText(), /^# Weight init/);
     assert.equal(cells[1].executionSummary?.executionOrder, 1);
-    assert.equal(outputText(cells[1], 'application/vnd.code.notebook.stdout'), 'std 0.0505\n');
-    assert.equal(outputText(cells[1], 'application/vnd.code.notebook.stderr'), 'warning: slow backend\n');
-    const chart = cells[2].outputs[0].items.find((i) => i.mime === 'application/vnd.vegalite.v5+json');
+    assert.equal(outputText(cells[1], MimeTypes.stdout), 'std 0.0505\n');
+    assert.equal(outputText(cells[1], MimeTypes.stderr), 'warning: slow backend\n');
+    const chart = cells[2].outputs[0].items.find((i) => i.mime === MimeTypes.vegaLite);
     assert.ok(chart, 'the chart output is there');
     assert.equal(JSON.parse(decoder.decode(chart.data)).mark, 'bar');
-    const error = JSON.parse(outputText(cells[3], 'application/vnd.code.notebook.error'));
+    const error = JSON.parse(outputText(cells[3], MimeTypes.error));
     assert.equal(error.message, 'boom');
     assert.deepEqual(cells[1].metadata.metadata, { collapsed: false, initlab: { note: 'kept' } });
   });

@@ -5,9 +5,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateInitLab, expectTypeErrors, openCodeNotebook, outputText, runCells, typeErrors } from './helpers';
+import { MimeTypes } from '../../../src/shared/mimeTypes';
 
-const STDERR = 'application/vnd.code.notebook.stderr';
-const ERROR = 'application/vnd.code.notebook.error';
 
 async function setMode(mode: 'warn' | 'error' | 'off' | undefined): Promise<void> {
   await vscode.workspace.getConfiguration('initlab').update('typeCheck', mode, vscode.ConfigurationTarget.Workspace);
@@ -44,9 +43,9 @@ describe('type errors in cells', () => {
     await expectTypeErrors(cell, ['0:6-0:7 TS2322']);
     await runCells(editor, 0, 1);
     assert.equal(cell.executionSummary?.success, true);
-    assert.equal(cell.outputs[0].items[0].mime, STDERR, 'the type errors come first');
-    assert.match(outputText(cell, STDERR), /\n1:7 - Type 'string' is not assignable to type 'number'\. \(TS2322\)\n$/);
-    assert.equal(outputText(cell, 'text/plain'), "'x!'");
+    assert.equal(cell.outputs[0].items[0].mime, MimeTypes.stderr, 'the type errors come first');
+    assert.match(outputText(cell, MimeTypes.stderr), /\n1:7 - Type 'string' is not assignable to type 'number'\. \(TS2322\)\n$/);
+    assert.equal(outputText(cell, MimeTypes.plain), "'x!'");
   });
 
   it('error refuses to run a cell with type errors, and cancels the cells behind it', async () => {
@@ -56,11 +55,11 @@ describe('type errors in cells', () => {
     await expectTypeErrors(cells[1], ['0:6-0:7 TS2322']);
     await runCells(editor, 0, 3);
     assert.deepEqual(cells.map((c) => c.executionSummary?.success), [true, false, undefined]);
-    assert.equal(outputText(cells[0], 'text/plain'), '1');
-    const error = JSON.parse(outputText(cells[1], ERROR));
+    assert.equal(outputText(cells[0], MimeTypes.plain), '1');
+    const error = JSON.parse(outputText(cells[1], MimeTypes.error));
     assert.equal(error.name, 'TypeScript');
     assert.match(error.message, /\n1:7 - Type 'string' is not assignable to type 'number'\. \(TS2322\)$/);
-    assert.equal(outputText(cells[1], 'application/vnd.code.notebook.stdout'), '', 'the refused cell did not run');
+    assert.equal(outputText(cells[1], MimeTypes.stdout), '', 'the refused cell did not run');
     assert.equal(cells[2].executionSummary?.executionOrder, undefined, 'the cell behind it did not run');
   });
 
@@ -71,7 +70,7 @@ describe('type errors in cells', () => {
     await expectTypeErrors(cell, ['0:6-0:7 TS2322']);
     await runCells(editor, 0, 1);
     assert.equal(cell.executionSummary?.success, true);
-    assert.equal(outputText(cell, STDERR), '');
-    assert.equal(outputText(cell, 'text/plain'), "'x'");
+    assert.equal(outputText(cell, MimeTypes.stderr), '');
+    assert.equal(outputText(cell, MimeTypes.plain), "'x'");
   });
 });

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateInitLab, expectTypeErrors, openCodeNotebook, outputText, runCells, workspaceUri } from './helpers';
+import { MimeTypes } from '../../../src/shared/mimeTypes';
 
 describe('an untrusted workspace', () => {
   before(activateInitLab);
@@ -12,7 +13,7 @@ describe('an untrusted workspace', () => {
 
   it('still opens notebooks and shows their saved outputs', async () => {
     const notebook = await vscode.workspace.openNotebookDocument(workspaceUri('golden', 'jupyter-written.saved.initnb'));
-    assert.equal(outputText(notebook.cellAt(1), 'application/vnd.code.notebook.stdout'), 'std 0.0505\n');
+    assert.equal(outputText(notebook.cellAt(1), MimeTypes.stdout), 'std 0.0505\n');
   });
 
   it('runs no cell', async () => {

@@ -2,9 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateInitLab, openCodeNotebook, outputText, runCells, settlesWithin, waitFor } from './helpers';
-
-const CHART = 'application/vnd.initlab.chart+json';
-const ERROR = 'application/vnd.code.notebook.error';
+import { MimeTypes } from '../../../src/shared/mimeTypes';
 
 const MODEL_CELL = [
   'const model = tf.sequential({ layers: [',
@@ -29,7 +27,7 @@ describe('watching a tf.layers model train', () => {
       'w.record',
     ]);
     await settlesWithin(runCells(editor, 0, 1), 'the model cell (a kernel start, MNIST and the model)', 120_000);
-    assert.equal(editor.notebook.cellAt(0).executionSummary?.success, true, outputText(editor.notebook.cellAt(0), ERROR));
+    assert.equal(editor.notebook.cellAt(0).executionSummary?.success, true, outputText(editor.notebook.cellAt(0), MimeTypes.error));
 
     // Count the chart's redraws while the training cell runs.
     const training = editor.notebook.cellAt(1);
@@ -37,7 +35,7 @@ describe('watching a tf.layers model train', () => {
     const listener = vscode.workspace.onDidChangeNotebookDocument((e) => {
       for (const change of e.cellChanges) {
         if (change.cell !== training || !change.outputs) continue;
-        const text = outputText(training, CHART);
+        const text = outputText(training, MimeTypes.chart);
         if (text) drawn.push(Boolean(JSON.parse(text).spec.vconcat));
       }
     });
@@ -54,16 +52,16 @@ describe('watching a tf.layers model train', () => {
     }
     assert.ok(drawn.every(Boolean), 'every redraw is the watch chart');
     assert.equal(training.executionSummary?.success, false);
-    assert.match(outputText(training, ERROR), /Interrupted/);
+    assert.match(outputText(training, MimeTypes.error), /Interrupted/);
     // The last drawing is final: it carries the static SVG a saved notebook keeps.
-    assert.match(outputText(training, 'image/svg+xml'), /<svg/);
+    assert.match(outputText(training, MimeTypes.svg), /<svg/);
 
     await settlesWithin(runCells(editor, 2, 4), 'the cells that read the record after the stop', 60_000);
-    const [stoppedAt, losses, running] = outputText(editor.notebook.cellAt(2), 'text/plain').replace(/'/g, '').split(' ');
+    const [stoppedAt, losses, running] = outputText(editor.notebook.cellAt(2), MimeTypes.plain).replace(/'/g, '').split(' ');
     assert.ok(Number(stoppedAt) > 0, `stopped at step ${stoppedAt}`);
     assert.equal(losses, stoppedAt, 'every step run is in the record');
     assert.equal(running, 'false');
-    assert.match(outputText(editor.notebook.cellAt(3), 'text/plain'), /loss [\d.e+-]+ after \d+ steps \(stopped\)/);
+    assert.match(outputText(editor.notebook.cellAt(3), MimeTypes.plain), /loss [\d.e+-]+ after \d+ steps \(stopped\)/);
     // A kernel start, MNIST, training and a stop: 25-32 s here. Each wait above has its own
     // bound and says what it waited for; this one only has to exceed their sum.
   }).timeout(300_000);
