@@ -200,11 +200,12 @@ export class KernelClient {
   /**
    * Has a kernel that has run no cell yet run `code` silently before its first cell (startup
    * code: see the protocol). Call it before queuing that cell: the kernel handles both in turn.
+   * `ifIdle`: only if no cell is waiting when its turn comes (work that only saves later time).
    */
-  runStartupCode(code: string): void {
+  runStartupCode(code: string, { ifIdle = false } = {}): void {
     const proc = this.process;
     if (this.disposed || !proc || proc.exited || this.executionCount > 0) return;
-    void proc.ready.then(() => this.post({ type: 'startupCode', code }), () => undefined);
+    void proc.ready.then(() => this.post({ type: 'startupCode', code, ifIdle }), () => undefined);
   }
 
   /** The kernel's heap and resident size, in bytes. Rejects if the kernel exits before it answers. */

@@ -82,7 +82,7 @@ process.on('message', (message: ClientMessage) => {
     case 'startupCode':
       // In turn with the cells, so it never runs beside one; pointless once a cell has run.
       queue = queue.then(async () => {
-        if (cellsRun > 0) return;
+        if (cellsRun > 0 || (message.ifIdle && pending > 0)) return;
         // A failure is dropped: startup code only prepares, and a cell that needed what it
         // prepared reports its own error.
         await session.execute({ requestId: STARTUP_REQUEST_ID, cellId: 'startup', code: message.code, executionCount: 0, silent: true });

@@ -22,9 +22,10 @@ export type ClientMessage =
   /**
    * Code the kernel runs before its first cell, silently, in the cells' scope (vscode-jupyter's
    * "startup code"): a kernel started ahead of its notebook prepares what that notebook will
-   * need. Dropped once a cell has run; no answer, and a failure is dropped too.
+   * need. Dropped once a cell has run; no answer, and a failure is dropped too. `ifIdle` code
+   * only makes later cells faster: it is dropped too when a cell is waiting as its turn comes.
    */
-  | { readonly type: 'startupCode'; readonly code: string };
+  | { readonly type: 'startupCode'; readonly code: string; readonly ifIdle?: boolean };
 
 /**
  * A notebook variable holding a model the toolkit can re-initialize: its name, and the text

@@ -223,6 +223,26 @@ test('startup code runs before the first cell, silently and in the cells’ scop
   assert.equal(after.text, '4', 'the first cell runs as if no startup code had been sent');
 });
 
+test('startup code sent ifIdle runs while no cell waits, and is dropped once one does', async () => {
+  const idle = newClient();
+  await idle.start();
+  idle.runStartupCode('globalThis.preparedIfIdle = true;', { ifIdle: true });
+  // Sent after the startup code has had its turn: nothing was waiting then.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.equal((await run(idle, 'typeof preparedIfIdle')).text, "'boolean'");
+
+  const busy = newClient();
+  await busy.start();
+  // Startup code that keeps the kernel busy, then a step sent ifIdle, then a cell: the cell is
+  // waiting when the step's turn comes.
+  busy.runStartupCode('const until = Date.now() + 600;\nwhile (Date.now() < until);');
+  busy.runStartupCode('globalThis.preparedIfIdle = true;', { ifIdle: true });
+  const started = Date.now();
+  const { text } = await run(busy, 'typeof preparedIfIdle');
+  assert.equal(text, "'undefined'", 'the step behind the busy one was dropped for the waiting cell');
+  assert.ok(Date.now() - started >= 300, 'the cell waited for the startup code sent without ifIdle');
+});
+
 test('a cell’s start is when the kernel starts it: startup code ahead of it is not its time', async () => {
   const client = newClient();
   await client.start();
