@@ -139,15 +139,16 @@ export class KernelController implements vscode.Disposable {
    * Starts a kernel for a notebook that does not exist yet: Compare initializations starts one
    * as it asks its questions, so the process and engine are ready when its notebook opens. The
    * next untitled notebook prestart() is called for takes it; disposing the result stops it if
-   * none did.
+   * none did, and so does `idleMs` passing first. Undefined when one waits already (or the
+   * workspace is untrusted, where no cell runs).
    */
-  startSpare(): vscode.Disposable {
-    return this.spare.start();
+  startSpare(idleMs?: number): vscode.Disposable | undefined {
+    return this.spare.start(idleMs);
   }
 
   /** Has the spare kernel run `code` before its notebook's first cell (startup code). Nothing without a spare. */
-  runStartupCodeOnSpare(code: string): void {
-    this.spare.runStartupCode(code);
+  runStartupCodeOnSpare(code: string, options?: { ifIdle?: boolean }): void {
+    this.spare.runStartupCode(code, options);
   }
 
   /** The models a notebook's kernel holds in its variables; none when it has no kernel yet. */

@@ -2,8 +2,9 @@
  * A kernel started before its notebook exists, for the next untitled notebook that needs one.
  * Compare Initializations starts it while it asks its questions, so the process and the engine
  * are up, and its startup code has run (kernelProtocol.ts), by the time the comparison's
- * notebook opens. A pool of one: one caller knows a notebook is coming, and an idle kernel holds
- * memory. The controller owns the notebooks' kernels; this file owns the one that has none yet.
+ * notebook opens, and after a comparison for the next one (compareInitializations.ts). A pool of
+ * one: one caller knows a notebook is coming, and an idle kernel holds memory. The controller
+ * owns the notebooks' kernels; this file owns the one that has none yet.
  */
 import * as vscode from 'vscode';
 import type { KernelClient, KernelState } from '../host/kernelClient';
@@ -21,11 +22,12 @@ export class SpareKernel<K extends { client: KernelClient }> implements vscode.D
   constructor(private readonly factory: SpareKernelFactory<K>) {}
 
   /**
-   * Starts one, unless one already waits or the workspace is untrusted (no cell runs there).
-   * Disposing the result stops it if no notebook took it.
+   * Starts one, unless one already waits or the workspace is untrusted (no cell runs there):
+   * then undefined. Disposing the result stops it if no notebook took it; so does `idleMs`
+   * passing first.
    */
-  start(): vscode.Disposable {
-    if (!vscode.workspace.isTrusted || this.waiting) return new vscode.Disposable(() => undefined);
+  start(idleMs?: number): vscode.Disposable | undefined {
+    if (!vscode.workspace.isTrusted || this.waiting) return undefined;
     let owner: vscode.NotebookDocument | undefined;
     let lastState: KernelState | undefined;
     const kernel = this.factory.create(
@@ -41,16 +43,19 @@ export class SpareKernel<K extends { client: KernelClient }> implements vscode.D
     };
     this.waiting = waiting;
     kernel.client.start().catch(() => undefined);
-    return new vscode.Disposable(() => {
+    const stop = new vscode.Disposable(() => {
+      clearTimeout(idle);
       if (this.waiting !== waiting) return;
       this.waiting = undefined;
       kernel.client.dispose();
     });
+    const idle = idleMs === undefined ? undefined : setTimeout(() => stop.dispose(), idleMs);
+    return stop;
   }
 
   /** Has the waiting kernel run `code` before its notebook's first cell. Nothing when none waits. */
-  runStartupCode(code: string): void {
-    this.waiting?.kernel.client.runStartupCode(code);
+  runStartupCode(code: string, options?: { ifIdle?: boolean }): void {
+    this.waiting?.kernel.client.runStartupCode(code, options);
   }
 
   /**

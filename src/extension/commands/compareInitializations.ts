@@ -15,7 +15,7 @@
  */
 import * as vscode from 'vscode';
 import type { NotebookModel } from '../../shared/kernelProtocol';
-import { COMPARE_CELL_IDS, COMPARE_VERDICT_VARIABLE, compareNotebook, compareOnModelCells, compareStartupCode, modelVerdictVariable } from '../../host/compare/compareNotebook';
+import { COMPARE_CELL_IDS, COMPARE_VERDICT_VARIABLE, compareNotebook, compareOnModelCells, compareStartupCode, modelVerdictVariable, nextComparisonSteps } from '../../host/compare/compareNotebook';
 import { DEFAULT_COMPARE_OPTIONS, validateCompareOptions, type CompareOptions, type DataChoice } from '../../host/compare/compareOptions';
 import { askModelOptions, askOptions, localizedProblem, NEW_NETWORK, pickTarget } from './compareQuestions';
 import { QuestionSequence } from './questionSequence';
@@ -136,17 +136,68 @@ function activeInitnb(): vscode.NotebookDocument | undefined {
  * Cancel button does (tests use it; the button itself is covered by a UI test).
  */
 export function registerCompareCommand(kernels: KernelController): vscode.Disposable {
-  return vscode.commands.registerCommand(COMPARE_COMMAND, async (given?: CompareArgs, cancellation?: vscode.CancellationToken): Promise<CompareOutcome> => {
-    // A kernel starts while the questions are asked; the comparison's new notebook takes it.
+  const nextKernel = new NextComparisonKernel(kernels);
+  const command = vscode.commands.registerCommand(COMPARE_COMMAND, async (given?: CompareArgs, cancellation?: vscode.CancellationToken): Promise<CompareOutcome> => {
+    nextKernel.cancelPending();
+    // A kernel starts while the questions are asked, unless the last comparison left one waiting
+    // (NextComparisonKernel); the comparison's new notebook takes it.
     const spare = given?.model === undefined ? kernels.startSpare() : undefined;
     // Every data choice needs at least the 10,000-row size; MNIST 50k adds the rest when chosen.
     if (spare) kernels.runStartupCodeOnSpare(compareStartupCode('mnist-subset'));
+    let outcome: CompareOutcome;
     try {
-      return await compare(kernels, given, cancellation, () => spare?.dispose());
+      outcome = await compare(kernels, given, cancellation, () => spare?.dispose());
     } finally {
       spare?.dispose();
     }
+    if (outcome.status !== 'dismissed') nextKernel.prepareSoon();
+    return outcome;
   });
+  return vscode.Disposable.from(command, nextKernel);
+}
+
+/** How long a kernel started for the next comparison waits for one. */
+const NEXT_KERNEL_IDLE_MS = 10 * 60_000;
+
+/**
+ * How long after a comparison the next one's kernel starts: the webview draws the verdict's
+ * charts in about a second once the cells end (UI test 04: 0.9-1.6 s from the notification to
+ * the verdict on screen, 2026-11-25); a kernel starting at once took the cores from it (1.5-3.2 s).
+ */
+const NEXT_KERNEL_DELAY_MS = 1500;
+
+/**
+ * Users compare again: another scheme, another depth. Once a comparison has run, the next one's
+ * kernel starts and prepares while the user reads (nextComparisonSteps). Without it, starting the
+ * kernel (about 1 s alone, 3 s beside a notebook editor opening on two cores) and faulting in its
+ * memory fell inside the next comparison. Started once the verdict's outputs have drawn, not
+ * while the webview draws them; it holds about 1 GB, so it stops when unused for a while, and the
+ * setting `initlab.compare.prepareNextKernel` turns it off.
+ */
+class NextComparisonKernel implements vscode.Disposable {
+  private timer?: ReturnType<typeof setTimeout>;
+
+  constructor(private readonly kernels: KernelController) {}
+
+  prepareSoon(): void {
+    this.cancelPending();
+    if (!vscode.workspace.getConfiguration('initlab').get<boolean>('compare.prepareNextKernel', true)) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (!this.kernels.startSpare(NEXT_KERNEL_IDLE_MS)) return;
+      for (const step of nextComparisonSteps()) this.kernels.runStartupCodeOnSpare(step, { ifIdle: true });
+    }, NEXT_KERNEL_DELAY_MS);
+  }
+
+  /** A comparison that starts first starts its own kernel; none starts beside it. */
+  cancelPending(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  dispose(): void {
+    this.cancelPending();
+  }
 }
 
 /** The command's work; `dropSpare` stops the spare kernel once the comparison will not use it. */

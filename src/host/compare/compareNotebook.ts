@@ -4,7 +4,7 @@
  * editable: change a cell and run it again. Cell ids are fixed so a caller can find the outputs.
  */
 import { defaultNotebookMetadata, NBFORMAT_MINOR, type CodeCell, type MarkdownCell, type NbCell, type Notebook } from '../../shared/notebookFormat';
-import { customStd, schemeLabel, SUBSET_ROWS, type CompareOptions, type DataChoice, type SchemeId } from './compareOptions';
+import { customStd, DEFAULT_COMPARE_OPTIONS, schemeLabel, SUBSET_ROWS, type CompareOptions, type DataChoice, type SchemeId } from './compareOptions';
 
 export const COMPARE_CELL_IDS = { data: 'compare-data', probe: 'compare-probe', histograms: 'compare-histograms', theory: 'compare-theory', training: 'compare-training', verdict: 'compare-verdict' } as const;
 
@@ -50,6 +50,8 @@ function dataCell(options: CompareOptions): string {
  * comparison touches about 790 MB on MNIST (2026-11-25), and reserving all of it (2.9 s) ran on
  * past the moment the notebook opened, competing with it for the two cores; the Compare UI test,
  * which answers the questions in 0.3 s, was slower for it (10.1-13.1 s against 10.8-10.9 s).
+ * A kernel that the last comparison left waiting has done all of it already, while the user
+ * read (nextComparisonStartupCode); for it, this allocates from memory already faulted in.
  */
 export function compareStartupCode(data: DataChoice): string {
   const rows = data === 'mnist' ? 50_000 : SUBSET_ROWS;
@@ -57,6 +59,46 @@ export function compareStartupCode(data: DataChoice): string {
   return `reserveEngineMemory(${bytes});`;
 }
 const DATA_OVER_IMAGES = 1.5;
+
+/**
+ * What a kernel started for the next comparison runs while it waits, in the time a user spends
+ * reading the last one (compareInitializations.ts): the default comparison's first costs paid
+ * ahead. MNIST read and unpacked, one pass of the default network on 64 rows (which compiles the
+ * probe's code paths), then the engine's heap for the whole comparison faulted in. Inside a block,
+ * so the comparison's notebook gets no variable from it, and it draws no random number.
+ *
+ * In steps of a third of a second or so, each sent as startup code that runs only while no cell
+ * waits: a comparison that comes before the preparation is done waits for one step, not all.
+ *
+ * Measured headless, 2 × AMD EPYC, 2026-11-25 (the default comparison's cells, from its command's
+ * startup code to the verdict): 6.2-6.6 s in a kernel that had only started, 4.6-4.7 s after
+ * MNIST and the warm-up pass, 3.0-3.7 s with the heap faulted in too; the kernel's CPU time for
+ * them went from 7.3 to 4.7-5.2 core-seconds. Inside VS Code on two cores, CPU time is what
+ * decides the wait. The cost: the waiting kernel holds that heap, about 1 GB in all.
+ */
+export function nextComparisonSteps(): string[] {
+  const { depth, width, activation } = DEFAULT_COMPARE_OPTIONS;
+  const sizes = [784, ...Array(depth - 1).fill(width), 1];
+  const warmUp = [
+    `{`,
+    `  const { xTrain, yTrain, xValid, yValid } = data.mnist({ subset: 64 });`,
+    `  const model = nn.mlp(${JSON.stringify(sizes)}, { activation: '${activation}', seed: 0 });`,
+    `  probe(model, { dataGrad: false }).step(xTrain, yTrain);`,
+    `  model.dispose();`,
+    `  tf.dispose([xTrain, yTrain, xValid, yValid]);`,
+    `}`,
+  ].join('\n');
+  // Each step reserves 96 MiB more than the last; the pages reserved before are not faulted again.
+  const reserve = Array.from({ length: DEFAULT_COMPARISON_HEAP_BYTES / RESERVE_STEP_BYTES }, (_, i) => `reserveEngineMemory(${(i + 1) * RESERVE_STEP_BYTES});`);
+  return [warmUp, ...reserve];
+}
+const RESERVE_STEP_BYTES = 96 * 2 ** 20;
+
+/**
+ * The engine heap the default comparison needs in a fresh kernel: 755 MiB measured (2026-11-25);
+ * a unit test checks that the comparison fits in it.
+ */
+export const DEFAULT_COMPARISON_HEAP_BYTES = 768 * 2 ** 20;
 
 /**
  * The TypeScript that builds one scheme's model. `make(init)` turns an initializer (a name in

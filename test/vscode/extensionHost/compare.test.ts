@@ -15,6 +15,34 @@ const cellById = (notebook: vscode.NotebookDocument, id: string) => notebook.get
 describe('Compare initializations', () => {
   before(activateInitLab);
 
+  // First: no comparison has run, so no kernel waits for the next one yet.
+  it('starts a kernel while it asks its questions, and stops it when they are dismissed', async () => {
+    const before = kernelProcesses();
+    const asking = vscode.commands.executeCommand('initlab.compareInitializations') as Thenable<Outcome>;
+    await waitFor(() => kernelProcesses() > before, 'a kernel starting while the first question is open');
+    // Escape on the open question, as a user would, until it is open to be closed.
+    let outcome: Outcome | undefined;
+    for (let attempt = 0; attempt < 60 && !outcome; attempt++) {
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      outcome = await Promise.race([asking, new Promise<undefined>((resolve) => setTimeout(resolve, 500))]);
+    }
+    assert.equal(outcome?.status, 'dismissed');
+    await waitFor(() => kernelProcesses() <= before, 'the kernel nobody took stopped');
+  });
+
+  // Before any comparison has run too: its kernel is the one the command starts.
+  it('cancels at once, while the kernel is still starting, and every execution still ends', async () => {
+    const cancel = new vscode.CancellationTokenSource();
+    // Notebooks of earlier suites may be open: wait for this command's own.
+    const before = new Set(vscode.workspace.notebookDocuments);
+    const running = vscode.commands.executeCommand('initlab.compareInitializations', { data: 'synthetic' }, cancel.token) as Thenable<Outcome>;
+    await waitFor(() => vscode.workspace.notebookDocuments.find((d) => !before.has(d) && d.isUntitled && (d.metadata.initlab as { compare?: unknown })?.compare), 'the comparison notebook');
+    cancel.cancel();
+    const outcome = await running;
+    assert.equal(outcome.status, 'cancelled');
+    assert.ok(outcome.notebook!.getCells().every((c) => c.executionSummary?.success !== true), 'no cell completed');
+  });
+
   it('creates a notebook of editable cells for the chosen options, runs it, and shows charts, table and verdict', async () => {
     const outcome = (await vscode.commands.executeCommand('initlab.compareInitializations', {
       schemes: ['lsuv', 'std:0.05', 'normal'],
@@ -57,18 +85,6 @@ describe('Compare initializations', () => {
     assert.equal(cellById(notebook, 'compare-verdict')!.executionSummary?.executionOrder, undefined, 'cells behind the cancelled one never ran');
   });
 
-  it('cancels at once, while the kernel is still starting, and every execution still ends', async () => {
-    const cancel = new vscode.CancellationTokenSource();
-    // Earlier tests' comparison notebooks are still open: wait for this command's own.
-    const before = new Set(vscode.workspace.notebookDocuments);
-    const running = vscode.commands.executeCommand('initlab.compareInitializations', { data: 'synthetic' }, cancel.token) as Thenable<Outcome>;
-    await waitFor(() => vscode.workspace.notebookDocuments.find((d) => !before.has(d) && d.isUntitled && (d.metadata.initlab as { compare?: unknown })?.compare), 'the comparison notebook');
-    cancel.cancel();
-    const outcome = await running;
-    assert.equal(outcome.status, 'cancelled');
-    assert.ok(outcome.notebook!.getCells().every((c) => c.executionSummary?.success !== true), 'no cell completed');
-  });
-
   it('compares on the active notebook’s own model: cells appended to that notebook, the model left as it was', async () => {
     const editor = await openCodeNotebook('own-model.initnb', ["const net = nn.mlp([784, 64, 64, 1], { activation: 'relu', init: 'normal', seed: 1 });", 'net.linears()[0].w.dataSync()[0]']);
     await runCells(editor, 0, 2);
@@ -95,18 +111,42 @@ describe('Compare initializations', () => {
     assert.equal(outputText(editor.notebook.cellAt(1), MimeTypes.plain), weightBefore, 'net keeps its weights');
   });
 
-  it('starts a kernel while it asks its questions, and stops it when they are dismissed', async () => {
-    const before = kernelProcesses();
-    const asking = vscode.commands.executeCommand('initlab.compareInitializations') as Thenable<Outcome>;
-    await waitFor(() => kernelProcesses() > before, 'a kernel starting while the first question is open');
-    // Escape on the open question, as a user would, until it is open to be closed.
-    let outcome: Outcome | undefined;
-    for (let attempt = 0; attempt < 60 && !outcome; attempt++) {
-      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-      outcome = await Promise.race([asking, new Promise<undefined>((resolve) => setTimeout(resolve, 500))]);
+  it('starts the next comparison’s kernel once a comparison has run, and the next comparison takes it', async () => {
+    const small = { data: 'synthetic', depth: 2, width: 8 };
+    const first = (await vscode.commands.executeCommand('initlab.compareInitializations', small)) as Outcome;
+    assert.equal(first.status, 'done');
+    const afterFirst = kernelProcesses();
+    // Time for it to start (3 s after the verdict, once its outputs have drawn), as a user reading the verdict gives it.
+    await new Promise((resolve) => setTimeout(resolve, 7000));
+    assert.equal(kernelProcesses(), afterFirst + 1, 'a kernel waits for the next comparison');
+    const started = Date.now();
+    const second = (await vscode.commands.executeCommand('initlab.compareInitializations', small)) as Outcome;
+    assert.equal(second.status, 'done');
+    const took = Date.now() - started;
+    // The second comparison's kernel has been up since before its command.
+    const editor = await vscode.window.showNotebookDocument(second.notebook!);
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(editor.notebook.uri, [vscode.NotebookEdit.insertCells(editor.notebook.cellCount, [new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'process.uptime() * 1000', 'typescript')])]);
+    await vscode.workspace.applyEdit(edit);
+    await runCells(editor, editor.notebook.cellCount - 1, editor.notebook.cellCount);
+    const uptimeMs = Number(outputText(editor.notebook.cellAt(editor.notebook.cellCount - 1), MimeTypes.plain));
+    assert.ok(uptimeMs > took + 2000, `the kernel was up ${uptimeMs.toFixed(0)} ms, the comparison took ${took} ms`);
+  });
+
+  it('prepares no kernel for the next comparison when initlab.compare.prepareNextKernel is off', async () => {
+    const settings = vscode.workspace.getConfiguration('initlab');
+    await settings.update('compare.prepareNextKernel', false, vscode.ConfigurationTarget.Global);
+    try {
+      // The test above left a kernel waiting, or about to: this comparison takes it, or starts its own.
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      const before = kernelProcesses();
+      const outcome = (await vscode.commands.executeCommand('initlab.compareInitializations', { data: 'synthetic', depth: 2, width: 8 })) as Outcome;
+      assert.equal(outcome.status, 'done');
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      assert.equal(kernelProcesses(), before, 'the comparison took the kernel that waited, and none was started after it');
+    } finally {
+      await settings.update('compare.prepareNextKernel', undefined, vscode.ConfigurationTarget.Global);
     }
-    assert.equal(outcome?.status, 'dismissed');
-    await waitFor(() => kernelProcesses() <= before, 'the kernel nobody took stopped');
   });
 
   it('refuses bad options with a message and opens nothing', async () => {
