@@ -51,7 +51,7 @@ function dataCell(options: CompareOptions): string {
  * past the moment the notebook opened, competing with it for the two cores; the Compare UI test,
  * which answers the questions in 0.3 s, was slower for it (10.1-13.1 s against 10.8-10.9 s).
  * A kernel that the last comparison left waiting has done all of it already, while the user
- * read (nextComparisonStartupCode); for it, this allocates from memory already faulted in.
+ * read (nextComparisonSteps); for it, this allocates from memory already faulted in.
  */
 export function compareStartupCode(data: DataChoice): string {
   const rows = data === 'mnist' ? 50_000 : SUBSET_ROWS;
