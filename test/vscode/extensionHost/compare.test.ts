@@ -116,7 +116,7 @@ describe('Compare initializations', () => {
     const first = (await vscode.commands.executeCommand('initlab.compareInitializations', small)) as Outcome;
     assert.equal(first.status, 'done');
     const afterFirst = kernelProcesses();
-    // Time for it to start (3 s after the verdict, once its outputs have drawn), as a user reading the verdict gives it.
+    // Time for it to start (1.5 s after the verdict, once its outputs have drawn), as a user reading the verdict gives it.
     await new Promise((resolve) => setTimeout(resolve, 7000));
     assert.equal(kernelProcesses(), afterFirst + 1, 'a kernel waits for the next comparison');
     const started = Date.now();
@@ -137,7 +137,7 @@ describe('Compare initializations', () => {
     const settings = vscode.workspace.getConfiguration('initlab');
     await settings.update('compare.prepareNextKernel', false, vscode.ConfigurationTarget.Global);
     try {
-      // The test above left a kernel waiting, or about to: this comparison takes it, or starts its own.
+      // The test above left a kernel waiting (started 1.5 s after its second comparison): this comparison takes it.
       await new Promise((resolve) => setTimeout(resolve, 5000));
       const before = kernelProcesses();
       const outcome = (await vscode.commands.executeCommand('initlab.compareInitializations', { data: 'synthetic', depth: 2, width: 8 })) as Outcome;

@@ -4,22 +4,14 @@
 import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { compareOnModelCells } from '../../../../src/host/compare/compareNotebook';
-import type { NbOutput } from '../../../../src/shared/notebookFormat';
 import { KernelClient } from '../../../../src/host/kernelClient';
 import { kernelEntry } from '../../support/kernelBuild';
+import { runCell } from '../../support/kernelCells';
 
 const clients: KernelClient[] = [];
 after(() => clients.forEach((c) => c.dispose()));
 
-async function run(client: KernelClient, code: string): Promise<string> {
-  const outputs: NbOutput[] = [];
-  const result = await client.execute('cell', code, { onOutput: (o) => outputs.push(o) });
-  const text = outputs
-    .map((o) => (o.output_type === 'stream' ? String(o.text) : o.output_type === 'error' ? `${o.ename}: ${o.evalue}` : String(o.data['text/plain'] ?? '')))
-    .join('\n');
-  assert.equal(result.status, 'ok', text);
-  return text;
-}
+const run = async (client: KernelClient, code: string) => (await runCell(client, code)).text;
 
 test('the kernel names the notebook’s models, and comparing on one leaves the notebook’s variables as they were', async () => {
   const client = new KernelClient({ entry: await kernelEntry() });

@@ -4,20 +4,12 @@ import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { COMPARE_CELL_IDS, compareNotebook, compareOnModelCells } from '../../../../src/host/compare/compareNotebook';
 import { DEFAULT_COMPARE_OPTIONS, describeCompareProblem, validateCompareOptions } from '../../../../src/host/compare/compareOptions';
-import type { NbOutput } from '../../../../src/shared/notebookFormat';
 import { KernelClient } from '../../../../src/host/kernelClient';
 import { kernelEntry } from '../../support/kernelBuild';
+import { runCell } from '../../support/kernelCells';
 
 const clients: KernelClient[] = [];
 after(() => clients.forEach((c) => c.dispose()));
-
-async function run(client: KernelClient, code: string): Promise<{ text: string; outputs: NbOutput[] }> {
-  const outputs: NbOutput[] = [];
-  const result = await client.execute('cell', code, { onOutput: (o) => outputs.push(o) });
-  const text = outputs.map((o) => (o.output_type === 'stream' ? String(o.text) : o.output_type === 'error' ? `${o.ename}: ${o.evalue}` : String(o.data['text/plain'] ?? ''))).join('\n');
-  assert.equal(result.status, 'ok', text);
-  return { text, outputs };
-}
 
 test('a comparison with training: the same SGD on the same batches, and a verdict on which schemes trained', async () => {
   const client = new KernelClient({ entry: await kernelEntry() });
@@ -30,7 +22,7 @@ test('a comparison with training: the same SGD on the same batches, and a verdic
   for (const cell of notebook.cells) {
     if (cell.cell_type !== 'code') continue;
     const started = Date.now();
-    const { text, outputs } = await run(client, String(cell.source));
+    const { text, outputs } = await runCell(client, String(cell.source));
     if (cell.id === COMPARE_CELL_IDS.training) {
       trainingMs = Date.now() - started;
       assert.ok(outputs.some((o) => o.output_type === 'execute_result' && o.data['application/vnd.initlab.chart+json']), 'the training cell draws a chart');
@@ -44,22 +36,22 @@ test('a comparison with training: the same SGD on the same batches, and a verdic
   assert.match(first, /After 100 training steps, trained: Kaiming normal \(fan_in\)\./, verdict);
   assert.match(verdict, /✓ Kaiming normal \(fan_in\): trained, loss [\d.e+]+ → [\d.e+]+/, verdict);
   assert.match(verdict, /✗ normal\(0, 1\): diverged, loss not finite at step \d+/, verdict);
-  const same = await run(client, 'trainings.map((t) => t.losses.length).join(",") + " " + trainings[1].stats.filter((s) => s.layer === 1).map((s) => s.step).join(",")');
+  const same = await runCell(client, 'trainings.map((t) => t.losses.length).join(",") + " " + trainings[1].stats.filter((s) => s.layer === 1).map((s) => s.step).join(",")');
   assert.match(same.text, /\d+,100 0,10,20,30,40,50,60,70,80,90,100/, 'Kaiming ran every step, recorded every 10');
 });
 
 test('a comparison with training on the notebook’s own nn.cnn (BatchNorm, residual blocks): every scheme trains through the hand-written backward', async () => {
   const client = new KernelClient({ entry: await kernelEntry() });
   clients.push(client);
-  await run(client, "const net = nn.cnn({ input: [28, 28, 1], channels: [8, 8], strides: [2, 2], batchNorm: true, residual: true, seed: 0 });");
+  await runCell(client, "const net = nn.cnn({ input: [28, 28, 1], channels: [8, 8], strides: [2, 2], batchNorm: true, residual: true, seed: 0 });");
   const cells = compareOnModelCells({ model: 'net', description: 'an nn.cnn', schemes: ['kaimingNormal', 'xavierNormal'], data: 'mnist-subset', seed: 0, trainSteps: 30 }, 't');
   const texts: string[] = [];
-  for (const cell of cells) if (cell.cell_type === 'code') texts.push((await run(client, String(cell.source))).text);
+  for (const cell of cells) if (cell.cell_type === 'code') texts.push((await runCell(client, String(cell.source))).text);
   const verdict = texts[texts.length - 1];
   assert.match(verdict, /After 30 training steps/, verdict);
   assert.doesNotMatch(verdict, /diverged/, verdict);
   // Each step's loss is one batch's: the mean of the last 5 against the first 5.
-  const losses = await run(
+  const losses = await runCell(
     client,
     'netComparison.trainings.map((t) => { const l = t.losses.map((x) => Number(x.loss)); const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length; return `${t.label}: ${l.length} ${mean(l.slice(-5)) < mean(l.slice(0, 5))}`; }).join("; ")',
   );

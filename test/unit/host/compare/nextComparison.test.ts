@@ -5,20 +5,14 @@ import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { COMPARE_CELL_IDS, compareNotebook, compareStartupCode, DEFAULT_COMPARISON_HEAP_BYTES, nextComparisonSteps } from '../../../../src/host/compare/compareNotebook';
 import { DEFAULT_COMPARE_OPTIONS } from '../../../../src/host/compare/compareOptions';
-import type { NbOutput } from '../../../../src/shared/notebookFormat';
 import { KernelClient } from '../../../../src/host/kernelClient';
 import { kernelEntry } from '../../support/kernelBuild';
+import { runCell } from '../../support/kernelCells';
 
 const clients: KernelClient[] = [];
 after(() => clients.forEach((c) => c.dispose()));
 
-async function run(client: KernelClient, code: string): Promise<string> {
-  const outputs: NbOutput[] = [];
-  const result = await client.execute('cell', code, { onOutput: (o) => outputs.push(o) });
-  const text = outputs.map((o) => (o.output_type === 'stream' ? String(o.text) : o.output_type === 'error' ? `${o.ename}: ${o.evalue}` : String(o.data['text/plain'] ?? ''))).join('\n');
-  assert.equal(result.status, 'ok', text);
-  return text;
-}
+const run = async (client: KernelClient, code: string) => (await runCell(client, code)).text;
 
 /** The engine's heap, in bytes: the WASM memory the kernel has grown to. */
 const HEAP = '(tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length';
