@@ -7,7 +7,7 @@ export default {
   async run({ page, screenshot }) {
     await runLesson(page, 'Bài C', "std 0.01: the last convolution's output at step 0 has std");
     // The end of the notebook shows a colorful dimension: per layer, a heatmap of counts on a
-    // log scale (the live chart's panel and the last cell's chart both have one; either will do).
+    // log scale: the last panel of each training's watch chart.
     const legends = outputFrame(page).getByText('count (log)');
     // Charts near the end may still be drawing after Ctrl+End: look again for up to 20 s.
     let onScreen = [];

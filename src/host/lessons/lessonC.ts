@@ -375,8 +375,7 @@ async function trainWatched(model: tf.Sequential, label: string) {
   console.log(\`\${label}: loss \${mean(losses.slice(0, 20)).toFixed(3)} → \${mean(losses.slice(-20)).toFixed(3)} in \${losses.length} steps (means of the first and last 20)\`);
   return watcher.record;
 }
-const goodStart = await trainWatched(plainCnn(kaiming, small), 'Kaiming');
-charts.colorful(goodStart)`,
+const goodStart = await trainWatched(plainCnn(kaiming, small), 'Kaiming');`,
     ),
     ts(
       'colorful-bad',
@@ -385,8 +384,7 @@ const tiny = (shape: number[], i: number) => init.normal(shape, { mean: 0, std: 
 const badStart = await trainWatched(plainCnn(tiny, small), 'std 0.01');
 const lastConv = badStart.layers.filter((l) => l.kind === 'conv2d').pop()!;
 const atStart = badStart.stats.find((s) => s.step === 0 && s.layer === lastConv.layer)!;
-console.log(\`std 0.01: the last convolution's output at step 0 has std \${Number(atStart.std.activation).toExponential(1)}\`);
-charts.colorful(badStart)`,
+console.log(\`std 0.01: the last convolution's output at step 0 has std \${Number(atStart.std.activation).toExponential(1)}\`);`,
     ),
     md(
       'summary',

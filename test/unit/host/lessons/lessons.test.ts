@@ -267,8 +267,16 @@ test('lesson C runs top to bottom: a convolution’s fans, a wrong fan ×3 per l
   assert.ok(goodLast < 0.8 * goodFirst, `Kaiming: ${goodFirst} → ${goodLast}`);
   for (const loss of [badFirst, badLast]) assert.ok(Math.abs(loss - Math.log(10)) < 0.05, `std 0.01: loss ${loss}, ln 10 = ${Math.log(10)}`);
   assert.ok(number(/at step 0 has std (\S+)/, stdout(notebook, 'colorful-bad')) < 1e-4);
+  // Each training shows one chart, the watch chart left as training ended: its last panel is the
+  // colorful dimension over all 200 steps (a second charts.colorful of the same record would
+  // only repeat it).
   for (const id of ['colorful-good', 'colorful-bad']) {
-    const chart = cell(notebook, id).outputs.find((o) => o.output_type === 'execute_result');
-    assert.ok(chart && chart.output_type === 'execute_result' && chart.data[MimeTypes.chart], `${id} shows the colorful dimension as a chart`);
+    const charts = cell(notebook, id).outputs.flatMap((o) => (o.output_type === 'display_data' || o.output_type === 'execute_result' ? [o.data[MimeTypes.chart]] : [])).filter(Boolean);
+    assert.equal(charts.length, 1, `${id} shows one chart`);
+    const watch = charts[0] as { kind: string; spec: { vconcat: { title?: string; data?: { values: { step: number }[] } }[] } };
+    assert.equal(watch.kind, 'watch');
+    const colorful = watch.spec.vconcat[watch.spec.vconcat.length - 1];
+    assert.match(String(colorful.title), /colorful dimension/);
+    assert.equal(Math.max(...colorful.data!.values.map((v) => v.step)), 200, `${id}'s colorful dimension reaches the last step`);
   }
 });
