@@ -108,8 +108,9 @@ function modelExpression(scheme: SchemeId, make: (init: string) => string): stri
   const std = customStd(scheme);
   if (std !== undefined) return make(`(shape, _layer, s) => init.normal(shape, 0, ${std}, { seed: s })`);
   if (scheme === 'lsuv') {
-    // LSUV starts from orthogonal weights and rescales each layer on a batch (Mishkin & Matas, 2015).
-    return `(() => { const m = ${make("'orthogonal'")}; const batch = x.slice([0, 0], [Math.min(1000, x.shape[0]), -1]); init.lsuv(m, batch); batch.dispose(); return m; })()`;
+    // LSUV starts from orthogonal weights and rescales each layer on a batch of the first 1,000
+    // rows or images (Mishkin & Matas, 2015), its draws seeded as the other schemes'.
+    return `(() => { const m = ${make("'orthogonal'")}; const batch = x.slice(0, Math.min(1000, x.shape[0])); init.lsuv(m, batch, { seed }); batch.dispose(); return m; })()`;
   }
   return make(`'${scheme}'`);
 }

@@ -16,6 +16,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../engine/engine';
 import { uniformStream } from '../random';
 import { isLayersModel, kindOf } from '../probe/layersAdapter';
+import { shortName } from '../probe/layersGraph';
 import { namedInit, type ActivationName, type InitName, type WeightInit } from './mlp';
 
 export { isLayersModel };
@@ -82,7 +83,7 @@ export function reinitLayersModel(model: tfjs.LayersModel, init: InitName | Weig
   let kernelIndex = 0;
   for (const layer of copy.layers) {
     const fresh = layer.weights.map((variable) => {
-      const name = variable.name.split('/').pop()!.replace(/_\d+$/, '');
+      const name = shortName(variable);
       const shape = variable.shape as number[];
       switch (name) {
         case 'kernel':

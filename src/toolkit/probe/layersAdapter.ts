@@ -24,7 +24,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../engine/engine';
 import { INPUT_NODE, type MeasuredNode, type MeasuredPass, type TensorKind } from './graph';
 import { layerGradients } from './layerGradient';
-import { stepsOf, type LayerInternals, type Step } from './layersGraph';
+import { shortName, stepsOf, type LayerInternals, type Step } from './layersGraph';
 import { lossFunction, type LossSpec } from './layersLoss';
 import { CARRIES_ACTIVATION, ownActivation, ownActivationOfActivationLayer, saturationOf, theoryOf } from './layersTheory';
 import { tensorStats, type StatsRequest, type TensorStats } from './tensorStats';
@@ -33,7 +33,6 @@ export { isLayersModel, kindOf, stepsOf } from './layersGraph';
 export type { LossFunction, LossSpec } from './layersLoss';
 
 type Tensor = tfjs.Tensor;
-type LayerVariable = tfjs.LayerVariable;
 
 /** Which TensorKind a layer variable shows as, and its gradient's. */
 const WEIGHT_KINDS: Record<string, [TensorKind, TensorKind | undefined]> = {
@@ -47,8 +46,6 @@ const WEIGHT_KINDS: Record<string, [TensorKind, TensorKind | undefined]> = {
   moving_mean: ['movingMean', undefined],
   moving_variance: ['movingVariance', undefined],
 };
-
-const shortName = (v: LayerVariable) => v.name.split('/').pop()!.replace(/_\d+$/, '');
 
 export interface LayersTraceOptions {
   loss?: LossSpec;
@@ -193,8 +190,11 @@ function forwardStep(step: Step, values: Map<number, Tensor>, producer: Map<numb
   };
 }
 
-/** The layer on its inputs; a layer with its own activation runs without it first, so both show. */
-function runLayer(step: Step, inputs: Tensor[]): { pre?: Tensor; out: Tensor } {
+/**
+ * The layer on its inputs; a layer with its own activation runs without it first, so both show
+ * (init.lsuv reads the first). BatchNorm normalizes with the batch's statistics.
+ */
+export function runLayer(step: Step, inputs: Tensor[]): { pre?: Tensor; out: Tensor } {
   const arg = inputs.length === 1 ? inputs[0] : inputs;
   const training = step.kind === 'batchNormalization';
   const activation = step.layer.activation;

@@ -32,6 +32,11 @@ export interface Step {
   outputId: number;
 }
 
+/** A layer variable's own name, without its layer's prefix or tfjs's numbering: 'kernel', 'bias', 'moving_mean'. */
+export function shortName(variable: tfjs.LayerVariable): string {
+  return variable.name.split('/').pop()!.replace(/_\d+$/, '');
+}
+
 export function isLayersModel(model: unknown): model is tfjs.LayersModel {
   return model instanceof tf.LayersModel;
 }
@@ -42,21 +47,21 @@ export function kindOf(layer: Layer): string {
   return name === name.toUpperCase() ? name.toLowerCase() : name.replace(/^[A-Z]+(?=[A-Z][a-z]|\d|$)|^[A-Z]/, (c) => c.toLowerCase());
 }
 
-/** The functional graph inside a model: a Sequential keeps one as `.model`. */
-function containerOf(model: tfjs.LayersModel): Container {
+/** The functional graph inside a model: a Sequential keeps one as `.model`. `fn` names the caller in errors. */
+function containerOf(model: tfjs.LayersModel, fn: string): Container {
   // A Sequential makes its graph on its first compile, fit or predict; build it now if it can be.
   const sequential = model as unknown as { model?: Container; inputs?: unknown[]; build(): void };
   if (model instanceof tf.Sequential && !sequential.model && sequential.inputs?.length) sequential.build();
   const inner = model instanceof tf.Sequential ? (model as unknown as { model?: Container }).model : (model as unknown as Container);
-  if (!inner || !inner.layers) throw new Error('probe: the model is not built yet; give its first layer an inputShape (or call model.build(shape))');
+  if (!inner || !inner.layers) throw new Error(`${fn}: the model is not built yet; give its first layer an inputShape (or call model.build(shape))`);
   return inner;
 }
 
 /** The model's layers as steps in the graph's order (a layer shared by two calls gives two steps). */
-export function stepsOf(model: tfjs.LayersModel): { steps: Step[]; producer: Map<number, string>; container: Container } {
-  const container = containerOf(model);
+export function stepsOf(model: tfjs.LayersModel, fn = 'probe'): { steps: Step[]; producer: Map<number, string>; container: Container } {
+  const container = containerOf(model, fn);
   if (container.inputs.length !== 1 || container.outputs.length !== 1) {
-    throw new Error(`probe: the model has ${container.inputs.length} inputs and ${container.outputs.length} outputs; probe reads models with one input and one output`);
+    throw new Error(`${fn}: the model has ${container.inputs.length} inputs and ${container.outputs.length} outputs; ${fn} reads models with one input and one output`);
   }
   const producer = new Map<number, string>([[container.inputs[0].id, INPUT_NODE]]);
   const steps: Step[] = [];

@@ -97,6 +97,11 @@ export function tensorStats(requests: readonly StatsRequest[], bins = 30): Tenso
   });
 }
 
+/** One tensor's std (unbiased, float64 sums), NaN when it holds a NaN or an infinity: what init.lsuv divides by. */
+export function stdOf(tensor: tfjs.Tensor): number {
+  return Number(tensorStats([{ tensor, momentsOnly: true }])[0].std);
+}
+
 /** Units whose largest |value| over every other axis is 0 (NaN counts as not alive either). */
 function deadUnitFraction(tensor: tfjs.Tensor): number {
   if (tensor.rank < 2) return NaN;

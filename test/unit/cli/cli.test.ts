@@ -52,7 +52,7 @@ test('the comparison notebook is ordinary cells that round-trip through the .ini
   const probeCell = notebook.cells.find((c) => c.id === COMPARE_CELL_IDS.probe)!;
   assert.match(String(probeCell.source), /\["Kaiming uniform \(fan_out\)", \(\) => nn\.mlp\(sizes, \{ activation, seed, init: 'kaimingUniformFanOut' \}\)\]/);
   assert.match(String(probeCell.source), /init\.normal\(shape, 0, 0\.01/);
-  assert.match(String(probeCell.source), /init\.lsuv\(m, batch\)/);
+  assert.match(String(probeCell.source), /init\.lsuv\(m, batch, \{ seed \}\)/);
 });
 
 test('initlab compare prints the table and the verdict and writes an offline HTML report and the notebook', async () => {
@@ -91,7 +91,7 @@ test('initlab run writes the executed notebook and stops at the first failing ce
   assert.ok(probeCell?.cell_type === 'code' && probeCell.execution_count === null, 'cells after the failure did not run');
 });
 
-test('compare --model: a tf.LayersModel topology file, compared on MNIST images with its layers named', async () => {
+test('compare --model: a tf.LayersModel topology file, compared on MNIST images with its layers named, LSUV included', async () => {
   await initEngine();
   const model = tf.sequential({
     layers: [
@@ -104,7 +104,7 @@ test('compare --model: a tf.LayersModel topology file, compared on MNIST images 
   const dir = tmp();
   const file = path.join(dir, 'cnn.json');
   fs.writeFileSync(file, model.toJSON() as string);
-  const run = parseCompareArgs(['--model', file, '--schemes', 'std:0.001,kaimingNormal', '--out', path.join(dir, 'report.html')]);
+  const run = parseCompareArgs(['--model', file, '--schemes', 'std:0.001,kaimingNormal,lsuv', '--out', path.join(dir, 'report.html')]);
   assert.ok(typeof run !== 'string');
   const out = sink();
   const err = sink();
@@ -114,6 +114,8 @@ test('compare --model: a tf.LayersModel topology file, compared on MNIST images 
   for (const name of ['conv_a', 'conv_b', 'digits']) assert.match(text, new RegExp(`Kaiming normal \\(fan_in\\)\\s+${name}\\b`), text);
   assert.match(text, /✗ normal\(0, 0\.001\): activations vanish at layers 1, 2, 4 \(conv_a … digits, /, text);
   assert.match(text, /✓ Kaiming normal \(fan_in\)/, text);
+  // LSUV rescales the model's own layers, convolutions and Dense alike.
+  assert.match(text, /✓ LSUV: healthy at every layer/, text);
   assert.ok(fs.existsSync(path.join(dir, 'report.html')));
 
   fs.writeFileSync(file, '{"class_name": 3}');
