@@ -307,6 +307,7 @@ Mishkin và Matas (2015, "All you need is a good init") bỏ qua công thức. P
       `
 // LSUV by hand: each convolution in turn, its kernel divided by the std of its output on the
 // batch until that std is within 0.1 of 1 (the paper's tolerance), at most 10 times.
+// (init.lsuv(model, batch) does it in one call, from an orthogonal draw as the paper starts.)
 function lsuvByHand(model: tf.Sequential, x: tf.Tensor, tolerance = 0.1, maxIterations = 10): number[] {
   const convs = model.layers.filter((layer) => layer.getClassName() === 'Conv2D');
   return convs.map((layer) => {
