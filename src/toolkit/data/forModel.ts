@@ -2,7 +2,8 @@
  * Inputs and targets that fit a model: what "Compare initializations" feeds a notebook's own
  * model. MNIST when the model takes it (784 inputs or 28 × 28 × 1 images, and 10 outputs, or 1
  * for digits as numbers) and MNIST was asked for; standard-normal inputs of the model's input
- * shape otherwise. Targets are shaped for the model's loss (nn/modelShape.ts says which form).
+ * shape otherwise, or token ids for a model that starts with an Embedding. Targets take the
+ * model's output shape and the form its loss wants (nn/modelShape.ts says which).
  */
 import { tf } from '../engine/engine';
 import type * as tfjs from '@tensorflow/tfjs';
@@ -72,24 +73,36 @@ function valuesShaped(values: tfjs.Tensor1D, shape: ModelShape): tfjs.Tensor {
   return shape.kind === 'layers' ? tf.reshape(values, [-1, 1]) : values;
 }
 
-/** N(0, 1) inputs of the model's shape, and random targets of its loss's form. */
+/**
+ * N(0, 1) inputs of the model's shape (token ids, uniform over the vocabulary, for a model that
+ * starts with an Embedding), and random targets of its loss's form and its output's shape: one
+ * per example for a classifier, one per position and channel for an autoencoder or a sequence.
+ */
 function syntheticFor(shape: ModelShape, rows: number, seed: number, mnistAsked: boolean): ModelData {
-  const x = tf.randomNormal([rows, ...shape.inputShape], 0, 1, 'float32', engineSeed(seed));
+  const tokens = shape.inputTokens;
+  const x = tokens
+    ? tf.tidy(() => tf.floor(tf.randomUniform([rows, ...shape.inputShape], 0, tokens, 'float32', engineSeed(seed))).toInt())
+    : tf.randomNormal([rows, ...shape.inputShape], 0, 1, 'float32', engineSeed(seed));
   const ySeed = engineSeed(seed + 1);
-  const classes = (n: number) => tf.floor(tf.randomUniform([rows], 0, n, 'float32', ySeed)) as tfjs.Tensor1D;
+  const outputShape = [rows, ...shape.outputShape];
+  // Class ids for every output position but the last axis, which holds the classes.
+  const classes = (n: number, dims = outputShape.slice(0, -1)) => tf.floor(tf.randomUniform(dims, 0, n, 'float32', ySeed));
   const y = tf.tidy(() => {
     if (shape.targets === 'classIds') return classes(shape.outputs);
-    if (shape.targets === 'binary') return tf.reshape(classes(2), [-1, 1]);
+    if (shape.targets === 'binary') return classes(2, outputShape);
     if (shape.targets === 'oneHot') return tf.oneHot(classes(shape.outputs).toInt(), shape.outputs).toFloat();
-    const values = tf.randomNormal(shape.outputs === 1 ? [rows] : [rows, shape.outputs], 0, 1, 'float32', ySeed);
-    return shape.outputs === 1 ? valuesShaped(values as tfjs.Tensor1D, shape) : values;
+    const values = tf.randomNormal(outputShape, 0, 1, 'float32', ySeed);
+    return shape.kind !== 'layers' && shape.outputs === 1 ? tf.reshape(values, [rows]) : values;
   });
   const of = shape.inputShape.length === 1 ? `${count(rows)} rows of ${shape.inputShape[0]}` : `${count(rows)} of shape [${shape.inputShape.join(', ')}]`;
-  return { x, y, description: `synthetic N(0, 1) inputs, ${of}${mnistAsked ? ` (${whyNotMnist(shape)})` : ''}` };
+  const what = tokens ? `synthetic token ids in [0, ${tokens}), ${of}` : `synthetic N(0, 1) inputs, ${of}`;
+  return { x, y, description: `${what}${mnistAsked ? ` (${whyNotMnist(shape)})` : ''}` };
 }
 
 function whyNotMnist(shape: ModelShape): string {
   const input = shape.inputShape;
+  if (shape.inputTokens) return `the model takes token ids, MNIST has pixels`;
+  if (shape.outputShape.length > 1) return `the model's output is [${shape.outputShape.join(', ')}] per example, MNIST has a digit`;
   if (!takesMnistDigits(input)) return input.length === 1 ? `the model takes ${input[0]} inputs, MNIST has ${MNIST_PIXELS}` : `the model takes images of ${input.join(' × ')}, MNIST's are 28 × 28 × 1`;
   return `the model has ${shape.outputs} outputs, MNIST has 10 classes`;
 }

@@ -27,6 +27,10 @@ export interface LayersModelSummary {
   kinds: string;
   /** Without the batch dimension: [28, 28, 1] for an MNIST CNN. */
   inputShape: number[];
+  /** When the first layer is an Embedding: its vocabulary size (inputs are token ids below it). */
+  inputTokens?: number;
+  /** One example's output, without the batch dimension: [10], or [28, 28, 1] for an autoencoder. */
+  outputShape: number[];
   outputUnits: number;
   activation: ActivationName;
   /** The compiled loss's name, if it has one. */
@@ -48,12 +52,17 @@ export function describeLayersModel(model: tfjs.LayersModel): LayersModelSummary
   const counts = new Map<string, number>();
   for (const layer of model.layers) if (layer.getClassName() !== 'InputLayer') counts.set(kindOf(layer), (counts.get(kindOf(layer)) ?? 0) + 1);
   const inputShape = (model.inputs[0]?.shape ?? []).slice(1) as number[];
-  const outputShape = model.outputs[0]?.shape ?? [];
+  const outputShape = (model.outputs[0]?.shape ?? []).slice(1) as number[];
   const loss = typeof model.loss === 'string' ? model.loss : undefined;
+  // Layers come in the graph's order: the first that is not the input is the one reading it.
+  const first = model.layers.find((l) => l.getClassName() !== 'InputLayer');
+  const inputTokens = first?.getClassName() === 'Embedding' ? Number((first.getConfig() as { inputDim?: number }).inputDim) : undefined;
   return {
     layers: [...counts.values()].reduce((a, b) => a + b, 0),
     kinds: [...counts].map(([kind, n]) => (n > 1 ? `${kind} ×${n}` : kind)).join(', '),
     inputShape,
+    ...(inputTokens ? { inputTokens } : {}),
+    outputShape,
     outputUnits: Number(outputShape[outputShape.length - 1] ?? 1),
     activation: activationOf(model).activation,
     loss,

@@ -26,6 +26,11 @@ export interface ModelShape {
   text: string;
   /** One example's shape, without the batch: [784], or [28, 28, 1] for an MNIST CNN (nn CNNs take any size; 28 × 28 is what data.forModel draws). */
   inputShape: number[];
+  /** Inputs are token ids in [0, inputTokens) when the model starts with an Embedding of that many rows. */
+  inputTokens?: number;
+  /** One example's output without the batch: [outputs] for a classifier or regressor, [28, 28, 1] for an autoencoder. */
+  outputShape: number[];
+  /** Units of the last output axis: classes, or values per position. */
   outputs: number;
   targets: TargetForm;
   /** Whether MNIST fits it: 784 inputs or 28 × 28 × 1 images, and 10 outputs (or 1, for digits as numbers). */
@@ -40,8 +45,9 @@ export function takesMnistDigits(inputShape: readonly number[]): boolean {
   return input === String(MNIST_PIXELS) || input === '28,28,1';
 }
 
-function fitsMnist(inputShape: readonly number[], outputs: number, targets: TargetForm): boolean {
-  return takesMnistDigits(inputShape) && (outputs === 10 || (targets === 'values' && outputs === 1));
+function fitsMnist(shape: Omit<ModelShape, 'takesMnist'>): boolean {
+  const { inputShape, outputShape, outputs, targets } = shape;
+  return takesMnistDigits(inputShape) && outputShape.length === 1 && !shape.inputTokens && (outputs === 10 || (targets === 'values' && outputs === 1));
 }
 
 function layersTargets(loss: string | undefined): TargetForm {
@@ -57,17 +63,26 @@ export function modelShape(value: unknown): ModelShape | undefined {
   if (isLayersModel(value)) {
     if (value.inputs.length !== 1 || value.outputs.length !== 1) return undefined;
     const s = describeLayersModel(value);
-    shape = { kind: 'layers', text: `tf.LayersModel, ${s.layers} layers: ${s.kinds}`, inputShape: s.inputShape, outputs: s.outputUnits, targets: layersTargets(s.loss) };
+    shape = {
+      kind: 'layers',
+      text: `tf.LayersModel, ${s.layers} layers: ${s.kinds}`,
+      inputShape: s.inputShape,
+      ...(s.inputTokens ? { inputTokens: s.inputTokens } : {}),
+      outputShape: s.outputShape,
+      outputs: s.outputUnits,
+      targets: layersTargets(s.loss),
+    };
   } else {
     const conv = describeConvModel(value);
     const mlp = conv ? undefined : describeModel(value);
     if (conv) {
       const targets = conv.loss === 'crossEntropy' ? 'classIds' : 'values';
-      shape = { kind: 'cnn', text: `nn CNN: ${conv.kinds}`, inputShape: [28, 28, conv.inChannels], outputs: conv.outputs, targets };
+      shape = { kind: 'cnn', text: `nn CNN: ${conv.kinds}`, inputShape: [28, 28, conv.inChannels], outputShape: [conv.outputs], outputs: conv.outputs, targets };
     } else if (mlp) {
       const targets = mlp.loss === 'crossEntropy' ? 'classIds' : 'values';
-      shape = { kind: 'mlp', text: `${mlp.sizes.join(' → ')}, ${mlp.activation}`, inputShape: [mlp.sizes[0]], outputs: mlp.sizes[mlp.sizes.length - 1], targets };
+      const outputs = mlp.sizes[mlp.sizes.length - 1];
+      shape = { kind: 'mlp', text: `${mlp.sizes.join(' → ')}, ${mlp.activation}`, inputShape: [mlp.sizes[0]], outputShape: [outputs], outputs, targets };
     }
   }
-  return shape && { ...shape, takesMnist: fitsMnist(shape.inputShape, shape.outputs, shape.targets) };
+  return shape && { ...shape, takesMnist: fitsMnist(shape) };
 }

@@ -7,6 +7,7 @@ import { initEngine, tf } from '../../../src/toolkit/engine/engine';
 import * as nn from '../../../src/toolkit/nn';
 import { forModel } from '../../../src/toolkit/data/forModel';
 import { modelShape, type ModelShape } from '../../../src/toolkit/nn/modelShape';
+import { probe } from '../../../src/toolkit/probe/probe';
 
 before(async () => {
   await initEngine();
@@ -143,4 +144,49 @@ test('forModel shapes targets for every loss form, and checks its options for ev
   tf.dispose([b.x, b.y, digits.x, digits.y, other.x, other.y]);
   [binary, regressor].forEach((m) => m.dispose());
   fiveClasses.dispose();
+});
+
+test('forModel fits models that take token ids or give more than one value per example: an Embedding, an autoencoder, a sequence tagger; the probe reads each', () => {
+  const compiled = (model: tfjs.LayersModel, loss: string) => (model.compile({ optimizer: 'sgd', loss }), model);
+  const sentiment = compiled(
+    tf.sequential({ layers: [tf.layers.embedding({ inputDim: 50, outputDim: 8, inputLength: 12 }), tf.layers.globalAveragePooling1d({}), tf.layers.dense({ units: 1, activation: 'sigmoid' })] }),
+    'binaryCrossentropy',
+  );
+  const autoencoder = compiled(
+    tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+        tf.layers.conv2dTranspose({ filters: 1, kernelSize: 3, strides: 2, padding: 'same', activation: 'sigmoid' }),
+      ],
+    }),
+    'binaryCrossentropy',
+  );
+  const tagger = compiled(
+    tf.sequential({ layers: [tf.layers.embedding({ inputDim: 30, outputDim: 6, inputLength: 7 }), tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 5, activation: 'softmax' }) })] }),
+    'categoricalCrossentropy',
+  );
+  const cases: [string, tfjs.LayersModel, Partial<ModelShape>, RegExp, number[], number[]][] = [
+    ['a sentiment model', sentiment, { inputTokens: 50, outputShape: [1], takesMnist: false }, /^synthetic token ids in \[0, 50\), 200 rows of 12$/, [200, 12], [200, 1]],
+    ['an autoencoder', autoencoder, { inputShape: [28, 28, 1], outputShape: [28, 28, 1], takesMnist: false }, /^synthetic N\(0, 1\) inputs, 200 of shape \[28, 28, 1\] \(the model's output is \[28, 28, 1\] per example, MNIST has a digit\)$/, [200, 28, 28, 1], [200, 28, 28, 1]],
+    ['a sequence tagger', tagger, { inputTokens: 30, outputShape: [7, 5], outputs: 5, targets: 'oneHot' }, /^synthetic token ids in \[0, 30\), 200 rows of 7 \(the model takes token ids, MNIST has pixels\)$/, [200, 7], [200, 7, 5]],
+  ];
+  for (const [what, model, expected, description, xShape, yShape] of cases) {
+    const shape = modelShape(model)!;
+    for (const [key, value] of Object.entries(expected)) assert.deepEqual(shape[key as keyof ModelShape], value, `${what}: ${key}`);
+    const data = forModel(model, { data: what === 'a sentiment model' ? 'synthetic' : 'mnist', rows: 200, seed: 1 });
+    assert.match(data.description, description, what);
+    assert.deepEqual([data.x.shape, data.y.shape], [xShape, yShape], what);
+    if (shape.inputTokens) {
+      assert.equal(data.x.dtype, 'int32', `${what}: token ids are integers`);
+      const ids = Array.from(data.x.dataSync());
+      assert.ok(Math.min(...ids) === 0 && Math.max(...ids) === shape.inputTokens - 1, `${what}: ids cover [0, ${shape.inputTokens})`);
+    }
+    const targets = Array.from(data.y.dataSync());
+    if (shape.targets === 'binary') assert.ok(targets.every((v) => v === 0 || v === 1), `${what}: 0/1 targets`);
+    if (shape.targets === 'oneHot') assert.ok(tf.tidy(() => tf.sum(data.y, -1).equal(1).all().dataSync()[0]) === 1, `${what}: one class per position`);
+    const report = probe(model, { dataGrad: false }).step(data.x, data.y);
+    assert.ok(Number.isFinite(Number(report.loss)), `${what}: the probe's loss ${String(report.loss)}`);
+    tf.dispose([data.x, data.y]);
+    model.dispose();
+  }
 });
