@@ -46,7 +46,7 @@ export function lsuvLayersModel(model: tfjs.LayersModel, batch: Tensor, settings
   // Each weight layer once, at its first call.
   const seen = new Set<tfjs.layers.Layer>();
   const rescaled = new Set<Step>(steps.filter((s) => CARRIES_ACTIVATION.has(s.kind) && !seen.has(s.layer) && seen.add(s.layer)));
-  if (rescaled.size === 0) throw argumentError(fn, 'model', 'a model with Dense or convolution layers', model);
+  if (rescaled.size === 0) throw argumentError(fn, 'model', `a model with Dense or convolution layers of its own (this one has ${[...new Set(steps.map((st) => st.kind))].join(', ')})`, model);
   const normalizers = steps.filter((s) => s.kind === 'batchNormalization').flatMap((s) => s.layer.nonTrainableWeights);
   const savedStatistics = normalizers.map((v) => tf.clone(v.read()));
   const readers = new Map<number, number>();

@@ -163,7 +163,7 @@ test('init.lsuv refuses what it cannot rescale with a clear error, and leaves th
   const twoInputs = tf.model({ inputs: [a, b], outputs: tf.layers.dense({ units: 1 }).apply(tf.layers.concatenate().apply([a, b])) as tfjs.SymbolicTensor });
   assert.throws(() => init.lsuv(twoInputs, tf.zeros([4, 2])), /init\.lsuv: the model has 2 inputs and 1 outputs; init\.lsuv reads models with one input and one output/);
   const pool = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [3, 3] })] });
-  assert.throws(() => init.lsuv(pool, tf.zeros([2, 3, 3])), /init\.lsuv: model must be a model with Dense or convolution layers/);
+  assert.throws(() => init.lsuv(pool, tf.zeros([2, 3, 3])), /init\.lsuv: model must be a model with Dense or convolution layers of its own \(this one has flatten\)/);
   const convs = nn.cnn({ input: [8, 8, 3], channels: [4], classes: 2, seed: 0 });
   assert.throws(() => init.lsuv(convs, tf.zeros([2, 8, 8, 1])), /init\.lsuv: batch must be images \[batch, height, width, 3\] for the model's first Conv2d, got \[2, 8, 8, 1\]/);
   // A constant batch: nothing to scale by. LSUV stops at once and says so through the std.
