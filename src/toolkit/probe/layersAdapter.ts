@@ -70,6 +70,9 @@ const DEFAULT_SLICE_BYTES = 64 * 1024 * 1024;
 export function traceLayersModel(model: tfjs.LayersModel, x: Tensor, y: Tensor, options: LayersTraceOptions): MeasuredPass {
   const { steps, producer, container } = stepsOf(model);
   const loss = lossFunction(container, options.loss);
+  // Integer inputs (an Embedding's token ids) have no gradient, as in PyTorch, where only
+  // floating-point tensors can require grad.
+  const wantsDataGrad = options.dataGrad && x.dtype === 'float32';
   const measure = (tensor: Tensor, request: Omit<StatsRequest, 'tensor'> = {}): TensorStats => tensorStats([{ tensor, ...request }], options.bins)[0];
   const inputId = container.inputs[0].id;
   const normalizers = steps.filter((s) => s.kind === 'batchNormalization').flatMap((s) => s.layer.nonTrainableWeights);
@@ -124,7 +127,7 @@ export function traceLayersModel(model: tfjs.LayersModel, x: Tensor, y: Tensor, 
     for (let i = steps.length - 1; i >= 0; i--) {
       const step = steps[i];
       const dy = grads.get(step.outputId);
-      if (dy) backwardStep(step, nodes[i], dy, step.inputIds.map(valueOf), grads, { inputId, dataGrad: options.dataGrad, sliceBytes: options.sliceBytes ?? DEFAULT_SLICE_BYTES, measure });
+      if (dy) backwardStep(step, nodes[i], dy, step.inputIds.map(valueOf), grads, { inputId, dataGrad: wantsDataGrad, sliceBytes: options.sliceBytes ?? DEFAULT_SLICE_BYTES, measure });
       free(grads, step.outputId);
       free(values, step.outputId);
       // An input whose every reader is done is needed no more: free it now, not at its own layer.

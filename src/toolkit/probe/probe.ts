@@ -65,7 +65,8 @@ export interface ProbeOptions {
    * Whether step() computes the gradient with respect to the data, x.g: layer 1's input
    * gradient and backward gain. Default true, as the lesson's hand-written backward does.
    * false skips it as PyTorch does for data that does not require grad; on 50,000 MNIST rows
-   * that saves a [50000, 784] product and the statistics of its 39 million values.
+   * that saves a [50000, 784] product and the statistics of its 39 million values. Integer
+   * inputs (token ids) never get one.
    */
   dataGrad?: boolean;
   /** The loss of a tf.LayersModel, when not its compiled one: a tf.layers loss name or (yTrue, yPred) => tensor. */

@@ -146,7 +146,7 @@ test('forModel shapes targets for every loss form, and checks its options for ev
   fiveClasses.dispose();
 });
 
-test('forModel fits models that take token ids or give more than one value per example: an Embedding, an autoencoder, a sequence tagger; the probe reads each', () => {
+test('forModel fits models that take token ids or give more than one value per example: an Embedding, an autoencoder, a sequence tagger; the probe reads each, with no gradient for token ids', () => {
   const compiled = (model: tfjs.LayersModel, loss: string) => (model.compile({ optimizer: 'sgd', loss }), model);
   const sentiment = compiled(
     tf.sequential({ layers: [tf.layers.embedding({ inputDim: 50, outputDim: 8, inputLength: 12 }), tf.layers.globalAveragePooling1d({}), tf.layers.dense({ units: 1, activation: 'sigmoid' })] }),
@@ -184,8 +184,10 @@ test('forModel fits models that take token ids or give more than one value per e
     const targets = Array.from(data.y.dataSync());
     if (shape.targets === 'binary') assert.ok(targets.every((v) => v === 0 || v === 1), `${what}: 0/1 targets`);
     if (shape.targets === 'oneHot') assert.ok(tf.tidy(() => tf.sum(data.y, -1).equal(1).all().dataSync()[0]) === 1, `${what}: one class per position`);
-    const report = probe(model, { dataGrad: false }).step(data.x, data.y);
+    const report = probe(model).step(data.x, data.y);
     assert.ok(Number.isFinite(Number(report.loss)), `${what}: the probe's loss ${String(report.loss)}`);
+    // Token ids have no gradient (as in PyTorch, only floats require grad); images do.
+    assert.equal(report.layers[0].tensors.inputGrad === undefined, shape.inputTokens !== undefined, `${what}: the data gradient`);
     tf.dispose([data.x, data.y]);
     model.dispose();
   }
