@@ -42,9 +42,30 @@ export function forModel(model: Model | tfjs.LayersModel, options: ForModelOptio
   const image = shape.inputShape.length > 1;
   const rows = o.rows === undefined ? (image ? IMAGE_ROWS : ROWS) : checkPositiveInteger(fn, 'options.rows', o.rows);
   const seed = checkSeed(fn, 'options.seed', o.seed) ?? 0;
-  if (shape.inputShape.some((d) => !Number.isInteger(d) || d < 1)) throw new RangeError(`${fn} needs a model with a fixed input shape, got [${shape.inputShape.join(', ')}]`);
   if (kind !== 'synthetic' && shape.takesMnist) return mnistFor(shape, image || kind === 'mnist-subset' ? rows : undefined);
-  return syntheticFor(shape, rows, seed, kind !== 'synthetic');
+  const fixed = withFreeSizesFixed(model, shape);
+  const data = syntheticFor(fixed, rows, seed, kind !== 'synthetic');
+  const free = shape.inputShape.some((d) => d === null);
+  return free ? { ...data, description: `${data.description}; the model takes any length, ${FREE_SIZE} was drawn` } : data;
+}
+
+/** What a free size (null in the model's input shape: a sequence of any length) becomes in synthetic data. */
+const FREE_SIZE = 16;
+
+/**
+ * The shape with every free input size (a sequence or image of any length) set to FREE_SIZE,
+ * and the output shape that gives, read off the model run on one zero example: a strided
+ * convolution's output is not the input's size.
+ */
+function withFreeSizesFixed(model: Model | tfjs.LayersModel, shape: ModelShape): ModelShape {
+  const sizes = shape.inputShape as (number | null)[];
+  if (!sizes.includes(null) && !(shape.outputShape as (number | null)[]).includes(null)) return shape;
+  const inputShape = sizes.map((d) => d ?? FREE_SIZE);
+  const outputShape = tf.tidy(() => {
+    const one = shape.inputTokens ? tf.zeros([1, ...inputShape], 'int32') : tf.zeros([1, ...inputShape]);
+    return ((model as tfjs.LayersModel).predict(one) as tfjs.Tensor).shape.slice(1);
+  });
+  return { ...shape, inputShape, outputShape };
 }
 
 /** MNIST's training split (or its first `subset` rows), as rows of 784 or as images. */

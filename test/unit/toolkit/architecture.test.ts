@@ -192,3 +192,23 @@ test('forModel fits models that take token ids or give more than one value per e
     model.dispose();
   }
 });
+
+test('forModel gives a model that takes any length (a free size in its input shape) 16, and targets of the output that length gives', () => {
+  const tagger = tf.sequential({ layers: [tf.layers.embedding({ inputDim: 20, outputDim: 4 }), tf.layers.dense({ units: 3, activation: 'softmax' })] });
+  tagger.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+  const fullyConvolutional = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [null, null, 1] as unknown as number[], filters: 4, kernelSize: 3, strides: 2 })] });
+  fullyConvolutional.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  const cases: [string, tfjs.LayersModel, number[], number[]][] = [
+    ['a tagger of any length', tagger, [50, 16], [50, 16, 3]],
+    // A 3 × 3 convolution with stride 2 makes 7 × 7 of 16 × 16, not 16 × 16.
+    ['a fully convolutional net', fullyConvolutional, [50, 16, 16, 1], [50, 7, 7, 4]],
+  ];
+  for (const [what, model, xShape, yShape] of cases) {
+    const data = forModel(model, { data: 'synthetic', rows: 50 });
+    assert.deepEqual([data.x.shape, data.y.shape], [xShape, yShape], what);
+    assert.match(data.description, /; the model takes any length, 16 was drawn$/, what);
+    assert.ok(Number.isFinite(Number(probe(model).step(data.x, data.y).loss)), `${what}: the probe reads it`);
+    tf.dispose([data.x, data.y]);
+    model.dispose();
+  }
+});
