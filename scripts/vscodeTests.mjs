@@ -11,6 +11,7 @@ import { ensureCodeServer } from './vscode/codeServer.mjs';
 import { runExtensionHostSuite } from './vscode/extensionHostRunner.mjs';
 import { bundleExtensionHostSuites } from './vscode/extensionHostBundle.mjs';
 import { runUiTests } from './vscode/uiRunner.mjs';
+import { outsideRequests } from './vscode/networkCheck.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const output = path.join(root, '.test-output');
@@ -35,6 +36,10 @@ try {
     add(await runExtensionHostSuite({ root, scratchRoot, name: 'untrusted', testsPath: suites.untrusted, trusted: false }));
   }
   if (only !== 'ext-host') add(await runUiTests({ root, scratchRoot, output }));
+  // No suite may reach beyond this machine (a test that needs the network fails on CI's).
+  const outside = outsideRequests(scratchRoot);
+  console.log(`\n  ${outside.length ? '✖' : '✔'} code-server, the extension host and the browser reached no other host${outside.length ? `; they tried ${outside.join(', ')}` : ''}`);
+  add({ passed: outside.length ? 0 : 1, failed: outside.length ? 1 : 0 });
 } catch (err) {
   console.error(`VS Code tests could not run: ${err.stack ?? err}`);
   totals.failed += 1;

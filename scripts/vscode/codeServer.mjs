@@ -149,7 +149,10 @@ export async function startCodeServer({ scratch, extensionsDir, trusted = true, 
     // auto-import project of our dependencies, seconds of CPU that no user's VS Code spends.
     cwd: scratch,
     stdio: ['ignore', out, out],
-    env: { ...process.env, XDG_CONFIG_HOME: dirs['xdg-config'], XDG_DATA_HOME: dirs['xdg-data'], XDG_CACHE_HOME: dirs['xdg-cache'] },
+    // EXTENSIONS_GALLERY: code-server's extension gallery, here one with no address, so the
+    // workbench asks no gallery for recommendations or updates: tests reach no network
+    // (networkCheck.mjs checks it).
+    env: { ...process.env, EXTENSIONS_GALLERY: '{}', XDG_CONFIG_HOME: dirs['xdg-config'], XDG_DATA_HOME: dirs['xdg-data'], XDG_CACHE_HOME: dirs['xdg-cache'] },
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
