@@ -7,7 +7,6 @@
 import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import ts from 'typescript';
@@ -17,6 +16,7 @@ import { joinLines, parseNotebook } from '../../src/format/initnbFormat';
 import { compareNotebook, compareOnModelCells } from '../../src/host/compare/compareNotebook';
 import { DEFAULT_COMPARE_OPTIONS, type SchemeId } from '../../src/host/compare/compareOptions';
 import { TsServerSession, untitledCellName, VS_CODE_INFERRED_PROTOCOL_OPTIONS } from './support/tsserverSession';
+import { tempDir } from './support/tempDirs';
 
 const CELL = '^/vscode-notebook-cell/ts-nul-authority/work/lessons/lesson-a.initnb#W0sZmlsZQ==';
 const DECLARATIONS = [path.join(repoRoot, 'dist/cell-types/initlab-cells.d.ts')];
@@ -209,7 +209,7 @@ test('every lesson notebook type-checks against the cell declarations, as its co
 // the type checks below stand for what users do see: completions and hovers, exact only when
 // the cells type-check.
 test('in a real tsserver, the cells of an untitled notebook see one another, and only their own notebook', async () => {
-  const session = new TsServerSession(fs.mkdtempSync(path.join(os.tmpdir(), 'initlab-tsserver-')));
+  const session = new TsServerSession(tempDir('tsserver'));
   try {
     await session.configure();
     const lesson = ['const x = tf.zeros([4, 784]);', 'const model: nn.Model = nn.mlp([784, 10, 1], { seed: 0 });', 'probe(model).step(x, tf.zeros([4, 1])).layers.length'];

@@ -3,7 +3,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { parseCompareArgs, runCompare } from '../../../src/cli/compareCommand';
@@ -13,6 +12,7 @@ import { DEFAULT_COMPARE_OPTIONS } from '../../../src/host/compare/compareOption
 import { NotebookFormatError, parseNotebook, serializeNotebook } from '../../../src/format/initnbFormat';
 import { kernelEntry } from '../support/kernelBuild';
 import { initEngine, tf } from '../../../src/toolkit/engine/engine';
+import { tempDir } from '../support/tempDirs';
 
 function sink(): { stream: Writable; text: () => string } {
   const chunks: string[] = [];
@@ -27,7 +27,7 @@ function sink(): { stream: Writable; text: () => string } {
   };
 }
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'initlab-cli-'));
+const tmp = () => tempDir('cli');
 
 test('compare flags: defaults are the lesson’s comparison; bad values are named', () => {
   const defaults = parseCompareArgs([]);

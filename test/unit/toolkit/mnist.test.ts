@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { data as toolkitData } from '../../../src/toolkit';
+import { tempDir } from '../support/tempDirs';
 
 const { readIdx } = toolkitData;
 
@@ -44,7 +45,7 @@ test('by default MNIST comes normalized with the training statistics, as the les
 });
 
 test('your own IDX files: mnist({ dir }) reads raw or gzipped files and splits them the same way; readIdx reads one', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'initlab-idx-'));
+  const dir = tempDir('idx');
   const images = { dims: [3, 2, 2], data: new Uint8Array([0, 64, 128, 255, 1, 2, 3, 4, 9, 9, 9, 9]) };
   fs.writeFileSync(path.join(dir, 'train-images-idx3-ubyte.gz'), zlib.gzipSync(encodeIdx(images)));
   fs.writeFileSync(path.join(dir, 'train-labels-idx1-ubyte'), encodeIdx({ dims: [3], data: new Uint8Array([7, 1, 2]) }));
