@@ -15,9 +15,8 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { Sequential } from '../nn/model';
 import { Linear } from '../nn/layers';
 import { Conv2d } from '../nn/conv';
-import { Residual } from '../nn/residual';
+import { leafModules } from '../nn/residual';
 import { BatchNorm } from '../nn/batchNorm';
-import type { Module } from '../nn/module';
 import { isLayersModel } from '../probe/layersGraph';
 import { stdOf } from '../probe/tensorStats';
 import { argumentError, checkOptions, checkSeed, checkTensor, optionalNumber } from '../args';
@@ -66,19 +65,6 @@ export function lsuv(model: Sequential | tfjs.LayersModel, batch: tfjs.Tensor, o
 
 type WeightModule = Linear | Conv2d;
 
-/** The Linear and Conv2d modules in the order a forward pass reaches them: a residual block's body, then its shortcut. */
-function weightModules(modules: readonly Module[]): WeightModule[] {
-  return modules.flatMap((m): WeightModule[] => {
-    if (m instanceof Linear || m instanceof Conv2d) return [m];
-    if (m instanceof Residual) return weightModules([...m.body, ...(m.shortcut ? [m.shortcut] : [])]);
-    return [];
-  });
-}
-
-function batchNorms(modules: readonly Module[]): BatchNorm[] {
-  return modules.flatMap((m): BatchNorm[] => (m instanceof BatchNorm ? [m] : m instanceof Residual ? batchNorms([...m.body, ...(m.shortcut ? [m.shortcut] : [])]) : []));
-}
-
 function setWeights(module: WeightModule, w: tfjs.Tensor): void {
   if (module instanceof Linear) return module.setParameters(w, module.b);
   module.w.dispose();
@@ -87,7 +73,9 @@ function setWeights(module: WeightModule, w: tfjs.Tensor): void {
 
 function lsuvNnModel(model: Sequential, batch: tfjs.Tensor, settings: LsuvSettings): LsuvLayerReport[] {
   const fn = 'init.lsuv';
-  const modules = weightModules(model.layers);
+  // In the order a forward pass reaches them: a residual block's body, then its shortcut.
+  const leaves = leafModules(model.layers);
+  const modules = leaves.filter((m): m is WeightModule => m instanceof Linear || m instanceof Conv2d);
   if (modules.length === 0) throw argumentError(fn, 'model', 'an nn model with Linear or Conv2d layers (as nn.mlp and nn.cnn build) or a tf.LayersModel', model);
   const first = model.layers[0];
   if (first instanceof Linear && (batch.rank !== 2 || batch.shape[1] !== first.w.shape[0])) {
@@ -96,7 +84,7 @@ function lsuvNnModel(model: Sequential, batch: tfjs.Tensor, settings: LsuvSettin
   if (first instanceof Conv2d && (batch.rank !== 4 || batch.shape[3] !== first.w.shape[2])) {
     throw new RangeError(`${fn}: batch must be images [batch, height, width, ${first.w.shape[2]}] for the model's first Conv2d, got [${batch.shape.join(', ')}]`);
   }
-  const norms = batchNorms(model.layers);
+  const norms = leaves.filter((m): m is BatchNorm => m instanceof BatchNorm);
   const saved = norms.map((n) => [tf.clone(n.runningMean), tf.clone(n.runningVar)] as const);
   const training = norms.map((n) => n.training);
   try {

@@ -10,7 +10,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../engine/engine';
-import { runLayer } from '../probe/layersAdapter';
+import { keepingMovingStatistics, readerCounts, release, runLayer } from '../probe/layersAdapter';
 import { shortName, stepsOf, type Step } from '../probe/layersGraph';
 import { CARRIES_ACTIVATION } from '../probe/layersTheory';
 import { argumentError } from '../args';
@@ -47,31 +47,22 @@ export function lsuvLayersModel(model: tfjs.LayersModel, batch: Tensor, settings
   const seen = new Set<tfjs.layers.Layer>();
   const rescaled = new Set<Step>(steps.filter((s) => CARRIES_ACTIVATION.has(s.kind) && !seen.has(s.layer) && seen.add(s.layer)));
   if (rescaled.size === 0) throw argumentError(fn, 'model', `a model with Dense or convolution layers of its own (this one has ${[...new Set(steps.map((st) => st.kind))].join(', ')})`, model);
-  const normalizers = steps.filter((s) => s.kind === 'batchNormalization').flatMap((s) => s.layer.nonTrainableWeights);
-  const savedStatistics = normalizers.map((v) => tf.clone(v.read()));
-  const readers = new Map<number, number>();
-  for (const step of steps) for (const id of step.inputIds) readers.set(id, (readers.get(id) ?? 0) + 1);
+  const readers = readerCounts(steps);
   const values = new Map<number, Tensor>([[input.id, batch]]);
-  // A layer may hand back its input as is (dropout, which is off): free a tensor with its last holder.
-  const free = (id: number) => {
-    const t = values.get(id)!;
-    values.delete(id);
-    if (t !== batch && ![...values.values()].includes(t)) t.dispose();
-  };
   const report: LsuvLayerReport[] = [];
-  try {
-    [...rescaled].forEach((step, i) => step.layer.weights.filter((v) => KERNELS.has(shortName(v))).forEach((v, k) => write(v, orthogonalKernel(v, settings.seed + 2 * i + k))));
-    for (const step of steps) {
-      const inputs = step.inputIds.map((id) => values.get(id)!);
-      values.set(step.outputId, rescaled.has(step) ? rescale(step, inputs, settings, report) : tf.tidy(() => runLayer(step, inputs).out));
-      for (const id of step.inputIds) if (readers.set(id, readers.get(id)! - 1).get(id) === 0) free(id);
+  [...rescaled].forEach((step, i) => step.layer.weights.filter((v) => KERNELS.has(shortName(v))).forEach((v, k) => write(v, orthogonalKernel(v, settings.seed + 2 * i + k))));
+  return keepingMovingStatistics(steps, () => {
+    try {
+      for (const step of steps) {
+        const inputs = step.inputIds.map((id) => values.get(id)!);
+        values.set(step.outputId, rescaled.has(step) ? rescale(step, inputs, settings, report) : tf.tidy(() => runLayer(step, inputs).out));
+        for (const id of new Set(step.inputIds)) if (readers.set(id, readers.get(id)! - 1).get(id) === 0) release(values, id, batch);
+      }
+      return report;
+    } finally {
+      for (const id of [...values.keys()]) release(values, id, batch);
     }
-    return report;
-  } finally {
-    normalizers.forEach((v, i) => v.write(savedStatistics[i]));
-    tf.dispose(savedStatistics);
-    for (const id of [...values.keys()]) free(id);
-  }
+  });
 }
 
 /** Divides the layer's (last) kernel by its pre-activation's std until that is 1; returns its output. */

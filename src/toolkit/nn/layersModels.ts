@@ -25,7 +25,7 @@ export interface LayersModelSummary {
   layers: number;
   /** Kinds in order of first appearance with their counts: "conv2d ×3, batchNormalization ×3, dense". */
   kinds: string;
-  /** Without the batch dimension: [28, 28, 1] for an MNIST CNN. */
+  /** Without the batch dimension: [28, 28, 1] for an MNIST CNN; null where the model takes any size. */
   inputShape: number[];
   /** When the first layer is an Embedding: its vocabulary size (inputs are token ids below it). */
   inputTokens?: number;

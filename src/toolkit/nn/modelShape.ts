@@ -24,7 +24,7 @@ export interface ModelShape {
   kind: 'mlp' | 'cnn' | 'layers';
   /** One line for the picker: "784 → 100 → 1, relu", "nn CNN: Conv2d ×3, …" or "tf.LayersModel, 9 layers: conv2d ×3, …". */
   text: string;
-  /** One example's shape, without the batch: [784], or [28, 28, 1] for an MNIST CNN (nn CNNs take any size; 28 × 28 is what data.forModel draws). */
+  /** One example's shape, without the batch: [784], or [28, 28, 1] for an MNIST CNN (nn CNNs take any size; 28 × 28 is what data.forModel draws). A tf.LayersModel that takes any length has null there, as tfjs gives it. */
   inputShape: number[];
   /** Inputs are token ids in [0, inputTokens) when the model starts with an Embedding of that many rows. */
   inputTokens?: number;

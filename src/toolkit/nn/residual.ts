@@ -61,3 +61,8 @@ export class Residual extends Module {
     this.shortcut?.release();
   }
 }
+
+/** The modules a forward pass runs, in its order: each Residual replaced by its body's, then its shortcut's. */
+export function leafModules(modules: readonly Module[]): Module[] {
+  return modules.flatMap((m) => (m instanceof Residual ? leafModules([...m.body, ...(m.shortcut ? [m.shortcut] : [])]) : [m]));
+}

@@ -75,19 +75,11 @@ export function traceLayersModel(model: tfjs.LayersModel, x: Tensor, y: Tensor, 
   const wantsDataGrad = options.dataGrad && x.dtype === 'float32';
   const measure = (tensor: Tensor, request: Omit<StatsRequest, 'tensor'> = {}): TensorStats => tensorStats([{ tensor, ...request }], options.bins)[0];
   const inputId = container.inputs[0].id;
-  const normalizers = steps.filter((s) => s.kind === 'batchNormalization').flatMap((s) => s.layer.nonTrainableWeights);
-  const savedStatistics = normalizers.map((v) => tf.clone(v.read()));
   // Forward outputs and accumulated gradients, by the symbolic tensor they stand for.
   const values = new Map<number, Tensor>([[inputId, x]]);
   const grads = new Map<number, Tensor>();
-  const free = (map: Map<number, Tensor>, id: number) => {
-    const t = map.get(id);
-    map.delete(id);
-    // A layer may hand back its input as is (dropout when off): free it only with its last holder.
-    if (t && t !== x && ![...map.values()].includes(t)) t.dispose();
-  };
-  const readers = new Map<number, number>();
-  for (const step of steps) for (const id of new Set(step.inputIds)) readers.set(id, (readers.get(id) ?? 0) + 1);
+  const free = (map: Map<number, Tensor>, id: number) => release(map, id, x);
+  const readers = readerCounts(steps);
   // A large output is copied out of the engine's heap once the forward has passed it, and back
   // when a backward needs it: the heap then holds about two layers' tensors, not the whole
   // forward. On 10,000 MNIST images the forward keeps 2.7 GB of outputs, and the 4 GiB heap
@@ -104,49 +96,82 @@ export function traceLayersModel(model: tfjs.LayersModel, x: Tensor, y: Tensor, 
     return back;
   };
   const offloadBytes = options.offloadBytes ?? DEFAULT_OFFLOAD_BYTES;
-  try {
-    const forwardReaders = new Map(readers);
-    const nodes = steps.map((step) => {
-      const node = forwardStep(step, values, producer, measure, options.deadUnits === true);
-      for (const id of new Set(step.inputIds)) {
-        const left = forwardReaders.get(id)! - 1;
-        forwardReaders.set(id, left);
-        const t = values.get(id)!;
-        if (left > 0 || id === outputId || id === inputId || t.size * 4 < offloadBytes) continue;
-        offloaded.set(id, { data: t.dataSync(), shape: t.shape, dtype: t.dtype });
-        free(values, id);
-      }
-      return node;
-    });
-    const output = values.get(outputId)!;
-    const { value, grads: [dOutput] } = tf.engine().gradients(() => tf.mean(loss(y, output)) as tfjs.Scalar, [output]);
-    grads.set(container.outputs[0].id, dOutput);
-    const lossValue = value.dataSync()[0];
-    value.dispose();
+  return keepingMovingStatistics(steps, () => {
+    try {
+      const forwardReaders = new Map(readers);
+      const nodes = steps.map((step) => {
+        const node = forwardStep(step, values, producer, measure, options.deadUnits === true);
+        for (const id of new Set(step.inputIds)) {
+          const left = forwardReaders.get(id)! - 1;
+          forwardReaders.set(id, left);
+          const t = values.get(id)!;
+          if (left > 0 || id === outputId || id === inputId || t.size * 4 < offloadBytes) continue;
+          offloaded.set(id, { data: t.dataSync(), shape: t.shape, dtype: t.dtype });
+          free(values, id);
+        }
+        return node;
+      });
+      const output = values.get(outputId)!;
+      const { value, grads: [dOutput] } = tf.engine().gradients(() => tf.mean(loss(y, output)) as tfjs.Scalar, [output]);
+      grads.set(container.outputs[0].id, dOutput);
+      const lossValue = value.dataSync()[0];
+      value.dispose();
 
-    for (let i = steps.length - 1; i >= 0; i--) {
-      const step = steps[i];
-      const dy = grads.get(step.outputId);
-      if (dy) backwardStep(step, nodes[i], dy, step.inputIds.map(valueOf), grads, { inputId, dataGrad: wantsDataGrad, sliceBytes: options.sliceBytes ?? DEFAULT_SLICE_BYTES, measure });
-      free(grads, step.outputId);
-      free(values, step.outputId);
-      // An input whose every reader is done is needed no more: free it now, not at its own layer.
-      for (const id of new Set(step.inputIds)) if (readers.set(id, readers.get(id)! - 1).get(id) === 0) free(values, id);
+      for (let i = steps.length - 1; i >= 0; i--) {
+        const step = steps[i];
+        const dy = grads.get(step.outputId);
+        if (dy) backwardStep(step, nodes[i], dy, step.inputIds.map(valueOf), grads, { inputId, dataGrad: wantsDataGrad, sliceBytes: options.sliceBytes ?? DEFAULT_SLICE_BYTES, measure });
+        free(grads, step.outputId);
+        free(values, step.outputId);
+        // An input whose every reader is done is needed no more: free it now, not at its own layer.
+        for (const id of new Set(step.inputIds)) if (readers.set(id, readers.get(id)! - 1).get(id) === 0) free(values, id);
+      }
+      const dataGrad = grads.get(inputId);
+      const dataGradStats = dataGrad && measure(dataGrad);
+      const byId = new Map(nodes.map((n) => [n.id, n]));
+      for (const node of nodes) {
+        if (node.inputs.length !== 1) continue;
+        const inputGrad = node.inputs[0] === INPUT_NODE ? dataGradStats : byId.get(node.inputs[0])?.stats.outputGrad;
+        if (inputGrad) node.stats.inputGrad = inputGrad;
+      }
+      return { nodes, inputStats: measure(x, { momentsOnly: true }), outputNodes: [producer.get(container.outputs[0].id)!], loss: lossValue };
+    } finally {
+      for (const id of [...grads.keys()]) free(grads, id);
+      for (const id of [...values.keys()]) free(values, id);
     }
-    const dataGrad = grads.get(inputId);
-    const dataGradStats = dataGrad && measure(dataGrad);
-    const byId = new Map(nodes.map((n) => [n.id, n]));
-    for (const node of nodes) {
-      if (node.inputs.length !== 1) continue;
-      const inputGrad = node.inputs[0] === INPUT_NODE ? dataGradStats : byId.get(node.inputs[0])?.stats.outputGrad;
-      if (inputGrad) node.stats.inputGrad = inputGrad;
-    }
-    return { nodes, inputStats: measure(x, { momentsOnly: true }), outputNodes: [producer.get(container.outputs[0].id)!], loss: lossValue };
+  });
+}
+
+/** How many steps read each symbolic tensor (a step reading one twice counts once): it is freed once the last is done. */
+export function readerCounts(steps: readonly Step[]): Map<number, number> {
+  const readers = new Map<number, number>();
+  for (const step of steps) for (const id of new Set(step.inputIds)) readers.set(id, (readers.get(id) ?? 0) + 1);
+  return readers;
+}
+
+/**
+ * Takes `id`'s tensor out of `held` and frees it, unless it is the pass's `input` or another
+ * entry still holds it: a layer may hand back its input as is (dropout when off).
+ */
+export function release(held: Map<number, Tensor>, id: number, input: Tensor): void {
+  const t = held.get(id);
+  held.delete(id);
+  if (t && t !== input && ![...held.values()].includes(t)) t.dispose();
+}
+
+/**
+ * Runs `pass` and puts every BatchNorm's moving statistics back after it: layers run one by one
+ * normalize with the batch's statistics (runLayer), which moves them, and a probe or LSUV must
+ * leave the model as it was.
+ */
+export function keepingMovingStatistics<T>(steps: readonly Step[], pass: () => T): T {
+  const normalizers = steps.filter((s) => s.kind === 'batchNormalization').flatMap((s) => s.layer.nonTrainableWeights);
+  const saved = normalizers.map((v) => tf.clone(v.read()));
+  try {
+    return pass();
   } finally {
-    normalizers.forEach((v, i) => v.write(savedStatistics[i]));
-    tf.dispose(savedStatistics);
-    for (const id of [...grads.keys()]) free(grads, id);
-    for (const id of [...values.keys()]) free(values, id);
+    normalizers.forEach((v, i) => v.write(saved[i]));
+    tf.dispose(saved);
   }
 }
 

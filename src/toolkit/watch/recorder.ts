@@ -17,8 +17,7 @@ import { toStatNumber, fromStatNumber, type StatNumber } from '../charts/finite'
 import { Probe, type Probeable, type ProbeReport, type LayerProbe } from '../probe/probe';
 import { isLayersModel, type LossSpec } from '../probe/layersAdapter';
 import type { Sequential } from '../nn/model';
-import type { Module } from '../nn/module';
-import { Residual } from '../nn/residual';
+import { leafModules } from '../nn/residual';
 import type { TensorStats } from '../probe/tensorStats';
 import { ThrottledDisplay } from './liveDisplay';
 import { emptyRecord, WATCHED_QUANTITIES, type WatchedQuantity, type WatchRecord } from './watchRecord';
@@ -210,8 +209,7 @@ function weightReaders(model: Probeable, report: ProbeReport): Map<number, () =>
     return readers;
   }
   // A Residual's modules are nodes of their own in the report: its body's, then its shortcut's.
-  const leaves = (modules: readonly Module[]): Module[] => modules.flatMap((m) => (m instanceof Residual ? [...leaves(m.body), ...(m.shortcut ? leaves([m.shortcut]) : [])] : [m]));
-  const modules = leaves((model as Sequential).layers).filter((m) => m.parameters().length > 0);
+  const modules = leafModules((model as Sequential).layers).filter((m) => m.parameters().length > 0);
   weighted.forEach((l, i) => {
     const module = modules[i];
     if (module) readers.set(l.layer, () => module.parameters()[0]);
