@@ -16,6 +16,7 @@ import { registerThreadedWasm, threadsSupported, wantedThreads } from './threade
 import { prepareThreadedWasmFiles } from './threadedWasmFiles';
 import { registerWasmKernels } from './kernels/registerWasmKernels';
 import { patchTransposedMatMul } from './transposedMatMulPatch';
+import { registerDilatedConvGradients } from './dilatedConvGradients';
 
 export type { BackendName };
 export type TF = typeof tfjs;
@@ -148,6 +149,8 @@ async function chooseBackend(): Promise<EngineInfo> {
   ];
   const selected = await selectBackend(candidates, process.env.INITLAB_BACKEND);
   tf = selected.value;
+  // Gradients are per tfjs-core instance, not per backend: tfjs-node's `tf` has its own registry.
+  registerDilatedConvGradients(tf);
   // "not available" for tfjs-node is the normal case, not worth a warning.
   const warnings = [...selected.warnings.filter((w) => !w.startsWith('The tensorflow backend is not available')), ...wasmWarnings];
   const version = selected.name === 'tensorflow' ? ((tf.version as Record<string, string>)['tfjs-node'] ?? tf.version.tfjs) : tf.version.tfjs;
