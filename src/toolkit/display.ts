@@ -14,7 +14,7 @@ import type { MimeBundle } from '../shared/notebookFormat';
 import { chartBundle } from './charts/chartOutput';
 import { TENSOR_KIND_LABELS, TENSOR_KINDS, type LayerProbe, type ProbeReport, type TensorKind } from './probe/probe';
 import type { TrainingRecord } from './probe/train';
-import type { Verdict } from './probe/verdict';
+import { formatShare, type Verdict } from './probe/verdict';
 import { watchChartOf } from './watch/watchCharts';
 import type { WatchRecord } from './watch/watchRecord';
 import { repeatingLayers } from './probe/trend';
@@ -158,9 +158,16 @@ export function derivatives(options: DerivativeChartOptions = {}): ChartValue {
 /** A fixed-width table of per-layer std, for terminals and the headless runner. */
 export function stdTable(reports: readonly ProbeReport[]): string {
   checkReports('charts.table', 'reports', reports);
-  const header = ['scheme', 'layer', 'act std', 'act mean', 'w.g std', 'x.g std'];
+  // Every figure the verdict quotes is on its layer's row: the pre-activation std (an output
+  // layer is judged by its logits, not its softmax) and, for sigmoid and tanh, the saturated share.
+  const saturation = reports.some((r) => r.layers.some((l) => l.tensors.preActivation?.saturatedFraction != null));
+  const header = ['scheme', 'layer', 'act std', 'act mean', 'pre std', ...(saturation ? ['saturated'] : []), 'w.g std', 'x.g std'];
   const rows = reports.flatMap((r) =>
-    r.layers.map((l) => [r.label, layerLabel(l), fmt((l.tensors.activation ?? l.tensors.preActivation)?.std), fmt((l.tensors.activation ?? l.tensors.preActivation)?.mean), fmt(l.tensors.weightGrad?.std), fmt(l.tensors.inputGrad?.std)]),
+    r.layers.map((l) => {
+      const out = l.tensors.activation ?? l.tensors.preActivation;
+      const share = l.tensors.preActivation?.saturatedFraction;
+      return [r.label, layerLabel(l), fmt(out?.std), fmt(out?.mean), fmt(l.tensors.preActivation?.std), ...(saturation ? [share == null ? '–' : formatShare(share)] : []), fmt(l.tensors.weightGrad?.std), fmt(l.tensors.inputGrad?.std)];
+    }),
   );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
@@ -202,8 +209,10 @@ function named(report: ProbeReport): boolean {
 }
 
 /** A tf.layers layer by its name ("conv1"); an nn layer by its number, as the lessons count them. */
+/** A layer's name in the table (its number for an nn model), marked when its weights are frozen. */
 export function layerLabel(layer: LayerProbe): string {
-  return layer.id === layer.name ? layer.name : String(layer.layer);
+  const label = layer.id === layer.name ? layer.name : String(layer.layer);
+  return layer.frozen ? `${label} (frozen)` : label;
 }
 
 function fmt(x: StatNumber | undefined): string {

@@ -38,6 +38,9 @@ function write(variable: tfjs.LayerVariable, value: Tensor): void {
 export function lsuvLayersModel(model: tfjs.LayersModel, batch: Tensor, settings: LsuvSettings): LsuvLayerReport[] {
   const fn = 'init.lsuv';
   const { steps, container } = stepsOf(model, fn);
+  if (container.inputs.length !== 1 || container.outputs.length !== 1) {
+    throw new Error(`${fn}: the model has ${container.inputs.length} inputs and ${container.outputs.length} outputs; ${fn} reads models with one input and one output`);
+  }
   const input = container.inputs[0];
   const expected = input.shape.slice(1);
   if (batch.rank !== input.shape.length || expected.some((d, k) => d !== null && d !== batch.shape[k + 1])) {

@@ -19,6 +19,7 @@ export const TENSOR_KINDS = [
   'weights',
   'bias',
   'pointwiseWeights',
+  'recurrentWeights',
   'gamma',
   'beta',
   'movingMean',
@@ -29,6 +30,7 @@ export const TENSOR_KINDS = [
   'weightGrad',
   'biasGrad',
   'pointwiseGrad',
+  'recurrentGrad',
   'gammaGrad',
   'betaGrad',
   'inputGrad',
@@ -39,6 +41,7 @@ export const TENSOR_KIND_LABELS: Record<TensorKind, string> = {
   weights: 'weights',
   bias: 'bias',
   pointwiseWeights: 'pointwise weights',
+  recurrentWeights: 'recurrent weights',
   gamma: 'gamma',
   beta: 'beta',
   movingMean: 'moving mean',
@@ -49,6 +52,7 @@ export const TENSOR_KIND_LABELS: Record<TensorKind, string> = {
   weightGrad: 'weight gradient',
   biasGrad: 'bias gradient',
   pointwiseGrad: 'pointwise weight gradient',
+  recurrentGrad: 'recurrent weight gradient',
   gammaGrad: 'gamma gradient',
   betaGrad: 'beta gradient',
   inputGrad: 'input gradient',
@@ -87,6 +91,8 @@ export interface TracedNode {
   inputs: string[];
   /** The activation the node applies ('relu', 'sigmoid', ...), or 'none'. */
   activation: string;
+  /** Its weights are not trained (`trainable: false`): measured, but given no gradient. */
+  frozen?: boolean;
   tensors: Partial<Record<TensorKind, tfjs.Tensor>>;
   /** The node's input (its first), for the forward gain. */
   input?: tfjs.Tensor;

@@ -20,6 +20,30 @@
  *              the gradient reaches one input per window: E[g_in²] = E[g_out²] / stride area.
  *   identity   flatten, reshape, dropout (off while probing).
  *
+ * The backward walk starts at the model's output from the loss's own formula for its gradient,
+ * given the output's measured error e (lossTheory.ts reads it once from the output and the
+ * targets). M is the number of terms the loss averages (the batch, times the positions of a
+ * sequence or an image: the output's size over its last axis) and K the output's last axis
+ * (classes or units); tf.layers' losses take the mean over K and the probe the mean over M:
+ *
+ *   softmax    with (sparse) categorical cross-entropy, at the logits z: ∂L/∂z = (p − y)/M, so
+ *              E[g_z²] = E[e²]/M², e = p − y over the M·K elements. Not through the softmax's
+ *              derivative: it is not elementwise, and df(z)·∂L/∂p is not ∂L/∂z.
+ *   sigmoid    with binary cross-entropy, at the logits: ∂L/∂z = (p − y)/(M·K), so
+ *              E[g_z²] = E[e²]/(M·K)².
+ *   MSE        at the output ŷ: ∂L/∂ŷ = 2(ŷ − y)/(M·K), so E[g_ŷ²] = 4·E[e²]/(M·K)², then through
+ *              the output's activation as any node's.
+ *   nn.CrossEntropy  takes logits and applies the softmax itself: ∂L/∂z = (softmax(z) − y)/N
+ *              at the node's output, N the batch.
+ *
+ * The cross-entropies clip p to [ε, 1 − ε] (ε = 1e-7) and pass no gradient where they clip, so
+ * e counts only what they pass: e = p·Σ_k y_k·m_k − y·m, m = 1 where p_k is inside the clip,
+ * which is m·(p − y) for one-hot y, and 0 for an example whose softmax is saturated (its
+ * gradient is exactly 0, as TensorFlow.js computes it). Without a loss rule (another loss, a
+ * loss function of the user's, a softmax trained with MSE) the walk starts from the gradient
+ * measured at the output, through the output's activation as above, and through a softmax it
+ * has no prediction.
+ *
  * A node with no rule, or whose inputs have no prediction, says "no prediction" (null); the
  * nodes after it start again from what was measured at their inputs, so one unknown layer does
  * not blank the rest of the network. A tensor read by several nodes gets the sum of their
@@ -49,8 +73,39 @@ export interface TheoryNode {
   betaSecondMoment?: number;
   /** What was measured at the node's output, where a prediction has to start again. */
   measuredOutput?: Moments;
-  /** E[(∂L/∂output)²] measured at the node's output: where the backward walk starts. */
+  /** E[(∂L/∂output)²] measured at the node's output: where the backward walk starts without a loss rule. */
   measuredOutputGrad?: number;
+  /** The loss this output node feeds, with its measured error: where the backward walk starts. */
+  loss?: OutputLoss;
+}
+
+/** A loss at an output node, as the header's loss rules read it. */
+export interface OutputLoss {
+  rule: 'softmaxCrossEntropy' | 'sigmoidCrossEntropy' | 'meanSquaredError';
+  /**
+   * Where the rule gives the gradient: 'logits', the input of the node's softmax or sigmoid (a
+   * dense layer's pre-activation, or an activation layer's input); 'output', the node's output.
+   */
+  at: 'logits' | 'output';
+  /** E[e²] over the output's elements (the header's e, measured). */
+  errorSecondMoment: number;
+  /** M: the terms the loss averages (for nn.CrossEntropy, the batch N). */
+  terms: number;
+  /** K: the output's last axis. */
+  units: number;
+}
+
+/** E[g²] where the loss's rule gives the gradient (see the header). */
+export function lossGradientSecondMoment(loss: OutputLoss): number {
+  const { errorSecondMoment: e2, terms: m, units: k } = loss;
+  switch (loss.rule) {
+    case 'softmaxCrossEntropy':
+      return e2 / (m * m);
+    case 'sigmoidCrossEntropy':
+      return e2 / (m * k) ** 2;
+    case 'meanSquaredError':
+      return (4 * e2) / (m * k) ** 2;
+  }
 }
 
 export interface NodePrediction {
@@ -123,12 +178,9 @@ function backwardThrough(node: TheoryNode, gOut: number, pre: Moments | null, in
   const first = inputs[0] ?? null;
   switch (t.rule) {
     case 'weighted': {
-      if (!pre || node.weightVariance === undefined || !t.activation) return [null];
+      if (!pre || !t.activation) return [null];
       const { df } = t.activation;
-      const gZ = gOut * expectation((z) => df(z) ** 2, pre);
-      let g = gZ;
-      if (t.pointwiseBackwardFan !== undefined) g *= t.pointwiseBackwardFan * (node.pointwiseVariance ?? NaN);
-      return [t.backwardFan * node.weightVariance * g];
+      return [throughWeights(node, gOut * expectation((z) => df(z) ** 2, pre))];
     }
     case 'lookup':
       return [null];
@@ -147,6 +199,24 @@ function backwardThrough(node: TheoryNode, gOut: number, pre: Moments | null, in
     case 'unknown':
       return inputs.map(() => null);
   }
+}
+
+/** E[g_in²] of a weighted node, given E[g_z²] at its pre-activation. */
+function throughWeights(node: TheoryNode, gZ: number): number | null {
+  const t = node.theory;
+  if (t.rule !== 'weighted' || node.weightVariance === undefined) return null;
+  let g = gZ;
+  if (t.pointwiseBackwardFan !== undefined) g *= t.pointwiseBackwardFan * (node.pointwiseVariance ?? NaN);
+  return t.backwardFan * node.weightVariance * g;
+}
+
+/**
+ * E[g_in²] at the inputs of an output node whose loss gives the gradient at its logits: a
+ * weighted node's pre-activation, or the input of a softmax or sigmoid applied on its own.
+ */
+function backwardFromLogits(node: TheoryNode, gZ: number): (number | null)[] {
+  if (node.theory.rule === 'weighted') return [throughWeights(node, gZ)];
+  return node.inputs.length === 1 ? [gZ] : node.inputs.map(() => null);
 }
 
 /**
@@ -173,9 +243,16 @@ export function predictGraph(nodes: readonly TheoryNode[], input: Moments): Node
   const inputGrad: (number | null)[] = new Array(nodes.length).fill(null);
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i];
-    // A node nothing downstream reached is an output: start from its measured gradient.
-    const gOut = gradAt.has(node.name) ? gradAt.get(node.name)! : (node.measuredOutputGrad ?? null);
-    const gIns = gOut === null ? node.inputs.map(() => null) : backwardThrough(node, gOut, forward[i].pre ?? forward[i].ins[0], forward[i].ins);
+    // A node nothing downstream reached is an output: start from its loss's rule, or else from
+    // the gradient measured there.
+    const loss = gradAt.has(node.name) ? undefined : node.loss;
+    const gOut = gradAt.has(node.name) ? gradAt.get(node.name)! : loss?.at === 'output' ? lossGradientSecondMoment(loss) : (node.measuredOutputGrad ?? null);
+    const gIns =
+      loss?.at === 'logits'
+        ? backwardFromLogits(node, lossGradientSecondMoment(loss))
+        : gOut === null
+          ? node.inputs.map(() => null)
+          : backwardThrough(node, gOut, forward[i].pre ?? forward[i].ins[0], forward[i].ins);
     node.inputs.forEach((name, k) => add(name, gIns[k] ?? null));
     inputGrad[i] = node.inputs.length === 1 ? (gIns[0] ?? null) : null;
   }

@@ -52,7 +52,7 @@ const bytesOf = (t: Tensor) => t.size * 4;
  * input bytes one slice works on.
  */
 export function layerGradients(step: Step, inputs: Tensor[], dy: Tensor, wanted: boolean[], sliceBytes: number): LayerGradients {
-  const weights = step.layer.trainableWeights.map((w) => w.read());
+  const weights = step.trainableWeights.map((w) => w.read());
   const bytes = Math.max(bytesOf(dy), ...inputs.map(bytesOf));
   if (step.kind === 'batchNormalization') {
     const channels = channelSlices(step, inputs[0], bytes, sliceBytes);

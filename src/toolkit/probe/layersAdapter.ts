@@ -25,7 +25,7 @@ import { tf } from '../engine/engine';
 import { INPUT_NODE, type MeasuredNode, type MeasuredPass, type TensorKind } from './graph';
 import { layerGradients } from './layerGradient';
 import { shortName, stepsOf, type LayerInternals, type Step } from './layersGraph';
-import { lossFunction, type LossSpec } from './layersLoss';
+import { lossFunctions, type LossSpec } from './layersLoss';
 import { CARRIES_ACTIVATION, ownActivation, ownActivationOfActivationLayer, saturationOf, theoryOf } from './layersTheory';
 import { tensorStats, type StatsRequest, type TensorStats } from './tensorStats';
 
@@ -39,6 +39,7 @@ const WEIGHT_KINDS: Record<string, [TensorKind, TensorKind | undefined]> = {
   kernel: ['weights', 'weightGrad'],
   depthwise_kernel: ['weights', 'weightGrad'],
   embeddings: ['weights', 'weightGrad'],
+  recurrent_kernel: ['recurrentWeights', 'recurrentGrad'],
   pointwise_kernel: ['pointwiseWeights', 'pointwiseGrad'],
   bias: ['bias', 'biasGrad'],
   gamma: ['gamma', 'gammaGrad'],
@@ -58,7 +59,11 @@ export interface LayersTraceOptions {
   offloadBytes?: number;
   /** Counts each activation's dead units (TensorStats.deadUnitFraction). */
   deadUnits?: boolean;
+  progress?: ProbeProgress;
 }
+
+/** Told of each layer as the pass reaches it: its number (1-based), how many there are, its name, and the phase. */
+export type ProbeProgress = (layer: number, layers: number, name: string, phase: 'forward' | 'backward') => void;
 
 /** 16 MB: smaller outputs stay in the engine's heap (a copy out and back costs more than it saves). */
 const DEFAULT_OFFLOAD_BYTES = 16 * 1024 * 1024;
@@ -66,26 +71,32 @@ const DEFAULT_OFFLOAD_BYTES = 16 * 1024 * 1024;
 /** 64 MB: a convolution's backward makes about four temporaries of its input's size per slice. */
 const DEFAULT_SLICE_BYTES = 64 * 1024 * 1024;
 
-/** One forward and backward pass of a tf.LayersModel, every layer's tensors measured on the way. */
-export function traceLayersModel(model: tfjs.LayersModel, x: Tensor, y: Tensor, options: LayersTraceOptions): MeasuredPass {
-  const { steps, producer, container } = stepsOf(model);
-  const loss = lossFunction(container, options.loss);
+/**
+ * One forward and backward pass of a tf.LayersModel, every layer's tensors measured on the way.
+ * `x` and `y` are arrays for a model with several inputs or outputs, in the model's order.
+ */
+export function traceLayersModel(model: tfjs.LayersModel, x: Tensor | Tensor[], y: Tensor | Tensor[], options: LayersTraceOptions): MeasuredPass {
+  const { steps, producer, container, inputIds, outputIds } = stepsOf(model);
+  const xs = Array.isArray(x) ? x : [x];
+  const ys = Array.isArray(y) ? y : [y];
+  if (xs.length !== inputIds.length) throw new RangeError(`probe.step: the model has ${inputIds.length} inputs, so x must be ${inputIds.length === 1 ? 'one tensor' : `an array of ${inputIds.length} tensors`}; got ${xs.length}`);
+  if (ys.length !== outputIds.length) throw new RangeError(`probe.step: the model has ${outputIds.length} outputs, so y must be ${outputIds.length === 1 ? 'one tensor' : `an array of ${outputIds.length} tensors`}; got ${ys.length}`);
+  const losses = lossFunctions(container, options.loss);
+  const measure = (tensor: Tensor, request: Omit<StatsRequest, 'tensor'> = {}): TensorStats => tensorStats([{ tensor, ...request }], options.bins)[0];
+  const inputId = inputIds[0];
+  // Forward outputs and accumulated gradients, by the symbolic tensor they stand for.
+  const values = new Map<number, Tensor>(inputIds.map((id, k) => [id, xs[k]]));
+  const grads = new Map<number, Tensor>();
+  const free = (map: Map<number, Tensor>, id: number) => release(map, id, xs);
+  const readers = readerCounts(steps);
   // Integer inputs (an Embedding's token ids) have no gradient, as in PyTorch, where only
   // floating-point tensors can require grad.
-  const wantsDataGrad = options.dataGrad && x.dtype === 'float32';
-  const measure = (tensor: Tensor, request: Omit<StatsRequest, 'tensor'> = {}): TensorStats => tensorStats([{ tensor, ...request }], options.bins)[0];
-  const inputId = container.inputs[0].id;
-  // Forward outputs and accumulated gradients, by the symbolic tensor they stand for.
-  const values = new Map<number, Tensor>([[inputId, x]]);
-  const grads = new Map<number, Tensor>();
-  const free = (map: Map<number, Tensor>, id: number) => release(map, id, x);
-  const readers = readerCounts(steps);
+  const flows = gradientFlow(steps, options.dataGrad && xs[0].dtype === 'float32' ? [inputId] : []);
   // A large output is copied out of the engine's heap once the forward has passed it, and back
   // when a backward needs it: the heap then holds about two layers' tensors, not the whole
   // forward. On 10,000 MNIST images the forward keeps 2.7 GB of outputs, and the 4 GiB heap
   // also has to hold every temporary of a BatchNorm's backward, scattered by its allocator.
   const offloaded = new Map<number, { data: tfjs.TypedArray; shape: number[]; dtype: tfjs.DataType }>();
-  const outputId = container.outputs[0].id;
   const valueOf = (id: number): Tensor => {
     const kept = values.get(id);
     if (kept) return kept;
@@ -99,28 +110,31 @@ export function traceLayersModel(model: tfjs.LayersModel, x: Tensor, y: Tensor, 
   return keepingMovingStatistics(steps, () => {
     try {
       const forwardReaders = new Map(readers);
-      const nodes = steps.map((step) => {
+      const nodes = steps.map((step, i) => {
+        options.progress?.(i + 1, steps.length, step.id, 'forward');
         const node = forwardStep(step, values, producer, measure, options.deadUnits === true);
         for (const id of new Set(step.inputIds)) {
           const left = forwardReaders.get(id)! - 1;
           forwardReaders.set(id, left);
           const t = values.get(id)!;
-          if (left > 0 || id === outputId || id === inputId || t.size * 4 < offloadBytes) continue;
+          if (left > 0 || outputIds.includes(id) || inputIds.includes(id) || t.size * 4 < offloadBytes) continue;
           offloaded.set(id, { data: t.dataSync(), shape: t.shape, dtype: t.dtype });
           free(values, id);
         }
         return node;
       });
-      const output = values.get(outputId)!;
-      const { value, grads: [dOutput] } = tf.engine().gradients(() => tf.mean(loss(y, output)) as tfjs.Scalar, [output]);
-      grads.set(container.outputs[0].id, dOutput);
+      // The model's loss, as tf.layers sums it over the outputs (it has no loss weights).
+      const outputs = outputIds.map((id) => values.get(id)!);
+      const { value, grads: dOutputs } = tf.engine().gradients(() => tf.addN(outputs.map((out, k) => tf.mean(losses[k](ys[k], out)))) as tfjs.Scalar, outputs);
+      dOutputs.forEach((g, k) => grads.set(outputIds[k], g));
       const lossValue = value.dataSync()[0];
       value.dispose();
 
       for (let i = steps.length - 1; i >= 0; i--) {
         const step = steps[i];
         const dy = grads.get(step.outputId);
-        if (dy) backwardStep(step, nodes[i], dy, step.inputIds.map(valueOf), grads, { inputId, dataGrad: wantsDataGrad, sliceBytes: options.sliceBytes ?? DEFAULT_SLICE_BYTES, measure });
+        if (dy) options.progress?.(i + 1, steps.length, step.id, 'backward');
+        if (dy) backwardStep(step, nodes[i], dy, step.inputIds.map(valueOf), grads, { flows, sliceBytes: options.sliceBytes ?? DEFAULT_SLICE_BYTES, measure });
         free(grads, step.outputId);
         free(values, step.outputId);
         // An input whose every reader is done is needed no more: free it now, not at its own layer.
@@ -134,7 +148,7 @@ export function traceLayersModel(model: tfjs.LayersModel, x: Tensor, y: Tensor, 
         const inputGrad = node.inputs[0] === INPUT_NODE ? dataGradStats : byId.get(node.inputs[0])?.stats.outputGrad;
         if (inputGrad) node.stats.inputGrad = inputGrad;
       }
-      return { nodes, inputStats: measure(x, { momentsOnly: true }), outputNodes: [producer.get(container.outputs[0].id)!], loss: lossValue };
+      return { nodes, inputStats: measure(xs[0], { momentsOnly: true }), outputNodes: outputIds.map((id) => producer.get(id)!), loss: lossValue };
     } finally {
       for (const id of [...grads.keys()]) free(grads, id);
       for (const id of [...values.keys()]) free(values, id);
@@ -150,13 +164,26 @@ export function readerCounts(steps: readonly Step[]): Map<number, number> {
 }
 
 /**
- * Takes `id`'s tensor out of `held` and frees it, unless it is the pass's `input` or another
+ * Takes `id`'s tensor out of `held` and frees it, unless it is one of the pass's inputs or another
  * entry still holds it: a layer may hand back its input as is (dropout when off).
  */
-export function release(held: Map<number, Tensor>, id: number, input: Tensor): void {
+export function release(held: Map<number, Tensor>, id: number, inputs: Tensor | readonly Tensor[]): void {
   const t = held.get(id);
   held.delete(id);
-  if (t && t !== input && ![...held.values()].includes(t)) t.dispose();
+  const kept = Array.isArray(inputs) ? inputs : [inputs];
+  if (t && !kept.includes(t) && ![...held.values()].includes(t)) t.dispose();
+}
+
+/**
+ * The tensors whose gradient the backward needs: those computed from a trainable weight, or
+ * from an input that asks for its gradient. Below a frozen base, or below weightless first
+ * layers (Flatten, ZeroPadding2D), nothing is differentiated, as autograd does with tensors
+ * that do not require grad: a Teachable Machine model's backward runs through its head only.
+ */
+export function gradientFlow(steps: readonly Step[], gradInputs: readonly number[]): Set<number> {
+  const flows = new Set(gradInputs);
+  for (const step of steps) if (step.trainableWeights.length > 0 || step.inputIds.some((id) => flows.has(id))) flows.add(step.outputId);
+  return flows;
 }
 
 /**
@@ -182,11 +209,8 @@ function forwardStep(step: Step, values: Map<number, Tensor>, producer: Map<numb
   const inputs = step.inputIds.map((id) => values.get(id)!);
   const stats: MeasuredNode['stats'] = {};
   const weightShapes: Partial<Record<string, number[]>> = {};
-  for (const w of step.layer.weights) {
-    weightShapes[shortName(w)] = w.shape as number[];
-    const kind = WEIGHT_KINDS[shortName(w)]?.[0];
-    if (kind) stats[kind] = measure(w.read());
-  }
+  for (const w of step.layer.weights) weightShapes[shortName(w)] ??= w.shape as number[];
+  measureByKind(step.layer.weights.map((w) => w.read()), step.layer.weights, 0, measure, stats);
   const { pre, out } = tf.tidy(() => runLayer(step, inputs));
   values.set(step.outputId, out);
   const activation = step.kind === 'activation' ? ownActivationOfActivationLayer(step.layer) : ownActivation(step);
@@ -208,6 +232,7 @@ function forwardStep(step: Step, values: Map<number, Tensor>, producer: Map<numb
   return {
     id: step.id,
     name: step.id,
+    ...(step.frozen ? { frozen: true } : {}),
     kind: step.kind,
     inputs: step.inputIds.map((id) => producer.get(id)!),
     activation: activation === 'linear' ? 'none' : activation,
@@ -237,9 +262,30 @@ export function runLayer(step: Step, inputs: Tensor[]): { pre?: Tensor; out: Ten
   return { pre, out: activation.apply(pre) };
 }
 
+/**
+ * Measures each variable of a layer as the TensorKind its name says (`which` 0: the weight, 1: its
+ * gradient). A layer with two variables of one kind (Bidirectional's forward and backward
+ * kernels) shows them as one: the statistics of all their values together.
+ */
+function measureByKind(tensors: Tensor[], variables: readonly tfjs.LayerVariable[], which: 0 | 1, measure: Measure, stats: MeasuredNode['stats']): void {
+  const byKind = new Map<TensorKind, Tensor[]>();
+  variables.forEach((v, k) => {
+    const kind = WEIGHT_KINDS[shortName(v)]?.[which];
+    if (kind) byKind.set(kind, [...(byKind.get(kind) ?? []), tensors[k]]);
+  });
+  for (const [kind, parts] of byKind) {
+    if (parts.length === 1) stats[kind] = measure(parts[0]);
+    else {
+      const all = tf.tidy(() => tf.concat(parts.map((t) => tf.reshape(t, [-1]))));
+      stats[kind] = measure(all);
+      all.dispose();
+    }
+  }
+}
+
 interface BackwardContext {
-  inputId: number;
-  dataGrad: boolean;
+  /** The tensors whose gradient is needed (gradientFlow). */
+  flows: Set<number>;
   sliceBytes: number;
   measure: Measure;
 }
@@ -247,12 +293,10 @@ interface BackwardContext {
 /** One layer's backward: measures its output and weight gradients, and passes the input gradients on. */
 function backwardStep(step: Step, node: MeasuredNode, dy: Tensor, inputs: Tensor[], grads: Map<number, Tensor>, context: BackwardContext): void {
   node.stats.outputGrad = context.measure(dy);
-  const wanted = step.inputIds.map((id) => id !== context.inputId || context.dataGrad);
+  const wanted = step.inputIds.map((id) => context.flows.has(id));
+  if (!wanted.includes(true) && step.trainableWeights.length === 0) return;
   const g = layerGradients(step, inputs, dy, wanted, context.sliceBytes);
-  step.layer.trainableWeights.forEach((w, k) => {
-    const kind = WEIGHT_KINDS[shortName(w)]?.[1];
-    if (kind) node.stats[kind] = context.measure(g.weights[k]);
-  });
+  measureByKind(g.weights, step.trainableWeights, 1, context.measure, node.stats);
   tf.dispose(g.weights);
   g.inputs.forEach((dx, k) => {
     if (!dx) return;

@@ -30,6 +30,10 @@ export interface Step {
   kind: string;
   inputIds: number[];
   outputId: number;
+  /** The weights a backward differentiates: none for a frozen layer (`trainable: false`, or inside a frozen model). */
+  trainableWeights: tfjs.LayerVariable[];
+  /** The layer has weights and training leaves them as they are. */
+  frozen: boolean;
 }
 
 /** A layer variable's own name, without its layer's prefix or tfjs's numbering: 'kernel', 'bias', 'moving_mean'. */
@@ -57,22 +61,70 @@ function containerOf(model: tfjs.LayersModel, fn: string): Container {
   return inner;
 }
 
-/** The model's layers as steps in the graph's order (a layer shared by two calls gives two steps). */
-export function stepsOf(model: tfjs.LayersModel, fn = 'probe'): { steps: Step[]; producer: Map<number, string>; container: Container } {
+/** The steps of a model's graph, every nested model opened into its own layers. */
+export interface ModelSteps {
+  steps: Step[];
+  /** Which node writes each tensor: a step's id, or the input's name (INPUT_NODE for the first). */
+  producer: Map<number, string>;
+  container: Container;
+  /** The model's inputs and outputs, in order. */
+  inputIds: number[];
+  outputIds: number[];
+}
+
+/**
+ * The model's layers as steps in the graph's order (a layer shared by two calls gives two
+ * steps). A model used as a layer inside another (a transfer-learning base, Teachable Machine's
+ * truncated MobileNet, a head) is opened into its own layers, named by path (`head/dense_1`):
+ * its layers run and are measured one by one like the outer model's. A layer inside a model
+ * whose `trainable` is false is frozen whatever its own flag says, as tf.layers trains it.
+ */
+export function stepsOf(model: tfjs.LayersModel, fn = 'probe'): ModelSteps {
   const container = containerOf(model, fn);
-  if (container.inputs.length !== 1 || container.outputs.length !== 1) {
-    throw new Error(`${fn}: the model has ${container.inputs.length} inputs and ${container.outputs.length} outputs; ${fn} reads models with one input and one output`);
-  }
-  const producer = new Map<number, string>([[container.inputs[0].id, INPUT_NODE]]);
+  const inputIds = container.inputs.map((t) => t.id);
+  const outputIds = container.outputs.map((t) => t.id);
+  const producer = new Map<number, string>(container.inputs.map((t, k) => [t.id, k === 0 ? INPUT_NODE : `input:${t.name}`]));
   const steps: Step[] = [];
-  for (const layer of container.layers as LayerInternals[]) {
-    if (layer.getClassName() === 'InputLayer') continue;
-    const nodes = layer.inboundNodes.filter((_, k) => container.containerNodes.has(`${layer.name}_ib-${k}`));
-    nodes.forEach((node, k) => {
-      const id = nodes.length === 1 ? layer.name : `${layer.name}:${k}`;
-      steps.push({ id, layer, kind: kindOf(layer), inputIds: node.inputTensors.map((t) => t.id), outputId: node.outputTensors[0].id });
-      producer.set(node.outputTensors[0].id, id);
-    });
+  // A Sequential whose first layer is a model takes that model's graph in as its own: its layers
+  // then sit in the Sequential's graph directly, and its build() even marks their variables
+  // trainable again. They are still named by the model they came from, and frozen with it, as
+  // the Sequential's own trainableWeights (which walks its layer list) leaves them out.
+  const absorbed = new Map<Layer, { prefix: string; trainable: boolean }>();
+  if (model instanceof tf.Sequential) {
+    for (const layer of model.layers) {
+      if (!(layer instanceof tf.LayersModel) || container.layers.includes(layer)) continue;
+      for (const inner of containerOf(layer, fn).layers) absorbed.set(inner, { prefix: `${layer.name}/`, trainable: layer.trainable });
+    }
   }
-  return { steps, producer, container };
+  let fresh = -1;
+  const open = (inner: Container, prefix: string, trainable: boolean, rename: (id: number) => number) => {
+    for (const layer of inner.layers as LayerInternals[]) {
+      if (layer.getClassName() === 'InputLayer') continue;
+      const nodes = layer.inboundNodes.filter((_, k) => inner.containerNodes.has(`${layer.name}_ib-${k}`));
+      nodes.forEach((node, k) => {
+        const from = absorbed.get(layer);
+        const id = `${prefix || (from?.prefix ?? '')}${nodes.length === 1 ? layer.name : `${layer.name}:${k}`}`;
+        const inputs = node.inputTensors.map((t) => rename(t.id));
+        if (node.outputTensors.length !== 1) throw new Error(`${fn}: layer "${id}" (${layer.getClassName()}) gives ${node.outputTensors.length} outputs; ${fn} reads layers with one output (an RNN with returnState does not fit)`);
+        const output = rename(node.outputTensors[0].id);
+        const layerTrainable = trainable && layer.trainable && (from?.trainable ?? true);
+        if (layer instanceof tf.LayersModel) {
+          const nested = containerOf(layer, fn);
+          if (nested.inputs.length !== inputs.length) throw new Error(`${fn}: nested model "${id}" takes ${nested.inputs.length} inputs but is called on ${inputs.length}`);
+          // Inside this call, the nested model's inputs are the tensors it was called on and its
+          // output is the call's output; its other tensors get ids of their own for this call.
+          const ids = new Map<number, number>(nested.inputs.map((t, j) => [t.id, inputs[j]]));
+          ids.set(nested.outputs[0].id, output);
+          open(nested, `${id}/`, layerTrainable, (inner) => ids.get(inner) ?? ids.set(inner, fresh--).get(inner)!);
+          return;
+        }
+        // A frozen container marks its layers' variables, not the layers: trainableWeights reads both.
+        const trainableWeights = layerTrainable ? layer.trainableWeights : [];
+        steps.push({ id, layer, kind: kindOf(layer), inputIds: inputs, outputId: output, trainableWeights, frozen: layer.weights.length > 0 && trainableWeights.length === 0 });
+        producer.set(output, id);
+      });
+    }
+  };
+  open(container, '', model.trainable, (id) => id);
+  return { steps, producer, container, inputIds, outputIds };
 }

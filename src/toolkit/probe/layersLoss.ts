@@ -25,14 +25,21 @@ function sparseCategoricalCrossentropy(labels: tfjs.Tensor, probabilities: tfjs.
   });
 }
 
+/** The loss of a model's (first) output. */
 export function lossFunction(container: Container, spec: LossSpec | undefined): LossFunction {
-  if (typeof spec === 'function') return spec;
+  return lossFunctions(container, spec)[0];
+}
+
+/** One loss per output of the model: the given one for each, or each output's compiled loss. */
+export function lossFunctions(container: Container, spec: LossSpec | undefined): LossFunction[] {
+  const outputs = container.outputs.length;
+  if (typeof spec === 'function') return Array(outputs).fill(spec);
   if (typeof spec === 'string') {
     const fn = LOSSES[spec];
     if (!fn) throw new Error(`probe: unknown loss "${spec}"; use one of ${Object.keys(LOSSES).join(', ')} or a function (yTrue, yPred) => tensor`);
-    return fn;
+    return Array(outputs).fill(fn);
   }
-  const compiled = container.lossFunctions?.[0];
-  if (!compiled) throw new Error("probe: the model has no loss; compile it (model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' })) or give one: probe(model, { loss: 'meanSquaredError' })");
+  const compiled = container.lossFunctions;
+  if (!compiled?.length) throw new Error("probe: the model has no loss; compile it (model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' })) or give one: probe(model, { loss: 'meanSquaredError' })");
   return compiled;
 }

@@ -22,7 +22,9 @@ import type { Model, Sequential } from '../nn/model';
 import type { Module } from '../nn/module';
 import { TENSOR_KINDS, TENSOR_KIND_LABELS, type MeasuredPass, type TensorKind, type TracedPass } from './graph';
 import { predictGraph, type Moments, type TheoryNode } from './graphTheory';
-import { isLayersModel, stepsOf, traceLayersModel, type LossSpec } from './layersAdapter';
+import { isLayersModel, stepsOf, traceLayersModel, type LossSpec, type ProbeProgress } from './layersAdapter';
+import { lossFunctions } from './layersLoss';
+import { layersLossName, nnOutputError, observingLoss, outputLoss, type OutputError } from './lossTheory';
 import { nnNodes, nnPass, traceNnModel } from './nnAdapter';
 import { tensorStats, type StatsRequest, type TensorStats } from './tensorStats';
 import { checkProbeArguments, checkStepArguments } from './probeArgs';
@@ -40,6 +42,8 @@ export interface LayerProbe {
   /** The ids of the layers this one reads from ('input' for the data). */
   inputs: string[];
   activation: string;
+  /** Its weights are not trained (`trainable: false`, a transfer-learning base): measured, given no gradient. */
+  frozen?: boolean;
   tensors: Partial<Record<TensorKind, TensorStats>>;
   /** std(layer output) / std(layer input). */
   forwardGain: StatNumber;
@@ -73,6 +77,8 @@ export interface ProbeOptions {
   loss?: LossSpec;
   /** Counts each layer's dead units (TensorStats.deadUnitFraction); the training recorder asks it. */
   deadUnits?: boolean;
+  /** Called as a tf.LayersModel's pass reaches each layer, forward then backward: for progress on a large model. */
+  progress?: ProbeProgress;
 }
 
 /** What can be probed: an nn model (Sequential, or Model with a loss) or a tf.LayersModel. */
@@ -105,23 +111,34 @@ export class Probe {
     else nnNodes(model);
   }
 
-  /** Runs forward and backward on (x, y) and returns the statistics. */
-  step(x: tfjs.Tensor, y: tfjs.Tensor): ProbeReport {
+  /**
+   * Runs forward and backward on (x, y) and returns the statistics. A tf.LayersModel with several
+   * inputs or outputs takes arrays of tensors, in the model's order.
+   */
+  step(x: tfjs.Tensor | tfjs.Tensor[], y: tfjs.Tensor | tfjs.Tensor[]): ProbeReport {
     checkStepArguments(x, y);
     const dataGrad = this.options.dataGrad ?? true;
     if (isLayersModel(this.model)) {
-      const pass = traceLayersModel(this.model, x, y, { loss: this.options.loss, dataGrad, bins: this.options.bins ?? 30, deadUnits: this.options.deadUnits });
-      return reportOf(pass, this.options.label ?? this.model.name);
+      // The theory starts its backward walk from each loss's formula and its output's error,
+      // which the loss measures as the pass calls it on the output (lossTheory.ts).
+      const model = this.model;
+      const losses = lossFunctions(stepsOf(model).container, this.options.loss);
+      const errors: (OutputError | undefined)[] = [];
+      const loss = observingLoss(losses, losses.map((_, k) => layersLossName(model, this.options.loss, k)), errors);
+      const pass = traceLayersModel(model, x, y, { loss, dataGrad, bins: this.options.bins ?? 30, deadUnits: this.options.deadUnits, progress: this.options.progress });
+      return reportOf(pass, this.options.label ?? model.name, errors);
     }
+    if (Array.isArray(x) || Array.isArray(y)) throw new TypeError('probe.step: an nn model takes one tensor x and one tensor y, not arrays');
     const model = this.model as Model;
     if (typeof model.loss !== 'object') throw new Error('probe.step needs a Model with a loss; use nn.mlp or new nn.Model(layers, loss)');
-    return reportOf(measureTracedPass(traceNnModel(model, x, y, dataGrad), this.options.bins ?? 30, this.options.deadUnits === true), this.options.label ?? 'model');
+    const pass = measureTracedPass(traceNnModel(model, x, y, dataGrad), this.options.bins ?? 30, this.options.deadUnits === true);
+    return reportOf(pass, this.options.label ?? 'model', [nnOutputError(model)]);
   }
 
   /** The statistics of the last forward and backward pass of an nn model. */
   stats(label = this.options.label ?? 'model'): ProbeReport {
     if (isLayersModel(this.model)) throw new Error('probe.stats() reads the last pass of an nn model; for a tf.LayersModel use probe(model).step(x, y)');
-    return reportOf(measureTracedPass(nnPass(this.model), this.options.bins ?? 30), label);
+    return reportOf(measureTracedPass(nnPass(this.model), this.options.bins ?? 30), label, [nnOutputError(this.model)]);
   }
 }
 
@@ -161,11 +178,13 @@ function measureTracedPass(pass: TracedPass, bins: number, deadUnits = false): M
   };
 }
 
-/** The report of a measured pass, with gains and theory per node. */
-function reportOf(pass: MeasuredPass, label: string): ProbeReport {
+/** The report of a measured pass, with gains and theory per node; `errors` are the losses', one per output node. */
+function reportOf(pass: MeasuredPass, label: string, errors: readonly (OutputError | undefined)[] = []): ProbeReport {
   const { nodes } = pass;
   const byNode = nodes.map((n) => n.stats);
   const outputs = new Set(pass.outputNodes);
+  // Any other count than one per output leaves the theory without loss rules.
+  const errorAt = new Map(errors.length === pass.outputNodes.length ? pass.outputNodes.map((id, k) => [id, errors[k]]) : []);
   const theory = predictGraph(
     nodes.map((node, i): TheoryNode => {
       const t = byNode[i];
@@ -182,6 +201,7 @@ function reportOf(pass: MeasuredPass, label: string): ProbeReport {
         betaSecondMoment: t.beta && moments(t.beta).secondMoment,
         measuredOutput: output && moments(output),
         measuredOutputGrad: outputs.has(node.id) && t.outputGrad ? moments(t.outputGrad).secondMoment : undefined,
+        loss: errorAt.get(node.id) && outputLoss(errorAt.get(node.id)!, node),
       };
     }),
     moments(pass.inputStats),
@@ -199,6 +219,7 @@ function reportOf(pass: MeasuredPass, label: string): ProbeReport {
       kind: node.kind,
       inputs: node.inputs,
       activation: node.activation,
+      ...(node.frozen ? { frozen: true } : {}),
       tensors: t,
       forwardGain: ratio(output?.std, input?.std),
       backwardGain: ratio(t.inputGrad?.std, t.outputGrad?.std),

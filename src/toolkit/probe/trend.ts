@@ -5,8 +5,9 @@
  *
  * A layer "repeats" when its input is the same kind of signal as its output: its activation is
  * the previous layer's (every hidden layer after the first; not the first, whose input is the
- * data, nor an output layer without the hidden layers' activation). A deeper net of the same
- * kind adds repeating layers, so their gains are what depth multiplies.
+ * data, nor an output layer without the hidden layers' activation, nor a sigmoid output after
+ * sigmoid layers: its output is a probability). A deeper net of the same kind adds repeating
+ * layers, so their gains are what depth multiplies.
  *
  * Two factors per direction: the measured one (the geometric mean of the repeating layers'
  * forwardGain or backwardGain) and theory's (the same ratio of the std theory predicts for
@@ -76,11 +77,34 @@ export interface BackwardTrend extends TrendBase {
 
 export type Trend = ForwardTrend | BackwardTrend;
 
+/**
+ * The weighted layers with no weighted layer after them: the model's output layers, wherever
+ * they sit in the graph (a nested model's head, a branch of a multi-output model), and the
+ * layers that feed an output only through weightless ones (a softmax activation layer, a reshape).
+ */
+export function outputLayers(report: ProbeReport): Set<LayerProbe> {
+  const readers = new Map<string, LayerProbe[]>();
+  for (const layer of report.layers) for (const id of layer.inputs) readers.set(id, [...(readers.get(id) ?? []), layer]);
+  // The layers are in the graph's order: walk back, each layer knowing its readers' answers.
+  const feedsWeighted = new Map<string, boolean>();
+  for (let i = report.layers.length - 1; i >= 0; i--) {
+    const layer = report.layers[i];
+    feedsWeighted.set(layer.id, (readers.get(layer.id) ?? []).some((r) => r.tensors.weights !== undefined || feedsWeighted.get(r.id) === true));
+  }
+  return new Set(report.layers.filter((l) => l.tensors.weights && !feedsWeighted.get(l.id)));
+}
+
+/** A layer whose output is a probability (a softmax, or a sigmoid), not a signal. */
+export const isProbability = (layer: LayerProbe) => layer.activation === 'softmax' || layer.activation === 'sigmoid' || layer.kind === 'softmax';
+
 /** The layers whose gains depth multiplies (see the header). */
 export function repeatingLayers(report: ProbeReport): LayerProbe[] {
   // Same kind and same activation as the layer before: a CNN's conv, BatchNorm and pooling
-  // layers alternate, and only like follows like when a net grows deeper.
-  return report.layers.filter((layer, i) => i > 0 && layer.activation === report.layers[i - 1].activation && layer.kind === report.layers[i - 1].kind);
+  // layers alternate, and only like follows like when a net grows deeper. A sigmoid output
+  // after sigmoid layers is not one more of them: its probabilities are not what a deeper net
+  // repeats.
+  const outputs = outputLayers(report);
+  return report.layers.filter((layer, i) => i > 0 && layer.activation === report.layers[i - 1].activation && layer.kind === report.layers[i - 1].kind && !(outputs.has(layer) && isProbability(layer)));
 }
 
 function geometricMean(values: readonly number[]): number {
