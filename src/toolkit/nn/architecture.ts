@@ -11,7 +11,7 @@ import { argumentError, checkOptions, checkSeed } from '../args';
 import { Model } from './model';
 import type { Module } from './module';
 import { uniformStream } from '../random';
-import { isLayersModel, reinitLayersModel } from './layersModels';
+import { isLayersModel, reinitLayersModel, type LayersReinitOptions } from './layersModels';
 import { describeConvModel, reinitConvModel } from './convModels';
 import type * as tfjs from '@tensorflow/tfjs';
 
@@ -71,8 +71,8 @@ export function describeModel(model: unknown): ModelSummary | undefined {
  * Gains follow the model's activation. Example: `const fresh = nn.reinit(model, 'xavierNormal', { seed: 0 })`
  */
 export function reinit(model: Model, init: InitName | WeightInit, options?: { seed?: number }): Model;
-export function reinit<M extends tfjs.LayersModel>(model: M, init: InitName | WeightInit, options?: { seed?: number }): M;
-export function reinit(model: Model | tfjs.LayersModel, init: InitName | WeightInit, options: { seed?: number } = {}): Model | tfjs.LayersModel {
+export function reinit<M extends tfjs.LayersModel>(model: M, init: InitName | WeightInit, options?: LayersReinitOptions): M;
+export function reinit(model: Model | tfjs.LayersModel, init: InitName | WeightInit, options: LayersReinitOptions = {}): Model | tfjs.LayersModel {
   if (isLayersModel(model)) return reinitLayersModel(model, init, options) as typeof model;
   if (describeConvModel(model)) return reinitConvModel(model, init, options);
   const fn = 'nn.reinit';

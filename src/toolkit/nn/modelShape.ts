@@ -35,6 +35,10 @@ export interface ModelShape {
   targets: TargetForm;
   /** Whether MNIST fits it: 784 inputs or 28 × 28 × 1 images, and 10 outputs (or 1, for digits as numbers). */
   takesMnist: boolean;
+  /** Every input, in the model's order (the fields above describe the first). */
+  inputs: { shape: number[]; tokens?: number }[];
+  /** Every output with its loss's target form, in the model's order (the fields above describe the first). */
+  heads: { shape: number[]; units: number; targets: TargetForm; loss?: string }[];
 }
 
 export const MNIST_PIXELS = 784;
@@ -47,7 +51,7 @@ export function takesMnistDigits(inputShape: readonly number[]): boolean {
 
 function fitsMnist(shape: Omit<ModelShape, 'takesMnist'>): boolean {
   const { inputShape, outputShape, outputs, targets } = shape;
-  return takesMnistDigits(inputShape) && outputShape.length === 1 && !shape.inputTokens && (outputs === 10 || (targets === 'values' && outputs === 1));
+  return shape.inputs.length === 1 && shape.heads.length === 1 && takesMnistDigits(inputShape) && outputShape.length === 1 && !shape.inputTokens && (outputs === 10 || (targets === 'values' && outputs === 1));
 }
 
 function layersTargets(loss: string | undefined): TargetForm {
@@ -61,27 +65,31 @@ function layersTargets(loss: string | undefined): TargetForm {
 export function modelShape(value: unknown): ModelShape | undefined {
   let shape: Omit<ModelShape, 'takesMnist'> | undefined;
   if (isLayersModel(value)) {
-    if (value.inputs.length !== 1 || value.outputs.length !== 1) return undefined;
     const s = describeLayersModel(value);
+    const heads = s.outputs.map((o) => ({ shape: o.shape, units: o.units, targets: layersTargets(o.loss), ...(o.loss ? { loss: o.loss } : {}) }));
+    const io = s.inputs.length > 1 || heads.length > 1 ? ` (${s.inputs.length} input${s.inputs.length > 1 ? 's' : ''}, ${heads.length} output${heads.length > 1 ? 's' : ''})` : '';
     shape = {
       kind: 'layers',
-      text: `tf.LayersModel, ${s.layers} layers: ${s.kinds}`,
-      inputShape: s.inputShape,
-      ...(s.inputTokens ? { inputTokens: s.inputTokens } : {}),
-      outputShape: s.outputShape,
-      outputs: s.outputUnits,
-      targets: layersTargets(s.loss),
+      text: `tf.LayersModel${io}, ${s.layers} layers: ${s.kinds}`,
+      inputShape: s.inputs[0].shape,
+      ...(s.inputs[0].tokens ? { inputTokens: s.inputs[0].tokens } : {}),
+      outputShape: heads[0].shape,
+      outputs: heads[0].units,
+      targets: heads[0].targets,
+      inputs: s.inputs,
+      heads,
     };
   } else {
     const conv = describeConvModel(value);
     const mlp = conv ? undefined : describeModel(value);
     if (conv) {
       const targets = conv.loss === 'crossEntropy' ? 'classIds' : 'values';
-      shape = { kind: 'cnn', text: `nn CNN: ${conv.kinds}`, inputShape: [28, 28, conv.inChannels], outputShape: [conv.outputs], outputs: conv.outputs, targets };
+      const inputShape = [28, 28, conv.inChannels];
+      shape = { kind: 'cnn', text: `nn CNN: ${conv.kinds}`, inputShape, outputShape: [conv.outputs], outputs: conv.outputs, targets, inputs: [{ shape: inputShape }], heads: [{ shape: [conv.outputs], units: conv.outputs, targets }] };
     } else if (mlp) {
       const targets = mlp.loss === 'crossEntropy' ? 'classIds' : 'values';
       const outputs = mlp.sizes[mlp.sizes.length - 1];
-      shape = { kind: 'mlp', text: `${mlp.sizes.join(' → ')}, ${mlp.activation}`, inputShape: [mlp.sizes[0]], outputShape: [outputs], outputs, targets };
+      shape = { kind: 'mlp', text: `${mlp.sizes.join(' → ')}, ${mlp.activation}`, inputShape: [mlp.sizes[0]], outputShape: [outputs], outputs, targets, inputs: [{ shape: [mlp.sizes[0]] }], heads: [{ shape: [outputs], units: outputs, targets }] };
     }
   }
   return shape && { ...shape, takesMnist: fitsMnist(shape) };

@@ -5,9 +5,12 @@ import * as assert from 'node:assert/strict';
 import type * as tfjs from '@tensorflow/tfjs';
 import { initEngine, tf } from '../../../src/toolkit/engine/engine';
 import * as nn from '../../../src/toolkit/nn';
-import { forModel } from '../../../src/toolkit/data/forModel';
+import { forModel, type ModelData } from '../../../src/toolkit/data/forModel';
 import { modelShape, type ModelShape } from '../../../src/toolkit/nn/modelShape';
 import { probe } from '../../../src/toolkit/probe/probe';
+
+/** These models have one input and one output: their data are single tensors. */
+const forOne = (...args: Parameters<typeof forModel>) => forModel(...args) as ModelData & { x: tfjs.Tensor; y: tfjs.Tensor };
 
 before(async () => {
   await initEngine();
@@ -74,7 +77,7 @@ test('reinit draws exactly the weights nn.mlp draws for the same scheme and seed
 
 test('forModel shapes data for the model: synthetic rows of its input width, class ids for cross-entropy', () => {
   const classifier = nn.mlp([20, 8, 10], { loss: 'crossEntropy', seed: 0 });
-  const { x, y, description } = forModel(classifier, { data: 'mnist', rows: 500, seed: 2 });
+  const { x, y, description } = forOne(classifier, { data: 'mnist', rows: 500, seed: 2 });
   assert.deepEqual(x.shape, [500, 20]);
   assert.deepEqual(y.shape, [500]);
   const labels = Array.from(y.dataSync());
@@ -89,7 +92,7 @@ test('forModel shapes data for the model: synthetic rows of its input width, cla
 
 test('forModel gives MNIST to a 784-input model: digits for one output, one-hot rows for ten', () => {
   const regressor = nn.mlp([784, 8, 10], { seed: 0 });
-  const { x, y, description } = forModel(regressor, { data: 'mnist-subset', rows: 300 });
+  const { x, y, description } = forOne(regressor, { data: 'mnist-subset', rows: 300 });
   assert.deepEqual(x.shape, [300, 784]);
   assert.deepEqual(y.shape, [300, 10]);
   assert.deepEqual(Array.from(tf.sum(y, 1).dataSync()), new Array(300).fill(1), 'one-hot rows');
@@ -126,19 +129,19 @@ test('every model kind is described one way: its input, outputs, the targets its
 test('forModel shapes targets for every loss form, and checks its options for every model kind', () => {
   const binary = tf.sequential({ layers: [tf.layers.dense({ inputShape: [6], units: 1, activation: 'sigmoid' })] });
   binary.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
-  const b = forModel(binary, { data: 'synthetic', rows: 50 });
+  const b = forOne(binary, { data: 'synthetic', rows: 50 });
   assert.deepEqual(b.y.shape, [50, 1]);
   assert.ok(Array.from(b.y.dataSync()).every((v) => v === 0 || v === 1), 'binary targets are 0 or 1');
 
   const regressor = tf.sequential({ layers: [tf.layers.dense({ inputShape: [784], units: 1 })] });
   regressor.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
-  const digits = forModel(regressor, { data: 'mnist-subset', rows: 40 });
+  const digits = forOne(regressor, { data: 'mnist-subset', rows: 40 });
   assert.deepEqual(digits.y.shape, [40, 1], 'tf.layers wants a target per output unit');
   assert.deepEqual(Array.from(digits.y.dataSync()).slice(0, 5), [5, 0, 4, 1, 9], 'the digits as numbers');
-  assert.throws(() => forModel(regressor, { rows: 10, batch: 3 } as never), /data\.forModel: unknown option "batch"/);
+  assert.throws(() => forOne(regressor, { rows: 10, batch: 3 } as never), /data\.forModel: unknown option "batch"/);
 
   const fiveClasses = nn.mlp([784, 8, 5], { loss: 'crossEntropy', seed: 0 });
-  const other = forModel(fiveClasses, { data: 'mnist', rows: 30 });
+  const other = forOne(fiveClasses, { data: 'mnist', rows: 30 });
   assert.match(other.description, /^synthetic N\(0, 1\) inputs, 30 rows of 784 \(the model has 5 outputs, MNIST has 10 classes\)$/);
   assert.ok(Array.from(other.y.dataSync()).every((v) => v >= 0 && v < 5), 'class ids within its 5 outputs');
   tf.dispose([b.x, b.y, digits.x, digits.y, other.x, other.y]);
@@ -173,7 +176,7 @@ test('forModel fits models that take token ids or give more than one value per e
   for (const [what, model, expected, description, xShape, yShape] of cases) {
     const shape = modelShape(model)!;
     for (const [key, value] of Object.entries(expected)) assert.deepEqual(shape[key as keyof ModelShape], value, `${what}: ${key}`);
-    const data = forModel(model, { data: what === 'a sentiment model' ? 'synthetic' : 'mnist', rows: 200, seed: 1 });
+    const data = forOne(model, { data: what === 'a sentiment model' ? 'synthetic' : 'mnist', rows: 200, seed: 1 });
     assert.match(data.description, description, what);
     assert.deepEqual([data.x.shape, data.y.shape], [xShape, yShape], what);
     if (shape.inputTokens) {
@@ -204,7 +207,7 @@ test('forModel gives a model that takes any length (a free size in its input sha
     ['a fully convolutional net', fullyConvolutional, [50, 16, 16, 1], [50, 7, 7, 4]],
   ];
   for (const [what, model, xShape, yShape] of cases) {
-    const data = forModel(model, { data: 'synthetic', rows: 50 });
+    const data = forOne(model, { data: 'synthetic', rows: 50 });
     assert.deepEqual([data.x.shape, data.y.shape], [xShape, yShape], what);
     assert.match(data.description, /; the model takes any length, 16 was drawn$/, what);
     assert.ok(Number.isFinite(Number(probe(model).step(data.x, data.y).loss)), `${what}: the probe reads it`);

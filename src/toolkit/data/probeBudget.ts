@@ -1,0 +1,98 @@
+/**
+ * How many examples one probe pass of a tf.LayersModel can take: what data.forModel draws when
+ * it is not told. A fixed count fits no real model: 2,000 MNIST images are a second's work for a
+ * small CNN, while 2,000 images of 224 × 224 × 3 through a MobileNet hold about 80 GB of
+ * activations and would run for minutes before the engine's 4 GiB heap gave out.
+ *
+ * So the model runs once on one example, layer by layer as the probe runs it, and that trace
+ * gives two figures per example: the bytes of every layer's output (the probe keeps the forward
+ * activations until the backward reaches them, layersAdapter.ts), and the multiply-adds of the
+ * forward, counted from each layer's weights and output shape. The count is the smallest of the
+ * caller's default and what fits each budget:
+ *
+ *   memory   ACTIVATION_BUDGET_BYTES of activations. The probe also holds each layer's gradient
+ *            and the temporaries of one layer's backward at a time (sliced to 64 MB), and the
+ *            data themselves sit in the heap as well: a third of the heap leaves them room.
+ *   work     PASS_MULTIPLY_ADDS for the forward, about PASS_SECONDS of probing at the pace the
+ *            WASM engine keeps on two cores (a pass costs about four forwards: the forward, each
+ *            layer's forward again inside its backward, and the backward at twice a forward).
+ *
+ * Counted, not timed: a timed budget would draw a different number of examples on a busy
+ * machine than on an idle one, and the same comparison would give other figures from run to
+ * run. The counts are estimates (a convolution's multiply-adds, not its memory traffic), stated
+ * as such in what data.forModel says.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import { tf } from '../engine/engine';
+import { stepsOf, shortName, type Step } from '../probe/layersGraph';
+import { keepingMovingStatistics, runLayer } from '../probe/layersAdapter';
+
+/** A third of the WASM engine's 4 GiB heap. */
+export const ACTIVATION_BUDGET_BYTES = 1.25 * 2 ** 30;
+/** One probe pass of about this long: a comparison of three schemes then ends well inside a minute. */
+export const PASS_SECONDS = 6;
+/**
+ * Forward multiply-adds per second of probing: measured as a MobileNet-v1 at 224 × 224 × 3
+ * (569 M multiply-adds per image) probed on 32 images, AMD EPYC, 2 cores, WASM with threads,
+ * 2026-12-06. The pass's four forwards and its statistics are inside the figure.
+ */
+export const PROBE_MULTIPLY_ADDS_PER_SECOND = 0.5e9;
+const PASS_MULTIPLY_ADDS = PASS_SECONDS * PROBE_MULTIPLY_ADDS_PER_SECOND;
+
+export interface ProbeBudget {
+  /** How many examples fit both budgets (at least 1). */
+  examples: number;
+  /** Bytes of layer outputs per example. */
+  bytesPerExample: number;
+  /** Multiply-adds of one example's forward, estimated from the layers' shapes. */
+  multiplyAddsPerExample: number;
+  /** Which budget set the count. */
+  limitedBy: 'memory' | 'work' | 'none';
+}
+
+/**
+ * The probe budget of `model` given one example of each input (a batch of one), capped at
+ * `atMost`. The example's values do not matter, only its shapes and dtypes.
+ */
+export function probeBudget(model: tfjs.LayersModel, oneExample: readonly tfjs.Tensor[], atMost: number): ProbeBudget {
+  const { steps, inputIds } = stepsOf(model, 'data.forModel');
+  // BatchNorm runs on the batch's statistics, as in the probe, and its moving statistics are put back.
+  const { bytes, multiplyAdds } = keepingMovingStatistics(steps, () =>
+    tf.tidy(() => {
+      const values = new Map<number, tfjs.Tensor>(inputIds.map((id, k) => [id, oneExample[k]]));
+      let bytes = 0;
+      let multiplyAdds = 0;
+      for (const step of steps) {
+        const inputs = step.inputIds.map((id) => values.get(id)!);
+        const { pre, out } = runLayer(step, inputs);
+        values.set(step.outputId, out);
+        bytes += 4 * (out.size + (pre ? pre.size : 0));
+        multiplyAdds += multiplyAddsOf(step, inputs, out);
+      }
+      return { bytes, multiplyAdds };
+    }),
+  );
+  const byMemory = Math.floor(ACTIVATION_BUDGET_BYTES / Math.max(bytes, 1));
+  const byWork = Math.floor(PASS_MULTIPLY_ADDS / Math.max(multiplyAdds, 1));
+  const examples = Math.max(1, Math.min(atMost, byMemory, byWork));
+  const limitedBy = examples === atMost ? 'none' : byMemory <= byWork ? 'memory' : 'work';
+  return { examples, bytesPerExample: bytes, multiplyAddsPerExample: multiplyAdds, limitedBy };
+}
+
+const RECURRENT = new Set(['lstm', 'gru', 'simpleRNN']);
+
+/**
+ * One example's forward multiply-adds in a layer: each weight matrix is used once per output
+ * position (a dense layer's once, a convolution's once per pixel: the output's size over its
+ * channels), and an RNN's kernels once per time step; a layer without weights does about one
+ * operation per output value.
+ */
+function multiplyAddsOf(step: Step, inputs: tfjs.Tensor[], out: tfjs.Tensor): number {
+  // Kernels, recurrent kernels, depthwise and pointwise kernels; an embedding only looks rows up.
+  const weights = step.layer.weights.filter((w) => shortName(w).endsWith('kernel'));
+  if (weights.length === 0) return out.size;
+  const inner = (step.layer as unknown as { layer?: tfjs.layers.Layer }).layer;
+  const recurrent = RECURRENT.has(step.kind) || (inner !== undefined && RECURRENT.has(inner.getClassName().toLowerCase().replace('simplernn', 'simpleRNN')));
+  const positions = recurrent ? Number(inputs[0].shape[1] ?? 1) : out.size / Number(out.shape[out.shape.length - 1] ?? 1);
+  return positions * weights.reduce((sum, w) => sum + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
+}
