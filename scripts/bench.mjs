@@ -2,7 +2,7 @@
 // forward and backward), with and without the probe's statistics, on each engine this machine
 // has, each in its own process, in one run so the ratios compare like with like. PyTorch is the
 // reference when Debian's python3-torch is installed (apt install python3-torch
-// libopenblas0-pthread; with the reference BLAS it is 35x slower, see ../shared/FACTS.md).
+// libopenblas0-pthread; with the reference BLAS it is 35x slower, see docs/benchmarking.md).
 //
 // Then the CNN rows (bench/cnnBenchWorker.ts against bench/cnn_torch.py), each round in its own
 // process after a warm-up on 500 images: a tf.layers CNN with
@@ -68,7 +68,8 @@ const variants = [
 ];
 
 // The reference at its best: this machine sets OpenBLAS variables for old builds that slow a
-// current one (../shared/FACTS.md); PyTorch's process runs without them. Tests never change them.
+// current one (docs/benchmarking.md, "The reference at its best"); PyTorch's process runs
+// without them. Tests never change them.
 const torchEnv = (env) => {
   const clean = { ...process.env, ...env };
   delete clean.OPENBLAS_CORETYPE;

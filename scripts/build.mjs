@@ -1,4 +1,4 @@
-// Bundles each side with esbuild (FACTS.md: well under a second):
+// Bundles each side with esbuild (docs/building.md: well under a second):
 //   dist/extension.js   extension host: node, cjs, `vscode` external
 //   dist/kernel.js      the kernel process's entry (one per notebook): loads kernelMain.js
 //                       through V8's code cache (src/kernel/kernelBoot.ts)

@@ -1,6 +1,6 @@
 // Puts the bundled MNIST into dist/data/: the lesson's split of the original training set
 // (50,000 train + the next 10,000 as validation) as gzipped uint8 IDX files, about 10 MB in all
-// (FACTS.md: never float32). Compressing takes a few seconds, so the result is cached under
+// (docs/building.md: never float32). Compressing takes a few seconds, so the result is cached under
 // node_modules/.cache and copied on later builds. The reader is src/toolkit/data/mnist.ts;
 // this script runs before anything is bundled, so it cuts the files with its own few lines of
 // IDX header handling rather than importing the TypeScript reader.

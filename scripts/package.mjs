@@ -14,7 +14,7 @@ execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--product
 execFileSync(
   process.execPath,
   [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', vsix],
-  // No stdin: vsce must never wait at a prompt (FACTS.md).
+  // No stdin: vsce must never wait at a prompt (docs/building.md, "Packaging").
   { stdio: ['ignore', 'inherit', 'inherit'], cwd: root },
 );
 // The TypeScript server plugin that types cells (written by the build), where tsserver looks.

@@ -1,5 +1,5 @@
 // Adds a folder to a packaged .vsix. vsce packs no node_modules when run with --no-dependencies
-// (FACTS.md: the only way it packages offline), yet tsserver loads plugins only from the
+// (docs/building.md: the only way it packages offline), yet tsserver loads plugins only from the
 // extension's node_modules/ (src/tsPlugin). So the plugin's small package is added afterwards:
 // the .vsix is rewritten entry by entry (yauzl reads, yazl writes, the zip libraries vsce uses).
 import * as fs from 'node:fs';

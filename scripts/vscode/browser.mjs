@@ -1,6 +1,6 @@
 // Debian's Chromium, driven headless by playwright-core (never `playwright install`, which
-// downloads a browser this machine cannot fetch). Flags per FACTS.md: no sandbox (root), no GPU,
-// and no background networking, which this closed network refuses.
+// downloads a browser this machine cannot fetch). Flags per docs/vscode-tests.md: no sandbox
+// (root), no GPU, and no background networking, which this closed network refuses.
 import { chromium } from 'playwright-core';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

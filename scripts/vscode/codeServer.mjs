@@ -1,5 +1,6 @@
-// code-server, pinned: a real, built VS Code (1.100.3) that runs on Node 20 (FACTS.md). Installed
-// by the tests themselves into a cache folder outside the clone, reused by later runs and clones:
+// code-server, pinned: a real, built VS Code (1.100.3) that runs on Node 20 (docs/vscode-tests.md,
+// "Why code-server"). Installed by the tests themselves into a cache folder outside the clone,
+// reused by later runs and clones:
 //   ${INITLAB_TEST_CACHE:-${XDG_CACHE_HOME:-~/.cache}/initlab-test}/code-server-4.100.3
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';

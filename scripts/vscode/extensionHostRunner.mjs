@@ -1,7 +1,7 @@
 // Runs a mocha suite inside VS Code's extension host, the way @vscode/test-electron's runTests
 // does, but in code-server: the workbench URL carries extensionDevelopmentPath and
-// extensionTestsPath (FACTS.md), and when the suite's run() settles the workbench calls
-// window.codeAutomationExit(code), which Playwright exposes to us.
+// extensionTestsPath (docs/vscode-tests.md, "Extension-host tests"), and when the suite's
+// run() settles the workbench calls window.codeAutomationExit(code), which Playwright exposes to us.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startCodeServer } from './codeServer.mjs';

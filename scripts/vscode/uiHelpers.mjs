@@ -1,6 +1,6 @@
 // What the UI tests (test/ui/*.mjs) do as a user would in code-server's workbench: open a file,
 // run a command, answer Compare's questions, run a lesson, switch the theme; and where outputs
-// are (FACTS.md: two frames deep in the notebook's webview).
+// are (docs/vscode-tests.md: two frames deep in the notebook's webview).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { showVerdictAgain, waitOnScreen } from './uiCompareInView.mjs';

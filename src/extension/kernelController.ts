@@ -3,7 +3,8 @@
  * notebook (src/host/kernelClient.ts) and turns its outputs into VS Code outputs.
  *
  * Interrupt: the controller sets `interruptHandler`, so the stop button calls it and the
- * execution's cancellation token never fires; the handler is the one path (see STYLE.md).
+ * execution's cancellation token never fires; the handler is the one path (docs/style.md,
+ * "Behaviour worth keeping").
  *
  * Over 300 lines because every way a cell's execution starts and ends (run, cancelled, refused
  * for type errors or an untrusted workspace, late output) stays in the one class that owns the

@@ -1,5 +1,5 @@
 /**
- * Lesson A, after the Thai notebook "Neural Network 102 – initialization" (../shared/LESSONS.md):
+ * Lesson A, after the Thai notebook "Neural Network 102 – initialization" (docs/lessons.md):
  * MNIST, a 784-100-100-100-1 ReLU MLP with hand-written backward passes, and normal(0, 1) against
  * Xavier against Kaiming, with the original's double-gain "Kaiming" shown next to He's.
  * English and Thai; the code is shared.

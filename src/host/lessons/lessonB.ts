@@ -1,5 +1,5 @@
 /**
- * Lesson B, after the Vietnamese course page "Model initialization" (../shared/LESSONS.md):
+ * Lesson B, after the Vietnamese course page "Model initialization" (docs/lessons.md):
  * a saturated sigmoid neuron, the 0.25 ceiling of sigmoid' and vanishing through depth, large
  * weights with a large learning rate exploding, and Xavier/Kaiming fixing both.
  * English and Vietnamese; the code is shared.

@@ -2,11 +2,12 @@
  * Keeps transposed matrix products on the WASM backend's fast path.
  *
  * The WASM `BatchMatMul` (and `_FusedMatMul`) kernels leave XNNPACK's fast path when asked for
- * `transposeA`/`transposeB`, and run about 12x slower (FACTS.md). `tf.grad` and every
- * hand-written backward (`inp.g = out.g @ w.T`) ask for exactly those. We re-register both
- * kernels so that a transposed operand is first transposed explicitly by the backend's own
- * `Transpose` kernel, then multiplied untransposed. The numbers are the same; only the memory
- * layout handed to XNNPACK changes. TensorFlow.js has no switch for this, so we wrap the kernel.
+ * `transposeA`/`transposeB`, and run about 12x slower (docs/engine.md, "Transposed matrix
+ * products"). `tf.grad` and every hand-written backward (`inp.g = out.g @ w.T`) ask for exactly
+ * those. We re-register both kernels so that a transposed operand is first transposed explicitly
+ * by the backend's own `Transpose` kernel, then multiplied untransposed. The numbers are the same;
+ * only the memory layout handed to XNNPACK changes. TensorFlow.js has no switch for this, so we
+ * wrap the kernel.
  *
  * The transpose of the largest operand seen is kept while that operand lives: tfjs tensors never
  * change their values, and every backward pass on the same data transposes the same input

@@ -6,7 +6,8 @@
  * For kernels the WASM backend lacks and InitLab has no fast version of (registerWasmKernels.ts):
  * correct, and as fast as the CPU backend plus two copies, which is the price of an op the WASM
  * engine would otherwise refuse. The first call of each kernel warns, naming it, so a slow cell
- * says why. tfjs has no cross-backend fallback of its own (FACTS: a missing kernel throws).
+ * says why. tfjs has no cross-backend fallback of its own (docs/engine.md, "Kernels the WASM
+ * backend lacks": a missing kernel throws).
  */
 import { engine, getKernel, type DataType, type KernelConfig, type KernelFunc, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
 
