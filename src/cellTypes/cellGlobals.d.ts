@@ -50,6 +50,8 @@ declare global {
   var verdict: typeof toolkit.verdict;
   /** Seeds the toolkit's random streams, like torch.manual_seed. */
   var manualSeed: typeof toolkit.manualSeed;
+  /** A model file you have (TensorFlow.js model.json with its weights, Keras 2 or 3 to_json()), as a compiled tf.LayersModel. */
+  var loadModel: typeof toolkit.loadModel;
   /** What probe(...).step() and .stats() return: per-layer statistics. */
   type ProbeReport = toolkit.ProbeReport;
   /** One layer of a ProbeReport. */

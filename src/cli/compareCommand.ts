@@ -29,24 +29,28 @@ function wrap(list: string, indent: string): string {
 
 export const COMPARE_USAGE = `  initlab compare [--schemes a,b,...] [--activation relu] [--depth 4] [--width 100]
                   [--data mnist|mnist-subset|synthetic] [--seed 0] [--train-steps 0] [--out report.html]
-                  [--notebook file.initnb] [--model model.json]
+                  [--notebook file.initnb] [--model model.json] [--examples N]
       Initializes the same network with each scheme, runs one forward and backward pass, and
       prints per-layer std and a verdict. Defaults: ${DEFAULT_COMPARE_OPTIONS.schemes.join(',')}, a ${DEFAULT_COMPARE_OPTIONS.depth}-layer ${DEFAULT_COMPARE_OPTIONS.activation} MLP of width ${DEFAULT_COMPARE_OPTIONS.width}, ${DEFAULT_COMPARE_OPTIONS.data}, seed ${DEFAULT_COMPARE_OPTIONS.seed}.
       Schemes: ${wrap([...SCHEME_IDS, 'std:<number>'].join(', '), '      ')}.
       --train-steps N then trains each scheme for N steps of plain SGD on the same batches, and
       the verdict also says which schemes trained.
       --out writes an HTML report with the charts (default initlab-compare.html).
-      --model compares on a tf.LayersModel's topology, as model.toJSON() or model.save() writes
-      it (weights are not read: each scheme draws its own); --activation, --depth and --width
-      then do not apply.
+      --model compares on a model file: a TensorFlow.js model.json (with its weights, when
+      they are beside it: the trained model is compared too), model.toJSON(), or a Keras 2 or 3
+      to_json() file. --activation, --depth and --width then do not apply.
+      --examples N sets how many examples the probe takes; by default as many as fit in the
+      engine's memory and in a few seconds per pass (at most 10,000 rows, 2,000 images).
 `;
 
 export interface CompareRun {
   options: CompareOptions;
   out: string;
   notebookOut?: string;
-  /** A tf.LayersModel topology file to compare on instead of an MLP. */
+  /** A model file to compare on instead of an MLP. */
   modelFile?: string;
+  /** How many examples the probe takes, with --model. */
+  examples?: number;
 }
 
 /** Parses the flags; returns an error message for bad ones. */
@@ -66,6 +70,7 @@ export function parseCompareArgs(args: string[]): CompareRun | string {
         out: { type: 'string' },
         notebook: { type: 'string' },
         model: { type: 'string' },
+        examples: { type: 'string' },
       },
     });
   } catch (err) {
@@ -84,7 +89,10 @@ export function parseCompareArgs(args: string[]): CompareRun | string {
   } as CompareOptions;
   const problem = validateCompareOptions(options);
   if (problem) return describeCompareProblem(problem);
-  return { options, out: v.out ?? 'initlab-compare.html', notebookOut: v.notebook, modelFile: v.model };
+  const examples = v.examples === undefined ? undefined : Number(v.examples);
+  if (examples !== undefined && !(Number.isInteger(examples) && examples > 0)) return `--examples must be a whole number above 0, got "${v.examples}"`;
+  if (examples !== undefined && !v.model) return '--examples applies to --model only (the MLP comparison takes its rows from --data)';
+  return { options, out: v.out ?? 'initlab-compare.html', notebookOut: v.notebook, modelFile: v.model, examples };
 }
 
 function cellText(notebook: Notebook, id: string): string {
@@ -93,12 +101,15 @@ function cellText(notebook: Notebook, id: string): string {
   return output?.output_type === 'execute_result' ? joinLines((output.data[MimeTypes.plain] as string | string[]) ?? '') : '';
 }
 
+/** The lines of the comparison cells that say what ran and how far it is (not model.summary()'s table). */
+const PROGRESS_LINE = /^(format|note|data|loss|scheme \d+\/\d+)[: ]|^ {2}\S.*: (forward|backward) \d+\/\d+/;
+
 export async function runCompare(run: CompareRun, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; kernelEntry?: string }): Promise<number> {
   let notebook: Notebook;
   let ids: { probe: string; verdict: string } = COMPARE_CELL_IDS;
   if (run.modelFile) {
     try {
-      ({ notebook, ids } = modelFileNotebook(run.modelFile, run.options));
+      ({ notebook, ids } = modelFileNotebook(run.modelFile, { ...run.options, examples: run.examples }));
     } catch (err) {
       io.stderr.write(`${(err as Error).message}\n`);
       return 1;
@@ -109,7 +120,12 @@ export async function runCompare(run: CompareRun, io: { stdout: NodeJS.WritableS
   const started = Date.now();
   // The cells' own output is in the report; the terminal gets the table and the verdict.
   const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const summary = await executeNotebook(notebook, { cwd: process.cwd(), stdout: quiet, stderr: io.stderr, kernelEntry: io.kernelEntry });
+  // What the cells print as they go (what was loaded, the data, each scheme and long layers) is
+  // the run's progress: it goes to stderr, so stdout stays the table and the verdict.
+  const progress = (text: string) => {
+    for (const line of text.split('\n')) if (PROGRESS_LINE.test(line)) io.stderr.write(`${line}\n`);
+  };
+  const summary = await executeNotebook(notebook, { cwd: process.cwd(), stdout: quiet, stderr: io.stderr, kernelEntry: io.kernelEntry, onStream: progress });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (run.notebookOut) fs.writeFileSync(run.notebookOut, serializeNotebook(notebook));
   if (!summary.ok) {

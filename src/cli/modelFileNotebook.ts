@@ -1,9 +1,10 @@
 /**
- * `initlab compare --model model.json`: the comparison notebook for a tf.LayersModel given as a
- * topology file, as `model.toJSON()` writes it or as the `model.json` of `model.save()` (its
- * weights are not read: each scheme draws its own). The first cell rebuilds the model and
- * compiles it with its own loss, or the one its output layer implies; the rest are the cells
- * "Compare initializations" appends to a notebook that defines a model.
+ * `initlab compare --model model.json`: the comparison notebook for a model file a user has: a
+ * TensorFlow.js model.json (its weights too, when they sit beside it), `model.toJSON()`, or a
+ * Keras 2 or 3 `to_json()` file. The first cell loads it with `loadModel`, as a notebook would,
+ * which compiles it with the file's loss or the one its output layer implies; the rest are the
+ * cells "Compare initializations" appends to a notebook that defines a model. The file is read
+ * here only to name what it holds: the kernel's loader says whether it can build it.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,63 +16,39 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The topology inside whatever shape of file this is: bare, `{ modelTopology }`, or Keras' `model_config`. */
-function topologyOf(file: Json): Json {
-  let topology = isObject(file.modelTopology) ? file.modelTopology : file;
-  if (isObject(topology.model_config)) topology = topology.model_config;
-  if (typeof topology.class_name !== 'string' || !isObject(topology.config)) {
-    throw new Error('expected a tf.LayersModel topology ({ class_name, config }), as model.toJSON() writes it');
-  }
-  return topology;
+/** Every layer's class name, nested models opened: the file's own words for what it holds. */
+function layerKinds(node: unknown, counts = new Map<string, number>()): Map<string, number> {
+  if (!isObject(node)) return counts;
+  const config = node.config;
+  const layers = Array.isArray(config) ? config : isObject(config) && Array.isArray(config.layers) ? config.layers : undefined;
+  if (layers) for (const layer of layers) layerKinds(layer, counts);
+  else if (typeof node.class_name === 'string' && node.class_name !== 'InputLayer') counts.set(node.class_name, (counts.get(node.class_name) ?? 0) + 1);
+  return counts;
 }
 
-function layersOf(topology: Json): Json[] {
-  const config = topology.config as Json;
-  const layers = Array.isArray(config) ? config : config.layers;
-  return Array.isArray(layers) ? layers.filter(isObject) : [];
-}
-
-/** The loss the file names, else the one its output layer implies: softmax → cross-entropy. */
-function lossOf(file: Json, layers: Json[]): string {
-  const training = isObject(file.trainingConfig) ? file.trainingConfig : isObject(file.training_config) ? file.training_config : undefined;
-  if (training && typeof training.loss === 'string') return training.loss.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-  const last = layers[layers.length - 1];
-  const activation = isObject(last?.config) ? last.config.activation : undefined;
-  if (activation === 'softmax') return 'categoricalCrossentropy';
-  if (activation === 'sigmoid') return 'binaryCrossentropy';
-  return 'meanSquaredError';
-}
-
-const kindCounts = (layers: Json[]) => {
-  const counts = new Map<string, number>();
-  for (const l of layers) if (typeof l.class_name === 'string' && l.class_name !== 'InputLayer') counts.set(l.class_name, (counts.get(l.class_name) ?? 0) + 1);
-  return [...counts].map(([kind, n]) => (n > 1 ? `${kind} ×${n}` : kind)).join(', ');
-};
-
-export function modelFileNotebook(file: string, options: CompareOptions): { notebook: Notebook; ids: { probe: string; verdict: string } } {
+export function modelFileNotebook(file: string, options: CompareOptions & { examples?: number }): { notebook: Notebook; ids: { probe: string; verdict: string } } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
     throw new Error(`initlab compare --model ${file}: ${(err as Error).message}`);
   }
-  if (!isObject(parsed)) throw new Error(`initlab compare --model ${file}: expected a JSON object`);
-  let topology: Json;
-  try {
-    topology = topologyOf(parsed);
-  } catch (err) {
-    throw new Error(`initlab compare --model ${file}: ${(err as Error).message}`);
-  }
-  const layers = layersOf(topology);
-  const loss = lossOf(parsed, layers);
-  const description = `tf.LayersModel from ${path.basename(file)}, ${layers.filter((l) => l.class_name !== 'InputLayer').length} layers: ${kindCounts(layers)}`;
+  if (!isObject(parsed)) throw new Error(`initlab compare --model ${file}: expected a JSON object (a TensorFlow.js model.json, or a Keras model's to_json() text)`);
+  const topology = isObject(parsed.modelTopology) ? parsed.modelTopology : parsed;
+  const counts = layerKinds(isObject(topology.model_config) ? topology.model_config : topology);
+  const layers = [...counts.values()].reduce((a, b) => a + b, 0);
+  const kinds = [...counts].map(([kind, n]) => (n > 1 ? `${kind} ×${n}` : kind)).join(', ');
+  const description = `from ${path.basename(file)}, ${layers} layers: ${kinds}`;
   const build = [
-    `// ${path.basename(file)}: its topology (no weights: each scheme draws its own), compiled with ${loss}.`,
-    `const model = await tf.models.modelFromJSON({ modelTopology: ${JSON.stringify(topology)} });`,
-    `model.compile({ optimizer: 'sgd', loss: '${loss}' });`,
+    `// ${path.basename(file)}: loadModel reads it (with its weights when they are beside it) and`,
+    `// compiles it with the file's loss, or the one its output layer implies.`,
+    `const model = await loadModel(${JSON.stringify(path.resolve(file))});`,
+    `const info = loadModel.info(model)!;`,
+    `console.log(\`format: \${info.format}; loss: \${info.losses.join(', ')} (from the \${info.lossFrom}); weights: \${info.weightFiles.length ? info.weightFiles.join(', ') : 'drawn by each layer (none in the file)'}\`);`,
+    `for (const note of info.notes) console.log(\`note: \${note}\`);`,
     `model.summary();`,
   ].join('\n');
-  const cells = compareOnModelCells({ model: 'model', description, schemes: options.schemes, data: options.data, seed: options.seed, trainSteps: options.trainSteps }, 'cli');
+  const cells = compareOnModelCells({ model: 'model', description, schemes: options.schemes, data: options.data, seed: options.seed, trainSteps: options.trainSteps, examples: options.examples }, 'cli');
   const codeIds = cells.filter((c) => c.cell_type === 'code').map((c) => c.id!);
   return {
     notebook: {

@@ -1,6 +1,6 @@
 /**
  * The toolkit every cell has without imports (and `import { ... } from 'initlab'`):
- * `init`, `nn`, `probe`, `train`, `watch`, `record`, `sgdSteps`, `data`, `charts`, `compareReports`, `verdict`, `manualSeed`.
+ * `init`, `nn`, `probe`, `train`, `watch`, `record`, `sgdSteps`, `data`, `charts`, `compareReports`, `verdict`, `manualSeed`, `loadModel`.
  */
 import * as init from './init';
 import * as nn from './nn';
@@ -11,6 +11,7 @@ import { forModel } from './data/forModel';
 export { probe, Probe, type ProbeReport, type LayerProbe, type TensorKind } from './probe/probe';
 export { train, type TrainingRecord, type TrainOptions } from './probe/train';
 export { manualSeed } from './random';
+export { loadModel, type ModelFileInfo, type LoadModelOptions } from './models/loadModel';
 export { watch, type Watcher } from './watch/watch';
 export { record, type RecordOptions, type StepFunction } from './watch/record';
 export { sgdSteps, type SgdOptions } from './watch/sgdSteps';

@@ -110,7 +110,7 @@ function modelExpression(scheme: SchemeId, make: (init: string) => string): stri
   if (scheme === 'lsuv') {
     // LSUV starts from orthogonal weights and rescales each layer on a batch of the first 1,000
     // rows or images (Mishkin & Matas, 2015), its draws seeded as the other schemes'.
-    return `(() => { const m = ${make("'orthogonal'")}; const batch = x.slice(0, Math.min(1000, x.shape[0])); init.lsuv(m, batch, { seed }); batch.dispose(); return m; })()`;
+    return `(() => { const m = ${make("'orthogonal'")}; const rows = Array.isArray(x) ? x[0] : x; const batch = rows.slice(0, Math.min(1000, rows.shape[0])); init.lsuv(m, batch, { seed }); batch.dispose(); return m; })()`;
   }
   return make(`'${scheme}'`);
 }
@@ -140,6 +140,30 @@ function probeLoop(indent: string): string[] {
   ];
 }
 
+/**
+ * The same pass on a notebook's own model: each scheme's copy, and the model itself when it
+ * holds trained weights from its file ("as loaded"), which is never disposed. A line per scheme
+ * as it ends, and per layer while a long pass runs, so a large model shows it is working.
+ */
+function modelProbeLoop(model: string, indent: string): string[] {
+  return [
+    `${indent}const started = Date.now();`,
+    `${indent}let said = started;`,
+    `${indent}const progress = (label: string) => (layer: number, of: number, name: string, phase: string) => {`,
+    `${indent}  if (Date.now() - said < 2000) return;`,
+    `${indent}  said = Date.now();`,
+    `${indent}  console.log(\`  \${label}: \${phase} \${layer}/\${of} (\${name})\`);`,
+    `${indent}};`,
+    `${indent}const reports = schemes.map(([label, build], k) => {`,
+    `${indent}  const model = build();`,
+    `${indent}  const report = probe(model, { label, dataGrad: false, progress: progress(label) }).step(x, y);`,
+    `${indent}  if (model !== ${model}) model.dispose();`,
+    `${indent}  console.log(\`scheme \${k + 1}/\${schemes.length} \${label}: probed at \${((Date.now() - started) / 1000).toFixed(1)} s\`);`,
+    `${indent}  return report;`,
+    `${indent}});`,
+  ];
+}
+
 function probeCell(options: CompareOptions): string {
   const hidden = options.depth - 1;
   return [
@@ -163,13 +187,14 @@ const TRAINING = { lr: 0.01, batchSize: 64, every: 10 };
  * Each scheme trained for `steps` of plain SGD on the same batches in the same order, into
  * `trainings`, recorded every 10 steps. `build` makes the scheme's model afresh.
  */
-function trainingLoop(steps: number, indent: string): string[] {
+function trainingLoop(steps: number, indent: string, own?: string): string[] {
   return [
     `${indent}// ${steps} steps of plain SGD (lr ${TRAINING.lr}, batches of ${TRAINING.batchSize}) per scheme, on the same batches in the same order;`,
     `${indent}// statistics every ${TRAINING.every} steps on the first 256 rows.`,
     `${indent}const trainings: WatchRecord[] = [];`,
     `${indent}for (const [label, build] of schemes) {`,
     `${indent}  const model = build();`,
+    ...(own ? [`${indent}  if (model === ${own}) continue; // the notebook's own model is not trained here`] : []),
     `${indent}  const step = sgdSteps(model, x, y, { lr: ${TRAINING.lr}, batchSize: ${TRAINING.batchSize}, seed });`,
     `${indent}  trainings.push(await record(model, step, { x, y, steps: ${steps}, every: ${TRAINING.every}, label, live: false }));`,
     `${indent}  model.dispose();`,
@@ -216,6 +241,8 @@ export function compareNotebook(options: CompareOptions): Notebook {
 
 /** A comparison on a model the notebook already defines: its variable name and shape, and the options that still apply. */
 export interface ModelComparison extends Pick<CompareOptions, 'schemes' | 'data' | 'seed'>, Partial<Pick<CompareOptions, 'trainSteps'>> {
+  /** How many examples; by default data.forModel's choice, which fits the probe in memory and time. */
+  examples?: number;
   /** The variable that holds the model, e.g. `net`. */
   model: string;
   /** What it is, e.g. "784 → 100 → 1, relu" or "tf.LayersModel, 9 layers: conv2d ×3, …". */
@@ -236,7 +263,7 @@ export function compareOnModelCells(c: ModelComparison, tag: string): NbCell[] {
     ``,
     `**Model:** \`${c.model}\`, ${c.description}  `,
     `**Schemes:** ${c.schemes.map(schemeLabel).join(', ')}  `,
-    `**Data:** ${DATA_LABELS[c.data]} (MNIST as 28 × 28 × 1 images for an image model; synthetic inputs when the model does not take MNIST)  `,
+    `**Data asked for:** ${DATA_LABELS[c.data]}${c.examples ? `, ${c.examples.toLocaleString('en-US')} examples` : ''}. \`data.forModel\` fits it to the model (MNIST as 28 × 28 × 1 images for an image model, synthetic inputs when the model does not take MNIST, fewer examples when a pass would not fit in memory or in a few seconds): the first cell's output says what ran, how many examples and with what loss.  `,
     `**Seed:** ${c.seed}${trainSteps > 0 ? `  \n**Training:** ${trainSteps} steps of plain SGD per scheme` : ''}`,
     ``,
     `Each scheme re-initializes a copy of \`${c.model}\` (same layers, activation and loss: every kernel with the fans of its own shape, biases zero, BatchNorm reset); \`${c.model}\` itself keeps its weights.`,
@@ -244,13 +271,16 @@ export function compareOnModelCells(c: ModelComparison, tag: string): NbCell[] {
   const probe = [
     // Training awaits each step, so the function that keeps the names private is async then.
     trainSteps > 0 ? `const ${result} = await (async () => {` : `const ${result} = (() => {`,
-    `  const { x, y, description } = data.forModel(${c.model}, { data: '${c.data}', seed: ${c.seed} });`,
+    `  const { x, y, description, loss } = data.forModel(${c.model}, { data: '${c.data}', seed: ${c.seed}${c.examples ? `, examples: ${c.examples}` : ''} });`,
     `  console.log(\`data: \${description}\`);`,
+    `  console.log(\`loss: \${loss}\`);`,
     `  const seed = ${c.seed};`,
     // Each copy has the type of the notebook's model: an nn.Model or a tf.LayersModel.
     ...schemeList(c.schemes, (init) => `nn.reinit(${c.model}, ${init}, { seed })`, '  ', `typeof ${c.model}`),
-    ...probeLoop('  '),
-    ...(trainSteps > 0 ? trainingLoop(trainSteps, '  ') : []),
+    `  // A model loaded with its trained weights is compared as it is, too.`,
+    `  if (loadModel.info(${c.model})?.weightFiles.length) schemes.unshift(['as loaded (trained)', () => ${c.model}]);`,
+    ...modelProbeLoop(c.model, '  '),
+    ...(trainSteps > 0 ? trainingLoop(trainSteps, '  ', c.model) : []),
     `  tf.dispose([x, y]);`,
     trainSteps > 0 ? `  return { ...compareReports(reports), trainings };` : `  return compareReports(reports);`,
     `})();`,

@@ -82,17 +82,23 @@ export function probeBudget(model: tfjs.LayersModel, oneExample: readonly tfjs.T
 const RECURRENT = new Set(['lstm', 'gru', 'simpleRNN']);
 
 /**
- * One example's forward multiply-adds in a layer: each weight matrix is used once per output
- * position (a dense layer's once, a convolution's once per pixel: the output's size over its
- * channels), and an RNN's kernels once per time step; a layer without weights does about one
- * operation per output value.
+ * One example's forward multiply-adds in a layer: each kernel is used once per output position
+ * (a dense layer's once, a convolution's once per pixel: the output's size over its channels,
+ * whichever axis holds them; a transposed convolution's once per input pixel), and an RNN's
+ * kernels once per time step; a layer without kernels does about one operation per output value.
  */
 function multiplyAddsOf(step: Step, inputs: tfjs.Tensor[], out: tfjs.Tensor): number {
-  // Kernels, recurrent kernels, depthwise and pointwise kernels; an embedding only looks rows up.
-  const weights = step.layer.weights.filter((w) => shortName(w).endsWith('kernel'));
-  if (weights.length === 0) return out.size;
+  const kernels = step.layer.weights.filter((w) => shortName(w).endsWith('kernel'));
+  if (kernels.length === 0) return out.size;
+  const size = (w: tfjs.LayerVariable) => (w.shape as number[]).reduce((a, b) => a * b, 1);
+  const total = kernels.reduce((sum, w) => sum + size(w), 0);
   const inner = (step.layer as unknown as { layer?: tfjs.layers.Layer }).layer;
-  const recurrent = RECURRENT.has(step.kind) || (inner !== undefined && RECURRENT.has(inner.getClassName().toLowerCase().replace('simplernn', 'simpleRNN')));
-  const positions = recurrent ? Number(inputs[0].shape[1] ?? 1) : out.size / Number(out.shape[out.shape.length - 1] ?? 1);
-  return positions * weights.reduce((sum, w) => sum + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
+  const innerKind = inner?.getClassName().toLowerCase();
+  if (RECURRENT.has(step.kind) || (innerKind !== undefined && ['lstm', 'gru', 'simplernn'].includes(innerKind))) return Number(inputs[0].shape[1] ?? 1) * total;
+  const last = (w: tfjs.LayerVariable, k = 1) => Number(w.shape[w.shape.length - k]);
+  const kernel = kernels[kernels.length - 1];
+  if (step.kind === 'conv2dTranspose') return (inputs[0].size / last(kernel)) * total;
+  // The output's channels: a kernel's last axis, a depthwise kernel's channels × multiplier.
+  const channels = shortName(kernel) === 'depthwise_kernel' ? last(kernel) * last(kernel, 2) : last(kernel);
+  return (out.size / channels) * total;
 }

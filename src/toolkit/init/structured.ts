@@ -14,6 +14,7 @@
  *   sparse      torch zeroes a fraction of each column of [out, in], i.e. of each INPUT unit's
  *               outgoing weights: here, of each row of [in, out]
  */
+import { orthonormalColumns } from './orthonormalColumns';
 import type * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../engine/engine';
 import { checkArgumentCount } from '../args';
@@ -96,15 +97,17 @@ export function orthogonal(target: ShapeOrTensor, ...args: unknown[]): Tensor {
   const cols = shape[shape.length - 1];
   const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
   const seed = nextSeed(o.seed());
+  // The QR of the taller way round (orthonormalColumns.ts says why it is not tf.linalg.qr).
+  const tall = rows >= cols;
+  const drawn = tf.tidy(() => {
+    const normal = tf.randomNormal([rows, cols], 0, 1, 'float32', engineSeed(seed));
+    return tall ? normal : normal.transpose();
+  });
+  const q = orthonormalColumns(drawn.dataSync(), Math.max(rows, cols), Math.min(rows, cols));
+  drawn.dispose();
   const values = tf.tidy(() => {
-    let flat = tf.randomNormal([rows, cols], 0, 1, 'float32', engineSeed(seed));
-    if (rows < cols) flat = flat.transpose();
-    const [q, r] = tf.linalg.qr(flat);
-    const n = Math.min(rows, cols);
-    const diagonal = tf.mul(r.slice([0, 0], [n, n]), tf.eye(n)).sum(0);
-    let result = tf.mul(q, tf.sign(diagonal));
-    if (rows < cols) result = result.transpose();
-    return result.mul(gain).reshape(shape);
+    const matrix = tf.tensor2d(Float32Array.from(q, (v) => v * gain), tall ? [rows, cols] : [cols, rows]);
+    return (tall ? matrix : matrix.transpose()).reshape(shape);
   });
   return deliver(target, values);
 }

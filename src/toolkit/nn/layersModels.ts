@@ -16,6 +16,8 @@ import { weightInit, type ActivationName, type InitName, type WeightInit } from 
 import { checkBoolean, checkOptions, checkSeed } from '../args';
 import { normal } from '../init/distributions';
 import { orthogonal } from '../init/structured';
+import { disposingFully } from './disposeModel';
+import { withZeroInitializers } from './zeroInitializers';
 
 export { isLayersModel };
 
@@ -91,7 +93,8 @@ export function describeLayersModel(model: tfjs.LayersModel): LayersModelSummary
 }
 
 function cloneArchitecture(model: tfjs.LayersModel): tfjs.LayersModel {
-  const config = model.getConfig();
+  // Every weight of the copy is the original's or the scheme's (below).
+  const config = withZeroInitializers(model.getConfig(), 'className') as tfjs.serialization.ConfigDict;
   const copy =
     model instanceof tf.Sequential
       ? (tf.Sequential.fromConfig(tf.Sequential, config) as unknown as tfjs.LayersModel)
@@ -103,7 +106,7 @@ function cloneArchitecture(model: tfjs.LayersModel): tfjs.LayersModel {
   // compile, whose build marks a Sequential's variables trainable again. Frozen layers keep the
   // original's weights; reinit draws the rest.
   copyLayerState(model, copy);
-  return copy;
+  return disposingFully(copy);
 }
 
 /** tf.layers' own lists of a layer's variables, in the order they were made, whatever their trainable flags. */

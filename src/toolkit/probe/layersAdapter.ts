@@ -112,7 +112,7 @@ export function traceLayersModel(model: tfjs.LayersModel, x: Tensor | Tensor[], 
       const forwardReaders = new Map(readers);
       const nodes = steps.map((step, i) => {
         options.progress?.(i + 1, steps.length, step.id, 'forward');
-        const node = forwardStep(step, values, producer, measure, options.deadUnits === true);
+        const node = atLayer(step, 'forward', () => forwardStep(step, values, producer, measure, options.deadUnits === true));
         for (const id of new Set(step.inputIds)) {
           const left = forwardReaders.get(id)! - 1;
           forwardReaders.set(id, left);
@@ -134,7 +134,7 @@ export function traceLayersModel(model: tfjs.LayersModel, x: Tensor | Tensor[], 
         const step = steps[i];
         const dy = grads.get(step.outputId);
         if (dy) options.progress?.(i + 1, steps.length, step.id, 'backward');
-        if (dy) backwardStep(step, nodes[i], dy, step.inputIds.map(valueOf), grads, { flows, sliceBytes: options.sliceBytes ?? DEFAULT_SLICE_BYTES, measure });
+        if (dy) atLayer(step, 'backward', () => backwardStep(step, nodes[i], dy, step.inputIds.map(valueOf), grads, { flows, sliceBytes: options.sliceBytes ?? DEFAULT_SLICE_BYTES, measure }));
         free(grads, step.outputId);
         free(values, step.outputId);
         // An input whose every reader is done is needed no more: free it now, not at its own layer.
@@ -154,6 +154,20 @@ export function traceLayersModel(model: tfjs.LayersModel, x: Tensor | Tensor[], 
       for (const id of [...values.keys()]) free(values, id);
     }
   });
+}
+
+/**
+ * Runs one layer's part of the pass; an error from inside TensorFlow.js gets the layer's name and
+ * kind in front ("probe: layer "bn_1" (BatchNormalization), backward: ..."), its own class kept
+ * (an engine out-of-memory error stays one).
+ */
+function atLayer<T>(step: Step, phase: 'forward' | 'backward', run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof Error && !err.message.startsWith('probe: layer ')) err.message = `probe: layer "${step.id}" (${step.layer.getClassName()}), ${phase}: ${err.message}`;
+    throw err;
+  }
 }
 
 /** How many steps read each symbolic tensor (a step reading one twice counts once): it is freed once the last is done. */

@@ -120,8 +120,45 @@ test('compare --model: a tf.LayersModel topology file, compared on MNIST images 
 
   fs.writeFileSync(file, '{"class_name": 3}');
   const broken = sink();
-  assert.equal(await runCompare(parseCompareArgs(['--model', file]) as Exclude<ReturnType<typeof parseCompareArgs>, string>, { stdout: sink().stream, stderr: broken.stream }), 1);
-  assert.match(broken.text(), /expected a tf.LayersModel topology/);
+  assert.equal(await runCompare(parseCompareArgs(['--model', file]) as Exclude<ReturnType<typeof parseCompareArgs>, string>, { stdout: sink().stream, stderr: broken.stream, kernelEntry: await kernelEntry() }), 1);
+  assert.match(broken.text(), /cnn\.json: no model topology found/);
+  assert.match(broken.text(), /The comparison failed at cell 1/);
+});
+
+test('compare --model: a model.json with its weights beside it is compared as loaded too, with its file\'s loss, --examples examples, and progress on stderr', async () => {
+  await initEngine();
+  const base = tf.sequential({ layers: [tf.layers.dense({ inputShape: [12], units: 16, activation: 'relu', name: 'base_dense' })], name: 'base' });
+  base.trainable = false;
+  const model = tf.sequential({ layers: [base, tf.layers.dense({ units: 3, activation: 'softmax', name: 'head' })] });
+  model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+  const dir = tmp();
+  // What model.save() writes: the topology and training config in model.json, the weights in a shard beside it.
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const json = { format: 'layers-model', modelTopology: artifacts.modelTopology, trainingConfig: artifacts.trainingConfig, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }] };
+      fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));
+      fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.from(artifacts.weightData as ArrayBuffer));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  const run = parseCompareArgs(['--model', path.join(dir, 'model.json'), '--examples', '37', '--out', path.join(dir, 'report.html')]);
+  assert.ok(typeof run !== 'string');
+  const out = sink();
+  const err = sink();
+  assert.equal(await runCompare(run, { stdout: out.stream, stderr: err.stream, kernelEntry: await kernelEntry() }), 0, err.text());
+  const progress = err.text();
+  assert.match(progress, /^format: tfjs-layers; loss: sparseCategoricalCrossentropy \(from the file\); weights: weights\.bin$/m, progress);
+  assert.match(progress, /^data: synthetic N\(0, 1\) inputs, 37 rows of 12 \(the model takes 12 inputs, MNIST has 784\)$/m, progress);
+  assert.match(progress, /^loss: sparseCategoricalCrossentropy$/m, progress);
+  for (const [k, label] of ['as loaded \\(trained\\)', 'normal\\(0, 1\\)', 'Xavier normal', 'Kaiming normal \\(fan_in\\)'].entries()) {
+    assert.match(progress, new RegExp(`^scheme ${k + 1}/4 ${label}: probed at \\d+\\.\\d s$`, 'm'), progress);
+  }
+  // The base is frozen: measured, marked, and given no gradient; the head is judged.
+  const text = out.text();
+  assert.match(text, /as loaded \(trained\)\s+base_dense \(frozen\)/, text);
+  assert.match(text, /^[✓✗⚠] as loaded \(trained\)/m, text);
+  assert.equal(parseCompareArgs(['--examples', '5']), '--examples applies to --model only (the MLP comparison takes its rows from --data)');
+  assert.match(String(parseCompareArgs(['--model', 'm.json', '--examples', '0'])), /--examples must be a whole number above 0/);
 });
 
 test('initlab run prints each cell id it repaired and writes the repaired notebook', async () => {

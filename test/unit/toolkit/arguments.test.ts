@@ -88,6 +88,12 @@ const loose = (f: unknown) => f as (...args: unknown[]) => unknown;
 
 /** Functions that accept any argument by design, with the behaviour that shows it. */
 const ACCEPTS_ANYTHING: Record<string, { because: string; check: () => void }> = {
+  'loadModel.info': {
+    because: 'it answers "what did loadModel read for this?", undefined for anything loadModel did not make',
+    check: () => {
+      for (const v of [3, 'x', null, {}, model]) assert.equal(toolkit.loadModel.info(v), undefined);
+    },
+  },
   'nn.describeModel': {
     because: 'it answers "what is this model made of?", undefined for anything it cannot read',
     check: () => {
@@ -184,6 +190,11 @@ function rows(): Record<string, BadCall[]> {
       bad('train', 'x', () => toolkit.train(model, z['6x5'], y, { lr: 0.1, steps: 1 })),
     ],
     manualSeed: [bad('manualSeed', 'seed', () => toolkit.manualSeed(any('1')))],
+    loadModel: [
+      bad('loadModel', 'file', () => void toolkit.loadModel(any(3))),
+      bad('loadModel', '"weight"', () => void toolkit.loadModel('model.json', any({ weight: false }))),
+      bad('loadModel', 'options.weights', () => void toolkit.loadModel('model.json', { weights: any('yes') })),
+    ],
     watch: [
       bad('watch', 'model', () => toolkit.watch(any(model), { x, y })),
       bad('watch', 'options', () => toolkit.watch(layers, any(undefined))),
