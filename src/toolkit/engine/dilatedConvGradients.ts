@@ -23,6 +23,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { GradConfig, GradFunc, NamedAttrMap, NamedTensorMap, Rank, Tensor, Tensor4D } from '@tensorflow/tfjs';
+import { recordingGradients, replaceFusedConv2d, tfjsInternalProblem } from './tfjsInternals';
 
 type TF = typeof tfjs;
 
@@ -80,21 +81,22 @@ const routedFusedConv2d = new WeakSet<FusedConv2d>();
  * under a gradient. The object is the one tf.layers calls (`tfc.fused.conv2d`).
  */
 function routeFusedConv2d(tf: TF): void {
-  const fused = tf.fused as { conv2d: FusedConv2d };
-  const original = fused.conv2d;
-  if (routedFusedConv2d.has(original)) return;
-  const conv2d = ((args: Parameters<FusedConv2d>[0]) => {
-    const [rh, rw] = ratesOf(args.dilations);
-    const linear = (args.activation ?? 'linear') === 'linear';
-    if ((rh === 1 && rw === 1) || !linear || tf.engine().state.gradientDepth === 0) return original(args);
-    const { x, filter, strides, pad, dataFormat, dilations, dimRoundingMode, bias } = args;
-    return tf.tidy(() => {
-      const y = tf.conv2d(x, filter, strides, pad, dataFormat, dilations, dimRoundingMode);
-      return bias === undefined ? y : tf.add(y, bias);
-    });
-  }) as FusedConv2d;
-  routedFusedConv2d.add(conv2d);
-  fused.conv2d = conv2d;
+  // tfjsInternals.ts replaces it, unless tf.fused.conv2d or the gradient depth is not as in 4.22.
+  replaceFusedConv2d<FusedConv2d>(tf, (original) => {
+    if (routedFusedConv2d.has(original)) return original;
+    const conv2d = ((args: Parameters<FusedConv2d>[0]) => {
+      const [rh, rw] = ratesOf(args.dilations);
+      const linear = (args.activation ?? 'linear') === 'linear';
+      if ((rh === 1 && rw === 1) || !linear || !recordingGradients(tf)) return original(args);
+      const { x, filter, strides, pad, dataFormat, dilations, dimRoundingMode, bias } = args;
+      return tf.tidy(() => {
+        const y = tf.conv2d(x, filter, strides, pad, dataFormat, dilations, dimRoundingMode);
+        return bias === undefined ? y : tf.add(y, bias);
+      });
+    }) as FusedConv2d;
+    routedFusedConv2d.add(conv2d);
+    return conv2d;
+  });
 }
 
 /**
@@ -103,6 +105,8 @@ function routeFusedConv2d(tf: TF): void {
  */
 export function registerDilatedConvGradients(tf: TF): void {
   routeFusedConv2d(tf);
+  // The gradient functions below read the saved tensors as [x, filter] (tfjsInternals.ts).
+  if (tfjsInternalProblem('gradient.conv', { tf })) return;
   for (const [kernelName, { backpropInput, backpropFilter, depthwise }] of Object.entries(KERNELS)) {
     const original = tf.getGradient(kernelName);
     if (!original || originals.has(original.gradFunc)) continue;

@@ -7,16 +7,17 @@
  * backend is found it becomes tfjs-node's own module, whose tensors its backend understands.
  */
 import * as tfjs from '@tensorflow/tfjs';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { BackendWasm, getThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { selectBackend, type BackendCandidate, type BackendName } from './backendSelection';
-import { registerThreadedWasm, threadsSupported, wantedThreads } from './threadedWasm';
+import { nodeOsModule, registerThreadedWasm, threadsSupported, wantedThreads } from './threadedWasm';
 import { prepareThreadedWasmFiles } from './threadedWasmFiles';
 import { registerWasmKernels } from './kernels/registerWasmKernels';
 import { patchTransposedMatMul } from './transposedMatMulPatch';
 import { registerDilatedConvGradients } from './dilatedConvGradients';
+import { checkTfjsInternals, tfjsInternalsError } from './tfjsInternals';
 
 export type { BackendName };
 export type TF = typeof tfjs;
@@ -92,6 +93,9 @@ function warnAtRun(message: string): void {
 }
 
 const wasmWarnings: string[] = [];
+/** Internals of tfjs-node's tfjs, or of the bundled one, that are missing with a fallback (tfjsInternals.ts). */
+const nativeInternalsWarnings: string[] = [];
+const bundledInternalsWarnings: string[] = [];
 
 /**
  * The WASM backend, threaded on every core when this Node allows it (threadedWasm.ts), else the
@@ -116,12 +120,27 @@ async function startWasm(): Promise<boolean> {
 }
 
 async function chooseBackend(): Promise<EngineInfo> {
+  // The tfjs internals the engine's patches touch, and the version they were written for: a
+  // bundled tfjs they do not fit is a build to fix, so the engine does not start.
+  const bundled = checkTfjsInternals({
+    source: 'the bundled TensorFlow.js',
+    versions: { ...tfjs.version, 'tfjs-backend-wasm': version_wasm },
+    tf: tfjs,
+    osModule: nodeOsModule(),
+    BackendWasm,
+  });
+  if (bundled.errors.length > 0) throw tfjsInternalsError(bundled);
+  bundledInternalsWarnings.push(...bundled.warnings);
   const candidates: BackendCandidate<TF>[] = [
     {
       name: 'tensorflow',
       activate: async () => {
         const native = loadNativeTf();
         if (!native) return undefined;
+        // tfjs-node brings its own tfjs: one the patches do not fit leaves it for WASM.
+        const internals = checkTfjsInternals({ source: '@tensorflow/tfjs-node', versions: native.version as Record<string, string>, tf: native });
+        if (internals.errors.length > 0) throw tfjsInternalsError(internals);
+        nativeInternalsWarnings.push(...internals.warnings);
         native.enableProdMode();
         return (await native.setBackend('tensorflow')) ? native : undefined;
       },
@@ -133,6 +152,10 @@ async function chooseBackend(): Promise<EngineInfo> {
         tfjs.enableProdMode();
         setWasmPaths(findWasmDir() + path.sep);
         if (!(await startWasm())) return undefined;
+        // The backend's own members InitLab's kernels use: without them, the CPU backend.
+        const internals = checkTfjsInternals({ source: 'the WASM backend', wasmBackend: tfjs.backend() });
+        if (internals.errors.length > 0) throw tfjsInternalsError(internals);
+        wasmWarnings.push(...internals.warnings);
         // INITLAB_MATMUL_PATCH=off measures the unpatched kernels (scripts/bench.mjs).
         if (process.env.INITLAB_MATMUL_PATCH !== 'off') patchTransposedMatMul('wasm');
         // The gradients tf.layers training needs, faster versions of slow kernels, and a CPU
@@ -144,7 +167,12 @@ async function chooseBackend(): Promise<EngineInfo> {
     },
     {
       name: 'cpu',
-      activate: async () => ((await tfjs.setBackend('cpu')) ? tfjs : undefined),
+      activate: async () => {
+        // As for the others: without it, the CPU backend's first tensor prints tfjs's "Hi, looks
+        // like you are running TensorFlow.js in Node.js" banner into the cell that made it.
+        tfjs.enableProdMode();
+        return (await tfjs.setBackend('cpu')) ? tfjs : undefined;
+      },
     },
   ];
   const selected = await selectBackend(candidates, process.env.INITLAB_BACKEND);
@@ -152,7 +180,11 @@ async function chooseBackend(): Promise<EngineInfo> {
   // Gradients are per tfjs-core instance, not per backend: tfjs-node's `tf` has its own registry.
   registerDilatedConvGradients(tf);
   // "not available" for tfjs-node is the normal case, not worth a warning.
-  const warnings = [...selected.warnings.filter((w) => !w.startsWith('The tensorflow backend is not available')), ...wasmWarnings];
+  const warnings = [
+    ...selected.warnings.filter((w) => !w.startsWith('The tensorflow backend is not available')),
+    ...wasmWarnings,
+    ...(selected.name === 'tensorflow' ? nativeInternalsWarnings : bundledInternalsWarnings),
+  ];
   const version = selected.name === 'tensorflow' ? ((tf.version as Record<string, string>)['tfjs-node'] ?? tf.version.tfjs) : tf.version.tfjs;
   const threads = selected.name === 'wasm' ? getThreadsCount() : undefined;
   return { backend: selected.name, tfjsVersion: version, threads, warnings };

@@ -11,6 +11,7 @@
  */
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import { tf } from './engine';
+import { closeOpenScopes } from './tfjsInternals';
 
 let depth = 0;
 const guarded = new Set<string>();
@@ -56,8 +57,7 @@ export function stoppedInsideOp(): boolean {
 export function resetAfterStop(): void {
   depth = 0;
   endStopDeferrals();
-  const engine = tf.engine() as unknown as { state: { scopeStack: unknown[] }; endScope(): void };
-  while (engine.state.scopeStack.length > 0) engine.endScope();
+  closeOpenScopes(tf);
 }
 
 /**

@@ -16,6 +16,7 @@ import { BackendWasm, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import type { ThreadedWasmFiles } from './threadedWasmFiles';
+import { installWasmBridge, tfjsInternalProblem, withCpusReported } from './tfjsInternals';
 
 /** The package registers `wasm` at priority 2; the same keeps `tf.getBackend()` choosing alike. */
 const WASM_PRIORITY = 2;
@@ -55,24 +56,27 @@ export function threadsSupported(): boolean {
 /**
  * XNNPACK caps its pool at half the logical cores (backend.cc assumes two hyper-threads per
  * core), which leaves one thread on a 2-vCPU machine. It reads the count once, while the module
- * starts, through `os.cpus()`; for that moment the count reported is `threads` x 2.
+ * starts, through `os.cpus()`; for that moment the count reported is `threads` x 2
+ * (tfjsInternals.ts swaps it).
  */
 async function withReportedCores<T>(threads: number, start: () => Promise<T>): Promise<T> {
   // The module object the Emscripten script's own `require("os")` returns (an ES import is frozen).
-  const osModule = createRequire(__filename)('node:os') as { cpus: typeof os.cpus };
-  const real = osModule.cpus;
-  const cpus = real();
-  const reported = Array.from({ length: threads * 2 }, (_, i) => cpus[i % cpus.length]);
-  osModule.cpus = () => reported;
-  try {
-    return await start();
-  } finally {
-    osModule.cpus = real;
-  }
+  return withCpusReported(nodeOsModule(), threads * 2, start);
 }
 
-/** Registers the threaded build under the name `wasm`, in place of the package's registration. */
+/** Node's os module as CommonJS code requires it: what the engine start checks (tfjsInternals.ts). */
+export function nodeOsModule(): { cpus: typeof os.cpus } {
+  return createRequire(__filename)('node:os') as { cpus: typeof os.cpus };
+}
+
+/**
+ * Registers the threaded build under the name `wasm`, in place of the package's registration.
+ * Throws, leaving the package's registration, when BackendWasm is not as tfjs 4.22's
+ * (tfjsInternals.ts): the engine then starts the single-threaded build.
+ */
 export function registerThreadedWasm(files: ThreadedWasmFiles, threads: number): void {
+  const problem = tfjsInternalProblem('BackendWasm', { BackendWasm });
+  if (problem) throw new Error(`BackendWasm is not as InitLab expects (${problem})`);
   tfjs.removeBackend('wasm');
   tfjs.registerBackend(
     'wasm',
@@ -88,14 +92,7 @@ export function registerThreadedWasm(files: ThreadedWasmFiles, threads: number):
         }),
       );
       // The same bridge the package's own loader installs (backend_wasm.ts, init()).
-      module.tfjs = {
-        init: module.cwrap('init', null, []),
-        initWithThreadsCount: module.cwrap('init_with_threads_count', null, ['number']),
-        getThreadsCount: module.cwrap('get_threads_count', 'number', []),
-        registerTensor: module.cwrap('register_tensor', null, ['number', 'number', 'number']),
-        disposeData: module.cwrap('dispose_data', null, ['number']),
-        dispose: module.cwrap('dispose', null, []),
-      };
+      installWasmBridge(module);
       setThreadsCount(threads);
       const backend = new BackendWasm(module as unknown as ConstructorParameters<typeof BackendWasm>[0]);
       // The pool's threads wait for work forever; unreferenced, they do not keep a finished

@@ -17,6 +17,7 @@
  * comparison) needs it. It is freed when its operand is, or when a larger operand takes its place.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import { onDataDisposed } from './tfjsInternals';
 
 const PATCHED_KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
 const patched = new Set<string>();
@@ -39,19 +40,20 @@ function dropKept(): void {
 
 /**
  * Makes the backend free the kept transpose together with its operand. Wrapping disposeData is
- * the one place that learns when data goes: tfjs has no disposal event.
+ * the one place that learns when data goes: tfjs has no disposal event (tfjsInternals.ts wraps
+ * it). Returns whether it could: where it cannot, no transpose is kept.
  */
-const watchedBackends = new WeakSet<object>();
-function watchDisposals(backend: WasmBackendLike): void {
-  if (watchedBackends.has(backend)) return;
-  watchedBackends.add(backend);
-  const disposeData = backend.disposeData.bind(backend);
-  backend.disposeData = (dataId, force) => {
-    const freed = disposeData(dataId, force);
-    const entry = kept;
-    if (freed && entry && entry.source === dataId && entry.backend === backend) dropKept();
-    return freed;
-  };
+const watchedBackends = new WeakMap<object, boolean>();
+function watchDisposals(backend: WasmBackendLike): boolean {
+  let watching = watchedBackends.get(backend);
+  if (watching === undefined) {
+    watching = onDataDisposed(backend, (dataId) => {
+      const entry = kept;
+      if (entry && entry.source === dataId && entry.backend === backend) dropKept();
+    });
+    watchedBackends.set(backend, watching);
+  }
+  return watching;
 }
 
 interface MatMulAttrs {
@@ -73,7 +75,7 @@ export function patchTransposedMatMul(backendName = 'wasm'): string[] {
       const attrs = args.attrs as unknown as MatMulAttrs;
       if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args);
       const backend = args.backend as unknown as WasmBackendLike;
-      watchDisposals(backend);
+      const keeping = watchDisposals(backend);
       const temporaries: TensorInfo[] = [];
       const explicitT = (x: TensorInfo): TensorInfo => {
         if (kept && kept.source === x.dataId && kept.backend === backend && kept.shape.join() === x.shape.join()) return kept.transposed;
@@ -82,7 +84,7 @@ export function patchTransposedMatMul(backendName = 'wasm'): string[] {
         [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
         const t = transpose.kernelFunc({ inputs: { x }, backend: args.backend, attrs: { perm } }) as TensorInfo;
         const size = x.shape.reduce((a, b) => a * b, 1);
-        if (size >= KEEP_MIN_ELEMENTS && (!kept || kept.backend !== backend || size >= kept.size)) {
+        if (keeping && size >= KEEP_MIN_ELEMENTS && (!kept || kept.backend !== backend || size >= kept.size)) {
           dropKept();
           kept = { source: x.dataId, shape: [...x.shape], size, transposed: t, backend };
         } else {

@@ -81,10 +81,28 @@ test('byteMoments: the exact mean and unbiased std of bytes / 256, as float64 ar
   assert.deepEqual(data.byteMoments(bytes, 3), { mean: (0 + 37 + 74) / 3 / 256, std: 37 / 256 });
 });
 
-test('a subset takes the first rows', () => {
-  const { xTrain, xValid } = data.mnist({ subset: 1000 });
-  assert.deepEqual(xTrain.shape, [1000, 784]);
-  assert.deepEqual(xValid.shape, [200, 784]);
+test('a subset takes the first rows: the first 1000 training and 200 validation images and labels, and the statistics of those images', () => {
+  const sub = data.mnist({ subset: 1000, normalize: false });
+  const all = data.mnist({ normalize: false });
+  assert.deepEqual(sub.xTrain.shape, [1000, 784]);
+  assert.deepEqual(sub.xValid.shape, [200, 784]);
+  // Element for element: the subset against the first rows of the whole set.
+  const sameAsFirstRows = (part: { dataSync(): ArrayLike<number> }, whole: { dataSync(): ArrayLike<number> }, what: string) => {
+    const a = part.dataSync();
+    const b = whole.dataSync();
+    let differ = -1;
+    for (let i = 0; i < a.length && differ < 0; i++) if (a[i] !== b[i]) differ = i;
+    assert.equal(differ, -1, `${what}: element ${differ} is ${a[differ]}, the whole set's ${b[differ]}`);
+  };
+  sameAsFirstRows(sub.xTrain, all.xTrain, 'training images: the first 1000, pixel for pixel');
+  sameAsFirstRows(sub.yTrain, all.yTrain, 'training labels: the first 1000');
+  sameAsFirstRows(sub.xValid, all.xValid, 'validation images: the first 200, pixel for pixel');
+  sameAsFirstRows(sub.yValid, all.yValid, 'validation labels: the first 200');
+  // Normalization uses the subset's own training images, not all 50,000.
+  const read = data.meanStd(sub.xTrain);
+  assert.ok(Math.abs(sub.mean - read.mean) < 1e-7 && Math.abs(sub.std - read.std) < 1e-7, `subset statistics ${sub.mean}, ${sub.std} vs its images' ${read.mean}, ${read.std}`);
+  assert.ok(Math.abs(sub.mean - all.mean) > 1e-5, 'and they differ from the full set’s');
+  tf.dispose([sub.xTrain, sub.yTrain, sub.xValid, sub.yValid, all.xTrain, all.yTrain, all.xValid, all.yValid]);
 });
 
 test('IDX files are checked: a wrong type or a truncated file is an error, not garbage', () => {

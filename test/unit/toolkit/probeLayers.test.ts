@@ -1,11 +1,16 @@
-// The probe on TensorFlow.js tf.layers models: the gradients it reports against tf.grads and
-// finite differences, every layer kind it must read, the theory through conv, BatchNorm and
+// The probe on TensorFlow.js tf.layers models: its gradients element by element against tf.grads
+// of the whole model (through the per-layer backward it runs) and its statistics against those
+// tensors', finite differences, every layer kind it must read, the theory through conv, BatchNorm and
 // residual adds, and that a probe changes nothing and leaks nothing.
 import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type * as tfjs from '@tensorflow/tfjs';
 import { initEngine, tf } from '../../../src/toolkit/engine/engine';
 import { probe, type LayerProbe } from '../../../src/toolkit/probe/probe';
+import { layerGradients } from '../../../src/toolkit/probe/layerGradient';
+import { keepingMovingStatistics, runLayer, stepsOf } from '../../../src/toolkit/probe/layersAdapter';
+import { lossFunctions } from '../../../src/toolkit/probe/layersLoss';
+import { tensorStats, type TensorStats } from '../../../src/toolkit/probe/tensorStats';
 import { fromStatNumber } from '../../../src/toolkit/charts/finite';
 import { histograms, layerStats } from '../../../src/toolkit/display';
 import { verdict } from '../../../src/toolkit/probe/verdict';
@@ -16,7 +21,6 @@ before(async () => {
 });
 
 const num = fromStatNumber;
-const std = (t: tfjs.Tensor) => Math.sqrt(tf.moments(t).variance.dataSync()[0] * (t.size / (t.size - 1)));
 const close = (a: number, b: number, rel: number, what: string) => assert.ok(Math.abs(a / b - 1) < rel, `${what}: ${a} against ${b}`);
 const byName = (layers: LayerProbe[], name: string) => layers.find((l) => l.name === name)!;
 
@@ -32,7 +36,7 @@ function denseModel(): tfjs.Sequential {
   return model;
 }
 
-test('a Sequential of dense layers: activations shown apart from pre-activations, gradients equal to tf.grads', () => {
+test('a Sequential of dense layers: activations shown apart from pre-activations, the loss is the model\'s, and He init keeps the std theory predicts', () => {
   const model = denseModel();
   const x = tf.randomNormal([512, 64], 0, 1, 'float32', 4);
   const y = tf.randomNormal([512, 64], 0, 1, 'float32', 5);
@@ -45,21 +49,7 @@ test('a Sequential of dense layers: activations shown apart from pre-activations
       ['out', 'dense', 'none', 'd2'],
     ],
   );
-  // The reference: the same loss through tf.grads, with respect to the data and every weight.
-  const weights = model.trainableWeights.map((w) => w.read());
-  const loss = (input: tfjs.Tensor, ...ws: tfjs.Tensor[]) => {
-    const [k1, b1, k2, b2, k3, b3] = ws;
-    const h1 = tf.relu(tf.add(tf.matMul(input as tfjs.Tensor2D, k1 as tfjs.Tensor2D), b1));
-    const h2 = tf.relu(tf.add(tf.matMul(h1, k2 as tfjs.Tensor2D), b2));
-    return tf.losses.meanSquaredError(y, tf.add(tf.matMul(h2, k3 as tfjs.Tensor2D), b3));
-  };
-  const grads = tf.grads(loss)([x, ...weights]);
-  close(num(report.loss!), loss(x, ...weights).dataSync()[0], 1e-5, 'loss');
-  close(num(report.layers[0].tensors.inputGrad!.std), std(grads[0]), 1e-4, 'data gradient');
-  report.layers.forEach((layer, i) => {
-    close(num(layer.tensors.weightGrad!.std), std(grads[1 + 2 * i]), 1e-4, `${layer.name} kernel gradient`);
-    close(num(layer.tensors.biasGrad!.std), std(grads[2 + 2 * i]), 1e-4, `${layer.name} bias gradient`);
-  });
+  close(num(report.loss!), tf.losses.meanSquaredError(y, model.predict(x) as tfjs.Tensor).dataSync()[0], 1e-5, 'loss');
   const d1 = report.layers[0];
   assert.ok(d1.tensors.preActivation!.zeroFraction < 0.01 && d1.tensors.activation!.zeroFraction > 0.4, 'ReLU zeroes about half, after the pre-activation');
   // He init keeps the std: measured against theory at every layer.
@@ -67,6 +57,167 @@ test('a Sequential of dense layers: activations shown apart from pre-activations
     close(num(layer.tensors.preActivation!.std), num(layer.theory.preActivationStd!), 0.12, `${layer.name} pre-activation against theory`);
   }
 });
+
+// The probe of a tf.LayersModel measures each gradient as its layer's backward makes it and
+// frees it (layersAdapter.ts), so no gradient tensor outlives the pass. The gradients are checked
+// here through the very functions the pass runs: the model's steps (stepsOf), each layer run
+// forward by runLayer and backward by layerGradients, chained from the loss's gradient back to
+// the data, as traceLayersModel chains them. Those tensors are compared element by element with
+// tf.grads of the whole model's loss, and the statistics the probe reports with those of
+// tf.grads' tensors.
+
+/** Max |a − b| over max |b|: the error of float32 sums of this size, relative to the tensor's scale. */
+function relativeError(a: tfjs.Tensor, b: tfjs.Tensor): number {
+  assert.deepEqual(a.shape, b.shape);
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] / Math.max(1e-30, tf.max(tf.abs(b)).dataSync()[0]));
+}
+
+/** Every element within a float32 tolerance: |a − b| ≤ 1e-4·max|b| (several hundred terms per sum). */
+const FLOAT32_TOLERANCE = 1e-4;
+
+interface ChainedGradients {
+  /** ∂L/∂x. */
+  data: tfjs.Tensor;
+  /** ∂L/∂(each step's output), by step id. */
+  outputs: Map<string, tfjs.Tensor>;
+  /** ∂L/∂(each trainable weight), by variable name. */
+  weights: Map<string, tfjs.Tensor>;
+}
+
+/** The probe's backward, step by step: layerGradients chained over the model's steps, as traceLayersModel does. */
+function chainedGradients(model: tfjs.LayersModel, x: tfjs.Tensor, y: tfjs.Tensor): ChainedGradients {
+  const { steps, inputIds, outputIds, container } = stepsOf(model);
+  const [loss] = lossFunctions(container, undefined);
+  return keepingMovingStatistics(steps, () => {
+    const values = new Map<number, tfjs.Tensor>([[inputIds[0], x]]);
+    for (const step of steps) {
+      const { pre, out } = tf.tidy(() => runLayer(step, step.inputIds.map((id) => values.get(id)!)));
+      pre?.dispose();
+      values.set(step.outputId, out);
+    }
+    const output = values.get(outputIds[0])!;
+    const { value, grads } = tf.engine().gradients(() => tf.mean(loss(y, output)) as tfjs.Scalar, [output]);
+    value.dispose();
+    const dys = new Map<number, tfjs.Tensor>([[outputIds[0], grads[0]]]);
+    const result: ChainedGradients = { data: undefined!, outputs: new Map(), weights: new Map() };
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const step = steps[i];
+      const dy = dys.get(step.outputId)!;
+      result.outputs.set(step.id, dy);
+      const g = layerGradients(step, step.inputIds.map((id) => values.get(id)!), dy, step.inputIds.map(() => true), 64 * 1024 * 1024);
+      g.weights.forEach((w, k) => result.weights.set(step.trainableWeights[k].name, w));
+      g.inputs.forEach((dx, k) => {
+        const id = step.inputIds[k];
+        const earlier = dys.get(id);
+        dys.set(id, earlier ? tf.add(earlier, dx!) : dx!);
+      });
+    }
+    result.data = dys.get(inputIds[0])!;
+    for (const [id, value] of values) if (id !== inputIds[0]) value.dispose();
+    return result;
+  });
+}
+
+/** What the probe reports under each trainable weight's name. */
+const GRADIENT_KIND: Record<string, 'weightGrad' | 'biasGrad' | 'gammaGrad' | 'betaGrad'> = { kernel: 'weightGrad', bias: 'biasGrad', gamma: 'gammaGrad', beta: 'betaGrad' };
+
+/** The probe's figures for one gradient against tensorStats of the reference tensor (tf.grads'). */
+function sameStatistics(reported: TensorStats | undefined, reference: tfjs.Tensor, what: string): void {
+  assert.ok(reported, `${what}: reported`);
+  const [exact] = tensorStats([{ tensor: reference }]);
+  assert.equal(reported.count, exact.count, `${what}: count`);
+  assert.equal(reported.nanCount + reported.infCount, 0, `${what}: finite`);
+  const scale = Math.max(Math.abs(num(exact.min)), Math.abs(num(exact.max)));
+  for (const figure of ['mean', 'min', 'max'] as const) {
+    assert.ok(Math.abs(num(reported[figure]) - num(exact[figure])) <= FLOAT32_TOLERANCE * scale, `${what}: ${figure} ${num(reported[figure])} against tf.grads' ${num(exact[figure])}`);
+  }
+  close(num(reported.std), num(exact.std), FLOAT32_TOLERANCE, `${what}: std`);
+  assert.ok(Math.abs(reported.zeroFraction - exact.zeroFraction) <= 1e-3, `${what}: zero fraction ${reported.zeroFraction} against tf.grads' ${exact.zeroFraction}`);
+}
+
+/**
+ * A Sequential's loss from step `k` on, as a function of that step's input: what tf.grads
+ * differentiates to get each layer's input gradient (the layer before's output gradient).
+ * The probe's modes: BatchNorm on the batch's statistics, dropout off.
+ */
+function lossFrom(model: tfjs.LayersModel, k: number, y: tfjs.Tensor): (h: tfjs.Tensor) => tfjs.Scalar {
+  const { steps, container } = stepsOf(model);
+  const [loss] = lossFunctions(container, undefined);
+  return (h) => {
+    let out = h;
+    for (const step of steps.slice(k)) out = step.layer.apply(out, { training: step.kind === 'batchNormalization' }) as tfjs.Tensor;
+    return tf.mean(loss(y, out)) as tfjs.Scalar;
+  };
+}
+
+function cnnWithoutDropout(): tfjs.Sequential {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [10, 10, 2], filters: 6, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: 11 }), name: 'conv' }),
+      tf.layers.batchNormalization({ name: 'bn', gammaInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: 12 }), betaInitializer: tf.initializers.randomUniform({ minval: -0.2, maxval: 0.2, seed: 13 }) }),
+      tf.layers.maxPooling2d({ poolSize: 2, name: 'pool' }),
+      tf.layers.flatten({ name: 'flat' }),
+      tf.layers.dense({ units: 5, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: 14 }), name: 'head' }),
+    ],
+  });
+  model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+  return model;
+}
+
+const gradientCases: [string, () => tfjs.Sequential, () => [tfjs.Tensor, tfjs.Tensor]][] = [
+  ['a dense ReLU Sequential with mean squared error', denseModel, () => [tf.randomNormal([512, 64], 0, 1, 'float32', 4), tf.randomNormal([512, 64], 0, 1, 'float32', 5)]],
+  ['a CNN with BatchNorm, max-pooling and a softmax head', cnnWithoutDropout, () => [tf.randomNormal([64, 10, 10, 2], 0, 1, 'float32', 15), tf.oneHot(tf.tensor1d(Array.from({ length: 64 }, (_, i) => (i * 3) % 5), 'int32'), 5)]],
+];
+
+for (const [name, build, data] of gradientCases) {
+  test(`${name}: layerGradients chained over the steps, as the probe runs them, equal tf.grads of the whole model element by element, and the probe reports tf.grads' tensors' statistics`, () => {
+    const model = build();
+    const [x, y] = data();
+    const { steps } = stepsOf(model);
+    const weights = steps.flatMap((s) => s.trainableWeights);
+    const before = tf.memory().numTensors;
+    const chained = chainedGradients(model, x, y);
+
+    // 1. Element by element, against tf.grads of the whole model's loss: the data and every weight.
+    // (Run as the probe runs, BatchNorm's moving statistics put back after.)
+    const reference = keepingMovingStatistics(steps, () => tf.grads((input: tfjs.Tensor, ..._ws: tfjs.Tensor[]) => lossFrom(model, 0, y)(input))([x, ...weights.map((w) => w.read())]));
+    assert.ok(relativeError(chained.data, reference[0]) < FLOAT32_TOLERANCE, `data gradient: ${relativeError(chained.data, reference[0])}`);
+    weights.forEach((w, k) => {
+      const error = relativeError(chained.weights.get(w.name)!, reference[k + 1]);
+      assert.ok(error < FLOAT32_TOLERANCE, `${w.name} gradient: relative error ${error}`);
+    });
+    // Every layer's output gradient: tf.grads of the loss from the next layer on, at its input.
+    const { inputsOf, outputGrads } = keepingMovingStatistics(steps, () => {
+      const inputs = tf.tidy(() => {
+        const held: tfjs.Tensor[] = [x];
+        for (const step of steps) held.push(step.layer.apply(held[held.length - 1], { training: step.kind === 'batchNormalization' }) as tfjs.Tensor);
+        return held;
+      });
+      return { inputsOf: inputs, outputGrads: steps.map((_, i) => tf.grads((h: tfjs.Tensor) => lossFrom(model, i + 1, y)(h))([inputs[i + 1]])[0]) };
+    });
+    steps.forEach((step, i) => {
+      const error = relativeError(chained.outputs.get(step.id)!, outputGrads[i]);
+      assert.ok(error < FLOAT32_TOLERANCE, `${step.id} output gradient: relative error ${error}`);
+    });
+
+    // 2. The probe's figures are those of the tensors just checked.
+    const report = probe(model).step(x, y);
+    sameStatistics(report.layers[0].tensors.inputGrad, reference[0], 'data gradient (layer 1 input gradient)');
+    weights.forEach((w, k) => {
+      const step = steps.find((s) => s.trainableWeights.includes(w))!;
+      const kind = GRADIENT_KIND[w.name.split('/').pop()!.replace(/_\d+$/, '')];
+      sameStatistics(byName(report.layers, step.id).tensors[kind], reference[k + 1], `${w.name} (${kind})`);
+    });
+    steps.forEach((step, i) => {
+      sameStatistics(byName(report.layers, step.id).tensors.outputGrad, outputGrads[i], `${step.id} output gradient`);
+      if (i > 0) sameStatistics(byName(report.layers, step.id).tensors.inputGrad, outputGrads[i - 1], `${step.id} input gradient`);
+    });
+
+    tf.dispose([chained.data, ...chained.outputs.values(), ...chained.weights.values(), ...reference, ...inputsOf.slice(1), ...outputGrads]);
+    assert.equal(tf.memory().numTensors, before, 'the check itself leaks nothing');
+    tf.dispose([x, y]);
+  });
+}
 
 test('a finite difference of the loss matches the reported weight gradient', () => {
   const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2, activation: 'tanh', name: 'h' }), tf.layers.dense({ units: 1, name: 'o' })] });
