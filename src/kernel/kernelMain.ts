@@ -6,8 +6,10 @@
 import type { ClientMessage, KernelMessage } from '../shared/kernelProtocol';
 import { initEngine, engineInfo, tf } from '../toolkit/engine/engine';
 import { endStopDeferrals, guardOps, resetAfterStop, stoppedInsideOp } from '../toolkit/engine/opGuard';
+import { guardEngineHeap, markCellStart, watchEngineOutput } from '../toolkit/engine/heapGuard';
 import { provideDisplay } from '../toolkit/watch/liveDisplay';
 import { ExecutionSession } from './execution/executionSession';
+import { checkEngineAfterCell, engineLostBeforeCell } from './execution/engineFailure';
 import { describeCompareTarget } from '../toolkit/nn/compareTargets';
 import { createPrelude } from './prelude';
 import { watchInterrupts } from './interruptWatcher';
@@ -24,6 +26,7 @@ const session = new ExecutionSession({
   beforeEachCell: async () => {
     await engineReady;
     endStopDeferrals();
+    markCellStart();
   },
   kernelFiles: [__filename],
   cwd: process.env.INITLAB_NOTEBOOK_DIR ?? process.cwd(),
@@ -40,10 +43,16 @@ const session = new ExecutionSession({
 // Training recorders (toolkit/watch) draw their live charts through the cells' display().
 provideDisplay((value) => session.display(value));
 
+// Before the engine starts: the WASM engine's reports of failed allocations (engine/heapGuard.ts).
+watchEngineOutput();
 // Started at once, in parallel with the first request: most cells use the engine.
 const engineReady = initEngine()
-  // Interrupts stop a busy cell between tensor ops, where stopping is safe.
-  .then(() => guardOps(tf.getBackend(), () => session.throwIfInterrupted()))
+  .then(() => {
+    // Allocations that cannot fit fail clearly instead of corrupting the engine.
+    guardEngineHeap();
+    // Interrupts stop a busy cell between tensor ops, where stopping is safe.
+    guardOps(tf.getBackend(), () => session.throwIfInterrupted());
+  })
   .finally(() => session.installProcessHandlers());
 engineReady.catch(() => undefined);
 
@@ -71,7 +80,8 @@ process.on('message', (message: ClientMessage) => {
       pending++;
       queue = queue.then(async () => {
         send({ type: 'started', requestId: message.requestId });
-        const result = await session.execute(message);
+        // An engine that broke (a trap, a stray write) restarts the kernel rather than compute wrong numbers.
+        const result = engineLostBeforeCell() ?? checkEngineAfterCell(await session.execute(message));
         cellsRun++;
         pending--;
         send({ type: 'done', requestId: message.requestId, ...result });
@@ -83,9 +93,10 @@ process.on('message', (message: ClientMessage) => {
       // In turn with the cells, so it never runs beside one; pointless once a cell has run.
       queue = queue.then(async () => {
         if (cellsRun > 0 || (message.ifIdle && pending > 0)) return;
-        // A failure is dropped: startup code only prepares, and a cell that needed what it
-        // prepared reports its own error.
-        await session.execute({ requestId: STARTUP_REQUEST_ID, cellId: 'startup', code: message.code, executionCount: 0, silent: true });
+        // A failure stops nothing: startup code only prepares, and a cell that needed what it
+        // prepared reports its own error. It is told, for the extension's log.
+        const result = await session.execute({ requestId: STARTUP_REQUEST_ID, cellId: 'startup', code: message.code, executionCount: 0, silent: true });
+        if (result.status === 'error' && result.error && !result.interrupted) send({ type: 'startupCodeFailed', error: result.error });
       });
       break;
     case 'memory': {

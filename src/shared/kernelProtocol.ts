@@ -22,7 +22,7 @@ export type ClientMessage =
   /**
    * Code the kernel runs before its first cell, silently, in the cells' scope (vscode-jupyter's
    * "startup code"): a kernel started ahead of its notebook prepares what that notebook will
-   * need. Dropped once a cell has run; no answer, and a failure is dropped too. `ifIdle` code
+   * need. Dropped once a cell has run; no answer, but a failure is told ('startupCodeFailed'). `ifIdle` code
    * only makes later cells faster: it is dropped too when a cell is waiting as its turn comes.
    */
   | { readonly type: 'startupCode'; readonly code: string; readonly ifIdle?: boolean };
@@ -51,6 +51,8 @@ export type KernelMessage =
       /** The kernel cannot go on (a stop broke its engine) and exits after this message. */
       readonly kernelDied?: boolean;
     }
+  /** Startup code threw (not when a stop ended it): for the extension's log, as no cell shows it. */
+  | { readonly type: 'startupCodeFailed'; readonly error: ErrorOutput }
   | { readonly type: 'memory'; readonly heapUsed: number; readonly rss: number }
   | { readonly type: 'engineInfo'; readonly info: { readonly [key: string]: unknown } }
   | { readonly type: 'models'; readonly models: readonly NotebookModel[] }

@@ -6,6 +6,7 @@
 import { SourceMap } from 'node:module';
 import type { ErrorOutput } from '../../shared/notebookFormat';
 import { explainMissingKernel } from '../../toolkit/engine/missingKernelMessage';
+import { explainEngineError } from './engineFailure';
 
 export interface CellScript {
   /** The file name the script runs under (appears in V8's stack frames). */
@@ -73,10 +74,11 @@ export function internalFileFilter(kernelFiles: readonly string[]): (file: strin
 export function toErrorOutput(thrown: unknown, scripts: CellScripts, isInternalFile: (file: string) => boolean): ErrorOutput {
   if (thrown instanceof Error || (typeof thrown === 'object' && thrown !== null && 'message' in thrown)) {
     const err = thrown as Error;
-    const name = err.name || 'Error';
     const raw = String(err.message ?? '');
-    // The engine's own errors explain themselves (which engine, what is missing, what to do).
-    const message = explainMissingKernel(raw) ?? raw;
+    // The engine's own errors explain themselves (which engine, what is missing or ran out, what to do).
+    const engine = explainEngineError(err);
+    const name = engine?.ename ?? (err.name || 'Error');
+    const message = engine?.message ?? explainMissingKernel(raw) ?? raw;
     const frames = typeof err.stack === 'string' ? scripts.mapStack(err.stack, isInternalFile) : [];
     return { output_type: 'error', ename: name, evalue: message, traceback: [`${name}: ${message}`, ...frames] };
   }

@@ -19,6 +19,8 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { argumentError, checkPositiveInteger } from '../args';
 import { tf } from './engine';
+import { EngineOutOfMemoryError, memoryFigures } from './heapGuard';
+import { WASM_HEAP_LIMIT_BYTES, outOfMemoryMessage } from './outOfMemoryMessage';
 
 interface WasmHeap {
   makeOutput(shape: number[], dtype: 'float32'): tfjs.TensorInfo;
@@ -58,8 +60,9 @@ export function reserveEngineMemory(bytes: number): number {
   const heap = wasmHeap();
   if (!heap) return 0;
   const started = performance.now();
-  const pointer = heap.wasm._malloc(bytes);
-  if (pointer === 0) throw new RangeError(`reserveEngineMemory: the engine could not allocate ${bytes} bytes (its heap stops at 4 GiB)`);
+  // Past 4 GiB the count would wrap to 32 bits; in a kernel the guarded malloc throws the same error itself.
+  const pointer = bytes > WASM_HEAP_LIMIT_BYTES ? 0 : heap.wasm._malloc(bytes);
+  if (pointer === 0) throw new EngineOutOfMemoryError(outOfMemoryMessage('reserveEngineMemory', bytes, memoryFigures()), bytes);
   // One byte a page is enough to fault it in; the view is taken after the allocation grew the heap.
   const view = heap.wasm.HEAPU8;
   for (let at = pointer; at < pointer + bytes; at += 4096) view[at] = 0;
