@@ -19,6 +19,7 @@ import { watchChartOf } from './watch/watchCharts';
 import type { WatchRecord } from './watch/watchRecord';
 import { repeatingLayers } from './probe/trend';
 import { MimeTypes } from '../shared/mimeTypes';
+import { toolkitObjectBundle } from './objectDisplay';
 import { argumentError, checkFiniteNumber, checkOneOf, checkOptions, checkPositiveInteger, checkString, describeValue, isPlainObject } from './args';
 
 /** A non-empty array of probe reports, each what `probe(model).step(x, y)` returns. */
@@ -234,7 +235,8 @@ export async function formatToolkitValue(value: unknown): Promise<MimeBundle | u
   else if (isKind(value, 'initlab.probe') || isKind(value, 'initlab.comparison')) chart = layerStats(value as ProbeReport | Comparison);
   else if (isKind(value, 'initlab.training')) chart = training(value as TrainingRecord);
   else if (isKind(value, 'initlab.watch')) chart = watchChartOf(value);
-  if (!chart) return undefined;
+  // A probe, a watcher, an nn model or module, a loaded model: its text, and a watcher's chart.
+  if (!chart) return await toolkitObjectBundle(value);
   // A record still training redraws often: its static SVG is made once, when training ends.
   const staticSvg = !(isKind(value, 'initlab.watch') && (value as WatchRecord).running);
   return await chartBundle(chart.chart, chart.spec, { text: chart.text, data: figuresToKeep(value), staticSvg });

@@ -104,7 +104,8 @@ export function groupLayers(model: Sequential): LayerGroup[] {
 export class Probe {
   constructor(
     readonly model: Probeable,
-    private readonly options: ProbeOptions = {},
+    /** As given to `probe(model, options)`; its display lists them. */
+    readonly options: ProbeOptions = {},
   ) {
     // Fail early on a model we cannot read.
     if (isLayersModel(model)) stepsOf(model);

@@ -27,6 +27,14 @@ export interface Watcher {
   onTrainEnd(): Promise<void>;
 }
 
+/** The model and label of each watcher `watch` made: what `display(w)` names (toolkit/objectDisplay.ts). */
+const watchers = new WeakMap<object, { model: tfjs.LayersModel; label: string }>();
+
+/** What a watcher watches, or undefined for any other value. */
+export function watcherInfo(value: unknown): { model: tfjs.LayersModel; label: string } | undefined {
+  return typeof value === 'object' && value !== null ? watchers.get(value) : undefined;
+}
+
 export function watch(model: tfjs.LayersModel, options: WatchOptions): Watcher {
   const fn = 'watch';
   if (!isLayersModel(model)) throw argumentError(fn, 'model', 'a tf.LayersModel (for nn models and hand-written loops, use record(model, stepFn, options))', model);
@@ -35,7 +43,7 @@ export function watch(model: tfjs.LayersModel, options: WatchOptions): Watcher {
   let record: WatchRecord | undefined;
   let step = 0;
   let endDeferral = () => {};
-  return {
+  const watcher: Watcher = {
     get record(): WatchRecord {
       if (!record && !recorder) throw new Error('watch: nothing recorded yet; pass the watcher to model.fit in its callbacks: model.fit(x, y, { callbacks: [w] })');
       return record ?? recorder!.record;
@@ -69,4 +77,6 @@ export function watch(model: tfjs.LayersModel, options: WatchOptions): Watcher {
       recorder = undefined;
     },
   };
+  watchers.set(watcher, { model, label: o.label });
+  return watcher;
 }
