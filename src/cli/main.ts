@@ -17,6 +17,12 @@ ${COMPARE_USAGE}${LESSON_USAGE}  initlab run <file.initnb> [--out <file>] [--inp
       Exits 1 when a cell fails (its error is printed), 2 on bad arguments or an unreadable file.
 `;
 
+/**
+ * The longest --timeout: Node's timers hold at most 2^31 - 1 ms (about 24.8 days), and one set
+ * longer (Infinity, 1e9) fires after 1 ms, which would interrupt every cell at once.
+ */
+const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'run') return runCommand(rest);
@@ -55,8 +61,8 @@ async function runCommand(args: string[]): Promise<number> {
     return 2;
   }
   const timeout = parsed.values.timeout === undefined ? undefined : Number(parsed.values.timeout);
-  if (timeout !== undefined && !(timeout > 0)) {
-    process.stderr.write(`--timeout takes a number of seconds, not "${parsed.values.timeout}".\n`);
+  if (timeout !== undefined && !(timeout > 0 && timeout <= MAX_TIMEOUT_SECONDS)) {
+    process.stderr.write(`--timeout takes a number of seconds above 0 and up to ${MAX_TIMEOUT_SECONDS}, not "${parsed.values.timeout}".\n`);
     return 2;
   }
   try {

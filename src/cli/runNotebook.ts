@@ -51,6 +51,8 @@ export interface ExecuteOptions {
   stderr?: NodeJS.WritableStream;
   /** Called as each code cell starts, with its index among all cells. */
   onCell?: (index: number) => void;
+  /** Called with each piece of text a cell prints (console.log, console.error), as it comes. */
+  onStream?: (text: string) => void;
 }
 
 /** Runs a notebook's code cells in order, in place: each cell's outputs and count are replaced. */
@@ -85,21 +87,25 @@ export async function executeNotebook(notebook: Notebook, options: ExecuteOption
       const id = cell.id ?? String(index);
       cellsById.set(id, cell);
       outputs.reset(id);
+      // From the cell's start, not its queuing: the kernel's own start (a second or more) is not the cell's time.
       let timer: NodeJS.Timeout | undefined;
-      if (options.timeoutSeconds) {
+      const startTimer = () => {
+        if (!options.timeoutSeconds) return;
         timer = setTimeout(() => {
           stderr.write(`Cell ${index + 1} ran past ${options.timeoutSeconds} s: interrupting it.\n`);
           void client.interrupt();
         }, options.timeoutSeconds * 1000);
-      }
+      };
       const result = await client.execute(id, joinLines(cell.source), {
         onStart: (count) => {
           cell.execution_count = count;
           stdout.write(`--- cell ${index + 1} [${count}]\n`);
+          startTimer();
         },
         onOutput: (output, displayId) => {
           keep(outputs.add(id, output, displayId));
           printOutput(output, stdout, stderr);
+          if (output.output_type === 'stream') options.onStream?.(joinLines(output.text));
         },
       });
       clearTimeout(timer);

@@ -1,15 +1,21 @@
 /**
  * Saves charts that the renderer sends (see common/chartExportMessages.ts): asks where, next to
- * the notebook by default, writes the file, and tells the renderer how it ended.
+ * the notebook by default, writes the file, and tells the renderer how it ended. Also tells the
+ * renderer VS Code's display language, which its webview has no API for (shared/rendererLanguage.ts).
  */
 import * as vscode from 'vscode';
 import { isSaveChartRequest, type SaveChartReply, type SaveChartRequest } from '../shared/chartExportMessages';
+import { isLanguageRequest, type LanguageReply } from '../shared/rendererLanguage';
 
 export const CHART_RENDERER_ID = 'initlab.charts';
 
 export function registerChartExport(): vscode.Disposable {
   const messaging = vscode.notebooks.createRendererMessaging(CHART_RENDERER_ID);
   return messaging.onDidReceiveMessage(async ({ editor, message }) => {
+    if (isLanguageRequest(message)) {
+      await messaging.postMessage({ type: 'initlab.language', language: vscode.env.language } satisfies LanguageReply, editor);
+      return;
+    }
     if (!isSaveChartRequest(message)) return;
     const reply = await saveChart(editor.notebook.uri, message);
     await messaging.postMessage(reply, editor);

@@ -8,12 +8,13 @@ import { registerCompareCommand } from './commands/compareInitializations';
 import { registerNewNotebookCommand } from './commands/newNotebook';
 import { registerOpenLessonCommand } from './commands/openLesson';
 import { registerEngineStatusBar } from './engineStatusBar';
+import { registerLog } from './initlabLog';
 import { registerInitnbSerializer } from './initnbSerializer';
 import { registerKernelController } from './kernelController';
 import { registerTypeCheck } from './typeCheck/registerTypeCheck';
 
 export function activate(context: vscode.ExtensionContext): void {
-  const kernels = registerKernelController(context, registerTypeCheck(context));
+  const kernels = registerKernelController(context, registerTypeCheck(context), registerLog(context));
   context.subscriptions.push(registerInitnbSerializer(), registerNewNotebookCommand(), registerCompareCommand(kernels), registerOpenLessonCommand());
   context.subscriptions.push(registerEngineStatusBar(kernels), registerChartExport());
 }

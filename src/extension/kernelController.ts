@@ -15,12 +15,14 @@ import * as vscode from 'vscode';
 import type { NotebookModel } from '../shared/kernelProtocol';
 import type { CellTypeError } from '../shared/typeCheckMessages';
 import { KernelClient, type ExecutionResult, type KernelState } from '../host/kernelClient';
+import { failureAfter, failureFromError, readEngineInfo, startupCodeFailure, type KernelFailure } from '../host/kernelFailures';
 import { OutputAccumulator, type OutputChange } from '../host/outputAccumulator';
 import { NOTEBOOK_TYPE } from './initnbSerializer';
 import { applyOutputChange } from './outputProjection';
 import { SpareKernel } from './spareKernel';
 import type { CellTypeDiagnostics } from './typeCheck/cellTypeDiagnostics';
-import { runBlockingErrors, typeCheckMode, typeErrorRefusal, typeErrorWarning } from './typeCheck/typeCheckRuns';
+import { checkForRun } from './typeCheck/typeCheckRunWait';
+import { runBlockingErrors, typeCheckMode, typeErrorRefusal, typeErrorWarning, uncheckedRunNote } from './typeCheck/typeCheckRuns';
 
 export const CONTROLLER_ID = 'initlab-typescript';
 
@@ -34,6 +36,10 @@ interface NotebookKernel {
   active: Map<string, vscode.NotebookCellExecution>;
   /** Cells queued to run, not started yet: their outputs are about to be cleared. */
   queued: Set<string>;
+  /** What went wrong out of the cells' sight (kernelFailures.ts), until a new process starts. */
+  failure?: KernelFailure;
+  /** The notebook whose kernel this is; none yet for the spare. */
+  owner(): vscode.NotebookDocument | undefined;
 }
 
 export class KernelController implements vscode.Disposable {
@@ -45,16 +51,21 @@ export class KernelController implements vscode.Disposable {
   private readonly spare = new SpareKernel<NotebookKernel>({
     create: (owner, onState) => this.createKernel(undefined, owner, onState),
     announce: (notebook, state) => this.onDidChangeStateEmitter.fire({ notebook, state }),
+    startFailed: (kernel, error) => this.reportFailure(kernel, failureFromError('start', error)),
   });
   /** Cells InitLab wrote (markGenerated), by URI, with the version it wrote. */
   private readonly generated = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly onDidChangeStateEmitter = new vscode.EventEmitter<{ notebook: vscode.NotebookDocument; state: string }>();
   readonly onDidChangeState = this.onDidChangeStateEmitter.event;
+  private readonly onDidFailEmitter = new vscode.EventEmitter<{ notebook: vscode.NotebookDocument; failure: KernelFailure }>();
+  /** A notebook's kernel failed out of its cells' sight (failureOf() says how); also written to the log. */
+  readonly onDidFail = this.onDidFailEmitter.event;
 
   constructor(
     private readonly extensionPath: string,
     private readonly typeErrors: CellTypeDiagnostics,
+    private readonly log: vscode.LogOutputChannel,
   ) {
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, vscode.l10n.t('InitLab TypeScript'));
     this.controller.supportedLanguages = ['typescript'];
@@ -73,6 +84,7 @@ export class KernelController implements vscode.Disposable {
       vscode.workspace.onDidCloseNotebookDocument((nb) => this.shutdown(nb)),
       this.controller,
       this.onDidChangeStateEmitter,
+      this.onDidFailEmitter,
     );
   }
 
@@ -133,7 +145,45 @@ export class KernelController implements vscode.Disposable {
     if (!vscode.workspace.isTrusted) return;
     const canTakeSpare = !this.kernels.has(notebook) && notebook.uri.scheme !== 'file';
     if (canTakeSpare && this.spare.take(notebook, (kernel) => this.kernels.set(notebook, kernel))) return;
-    this.kernelFor(notebook).client.start().catch(() => undefined);
+    const kernel = this.kernelFor(notebook);
+    kernel.client.start().catch((error: unknown) => this.reportFailure(kernel, failureFromError('start', error)));
+  }
+
+  /** What went wrong with a notebook's kernel out of its cells' sight, while it still holds (kernelFailures.ts). */
+  failureOf(notebook: vscode.NotebookDocument): KernelFailure | undefined {
+    return this.kernels.get(notebook)?.failure;
+  }
+
+  /**
+   * The engine of a notebook's kernel as the status bar shows it ("wasm 4.22.0"), once its
+   * engine is up. Undefined when it has none (a failure, reported) or when the process it asked
+   * is gone before answering (a restart, a closed notebook; a crash shows as the kernel's state).
+   */
+  async engineOf(notebook: vscode.NotebookDocument): Promise<string | undefined> {
+    const kernel = this.kernelFor(notebook);
+    const asked = kernel.client.pid;
+    let info: Record<string, unknown>;
+    try {
+      info = await kernel.client.engineInfo();
+    } catch (error) {
+      if (this.kernels.get(notebook) === kernel && kernel.client.pid === asked) this.reportFailure(kernel, failureFromError('engine', error));
+      return undefined;
+    }
+    const report = readEngineInfo(info);
+    if ('failure' in report) {
+      this.reportFailure(kernel, report.failure);
+      return undefined;
+    }
+    for (const warning of report.warnings) this.log.warn(warning);
+    return report.label;
+  }
+
+  /** Writes a kernel's failure to the log, and tells its notebook's status bar when it has a notebook (else the one that takes it reads it). */
+  private reportFailure(kernel: NotebookKernel, failure: KernelFailure): void {
+    kernel.failure = failure;
+    this.log.error(`${failureHeading(failure)}\n${failure.detail}`);
+    const notebook = kernel.owner();
+    if (notebook) this.onDidFailEmitter.fire({ notebook, failure });
   }
 
   /**
@@ -186,13 +236,15 @@ export class KernelController implements vscode.Disposable {
       onLateOutput: (cellId, output) => project(kernel.outputs.add(cellId, output)),
       // From a running cell or a finished one (a background loop updating its chart).
       onDisplayUpdate: (displayId, output) => project(kernel.outputs.update(displayId, output)),
+      onStartupCodeError: (error) => this.reportFailure(kernel, startupCodeFailure(error)),
       onStateChange: (state) => {
+        kernel.failure = failureAfter(kernel.failure, state);
         onState?.(state);
         const notebook = owner();
         if (notebook) this.onDidChangeStateEmitter.fire({ notebook, state });
       },
     });
-    const kernel: NotebookKernel = { client, outputs: new OutputAccumulator(), shown: new Map(), active: new Map(), queued: new Set() };
+    const kernel: NotebookKernel = { client, outputs: new OutputAccumulator(), shown: new Map(), active: new Map(), queued: new Set(), owner };
     return kernel;
   }
 
@@ -231,13 +283,21 @@ export class KernelController implements vscode.Disposable {
     const kernel = this.kernelFor(notebook);
     // The errors the editor shows for the cells' current text: known already unless the run
     // follows an edit within the check's debounce (typeCheck/cellTypeDiagnostics.ts).
+    // A check that does not answer within a few seconds (a hung or dead worker) does not hold
+    // the run: the cells run unchecked, each with a note saying so (typeCheckRunWait.ts).
     const mode = typeCheckMode(notebook);
-    const errors = mode === 'off' || cells.every((c) => this.isGenerated(c)) ? new Map() : await this.typeErrors.errorsFor(notebook);
+    const check = mode === 'off' || cells.every((c) => this.isGenerated(c)) ? undefined : await checkForRun(() => this.typeErrors.errorsFor(notebook));
+    const errors = check?.status === 'checked' ? check.errors : new Map<vscode.NotebookCell, CellTypeError[]>();
+    const note = check && uncheckedRunNote(check);
     const blocking = (cell: vscode.NotebookCell) => runBlockingErrors(errors.get(cell));
     const refused = mode === 'error' ? cells.findIndex((cell) => blocking(cell).length > 0) : -1;
     const runnable = refused < 0 ? cells : cells.slice(0, refused);
+    const warning = (cell: vscode.NotebookCell) => {
+      const typeErrors = mode === 'warn' ? blocking(cell) : [];
+      return typeErrors.length > 0 ? typeErrorWarning(typeErrors) : note;
+    };
     // Queue them all at once: the client runs them in order and cancels the rest on failure.
-    const ran = await Promise.all(runnable.map((cell) => this.executeCell(kernel, cell, mode === 'warn' ? blocking(cell) : [])));
+    const ran = await Promise.all(runnable.map((cell) => this.executeCell(kernel, cell, warning(cell))));
     if (refused < 0) return;
     // `error`: the first cell with type errors fails with them once the cells before it have
     // run, and the cells behind it are cancelled, as behind any failing cell.
@@ -246,8 +306,8 @@ export class KernelController implements vscode.Disposable {
     this.cancel(cells.slice(refused + 1));
   }
 
-  /** Runs a cell; prints `typeErrors` above its output. Whether it succeeded. */
-  private async executeCell(kernel: NotebookKernel, cell: vscode.NotebookCell, typeErrors: CellTypeError[]): Promise<boolean> {
+  /** Runs a cell; prints `warning` (its type errors, or why it ran unchecked) above its output. Whether it succeeded. */
+  private async executeCell(kernel: NotebookKernel, cell: vscode.NotebookCell, warning: string | undefined): Promise<boolean> {
     const key = cellKey(cell);
     const execution = this.controller.createNotebookCellExecution(cell);
     kernel.queued.add(key);
@@ -274,7 +334,7 @@ export class KernelController implements vscode.Disposable {
           ensureStarted();
           void execution.clearOutput();
           begin();
-          if (typeErrors.length > 0) show(kernel.outputs.add(key, { output_type: 'stream', name: 'stderr', text: typeErrorWarning(typeErrors) }));
+          if (warning) show(kernel.outputs.add(key, { output_type: 'stream', name: 'stderr', text: warning }));
         },
         onOutput: (output, displayId) => {
           ensureStarted();
@@ -325,13 +385,25 @@ export class KernelController implements vscode.Disposable {
   }
 }
 
+/** The log's first line for a failure, in the user's language. */
+export function failureHeading(failure: KernelFailure): string {
+  switch (failure.kind) {
+    case 'start':
+      return vscode.l10n.t('The kernel did not start.');
+    case 'startupCode':
+      return vscode.l10n.t('The kernel\'s startup code failed; the cells that need what it prepares will say so when they run.');
+    case 'engine':
+      return vscode.l10n.t('The tensor engine did not start.');
+  }
+}
+
 /** A cell's identity for the kernel: stable while the notebook is open. */
 function cellKey(cell: vscode.NotebookCell): string {
   return `${cell.notebook.uri.toString()}#${cell.document.uri.fragment}`;
 }
 
-export function registerKernelController(context: vscode.ExtensionContext, typeErrors: CellTypeDiagnostics): KernelController {
-  const controller = new KernelController(context.extensionPath, typeErrors);
+export function registerKernelController(context: vscode.ExtensionContext, typeErrors: CellTypeDiagnostics, log: vscode.LogOutputChannel): KernelController {
+  const controller = new KernelController(context.extensionPath, typeErrors, log);
   context.subscriptions.push(
     controller,
     vscode.commands.registerCommand('initlab.restartKernel', async (arg?: { notebookEditor?: { notebookUri: vscode.Uri } } | vscode.Uri) => {

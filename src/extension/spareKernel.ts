@@ -14,6 +14,8 @@ export interface SpareKernelFactory<K> {
   create(owner: () => vscode.NotebookDocument | undefined, onState: (state: KernelState) => void): K;
   /** Tells the notebook that took the kernel the state it reached before it had one. */
   announce(notebook: vscode.NotebookDocument, state: KernelState): void;
+  /** The kernel's process did not start (it may have a notebook by then). */
+  startFailed(kernel: K, error: unknown): void;
 }
 
 export class SpareKernel<K extends { client: KernelClient }> implements vscode.Disposable {
@@ -42,7 +44,7 @@ export class SpareKernel<K extends { client: KernelClient }> implements vscode.D
       },
     };
     this.waiting = waiting;
-    kernel.client.start().catch(() => undefined);
+    kernel.client.start().catch((error: unknown) => this.factory.startFailed(kernel, error));
     const stop = new vscode.Disposable(() => {
       clearTimeout(idle);
       if (this.waiting !== waiting) return;

@@ -54,6 +54,8 @@ export interface KernelClientOptions {
   onDisplayUpdate?(displayId: string, output: NbOutput): void;
   /** The kernel started, restarted or died: for status displays. */
   onStateChange?(state: KernelState): void;
+  /** Startup code (runStartupCode) threw: no cell shows it, so the caller logs it. */
+  onStartupCodeError?(error: ErrorOutput): void;
 }
 
 /**
@@ -93,6 +95,8 @@ interface Process {
   ready: Promise<void>;
   stderrTail: string;
   exited: boolean;
+  /** Let go of on purpose (dispose, restart, a busy cell's kill): its exit is no failure. */
+  detached?: boolean;
 }
 
 export class KernelClient {
@@ -191,10 +195,19 @@ export class KernelClient {
 
   /**
    * Starts the kernel process now rather than at the first cell, so that its start-up (process,
-   * engine) overlaps with whatever the caller does next. Resolves when it is ready.
+   * engine) overlaps with whatever the caller does next. Resolves when it is ready, or when it
+   * was stopped on purpose before (dispose(), restart()); rejects when it does not start.
    */
   async start(): Promise<void> {
-    if (!this.disposed) await this.ensureProcess();
+    if (this.disposed) return;
+    const ready = this.ensureProcess();
+    const proc = this.process;
+    try {
+      await ready;
+    } catch (err) {
+      if (this.disposed || proc?.detached) return;
+      throw err;
+    }
   }
 
   /**
@@ -205,6 +218,7 @@ export class KernelClient {
   runStartupCode(code: string, { ifIdle = false } = {}): void {
     const proc = this.process;
     if (this.disposed || !proc || proc.exited || this.executionCount > 0) return;
+    // A kernel that does not start has no code to run: its start()'s caller hears why.
     void proc.ready.then(() => this.post({ type: 'startupCode', code, ifIdle }), () => undefined);
   }
 
@@ -385,6 +399,9 @@ export class KernelClient {
           if (message.kernelDied) this.killProcess();
         }
         break;
+      case 'startupCodeFailed':
+        this.options.onStartupCodeError?.(message.error);
+        break;
       case 'memory':
       case 'engineInfo':
       case 'models':
@@ -451,6 +468,7 @@ export class KernelClient {
     const proc = this.process;
     this.process = undefined;
     if (!proc || proc.exited) return undefined;
+    proc.detached = true;
     this.answerWaiters();
     return proc;
   }

@@ -9,6 +9,9 @@
  * Lifecycle: every Vega view is finalized when its output is replaced, cleared or disposed. The
  * number of live views is kept on `<html data-initlab-live-views>` so tests (and anyone curious
  * in the webview's devtools) can see that re-running a cell leaks none.
+ *
+ * Language: its words are in VS Code's display language, which it asks the extension for at
+ * activation (rendererStrings.ts); charts drawn before the answer are relabelled when it comes.
  */
 import type { ActivationFunction, OutputItem, RendererContext } from 'vscode-notebook-renderer';
 import embed, { type Result } from 'vega-embed';
@@ -20,6 +23,8 @@ import { currentThemeKind, editorBackground, EXPORT_COLORS, vegaConfig } from '.
 import { offlineLoader } from './offlineLoader';
 import { createToolbar, type ChartToolbar } from './chartToolbar';
 import { download, listenForSaveReplies, renderChartFile, saveThroughExtension } from './chartExport';
+import { languageOf, rendererStrings, type RendererStrings } from './rendererStrings';
+import { isLanguageReply, type LanguageRequest } from '../shared/rendererLanguage';
 
 interface LiveChart {
   element: HTMLElement;
@@ -42,13 +47,13 @@ export interface ChartSource {
   kind: string;
 }
 
-export function chartSourceOf(item: OutputItem): ChartSource {
+export function chartSourceOf(item: OutputItem, strings: RendererStrings = rendererStrings('en')): ChartSource {
   const value = item.json() as unknown;
   if (item.mime === MimeTypes.chart) {
-    if (!isChartPayload(value)) throw new Error('This InitLab chart output has no spec.');
+    if (!isChartPayload(value)) throw new Error(strings.noSpec);
     return { spec: value.spec, title: value.title, kind: value.kind };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('A Vega-Lite spec must be a JSON object.');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(strings.notAnObject);
   const spec = value as Record<string, unknown>;
   const title = typeof spec.title === 'string' ? spec.title : (spec.title as { text?: unknown } | undefined)?.text;
   return { spec, title: typeof title === 'string' ? title : undefined, kind: 'vega-lite' };
@@ -65,13 +70,13 @@ function finalizeView(chart: LiveChart): void {
   document.documentElement.dataset.initlabLiveViews = String(liveViews.size);
 }
 
-function showError(element: HTMLElement, err: unknown): void {
+function showError(element: HTMLElement, err: unknown, strings: RendererStrings): void {
   element.replaceChildren();
   const box = document.createElement('div');
   box.className = 'initlab-chart-error';
   box.setAttribute('role', 'alert');
   box.style.cssText = 'border:1px solid var(--vscode-errorForeground,#f14c4c);color:var(--vscode-errorForeground,#f14c4c);padding:6px 8px;font-family:var(--vscode-editor-font-family,monospace);white-space:pre-wrap';
-  box.textContent = `Cannot draw this chart: ${err instanceof Error ? err.message : String(err)}`;
+  box.textContent = strings.cannotDraw(err instanceof Error ? err.message : String(err));
   element.appendChild(box);
 }
 
@@ -79,6 +84,16 @@ export const activate: ActivationFunction = (context: RendererContext<unknown>) 
   const charts = new Map<string, LiveChart>();
   const canMessage = typeof context.postMessage === 'function';
   if (canMessage) listenForSaveReplies(context);
+  // The webview's language until the extension says VS Code's (the same on Windows and Linux).
+  let strings = rendererStrings(languageOf(globalThis.navigator?.language));
+  if (canMessage) {
+    context.onDidReceiveMessage?.((message) => {
+      if (!isLanguageReply(message)) return;
+      strings = rendererStrings(languageOf(message.language));
+      for (const chart of charts.values()) chart.toolbar.setStrings(strings);
+    });
+    context.postMessage!({ type: 'initlab.askLanguage' } satisfies LanguageRequest);
+  }
 
   /** Draws (or redraws) a chart; `started` is when its output arrived, for the render time. */
   async function draw(chart: LiveChart, started = performance.now()): Promise<void> {
@@ -94,7 +109,7 @@ export const activate: ActivationFunction = (context: RendererContext<unknown>) 
       renderer: 'svg',
       ast: true,
       expr: expressionInterpreter,
-      loader: offlineLoader as never,
+      loader: offlineLoader(strings.refused) as never,
       config: vegaConfig(document, chart.light) as never,
       // Our toolbar saves through the extension; vega-embed's menu would offer downloads that
       // VS Code's webview blocks.
@@ -123,18 +138,18 @@ export const activate: ActivationFunction = (context: RendererContext<unknown>) 
         download(document, format, name, data);
         return;
       }
-      chart.toolbar.setStatus('Saving…');
+      chart.toolbar.setStatus(strings.saving);
       const reply = await saveThroughExtension(context, { format, suggestedName: name, data });
-      if (reply.type === 'initlab.chartSaved') chart.toolbar.setStatus(`Saved ${reply.path}`);
+      if (reply.type === 'initlab.chartSaved') chart.toolbar.setStatus(strings.saved(reply.path));
       else if (reply.type === 'initlab.chartSaveCancelled') chart.toolbar.setStatus('');
-      else chart.toolbar.setStatus(`Not saved: ${reply.message}`, true);
+      else chart.toolbar.setStatus(strings.notSaved(reply.message), true);
     } catch (err) {
-      chart.toolbar.setStatus(`Not saved: ${err instanceof Error ? err.message : String(err)}`, true);
+      chart.toolbar.setStatus(strings.notSaved(err instanceof Error ? err.message : String(err)), true);
     }
   }
 
   function redraw(chart: LiveChart): void {
-    draw(chart).catch((err) => showError(chart.element, err));
+    draw(chart).catch((err) => showError(chart.element, err, strings));
   }
 
   // Re-theme every live chart when VS Code's theme changes (it switches classes on <body>).
@@ -162,9 +177,9 @@ export const activate: ActivationFunction = (context: RendererContext<unknown>) 
       element.replaceChildren();
       let source: ChartSource;
       try {
-        source = chartSourceOf(item);
+        source = chartSourceOf(item, strings);
       } catch (err) {
-        showError(element, err);
+        showError(element, err, strings);
         return;
       }
       const chart: LiveChart = {
@@ -184,6 +199,7 @@ export const activate: ActivationFunction = (context: RendererContext<unknown>) 
             },
           },
           false,
+          strings,
         ),
       };
       element.appendChild(chart.toolbar.element);
@@ -194,7 +210,7 @@ export const activate: ActivationFunction = (context: RendererContext<unknown>) 
       try {
         await draw(chart, started);
       } catch (err) {
-        showError(element, err);
+        showError(element, err, strings);
       }
     },
     disposeOutputItem(id) {

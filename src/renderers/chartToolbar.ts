@@ -1,9 +1,11 @@
 /**
  * The small toolbar above each chart: save as SVG, save as PNG, and a toggle that draws the chart
  * in light colours on white (what papers and slides want, whatever the editor's theme is).
- * Renderers have no localization API, so the labels are short and universal.
+ * Its words are in the UI's language (rendererStrings.ts), relabelled when that is known late;
+ * SVG and PNG are the formats' names in every language.
  */
 import type { ChartFormat } from '../shared/chartExportMessages';
+import type { RendererStrings } from './rendererStrings';
 
 export interface ToolbarActions {
   save(format: ChartFormat): void;
@@ -14,6 +16,8 @@ export interface ChartToolbar {
   element: HTMLElement;
   /** Shows how the last save ended, next to the buttons. */
   setStatus(text: string, isError?: boolean): void;
+  /** Words the toolbar in another language (its status stays as it was said). */
+  setStrings(strings: RendererStrings): void;
 }
 
 const STYLE_ID = 'initlab-chart-toolbar-style';
@@ -39,24 +43,22 @@ function ensureStyle(doc: Document): void {
   doc.head.appendChild(style);
 }
 
-export function createToolbar(doc: Document, actions: ToolbarActions, light: boolean): ChartToolbar {
+export function createToolbar(doc: Document, actions: ToolbarActions, light: boolean, strings: RendererStrings): ChartToolbar {
   ensureStyle(doc);
   const bar = doc.createElement('div');
   bar.className = 'initlab-toolbar';
   bar.setAttribute('role', 'toolbar');
-  bar.setAttribute('aria-label', 'Chart');
-  const button = (label: string, title: string, onClick: (b: HTMLButtonElement) => void) => {
+  const button = (label: string, onClick: (b: HTMLButtonElement) => void) => {
     const b = doc.createElement('button');
     b.type = 'button';
     b.textContent = label;
-    b.title = title;
     b.addEventListener('click', () => onClick(b));
     bar.appendChild(b);
     return b;
   };
-  button('SVG', 'Save this chart as an SVG file', () => actions.save('svg'));
-  button('PNG', 'Save this chart as a PNG image', () => actions.save('png'));
-  const toggle = button('Light', 'Draw in light colours on white, for export', (b) => {
+  const svg = button('SVG', () => actions.save('svg'));
+  const png = button('PNG', () => actions.save('png'));
+  const toggle = button('', (b) => {
     const on = b.getAttribute('aria-pressed') !== 'true';
     b.setAttribute('aria-pressed', String(on));
     actions.setLight(on);
@@ -66,11 +68,20 @@ export function createToolbar(doc: Document, actions: ToolbarActions, light: boo
   status.className = 'initlab-status';
   status.setAttribute('role', 'status');
   bar.appendChild(status);
+  const setStrings = (words: RendererStrings) => {
+    bar.setAttribute('aria-label', words.toolbar);
+    svg.title = words.svgTitle;
+    png.title = words.pngTitle;
+    toggle.textContent = words.light;
+    toggle.title = words.lightTitle;
+  };
+  setStrings(strings);
   return {
     element: bar,
     setStatus(text, isError = false) {
       status.textContent = text;
       status.classList.toggle('error', isError);
     },
+    setStrings,
   };
 }

@@ -11,12 +11,22 @@
  *
  * The command also takes the options as an argument, which skips the questions: for
  * keybindings, other extensions and tests (`{ model: 'net' }` compares on the active
- * notebook's `net`).
+ * notebook's `net`). Its types are checked first (checkCompareArgument), so a wrong one is
+ * named in a message in the user's language, as a wrong value is. The notebook toolbar's
+ * button passes its own context (`{ notebookEditor, ui, source }`): that asks the questions.
  */
 import * as vscode from 'vscode';
 import type { NotebookModel } from '../../shared/kernelProtocol';
 import { COMPARE_CELL_IDS, COMPARE_VERDICT_VARIABLE, compareNotebook, compareOnModelCells, compareStartupCode, modelVerdictVariable, nextComparisonSteps } from '../../host/compare/compareNotebook';
-import { DEFAULT_COMPARE_OPTIONS, validateCompareOptions, type CompareOptions, type DataChoice } from '../../host/compare/compareOptions';
+import {
+  checkCompareArgument,
+  DEFAULT_COMPARE_OPTIONS,
+  validateCompareOptions,
+  type CompareArgument,
+  type CompareOptions,
+  type CompareProblem,
+  type DataChoice,
+} from '../../host/compare/compareOptions';
 import { askModelOptions, askOptions, localizedProblem, NEW_NETWORK, pickTarget } from './compareQuestions';
 import { QuestionSequence } from './questionSequence';
 import { cellsToVsCodeData, NOTEBOOK_TYPE, notebookToVsCodeData, openUntitledNotebook } from '../initnbSerializer';
@@ -28,10 +38,13 @@ const EXTENSION_ID = 'initlab.initlab';
 export const COMPARE_COMMAND = 'initlab.compareInitializations';
 
 /** The command's argument: options that skip the questions, and a model of the active notebook to compare on. */
-export type CompareArgs = Partial<CompareOptions> & { model?: string };
+export type CompareArgs = CompareArgument;
 
-/** What the command resolves to, so callers (and tests) can tell how it ended. */
-export type CompareOutcome = { status: 'done' | 'cancelled' | 'failed'; notebook: vscode.NotebookDocument } | { status: 'dismissed' };
+/**
+ * What the command resolves to, so callers (and tests) can tell how it ended. `problem`: what
+ * was wrong with its argument, as the error message said it.
+ */
+export type CompareOutcome = { status: 'done' | 'cancelled' | 'failed'; notebook: vscode.NotebookDocument } | { status: 'dismissed'; problem?: string };
 
 async function runComparison(options: CompareOptions, kernels: KernelController, external?: vscode.CancellationToken): Promise<CompareOutcome> {
   const document = await openUntitledNotebook(notebookToVsCodeData(compareNotebook(options)));
@@ -137,7 +150,11 @@ function activeInitnb(): vscode.NotebookDocument | undefined {
  */
 export function registerCompareCommand(kernels: KernelController): vscode.Disposable {
   const nextKernel = new NextComparisonKernel(kernels);
-  const command = vscode.commands.registerCommand(COMPARE_COMMAND, async (given?: CompareArgs, cancellation?: vscode.CancellationToken): Promise<CompareOutcome> => {
+  const command = vscode.commands.registerCommand(COMPARE_COMMAND, async (argument?: unknown, token?: unknown): Promise<CompareOutcome> => {
+    const checked = isMenuContext(argument) ? { args: undefined } : checkCompareArgument(argument);
+    if ('problem' in checked) return refuse(checked.problem);
+    const given = checked.args;
+    const cancellation = isCancellationToken(token) ? token : undefined;
     nextKernel.cancelPending();
     // A kernel starts while the questions are asked, unless the last comparison left one waiting
     // (NextComparisonKernel); the comparison's new notebook takes it.
@@ -154,6 +171,23 @@ export function registerCompareCommand(kernels: KernelController): vscode.Dispos
     return outcome;
   });
   return vscode.Disposable.from(command, nextKernel);
+}
+
+/** Says what is wrong with the command's argument, and ends it as if its questions were dismissed. */
+function refuse(problem: CompareProblem): CompareOutcome {
+  const message = localizedProblem(problem);
+  void vscode.window.showErrorMessage(message);
+  return { status: 'dismissed', problem: message };
+}
+
+/** The argument VS Code gives a command run from a menu: the notebook toolbar's context, or a URI. */
+function isMenuContext(argument: unknown): boolean {
+  return argument instanceof vscode.Uri || (typeof argument === 'object' && argument !== null && 'notebookEditor' in argument);
+}
+
+function isCancellationToken(value: unknown): value is vscode.CancellationToken {
+  const token = value as vscode.CancellationToken | undefined;
+  return typeof token?.onCancellationRequested === 'function' && typeof token.isCancellationRequested === 'boolean';
 }
 
 /** How long a kernel started for the next comparison waits for one. */
@@ -209,10 +243,7 @@ async function compare(kernels: KernelController, given: CompareArgs | undefined
   if (!asked) return { status: 'dismissed' };
   const { model, options } = asked;
   const problem = validateCompareOptions(options);
-  if (problem) {
-    void vscode.window.showErrorMessage(localizedProblem(problem));
-    return { status: 'dismissed' };
-  }
+  if (problem) return refuse(problem);
   if (given) prepareSpare(kernels, options.data);
   const outcome = model && notebook ? await runModelComparison(notebook, model, options, kernels, cancellation) : await runComparison(options, kernels, cancellation);
   if (outcome.status === 'cancelled') void vscode.window.showInformationMessage(vscode.l10n.t('Comparison cancelled. The notebook stays open: run it again when you like.'));

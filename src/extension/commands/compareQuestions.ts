@@ -154,5 +154,18 @@ export function localizedProblem(problem: CompareProblem): string {
       return vscode.l10n.t('The seed must be a whole number ≥ 0, not {0}.', problem.value);
     case 'trainSteps':
       return vscode.l10n.t('Training steps must be a whole number from 0 to {0}, not {1}.', MAX_TRAIN_STEPS, problem.value);
+    case 'argument':
+      return vscode.l10n.t('Compare Initializations takes an object of options such as {0}, not {1}.', '{ "data": "synthetic", "depth": 6 }', problem.value);
+    case 'unknownOption':
+      return vscode.l10n.t('Compare Initializations has no option "{0}": use {1}.', problem.name, problem.known.join(', '));
+    case 'optionType':
+      switch (problem.expected) {
+        case 'string':
+          return vscode.l10n.t('The option "{0}" must be a string, not {1}.', problem.name, problem.value);
+        case 'number':
+          return vscode.l10n.t('The option "{0}" must be a number, not {1}.', problem.name, problem.value);
+        case 'strings':
+          return vscode.l10n.t('The option "{0}" must be an array of strings such as {1}, not {2}.', problem.name, '["normal", "kaimingNormal"]', problem.value);
+      }
   }
 }

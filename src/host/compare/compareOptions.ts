@@ -83,7 +83,66 @@ export function isSchemeId(id: string): id is SchemeId {
 export type CompareProblem =
   | { kind: 'noScheme' }
   | { kind: 'scheme' | 'activation' | 'data'; value: string }
-  | { kind: 'depth' | 'width' | 'seed' | 'trainSteps'; value: number };
+  | { kind: 'depth' | 'width' | 'seed' | 'trainSteps'; value: number }
+  /** The VS Code command's argument is not an object of options; `value` is it as JSON. */
+  | { kind: 'argument'; value: string }
+  /** An option the command does not take; `known` are those it does. */
+  | { kind: 'unknownOption'; name: string; known: readonly string[] }
+  /** An option of the wrong type; `value` is it as JSON. */
+  | { kind: 'optionType'; name: string; expected: OptionType; value: string };
+
+/** What each option of the command's argument must be: `strings` is an array of strings. */
+export type OptionType = 'string' | 'number' | 'strings';
+
+/**
+ * The VS Code command's argument (keybindings, other extensions, tests): options that skip its
+ * questions, and the name of a model in the active notebook to compare on.
+ */
+export type CompareArgument = Partial<CompareOptions> & { model?: string };
+
+export const COMPARE_ARGUMENT_TYPES: Readonly<Record<keyof CompareArgument, OptionType>> = {
+  schemes: 'strings',
+  activation: 'string',
+  depth: 'number',
+  width: 'number',
+  data: 'string',
+  seed: 'number',
+  trainSteps: 'number',
+  model: 'string',
+};
+
+/**
+ * Checks the types of the command's argument, which arrives as any JSON a keybinding or another
+ * extension sends: an object whose keys are options of the right types, or nothing (undefined or
+ * null: the questions are asked). Values are checked after (validateCompareOptions); a key set to
+ * undefined counts as absent.
+ */
+export function checkCompareArgument(value: unknown): { args: CompareArgument | undefined } | { problem: CompareProblem } {
+  if (value === undefined || value === null) return { args: undefined };
+  if (typeof value !== 'object' || Array.isArray(value)) return { problem: { kind: 'argument', value: shownValue(value) } };
+  const known = Object.keys(COMPARE_ARGUMENT_TYPES) as (keyof CompareArgument)[];
+  const args: Record<string, unknown> = {};
+  for (const [name, option] of Object.entries(value)) {
+    if (option === undefined) continue;
+    if (!(known as string[]).includes(name)) return { problem: { kind: 'unknownOption', name, known } };
+    const expected = COMPARE_ARGUMENT_TYPES[name as keyof CompareArgument];
+    const fits = expected === 'strings' ? Array.isArray(option) && option.every((s) => typeof s === 'string') : typeof option === expected;
+    if (!fits) return { problem: { kind: 'optionType', name, expected, value: shownValue(option) } };
+    args[name] = expected === 'strings' ? [...(option as string[])] : option;
+  }
+  return { args: args as CompareArgument };
+}
+
+/** A value as a message shows it: JSON, cut at 60 characters. */
+function shownValue(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
 
 export function validateCompareOptions(options: CompareOptions): CompareProblem | undefined {
   if (options.schemes.length === 0) return { kind: 'noScheme' };
@@ -117,5 +176,18 @@ export function describeCompareProblem(problem: CompareProblem): string {
       return `The seed must be a whole number ≥ 0, not ${problem.value}.`;
     case 'trainSteps':
       return `Training steps must be a whole number from 0 to ${MAX_TRAIN_STEPS}, not ${problem.value}.`;
+    case 'argument':
+      return `Compare Initializations takes an object of options such as { "data": "synthetic", "depth": 6 }, not ${problem.value}.`;
+    case 'unknownOption':
+      return `Compare Initializations has no option "${problem.name}": use ${problem.known.join(', ')}.`;
+    case 'optionType':
+      switch (problem.expected) {
+        case 'string':
+          return `The option "${problem.name}" must be a string, not ${problem.value}.`;
+        case 'number':
+          return `The option "${problem.name}" must be a number, not ${problem.value}.`;
+        case 'strings':
+          return `The option "${problem.name}" must be an array of strings such as ["normal", "kaimingNormal"], not ${problem.value}.`;
+      }
   }
 }

@@ -22,17 +22,32 @@ let renderer: Renderer;
 const requests: string[] = [];
 /** What the renderer posted to "the extension", which answers each save as saved. */
 const posted: Record<string, string>[] = [];
-let replyToRenderer: ((message: unknown) => void) | undefined;
-const messaging = {
-  postMessage(message: Record<string, string>) {
-    posted.push(message);
-    setTimeout(() => replyToRenderer?.({ type: 'initlab.chartSaved', requestId: message.requestId, path: `/charts/${message.suggestedName}` }), 5);
-  },
-  onDidReceiveMessage(listener: (message: unknown) => void) {
-    replyToRenderer = listener;
-    return { dispose() {} };
-  },
-};
+
+/**
+ * The extension's side of the renderer's messaging: it answers each save as saved, and the
+ * language request with `language` (none: no answer, as from no extension). The renderer
+ * listens more than once (saves, language), as VS Code's event allows.
+ */
+function fakeMessaging(language?: string, log: Record<string, string>[] = []) {
+  const listeners = new Set<(message: unknown) => void>();
+  const reply = (message: unknown) => setTimeout(() => listeners.forEach((l) => l(message)), 5);
+  return {
+    postMessage(message: Record<string, string>) {
+      log.push(message);
+      if (message.type === 'initlab.askLanguage') {
+        if (language !== undefined) reply({ type: 'initlab.language', language });
+      } else reply({ type: 'initlab.chartSaved', requestId: message.requestId, path: `/charts/${message.suggestedName}` });
+    },
+    onDidReceiveMessage(listener: (message: unknown) => void) {
+      listeners.add(listener);
+      return { dispose: () => listeners.delete(listener) };
+    },
+  };
+}
+const messaging = fakeMessaging(undefined, posted);
+
+let activateRenderer: (context: Record<string, unknown>) => Promise<Renderer> | Renderer;
+const baseContext = { getState: () => undefined, setState: () => undefined, getRenderer: async () => undefined, workspace: { isTrusted: true }, settings: {} };
 
 const spec = {
   $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
@@ -86,7 +101,8 @@ before(async () => {
   const bundle = path.join(repoRoot, 'out', 'renderer-under-test.mjs');
   fs.copyFileSync(path.join(repoRoot, 'dist/renderer.js'), bundle);
   const mod = await import(pathToFileURL(bundle).href);
-  renderer = await mod.activate({ getState: () => undefined, setState: () => undefined, getRenderer: async () => undefined, workspace: { isTrusted: true }, settings: {}, ...messaging });
+  activateRenderer = mod.activate;
+  renderer = await activateRenderer({ ...baseContext, ...messaging });
 });
 
 after(() => dom?.window.close());
@@ -136,18 +152,29 @@ test('a hostile spec reaches no network and runs no code', async () => {
   assert.deepEqual(requests, [], 'nothing was fetched');
 });
 
-test('disposing an output finalizes its view; disposing all clears every chart', async () => {
-  const el = newCell();
-  await renderer.renderOutputItem(outputItem('g', MimeTypes.vegaLite, spec), el, new AbortController().signal);
-  await waitFor(() => el.querySelector('svg'), 'an svg');
-  renderer.disposeOutputItem?.('g');
-  renderer.disposeOutputItem?.();
-  // Re-rendering the same id after disposal works.
-  await renderer.renderOutputItem(outputItem('g', MimeTypes.vegaLite, spec), el, new AbortController().signal);
-  await waitFor(() => el.querySelector('svg'), 'an svg after re-render');
-});
-
 const liveViews = () => Number(dom.window.document.documentElement.dataset.initlabLiveViews ?? 0);
+
+test('disposing one output finalizes its view only (the live-view count drops by one); disposing all finalizes every view; the id then renders again', async () => {
+  renderer.disposeOutputItem?.();
+  assert.equal(liveViews(), 0, 'no view left from earlier tests');
+  const first = newCell();
+  const second = newCell();
+  await renderer.renderOutputItem(outputItem('g', MimeTypes.vegaLite, spec), first, new AbortController().signal);
+  await renderer.renderOutputItem(outputItem('g2', MimeTypes.vegaLite, spec), second, new AbortController().signal);
+  await waitFor(() => first.querySelector('svg') && second.querySelector('svg'), 'two svgs');
+  assert.equal(liveViews(), 2, 'one live view per output');
+  renderer.disposeOutputItem?.('g');
+  assert.equal(liveViews(), 1, "disposing 'g' finalizes its view");
+  renderer.disposeOutputItem?.('g');
+  assert.equal(liveViews(), 1, "disposing 'g' again finalizes nothing more: 'g2' keeps its view");
+  renderer.disposeOutputItem?.();
+  assert.equal(liveViews(), 0, 'disposing all finalizes the rest');
+  // The same id renders again after disposal, with a live view of its own.
+  await renderer.renderOutputItem(outputItem('g', MimeTypes.vegaLite, spec), first, new AbortController().signal);
+  await waitFor(() => first.querySelector('svg'), 'an svg after re-render');
+  assert.equal(liveViews(), 1, 'the re-rendered output has a live view');
+  renderer.disposeOutputItem?.();
+});
 
 test('re-rendering one output 100 times keeps one live view; disposing all leaves none', async () => {
   const el = newCell();
@@ -218,4 +245,93 @@ test('a change of VS Code theme redraws the charts in the new colours', async ()
   await waitFor(() => fill() && fill() !== lightFill, 'the re-themed labels');
   dom.window.document.body.className = 'vscode-light';
   await waitFor(() => fill() === lightFill, 'the light labels again');
+});
+
+/** The toolbar's words in a chart's output: its name, the buttons' labels and tooltips. */
+function toolbarWords(el: HTMLElement) {
+  const bar = el.querySelector('.initlab-toolbar');
+  const buttons = [...(bar?.querySelectorAll('button') ?? [])] as HTMLButtonElement[];
+  return { name: bar?.getAttribute('aria-label'), labels: buttons.map((b) => b.textContent), titles: buttons.map((b) => b.title) };
+}
+
+const WORDS = {
+  en: {
+    name: 'Chart',
+    labels: ['SVG', 'PNG', 'Light'],
+    titles: ['Save this chart as an SVG file', 'Save this chart as a PNG image', 'Draw in light colours on white, for export'],
+    saved: 'Saved /charts/per-layer-std.svg',
+    cannotDraw: 'Cannot draw this chart: A Vega-Lite spec must be a JSON object.',
+  },
+  th: {
+    name: 'แผนภูมิ',
+    labels: ['SVG', 'PNG', 'สีอ่อน'],
+    titles: ['บันทึกแผนภูมินี้เป็นไฟล์ SVG', 'บันทึกแผนภูมินี้เป็นภาพ PNG', 'วาดด้วยสีอ่อนบนพื้นขาว สำหรับส่งออก'],
+    saved: 'บันทึกแล้วที่ /charts/per-layer-std.svg',
+    cannotDraw: 'วาดแผนภูมินี้ไม่ได้: spec ของ Vega-Lite ต้องเป็นออบเจกต์ JSON',
+  },
+  vi: {
+    name: 'Biểu đồ',
+    labels: ['SVG', 'PNG', 'Sáng'],
+    titles: ['Lưu biểu đồ này thành tệp SVG', 'Lưu biểu đồ này thành ảnh PNG', 'Vẽ bằng màu sáng trên nền trắng, để xuất ra'],
+    saved: 'Đã lưu /charts/per-layer-std.svg',
+    cannotDraw: 'Không vẽ được biểu đồ này: Spec Vega-Lite phải là một object JSON.',
+  },
+};
+
+for (const [language, vscodeLanguage] of [
+  ['en', 'en'],
+  ['th', 'th'],
+  ['vi', 'vi'],
+  // Any other display language: English.
+  ['en', 'zh-cn'],
+] as const) {
+  test(`VS Code's display language "${vscodeLanguage}": the toolbar, the save status and the error box are in ${language === 'en' ? 'English' : language === 'th' ? 'Thai' : 'Vietnamese'}`, async () => {
+    const words = WORDS[language];
+    const own = await activateRenderer({ ...baseContext, ...fakeMessaging(vscodeLanguage) });
+    const el = newCell();
+    await own.renderOutputItem(outputItem(`lang-${vscodeLanguage}`, MimeTypes.vegaLite, { ...spec, title: 'Per-layer std' }), el, new AbortController().signal);
+    await waitFor(() => el.querySelector('svg'), 'an svg');
+    await waitFor(() => toolbarWords(el).name === words.name, `the toolbar named "${words.name}"`);
+    assert.deepEqual(toolbarWords(el), { name: words.name, labels: words.labels, titles: words.titles });
+    (el.querySelector('.initlab-toolbar button') as HTMLButtonElement).click();
+    await waitFor(() => el.querySelector('.initlab-status')?.textContent === words.saved, `the status "${words.saved}"`);
+    const bad = newCell();
+    await own.renderOutputItem(outputItem(`lang-bad-${vscodeLanguage}`, MimeTypes.vegaLite, [1, 2]), bad, new AbortController().signal);
+    assert.equal(bad.querySelector('.initlab-chart-error')?.textContent, words.cannotDraw);
+    own.disposeOutputItem?.();
+  });
+}
+
+test('without an extension to ask, the webview’s own language (navigator.language)', async () => {
+  const nav = globalThis.navigator as unknown as Record<string, unknown>;
+  Object.defineProperty(nav, 'language', { value: 'th-TH', configurable: true });
+  try {
+    const own = await activateRenderer({ ...baseContext });
+    const el = newCell();
+    await own.renderOutputItem(outputItem('no-extension', MimeTypes.vegaLite, spec), el, new AbortController().signal);
+    await waitFor(() => el.querySelector('svg'), 'an svg');
+    assert.deepEqual(toolbarWords(el), { name: WORDS.th.name, labels: WORDS.th.labels, titles: WORDS.th.titles });
+    own.disposeOutputItem?.();
+  } finally {
+    delete nav.language;
+  }
+});
+
+test('an answer that comes after the first charts relabels their toolbars', async () => {
+  let answer: ((message: unknown) => void) | undefined;
+  const late = {
+    postMessage: () => undefined,
+    onDidReceiveMessage(listener: (message: unknown) => void) {
+      answer = listener;
+      return { dispose() {} };
+    },
+  };
+  const own = await activateRenderer({ ...baseContext, ...late });
+  const el = newCell();
+  await own.renderOutputItem(outputItem('late-answer', MimeTypes.vegaLite, spec), el, new AbortController().signal);
+  await waitFor(() => el.querySelector('svg'), 'an svg');
+  assert.equal(toolbarWords(el).name, WORDS.en.name, 'the webview’s en-US until the extension answers');
+  answer?.({ type: 'initlab.language', language: 'vi' });
+  assert.deepEqual(toolbarWords(el), { name: WORDS.vi.name, labels: WORDS.vi.labels, titles: WORDS.vi.titles });
+  own.disposeOutputItem?.();
 });

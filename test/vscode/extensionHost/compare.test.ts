@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { activateInitLab, openCodeNotebook, outputText, runCells, waitFor } from './helpers';
 import { MimeTypes } from '../../../src/shared/mimeTypes';
 
-type Outcome = { status: string; notebook?: vscode.NotebookDocument };
+type Outcome = { status: string; notebook?: vscode.NotebookDocument; problem?: string };
 
 /** InitLab kernel processes running on this machine now. */
 const kernelProcesses = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((line) => /[\\/]dist[\\/]kernel\.js\b/.test(line)).length;
@@ -153,6 +153,32 @@ describe('Compare initializations', () => {
     const before = vscode.workspace.notebookDocuments.length;
     const outcome = (await vscode.commands.executeCommand('initlab.compareInitializations', { depth: 0 })) as Outcome;
     assert.equal(outcome.status, 'dismissed');
+    assert.equal(outcome.problem, 'Depth must be a whole number from 2 to 100, not 0.');
     assert.equal(vscode.workspace.notebookDocuments.length, before);
+  });
+
+  // Keybindings and other extensions send any JSON: a wrong type is said, not thrown as a TypeError.
+  it('refuses an argument of the wrong type or an unknown option, saying which, and opens nothing', async () => {
+    const before = vscode.workspace.notebookDocuments.length;
+    const wrongType = (await vscode.commands.executeCommand('initlab.compareInitializations', { schemes: 'normal' })) as Outcome;
+    assert.equal(wrongType.status, 'dismissed');
+    assert.equal(wrongType.problem, 'The option "schemes" must be an array of strings such as ["normal", "kaimingNormal"], not "normal".');
+    const unknown = (await vscode.commands.executeCommand('initlab.compareInitializations', { scheme: ['normal'] })) as Outcome;
+    assert.match(unknown.problem ?? '', /^Compare Initializations has no option "scheme": use schemes, /);
+    const notAnObject = (await vscode.commands.executeCommand('initlab.compareInitializations', 'synthetic')) as Outcome;
+    assert.match(notAnObject.problem ?? '', /takes an object of options .*, not "synthetic"\.$/);
+    assert.equal(vscode.workspace.notebookDocuments.length, before);
+  });
+
+  // The notebook toolbar's button passes its context, which is no options: it asks, as the palette does.
+  it('asks its questions when run from the notebook toolbar', async () => {
+    const toolbarContext = { notebookEditor: { notebookUri: vscode.Uri.parse('untitled:toolbar.initnb') }, ui: true, source: 'notebookToolbar' };
+    const asking = vscode.commands.executeCommand('initlab.compareInitializations', toolbarContext) as Thenable<Outcome>;
+    let outcome: Outcome | undefined;
+    for (let attempt = 0; attempt < 60 && !outcome; attempt++) {
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      outcome = await Promise.race([asking, new Promise<undefined>((resolve) => setTimeout(resolve, 500))]);
+    }
+    assert.deepEqual(outcome, { status: 'dismissed' }, 'a question was open to dismiss, and the context was not taken for options');
   });
 });

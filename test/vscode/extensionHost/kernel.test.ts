@@ -81,6 +81,11 @@ describe('the InitLab TypeScript kernel', () => {
     assert.equal(editor.notebook.cellAt(1).executionSummary?.executionOrder, 1);
   });
 
+  // Where the status bar sends the user when a kernel failed out of the cells' sight (a start, startup code, the engine).
+  it('has an InitLab log, which its command opens', async () => {
+    await vscode.commands.executeCommand('initlab.showLog');
+  });
+
   it('survives a cell that calls process.exit: the cell says the kernel died, the next run works', async () => {
     const editor = await openCodeNotebook('exit.initnb', ['process.exit(3)', '1 + 1']);
     await runCells(editor, 0, 1);
