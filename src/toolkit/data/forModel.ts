@@ -169,7 +169,8 @@ function syntheticTargets(head: ModelShape['heads'][number], kind: ModelShape['k
   return tf.tidy(() => {
     if (head.targets === 'classIds') return classes(head.units);
     if (head.targets === 'binary') return classes(2, outputShape);
-    if (head.targets === 'oneHot') return tf.oneHot(classes(head.units).toInt(), head.units).toFloat();
+    // One unit under a categorical loss is one class: every target is it.
+    if (head.targets === 'oneHot') return head.units === 1 ? tf.ones(outputShape) : tf.oneHot(classes(head.units).toInt(), head.units).toFloat();
     const values = tf.randomNormal(outputShape, 0, 1, 'float32', seed);
     return kind !== 'layers' && head.units === 1 ? tf.reshape(values, [rows]) : values;
   });

@@ -95,10 +95,18 @@ export function describeLayersModel(model: tfjs.LayersModel): LayersModelSummary
 function cloneArchitecture(model: tfjs.LayersModel): tfjs.LayersModel {
   // Every weight of the copy is the original's or the scheme's (below).
   const config = withZeroInitializers(model.getConfig(), 'className') as tfjs.serialization.ConfigDict;
-  const copy =
-    model instanceof tf.Sequential
-      ? (tf.Sequential.fromConfig(tf.Sequential, config) as unknown as tfjs.LayersModel)
-      : (tf.LayersModel.fromConfig(tf.LayersModel, config) as unknown as tfjs.LayersModel);
+  // In a scope of its own: tf.layers leaves temporaries behind while it builds (an LSTM with
+  // unitForgetBias, 4 tensors per cell); the variables it makes are not the scope's to free.
+  tf.engine().startScope();
+  let copy: tfjs.LayersModel;
+  try {
+    copy =
+      model instanceof tf.Sequential
+        ? (tf.Sequential.fromConfig(tf.Sequential, config) as unknown as tfjs.LayersModel)
+        : (tf.LayersModel.fromConfig(tf.LayersModel, config) as unknown as tfjs.LayersModel);
+  } finally {
+    tf.engine().endScope();
+  }
   // A compiled model's loss goes with it: the probe reads it.
   if (model.loss) copy.compile({ optimizer: 'sgd', loss: model.loss as string });
   // The config holds neither the weights nor a frozen model's flag (a Sequential's config is its

@@ -127,12 +127,13 @@ test('compare --model: a tf.LayersModel topology file, compared on MNIST images 
 
 test('compare --model: a model.json with its weights beside it is compared as loaded too, with its file\'s loss, --examples examples, and progress on stderr', async () => {
   await initEngine();
-  const base = tf.sequential({ layers: [tf.layers.dense({ inputShape: [12], units: 16, activation: 'relu', name: 'base_dense' })], name: 'base' });
-  base.trainable = false;
+  // Frozen by the layer's own flag, which model.json keeps (a nested Sequential's own trainable is not in tf.layers' config).
+  const base = tf.sequential({ layers: [tf.layers.dense({ inputShape: [12], units: 16, activation: 'relu', name: 'base_dense', trainable: false })], name: 'base' });
   const model = tf.sequential({ layers: [base, tf.layers.dense({ units: 3, activation: 'softmax', name: 'head' })] });
   model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
   const dir = tmp();
-  // What model.save() writes: the topology and training config in model.json, the weights in a shard beside it.
+  // What model.save(..., { includeOptimizer: true }) writes: the topology and training config
+  // (the loss) in model.json, the weights in a shard beside it.
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const json = { format: 'layers-model', modelTopology: artifacts.modelTopology, trainingConfig: artifacts.trainingConfig, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }] };
@@ -140,6 +141,7 @@ test('compare --model: a model.json with its weights beside it is compared as lo
       fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.from(artifacts.weightData as ArrayBuffer));
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
+    { includeOptimizer: true },
   );
   const run = parseCompareArgs(['--model', path.join(dir, 'model.json'), '--examples', '37', '--out', path.join(dir, 'report.html')]);
   assert.ok(typeof run !== 'string');
@@ -155,7 +157,7 @@ test('compare --model: a model.json with its weights beside it is compared as lo
   }
   // The base is frozen: measured, marked, and given no gradient; the head is judged.
   const text = out.text();
-  assert.match(text, /as loaded \(trained\)\s+base_dense \(frozen\)/, text);
+  assert.match(text, /as loaded \(trained\)\s+base\/base_dense \(frozen\)/, text);
   assert.match(text, /^[✓✗⚠] as loaded \(trained\)/m, text);
   assert.equal(parseCompareArgs(['--examples', '5']), '--examples applies to --model only (the MLP comparison takes its rows from --data)');
   assert.match(String(parseCompareArgs(['--model', 'm.json', '--examples', '0'])), /--examples must be a whole number above 0/);

@@ -43,8 +43,11 @@ before(async () => {
   await initEngine();
 });
 
-/** Classes that hold layers rather than being one: opened into their layers, never a row. */
-const CONTAINERS = new Set(['Sequential', 'Functional', 'Model', 'InputLayer']);
+/**
+ * Classes that are no row: models hold layers (opened into them), and the reader leaves out
+ * Keras 3's NotEqual mask op (tf.layers' Embedding passes its mask itself).
+ */
+const NOT_ROWS = new Set(['Sequential', 'Functional', 'Model', 'InputLayer', 'NotEqual']);
 
 test('the corpus has at least 20 real files of every format, each named in SOURCES.md', () => {
   const sources = fs.readFileSync(path.join(dir, 'SOURCES.md'), 'utf8');
@@ -69,7 +72,8 @@ for (const entry of corpus) {
     // A wrapper's row (Bidirectional, TimeDistributed) stands for the layer it wraps too.
     const wrapped = (layer: tfjs.layers.Layer) => (layer as unknown as { layer?: tfjs.layers.Layer }).layer;
     const kinds = new Set(steps.flatMap((s) => [s.layer.getClassName(), ...(wrapped(s.layer) ? [wrapped(s.layer)!.getClassName()] : [])]));
-    for (const kind of entry.kinds.filter((k) => !CONTAINERS.has(k))) assert.ok(kinds.has(kind), `${entry.file}: a ${kind} layer is a row (rows have ${[...kinds].join(', ')})`);
+    for (const kind of entry.kinds.filter((k) => !NOT_ROWS.has(k))) assert.ok(kinds.has(kind), `${entry.file}: a ${kind} layer is a row (rows have ${[...kinds].join(', ')})`);
+    const lstmCells = steps.reduce((n, s) => n + (s.kind === 'lstm' ? 1 : s.kind === 'bidirectional' && wrapped(s.layer)?.getClassName() === 'LSTM' ? 2 : 0), 0);
     const { x, y, examples } = forModel(model, { data: 'synthetic', examples: 2, seed: 0 });
     assert.equal(examples, 2);
     try {
@@ -100,9 +104,9 @@ for (const entry of corpus) {
       tf.dispose([x, y] as tfjs.TensorContainer);
       model.dispose();
     }
-    // tf.layers itself keeps a few tensors per model it builds (an LSTM's forget-gate bias, a
-    // nested model's disposal): bounded, not growing with the model's size.
-    assert.ok(tf.memory().numTensors - before < 20, `${tf.memory().numTensors - before} tensors left`);
+    // tf.layers itself leaves 4 tensors per LSTM cell it builds with unitForgetBias (the loaded
+    // model's; the copies are built in a scope of their own), and a few more: bounded.
+    assert.ok(tf.memory().numTensors - before <= 20 + 4 * lstmCells, `${tf.memory().numTensors - before} tensors left (${lstmCells} LSTM cells)`);
   });
 }
 
