@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { networkGuardEnv } from './networkCheck.mjs';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 const RIPGREP_CACHE_NAME = 'vscode-ripgrep-cache-1.15.11';
@@ -151,9 +152,10 @@ export async function startCodeServer({ scratch, extensionsDir, trusted = true, 
     cwd: scratch,
     stdio: ['ignore', out, out],
     // EXTENSIONS_GALLERY: code-server's extension gallery, here one with no address, so the
-    // workbench asks no gallery for recommendations or updates: tests reach no network
-    // (networkCheck.mjs checks it).
-    env: { ...process.env, EXTENSIONS_GALLERY: '{}', XDG_CONFIG_HOME: dirs['xdg-config'], XDG_DATA_HOME: dirs['xdg-data'], XDG_CACHE_HOME: dirs['xdg-cache'] },
+    // workbench asks no gallery for recommendations or updates: tests reach no network. The
+    // network guard, in every Node process it starts (the extension host inherits NODE_OPTIONS),
+    // refuses and logs any connection to another host (networkCheck.mjs).
+    env: { ...process.env, EXTENSIONS_GALLERY: '{}', XDG_CONFIG_HOME: dirs['xdg-config'], XDG_DATA_HOME: dirs['xdg-data'], XDG_CACHE_HOME: dirs['xdg-cache'], ...networkGuardEnv(scratch) },
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
@@ -189,6 +191,6 @@ export function installExtension(vsix, { extensionsDir, scratch }) {
   fs.mkdirSync(xdg, { recursive: true });
   execFileSync(process.execPath, [codeServerBin(), '--install-extension', vsix, '--force', '--extensions-dir', extensionsDir, '--user-data-dir', path.join(scratch, 'user-data')], {
     stdio: 'pipe',
-    env: { ...process.env, XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg, XDG_CACHE_HOME: xdg },
+    env: { ...process.env, XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg, XDG_CACHE_HOME: xdg, ...networkGuardEnv(scratch) },
   });
 }

@@ -16,7 +16,8 @@ export function prepareWorkspace(root, scratch) {
   return workspace;
 }
 
-export async function runExtensionHostSuite({ root, scratchRoot, name, testsPath, trusted }) {
+/** `onPage(page)`, if given, runs once the workbench is loading, alongside the suite (networkSelfTest.mjs). */
+export async function runExtensionHostSuite({ root, scratchRoot, name, testsPath, trusted, onPage }) {
   const scratch = path.join(scratchRoot, `ext-host-${name}`);
   fs.mkdirSync(scratch, { recursive: true });
   const workspace = prepareWorkspace(root, scratch);
@@ -52,6 +53,7 @@ export async function runExtensionHostSuite({ root, scratchRoot, name, testsPath
     });
     const url = `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     await page.goto(url);
+    await onPage?.(page);
     const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('timeout'), SUITE_TIMEOUT_MS))]);
     const reportErrors = () => {
       if (workbenchErrors.length === 0) return;
