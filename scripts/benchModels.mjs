@@ -53,8 +53,10 @@ for (const entry of chosen) {
   const run = spawnSync(process.execPath, [path.join(root, 'bin', 'initlab.js'), 'compare', '--model', file, '--out', path.join(work, 'report.html')], { cwd: work, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
   const seconds = (performance.now() - t0) / 1000;
   const data = /^data: (.*)$/m.exec(run.stderr)?.[1] ?? '(no data line)';
+  const loaded = /^format: (.*)$/m.exec(run.stderr)?.[1];
   const verdict = run.stdout.split('\n').filter((l) => /^[✓✗⚠] /.test(l));
-  say(`${entry.file}${entry.parameters ? ` (${entry.parameters.toLocaleString('en-US')} parameters)` : ''}: ${run.status === 0 ? `${seconds.toFixed(1)} s` : `FAILED (exit ${run.status}) after ${seconds.toFixed(1)} s`}`);
+  say(`${entry.file}: ${run.status === 0 ? `${seconds.toFixed(1)} s` : `FAILED (exit ${run.status}) after ${seconds.toFixed(1)} s`}`);
+  if (loaded) say(`  loaded: ${loaded}`);
   say(`  data: ${data}`);
   for (const line of verdict) say(`  ${line}`);
   if (run.status !== 0) say(`  ${run.stderr.trim().split('\n').slice(-3).join('\n  ')}`);

@@ -44,7 +44,7 @@ export function modelFileNotebook(file: string, options: CompareOptions & { exam
     `// compiles it with the file's loss, or the one its output layer implies.`,
     `const model = await loadModel(${JSON.stringify(path.resolve(file))});`,
     `const info = loadModel.info(model)!;`,
-    `console.log(\`format: \${info.format}; loss: \${info.losses.join(', ')} (from the \${info.lossFrom}); weights: \${info.weightFiles.length ? info.weightFiles.join(', ') : 'drawn by each layer (none in the file)'}\`);`,
+    `console.log(\`format: \${info.format}; \${model.countParams().toLocaleString('en-US')} parameters; loss: \${info.losses.join(', ')} (from the \${info.lossFrom}); weights: \${info.weightFiles.length ? info.weightFiles.join(', ') : 'drawn by each layer (none in the file)'}\`);`,
     `for (const note of info.notes) console.log(\`note: \${note}\`);`,
     `model.summary();`,
   ].join('\n');

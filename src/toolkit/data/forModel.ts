@@ -91,7 +91,7 @@ function budgetNote(budget: ProbeBudget): string {
   const mb = (budget.bytesPerExample / 2 ** 20).toFixed(budget.bytesPerExample < 2 ** 20 ? 2 : 1);
   return budget.limitedBy === 'memory'
     ? `${count(budget.examples)} examples: each holds ${mb} MB of activations in the probe, and the engine's heap has room for that many (data.forModel(model, { examples }) sets another count)`
-    : `${count(budget.examples)} examples: one example's forward is about ${formatCount(budget.multiplyAddsPerExample)} multiply-adds, and that many keep one probe pass to a few seconds (data.forModel(model, { examples }) sets another count)`;
+    : `${count(budget.examples)} examples: one example is about ${formatCount(budget.multiplyAddsPerExample)} multiply-adds and ${formatCount(budget.bytesPerExample / 4)} values through the layers, and that many keep one probe pass to a few seconds (data.forModel(model, { examples }) sets another count)`;
 }
 
 /** What a free size (null in the model's input shape: a sequence of any length) becomes in synthetic data. */

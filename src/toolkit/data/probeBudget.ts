@@ -13,9 +13,9 @@
  *   memory   ACTIVATION_BUDGET_BYTES of activations. The probe also holds each layer's gradient
  *            and the temporaries of one layer's backward at a time (sliced to 64 MB), and the
  *            data themselves sit in the heap as well: a third of the heap leaves them room.
- *   work     PASS_MULTIPLY_ADDS for the forward, about PASS_SECONDS of probing at the pace the
- *            WASM engine keeps on two cores (a pass costs about four forwards: the forward, each
- *            layer's forward again inside its backward, and the backward at twice a forward).
+ *   work     about PASS_SECONDS of probing, from a cost per multiply-add and a cost per value
+ *            of every layer's output (BatchNorm, ReLU and the statistics touch each value
+ *            several times), both measured on real models (the constants below).
  *
  * Counted, not timed: a timed budget would draw a different number of examples on a busy
  * machine than on an idle one, and the same comparison would give other figures from run to
@@ -29,15 +29,20 @@ import { keepingMovingStatistics, runLayer } from '../probe/layersAdapter';
 
 /** A third of the WASM engine's 4 GiB heap. */
 export const ACTIVATION_BUDGET_BYTES = 1.25 * 2 ** 30;
-/** One probe pass of about this long: a comparison of three schemes then ends well inside a minute. */
-export const PASS_SECONDS = 6;
+/** One probe pass of about this long: a comparison of three schemes then ends inside a minute. */
+export const PASS_SECONDS = 4;
 /**
- * Forward multiply-adds per second of probing: measured as a MobileNet-v1 at 224 × 224 × 3
- * (569 M multiply-adds per image) probed on 32 images, AMD EPYC, 2 cores, WASM with threads,
- * 2026-12-06. The pass's four forwards and its statistics are inside the figure.
+ * Seconds of a whole probe pass per forward multiply-add and per value of the layers' outputs,
+ * fitted to probes of real models from the test corpus on 8 examples (AMD EPYC, 2 cores, WASM
+ * with threads, 2026-12-07): a converter's MobileNetV2 at 224 × 224 × 3 (315 M multiply-adds and
+ * 21.8 M values per image: 0.81 s), a Go network of residual blocks (4.5 G, 7.0 M: 2.8 s), a
+ * YOLOv3-tiny (2.8 G, 13.9 M: 1.9 s) and a 256 × 256 CNN (202 M, 8.1 M: 0.45 s) fit within 20%.
+ * A Teachable Machine MobileNet (alpha 0.35: 65 M, 9.5 M) probes three times slower than the
+ * fit says (1.0 s): its narrow depthwise layers cost more per value; the lower PASS_SECONDS
+ * leaves room for such models.
  */
-export const PROBE_MULTIPLY_ADDS_PER_SECOND = 0.5e9;
-const PASS_MULTIPLY_ADDS = PASS_SECONDS * PROBE_MULTIPLY_ADDS_PER_SECOND;
+export const SECONDS_PER_MULTIPLY_ADD = 5.8e-10;
+export const SECONDS_PER_VALUE = 2.9e-8;
 
 export interface ProbeBudget {
   /** How many examples fit both budgets (at least 1). */
@@ -46,6 +51,8 @@ export interface ProbeBudget {
   bytesPerExample: number;
   /** Multiply-adds of one example's forward, estimated from the layers' shapes. */
   multiplyAddsPerExample: number;
+  /** The estimated seconds of a probe pass per example. */
+  secondsPerExample: number;
   /** Which budget set the count. */
   limitedBy: 'memory' | 'work' | 'none';
 }
@@ -73,10 +80,11 @@ export function probeBudget(model: tfjs.LayersModel, oneExample: readonly tfjs.T
     }),
   );
   const byMemory = Math.floor(ACTIVATION_BUDGET_BYTES / Math.max(bytes, 1));
-  const byWork = Math.floor(PASS_MULTIPLY_ADDS / Math.max(multiplyAdds, 1));
+  const secondsPerExample = multiplyAdds * SECONDS_PER_MULTIPLY_ADD + (bytes / 4) * SECONDS_PER_VALUE;
+  const byWork = Math.floor(PASS_SECONDS / Math.max(secondsPerExample, 1e-12));
   const examples = Math.max(1, Math.min(atMost, byMemory, byWork));
   const limitedBy = examples === atMost ? 'none' : byMemory <= byWork ? 'memory' : 'work';
-  return { examples, bytesPerExample: bytes, multiplyAddsPerExample: multiplyAdds, limitedBy };
+  return { examples, bytesPerExample: bytes, multiplyAddsPerExample: multiplyAdds, secondsPerExample, limitedBy };
 }
 
 const RECURRENT = new Set(['lstm', 'gru', 'simpleRNN']);

@@ -149,7 +149,7 @@ test('compare --model: a model.json with its weights beside it is compared as lo
   const err = sink();
   assert.equal(await runCompare(run, { stdout: out.stream, stderr: err.stream, kernelEntry: await kernelEntry() }), 0, err.text());
   const progress = err.text();
-  assert.match(progress, /^format: tfjs-layers; loss: sparseCategoricalCrossentropy \(from the file\); weights: weights\.bin$/m, progress);
+  assert.match(progress, /^format: tfjs-layers; 259 parameters; loss: sparseCategoricalCrossentropy \(from the file\); weights: weights\.bin$/m, progress);
   assert.match(progress, /^data: synthetic N\(0, 1\) inputs, 37 rows of 12 \(the model takes 12 inputs, MNIST has 784\)$/m, progress);
   assert.match(progress, /^loss: sparseCategoricalCrossentropy$/m, progress);
   for (const [k, label] of ['as loaded \\(trained\\)', 'normal\\(0, 1\\)', 'Xavier normal', 'Kaiming normal \\(fan_in\\)'].entries()) {
