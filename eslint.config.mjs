@@ -72,6 +72,24 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ group: ['**/extension/**', '**/renderers/**'], message: 'Plain-Node tests and benches do not import the VS Code or browser sides.' }] }] },
   },
   {
+    // Extension code without `vscode`: the type-check worker's client and how long a run waits
+    // for it. Plain-Node tests drive them with hung and dead workers (test/unit/typeCheck).
+    files: ['src/extension/typeCheck/typeCheckWorkerClient.ts', 'src/extension/typeCheck/typeCheckRunWait.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ ...noVscode, message: 'Plain-Node unit tests import this file: no vscode here.' }], patterns: [only('src/extension', 'src/host', 'src/format', 'src/shared')] }] },
+  },
+  {
+    files: ['test/unit/typeCheck/typeCheckWorkerClient.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [noVscode],
+        patterns: [
+          { regex: '/extension/(?!typeCheck/(typeCheckWorkerClient|typeCheckRunWait)$)', message: 'Plain-Node tests import only the vscode-free files of the extension side.' },
+          { group: ['**/renderers/**'], message: 'Plain-Node tests and benches do not import the VS Code or browser sides.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['src/renderers/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

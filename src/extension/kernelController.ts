@@ -21,7 +21,7 @@ import { NOTEBOOK_TYPE } from './initnbSerializer';
 import { applyOutputChange } from './outputProjection';
 import { SpareKernel } from './spareKernel';
 import type { CellTypeDiagnostics } from './typeCheck/cellTypeDiagnostics';
-import { checkForRun } from './typeCheck/typeCheckRunWait';
+import { checkForRun, RUN_TYPE_CHECK_WAIT_MS } from './typeCheck/typeCheckRunWait';
 import { runBlockingErrors, typeCheckMode, typeErrorRefusal, typeErrorWarning, uncheckedRunNote } from './typeCheck/typeCheckRuns';
 
 export const CONTROLLER_ID = 'initlab-typescript';
@@ -283,21 +283,23 @@ export class KernelController implements vscode.Disposable {
     const kernel = this.kernelFor(notebook);
     // The errors the editor shows for the cells' current text: known already unless the run
     // follows an edit within the check's debounce (typeCheck/cellTypeDiagnostics.ts).
-    // A check that does not answer within a few seconds (a hung or dead worker) does not hold
-    // the run: the cells run unchecked, each with a note saying so (typeCheckRunWait.ts).
+    // A check that does not answer within a few seconds (a hung or dead worker), or by the time
+    // the kernel has started, does not hold the run: the cells run unchecked, and the first says
+    // so (typeCheckRunWait.ts).
     const mode = typeCheckMode(notebook);
-    const check = mode === 'off' || cells.every((c) => this.isGenerated(c)) ? undefined : await checkForRun(() => this.typeErrors.errorsFor(notebook));
+    const check =
+      mode === 'off' || cells.every((c) => this.isGenerated(c)) ? undefined : await checkForRun(() => this.typeErrors.errorsFor(notebook), RUN_TYPE_CHECK_WAIT_MS, kernel.client.start());
     const errors = check?.status === 'checked' ? check.errors : new Map<vscode.NotebookCell, CellTypeError[]>();
     const note = check && uncheckedRunNote(check);
     const blocking = (cell: vscode.NotebookCell) => runBlockingErrors(errors.get(cell));
     const refused = mode === 'error' ? cells.findIndex((cell) => blocking(cell).length > 0) : -1;
     const runnable = refused < 0 ? cells : cells.slice(0, refused);
-    const warning = (cell: vscode.NotebookCell) => {
+    const warning = (cell: vscode.NotebookCell, index: number) => {
       const typeErrors = mode === 'warn' ? blocking(cell) : [];
-      return typeErrors.length > 0 ? typeErrorWarning(typeErrors) : note;
+      return typeErrors.length > 0 ? typeErrorWarning(typeErrors) : index === 0 ? note : undefined;
     };
     // Queue them all at once: the client runs them in order and cancels the rest on failure.
-    const ran = await Promise.all(runnable.map((cell) => this.executeCell(kernel, cell, warning(cell))));
+    const ran = await Promise.all(runnable.map((cell, index) => this.executeCell(kernel, cell, warning(cell, index))));
     if (refused < 0) return;
     // `error`: the first cell with type errors fails with them once the cells before it have
     // run, and the cells behind it are cancelled, as behind any failing cell.

@@ -11,7 +11,7 @@
 import * as vscode from 'vscode';
 import type { CellTypeError } from '../../shared/typeCheckMessages';
 import { NOTEBOOK_TYPE } from '../initnbSerializer';
-import type { TypeCheckWorkerClient } from './typeCheckWorkerClient';
+import type { CheckResult, TypeCheckWorkerClient } from './typeCheckWorkerClient';
 
 /** Typing pauses this long before a check: long enough to skip most keystrokes, short enough to feel live. */
 const DEBOUNCE_MS = 300;
@@ -23,6 +23,8 @@ interface NotebookChecks {
   again: boolean;
   /** The cells and versions the published errors are for (cellsKey). */
   checkedKey?: string;
+  /** Why the last check has no answer (the worker died or hung), until one answers again. */
+  failure?: unknown;
   errors: Map<vscode.NotebookCell, CellTypeError[]>;
   /** The cell URIs that have diagnostics in the collection, to clear those of removed cells. */
   published: vscode.Uri[];
@@ -63,6 +65,8 @@ export class CellTypeDiagnostics implements vscode.Disposable {
    * The type errors of the notebook's cells as their text is now. Answers at once when the last
    * check saw this text (the usual case: a run comes after typing has paused); otherwise checks
    * now. A user still typing in another cell as it runs ends the wait after a few rounds.
+   * Rejects when the check has no answer (the worker died or hung: TypeCheckUnavailable); a run
+   * bounds the wait itself (typeCheckRunWait.ts).
    */
   async errorsFor(notebook: vscode.NotebookDocument): Promise<Map<vscode.NotebookCell, CellTypeError[]>> {
     const state = this.stateOf(notebook);
@@ -70,6 +74,7 @@ export class CellTypeDiagnostics implements vscode.Disposable {
     let rounds = 0;
     for (; rounds < 3 && state.checkedKey !== cellsKey(checkedCells(notebook)); rounds++) {
       await this.refresh(notebook, true);
+      if (state.failure) throw state.failure;
     }
     // What checking adds to a run's time: nothing unless the run follows an edit closely.
     if (rounds > 0) this.log.info(`a run waited ${Date.now() - started} ms for the check of its cells' current text`);
@@ -88,7 +93,10 @@ export class CellTypeDiagnostics implements vscode.Disposable {
     state.timer = setTimeout(() => void this.refresh(notebook), DEBOUNCE_MS);
   }
 
-  /** Checks the notebook now; a check already under way checks again when it ends (`again`). */
+  /**
+   * Checks the notebook now; a check already under way checks again when it ends (`again`).
+   * Never rejects: a check with no answer is logged and kept in `failure`, the errors shown stay.
+   */
   private refresh(notebook: vscode.NotebookDocument, forRun = false): Promise<void> {
     const state = this.stateOf(notebook);
     clearTimeout(state.timer);
@@ -103,7 +111,15 @@ export class CellTypeDiagnostics implements vscode.Disposable {
         const cells = checkedCells(notebook);
         const key = cellsKey(cells);
         const started = Date.now();
-        const result = await this.client.check(notebook.uri.toString(), cells.map((c) => c.document.getText()));
+        let result: CheckResult;
+        try {
+          result = await this.client.check(notebook.uri.toString(), cells.map((c) => c.document.getText()));
+        } catch (failure) {
+          state.failure = failure;
+          this.log.warn(`type check of ${cells.length} cells has no answer after ${Date.now() - started} ms: ${(failure as Error).message ?? failure}`);
+          return;
+        }
+        state.failure = undefined;
         if (notebook.isClosed) return;
         this.log.info(`type check of ${cells.length} cells: ${result.ms.toFixed(0)} ms in the worker, ${Date.now() - started} ms in all${forRun ? ', before a run' : ''}`);
         this.publish(state, cells, result.cells);

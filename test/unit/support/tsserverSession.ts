@@ -2,7 +2,10 @@
  * A session with a real TypeScript server (the repository's pinned `typescript`), started as VS
  * Code starts it for notebooks: one inferred project per project root, InitLab's plugin loaded
  * as a global plugin, and VS Code's compiler options for files outside any tsconfig. Requests
- * are the protocol's synchronous forms, one at a time.
+ * are the protocol's synchronous forms, one at a time. Every request settles: it rejects when
+ * tsserver exits (or cannot start) before answering, and when it has not answered in
+ * `requestTimeoutMs`, so a dead or stuck server fails its test with a message saying which
+ * request, not by the runner's timeout.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
@@ -24,6 +27,14 @@ export const VS_CODE_INFERRED_PROTOCOL_OPTIONS = {
   resolveJsonModule: true,
 };
 
+/**
+ * A request's bound. The slowest, a first semantic check (it loads the toolkit's declarations),
+ * takes seconds: the whole tsserver test in cellTypes.test.ts took 9 s on a loaded 2-core machine.
+ * The unit tests' own per-test limit (scripts/unitTests.mjs) is longer, so this one fails first
+ * and names the request.
+ */
+export const TSSERVER_REQUEST_TIMEOUT_MS = 60_000;
+
 interface Response {
   request_seq: number;
   success: boolean;
@@ -35,16 +46,34 @@ export class TsServerSession {
   private readonly child: ChildProcess;
   private seq = 0;
   private buffer = Buffer.alloc(0);
-  private readonly waiting = new Map<number, (response: Response) => void>();
+  private readonly waiting = new Map<number, { resolve: (response: Response) => void; reject: (error: Error) => void }>();
+  /** Why tsserver is gone, once it is: every later request rejects with it at once. */
+  private gone?: Error;
+  private readonly requestTimeoutMs: number;
 
   /** `cwd` is where tsserver runs: not this repository, whose @types a user would not have. */
-  constructor(cwd: string) {
+  constructor(cwd: string, options: { requestTimeoutMs?: number } = {}) {
+    this.requestTimeoutMs = options.requestTimeoutMs ?? TSSERVER_REQUEST_TIMEOUT_MS;
     const tsserver = path.join(repoRoot, 'node_modules/typescript/lib/tsserver.js');
     this.child = spawn(process.execPath, [tsserver, '--useInferredProjectPerProjectRoot', '--disableAutomaticTypingAcquisition', '--globalPlugins', 'initlab-cell-types', '--pluginProbeLocations', repoRoot, '--locale', 'en'], {
       cwd,
       stdio: ['pipe', 'pipe', 'ignore'],
     });
     this.child.stdout!.on('data', (chunk: Buffer) => this.read(chunk));
+    this.child.on('error', (err) => this.lost(`tsserver failed: ${err.message}`));
+    this.child.on('exit', (code, signal) => this.lost(`tsserver exited (${signal ?? `exit code ${code}`})`));
+    // A write to a server that just died fails with EPIPE: the exit above already says why.
+    this.child.stdin!.on('error', () => undefined);
+  }
+
+  /** The process, for tests of this helper (a server that dies or stops answering). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  private lost(reason: string): void {
+    this.gone ??= new Error(reason);
+    for (const { reject } of [...this.waiting.values()]) reject(new Error(`${reason} before it answered`));
   }
 
   /** Messages come as `Content-Length: n` headers, each followed by n bytes of JSON. */
@@ -58,14 +87,32 @@ export class TsServerSession {
       if (this.buffer.length < start + length) return;
       const message = JSON.parse(this.buffer.subarray(start, start + length).toString('utf8'));
       this.buffer = this.buffer.subarray(start + length);
-      if (message.type === 'response') this.waiting.get(message.request_seq)?.(message);
+      if (message.type === 'response') this.waiting.get(message.request_seq)?.resolve(message);
     }
   }
 
   request(command: string, args: unknown): Promise<Response> {
+    if (this.gone) return Promise.reject(new Error(`${this.gone.message}: ${command} not sent`));
     const seq = ++this.seq;
-    return new Promise((resolve) => {
-      this.waiting.set(seq, resolve);
+    return new Promise<Response>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(seq);
+        reject(new Error(`tsserver did not answer ${command} within ${this.requestTimeoutMs} ms`));
+      }, this.requestTimeoutMs);
+      const settle = () => {
+        clearTimeout(timer);
+        this.waiting.delete(seq);
+      };
+      this.waiting.set(seq, {
+        resolve: (response) => {
+          settle();
+          resolve(response);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      });
       this.child.stdin!.write(`${JSON.stringify({ seq, type: 'request', command, arguments: args })}\n`);
     });
   }
