@@ -24,16 +24,23 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (value === undefined || value === null) return String(value);
-  if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
+  if (typeof value === 'function') return `a function${readable(value.name) ? ` (${value.name})` : ''}`;
   if (value instanceof tf.Tensor) return value.isDisposed ? 'a disposed tensor' : `a tensor of shape [${value.shape.join(', ')}]`;
   if (Array.isArray(value)) {
     const shown = value.slice(0, 6).map((v) => (typeof v === 'object' && v !== null ? '…' : describeValue(v)));
     return `an array [${shown.join(', ')}${value.length > 6 ? ', …' : ''}]`;
   }
-  const name = (value as object).constructor?.name;
-  if (name && name !== 'Object') return `a ${name}`;
+  // tf.layers objects name their own class; the bundle's minified class names ('o9') say nothing.
+  const own = (value as { getClassName?: () => unknown }).getClassName;
+  const name = typeof own === 'function' ? String(own.call(value)) : (value as object).constructor?.name;
+  if (readable(name) && name !== 'Object') return `a ${name}`;
   const keys = Object.keys(value as object);
   return keys.length ? `an object with ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', …' : ''}` : 'an empty object';
+}
+
+/** A name worth showing: not empty, and not one a minifier made (one or two letters, perhaps a digit). */
+function readable(name: string | undefined): name is string {
+  return !!name && !/^[A-Za-z_$][A-Za-z_$]?\d?$/.test(name);
 }
 
 /** `${fn}: ${name} must be ${expected}, got ${value}` as a TypeError. */

@@ -16,11 +16,10 @@ import { createRequire } from 'node:module';
 import { SourceMap } from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { formatWithOptions } from 'node:util';
 import type { KernelMessage } from '../../shared/kernelProtocol';
 import type { ErrorOutput, MimeBundle, NbOutput } from '../../shared/notebookFormat';
 import { CellScripts, internalFileFilter, toErrorOutput } from './errorMapping';
-import { formatValue } from './formatValue';
+import { formatLogArgs, formatValue } from './formatValue';
 import { CellSyntaxError, RUNTIME_GLOBAL, transpileCell } from './transpileCell';
 
 export interface ExecuteRequest {
@@ -299,7 +298,8 @@ export class ExecutionSession {
     const write = (name: 'stdout' | 'stderr') =>
       (...args: unknown[]) => {
         const context = this.cellContext.getStore() ?? this.current;
-        const text = formatWithOptions({ colors: false, depth: 4 }, ...args) + '\n';
+        // Objects read as display() shows them: no minified class name from the bundle (formatValue.ts).
+        const text = formatLogArgs(args) + '\n';
         if (!context) {
           (name === 'stdout' ? process.stdout : process.stderr).write(text);
           return;

@@ -176,3 +176,11 @@ test('functions and namespaces by their public names; any other object of the bu
   assert.match(own, /model: tf\.LayersModel 'sequential_\d+' \(Sequential\): 2 layers, 58 parameters/);
   assert.match(own, /t: Tensor \[\] float32/);
 });
+
+test('console.log of toolkit and tfjs objects, and an argument error about one, show no minified class name', async () => {
+  const { text } = await shown('console.log(model); console.log(probe(mlp)); console.log({ model, t: x });');
+  assert.match(text, /tf\.LayersModel 'sequential_\d+'/, text);
+  assert.match(text, /probe of an nn\.Model/, text);
+  const caught = (await shown('try { probe(probe(mlp) as never); } catch (e) { console.log(String(e)); }')).text;
+  assert.match(caught, /^TypeError: probe: model must be a model with forward and backward .*, got an object with model, options$/m, caught);
+});
