@@ -175,3 +175,26 @@ test('the theory chart continues a ×√2 net’s prediction to layer 20 with th
   assert.throws(() => theory(report, { extendTo: 2.5 }), /charts\.theory: options\.extendTo must be a layer number/);
   assert.equal(theory(report).spec.title, 'Theory against measurement');
 });
+
+test("an embedding's sparse gradient is not called vanishing: only the rows of the tokens seen get one", async () => {
+  await initEngine();
+  const model = tf.sequential({
+    layers: [
+      tf.layers.embedding({ inputDim: 20000, outputDim: 16, inputLength: 8, name: 'words' }),
+      tf.layers.flatten({ name: 'flat' }),
+      // Small head weights, so the rows the tokens reach get small gradients too.
+      tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.constant({ value: 0.01 }), name: 'out' }),
+    ],
+  });
+  model.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
+  const x = tf.tensor2d(Array.from({ length: 64 }, (_, i) => (i * 7919) % 20000), [8, 8], 'int32');
+  const y = tf.tensor2d([0, 1, 0, 1, 1, 0, 1, 0], [8, 1]);
+  const report = probe(model, { label: 'sparse' }).step(x, y);
+  const words = report.layers.find((l) => l.name === 'words')!;
+  const out = report.layers.find((l) => l.name === 'out')!;
+  // 64 of 20,000 rows get a gradient: its std is far below 1/100 of the head's.
+  assert.ok(fromStatNumber(words.tensors.weightGrad!.std) < 1e-2 * fromStatNumber(out.tensors.weightGrad!.std));
+  assert.doesNotMatch(verdict(report).text, /gradients vanish/, verdict(report).text);
+  tf.dispose([x, y]);
+  model.dispose();
+});
