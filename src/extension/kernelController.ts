@@ -284,13 +284,18 @@ export class KernelController implements vscode.Disposable {
     // The errors the editor shows for the cells' current text: known already unless the run
     // follows an edit within the check's debounce (typeCheck/cellTypeDiagnostics.ts).
     // A check that does not answer within a few seconds (a hung or dead worker), or by the time
-    // the kernel has started, does not hold the run: the cells run unchecked, and the first says
-    // so (typeCheckRunWait.ts).
+    // the kernel has started, does not hold the run: the cells run unchecked, and the user is
+    // told (typeCheckRunWait.ts).
     const mode = typeCheckMode(notebook);
     const check =
       mode === 'off' || cells.every((c) => this.isGenerated(c)) ? undefined : await checkForRun(() => this.typeErrors.errorsFor(notebook), RUN_TYPE_CHECK_WAIT_MS, kernel.client.start());
     const errors = check?.status === 'checked' ? check.errors : new Map<vscode.NotebookCell, CellTypeError[]>();
-    const note = check && uncheckedRunNote(check);
+    // A check that failed (its worker died) is worth a line in the cell's output; one that is
+    // only slow (a new worker's first check, in a fresh window under load) is said in the status
+    // bar, so no notebook's saved outputs keep a line about the editor's start-up.
+    const unchecked = check && uncheckedRunNote(check);
+    if (unchecked && check?.status === 'timeout') vscode.window.setStatusBarMessage(unchecked.trim(), 15_000);
+    const note = check?.status === 'failed' ? unchecked : undefined;
     const blocking = (cell: vscode.NotebookCell) => runBlockingErrors(errors.get(cell));
     const refused = mode === 'error' ? cells.findIndex((cell) => blocking(cell).length > 0) : -1;
     const runnable = refused < 0 ? cells : cells.slice(0, refused);

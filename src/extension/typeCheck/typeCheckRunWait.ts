@@ -1,7 +1,7 @@
 /**
  * How long a run of cells waits for their type check: RUN_TYPE_CHECK_WAIT_MS (or until its
- * kernel has started, if that is later), then the cells run unchecked and the first says so
- * (kernelController.ts prints the note above its output). The check itself goes on: the editor
+ * kernel has started, if that is later), then the cells run unchecked and the status bar says so
+ * (kernelController.ts; a check that failed is noted above the first cell's output). The check itself goes on: the editor
  * shows its errors when it answers. Plain Node, no `vscode`, so a unit test
  * (test/unit/typeCheck/typeCheckWorkerClient.test.ts) runs it with a real, a hung and a dead worker.
  */
