@@ -10,7 +10,7 @@ import { KernelClient } from '../../../src/host/kernelClient';
 import type { NbOutput } from '../../../src/shared/notebookFormat';
 import { MimeTypes } from '../../../src/shared/mimeTypes';
 import { runCell } from '../support/kernelCells';
-import { minifiedKernelEntry } from '../support/minifiedKernel';
+import { minifiedKernelEntry } from '../support/kernelBuild';
 
 let client: KernelClient;
 let dir: string;
