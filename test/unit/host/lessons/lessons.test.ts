@@ -81,6 +81,7 @@ test('every lesson comes in English and its own languages, every markdown cell w
       ['en', 'th'],
       ['en', 'vi'],
       ['en', 'th', 'vi'],
+      ['en', 'th', 'vi'],
     ],
   );
   for (const lesson of LESSONS) {
