@@ -9,7 +9,9 @@
  * 2. Faster versions of package kernels that training runs slowly (each file says by how much):
  *    Conv2DBackpropInput (a plain loop; here an XNNPACK convolution), Tile (batch norm's
  *    gradient), Sum and Mean over all axes but the last (batch norm's moments and sums), Slice
- *    (the probe's backward in slices of a batch).
+ *    (the probe's backward in slices of a batch), Identity and same-dtype Cast (share their input's
+ *    data instead of copying it: every tensor autodiff saves is cloned); and right versions of
+ *    two that are wrong, MaxPoolGrad and MaxPoolWithArgmax (they lose windows of negative values).
  * 3. For every other kernel the CPU backend has and WASM lacks, a fallback that runs the CPU
  *    kernel on copies (cpuFallback.ts), warning once per kernel.
  * 4. Except the kernels in KERNELS_MISSING_ON_WASM, which cannot work that way (the reasons are
@@ -20,11 +22,13 @@ import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
 import { cpuFallbackConfig } from './cpuFallback';
 import { meanConfig, sumConfig } from './leadingAxesReduction';
+import { castConfig, identityConfig } from './sharedIdentity';
 import { sliceConfig } from './slice';
 import { tileConfig } from './tile';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum';
+import { maxPoolGradConfig, maxPoolWithArgmaxConfig } from './maxPoolPositions';
 
 const COMPLEX_REASON =
   'complex64 tensors: the WASM backend stores none, and the ops around an FFT (slice, concat, add, reshape of complex values) have no WASM kernels, so copying to the CPU backend one kernel at a time cannot work. Set INITLAB_BACKEND=cpu for spectral work.';
@@ -59,6 +63,11 @@ export const REPLACED_WASM_KERNELS: Readonly<Record<string, (backendName: string
   Sum: sumConfig,
   Mean: meanConfig,
   Slice: sliceConfig,
+  Identity: identityConfig,
+  Cast: castConfig,
+  // Right where the package's lose windows of negative values (maxPoolPositions.ts).
+  MaxPoolGrad: maxPoolGradConfig,
+  MaxPoolWithArgmax: maxPoolWithArgmaxConfig,
 };
 
 export interface WasmKernelRegistration {
