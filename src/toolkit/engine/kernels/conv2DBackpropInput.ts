@@ -7,12 +7,14 @@
  * dx[n, h, w, ci] = Σ_{i, j, co} dy_up[n, h + top − i·d, w + left − j·d, co] · f[i, j, ci, co]
  *
  * is a forward convolution of dy_up (dy spread by the stride, depthwiseConv2dNativeBackpropInput.ts)
- * with the filter flipped and its channels swapped, [fh, fw, Cout, Cin], at stride 1.
+ * with the filter flipped and its channels swapped, [fh, fw, Cout, Cin], at stride 1. A strided,
+ * undilated convolution takes stridedInputGradient.ts's way instead, which skips the spread's zeros.
  */
 import { Conv2DBackpropInput, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import { withBackendCalls } from './backendCalls';
 import { forwardConvInfo, type ConvGradAttrs } from './convGeometry';
 import { inputGradientOperand } from './depthwiseConv2dNativeBackpropInput';
+import { phasesApply, stridedInputGradient } from './stridedInputGradient';
 
 interface Attrs extends ConvGradAttrs {
   inputShape: [number, number, number, number];
@@ -25,6 +27,7 @@ export function conv2DBackpropInputConfig(backendName: string, original?: Kernel
       const filter = inputs.filter as TensorInfo;
       const a = attrs as unknown as Attrs;
       const info = forwardConvInfo(Conv2DBackpropInput, a.inputShape, filter.shape, a, false);
+      if (phasesApply(info)) return stridedInputGradient(calls, dy, filter, info, a.inputShape);
       const [, inH, inW] = a.inputShape;
       const { x, pad } = inputGradientOperand(calls, dy, info, inH, inW);
       const swapped = calls.transpose(filter, [0, 1, 3, 2]);
