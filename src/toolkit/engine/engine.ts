@@ -17,6 +17,8 @@ import { prepareThreadedWasmFiles } from './threadedWasmFiles';
 import { registerWasmKernels } from './kernels/registerWasmKernels';
 import { patchTransposedMatMul } from './transposedMatMulPatch';
 import { registerDilatedConvGradients } from './dilatedConvGradients';
+import { registerSecondOrderGradients } from './secondOrderGradients';
+import { registerAvgPoolPaddingGradient } from './avgPoolPaddingGradient';
 import { checkTfjsInternals, tfjsInternalsError } from './tfjsInternals';
 
 export type { BackendName };
@@ -179,6 +181,10 @@ async function chooseBackend(): Promise<EngineInfo> {
   tf = selected.value;
   // Gradients are per tfjs-core instance, not per backend: tfjs-node's `tf` has its own registry.
   registerDilatedConvGradients(tf);
+  // Gradients of gradient kernels: Hessian-vector products through convolutions and pooling.
+  registerSecondOrderGradients(tf);
+  // Average pooling's gradient where 'same' padding cuts windows (tfjs divides by the whole window).
+  registerAvgPoolPaddingGradient(tf);
   // "not available" for tfjs-node is the normal case, not worth a warning.
   const warnings = [
     ...selected.warnings.filter((w) => !w.startsWith('The tensorflow backend is not available')),

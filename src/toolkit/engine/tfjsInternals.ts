@@ -187,8 +187,8 @@ export const TFJS_INTERNALS: readonly TfjsInternal[] = [
   {
     id: 'engine.gradientDepth',
     touches: 'tf.engine().state.gradientDepth (above 0 while tf.grads records)',
-    usedBy: 'dilatedConvGradients.ts (tf.fused.conv2d is rerouted only while gradients are recorded)',
-    fallback: 'A dilated tf.fused.conv2d (a dilated Conv2D layer with a linear activation) will have no gradient, as in tfjs.',
+    usedBy: 'dilatedConvGradients.ts (tf.fused.conv2d is rerouted only while gradients are recorded), secondOrderGradients.ts (a gradient that will be differentiated again recomputes its kernel\'s output)',
+    fallback: 'A dilated tf.fused.conv2d (a dilated Conv2D layer with a linear activation) will have no gradient, as in tfjs; second derivatives through tanh, sigmoid, softmax, exp and ELU stay wrong, as in tfjs.',
     needs: 'tf',
     check: ({ tf }) => {
       const state = engineState(tf);
