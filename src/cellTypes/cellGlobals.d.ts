@@ -52,6 +52,15 @@ declare global {
   var manualSeed: typeof toolkit.manualSeed;
   /** A model file you have (TensorFlow.js model.json with its weights, Keras 2 or 3 to_json()), as a compiled tf.LayersModel. */
   var loadModel: typeof toolkit.loadModel;
+  /**
+   * μP's coordinate check: builds the model at each width (`build(width, seed)`), trains it a few
+   * steps (Adam or SGD) on one batch, and fits how each layer's output size (mean |x|) grows with
+   * width at each step. Displays as a chart with a verdict. Example:
+   * `coordCheck((w, seed) => nn.mlp([16, w, w, 10], { seed }), { widths: [64, 128, 256, 512, 1024] })`
+   */
+  var coordCheck: typeof toolkit.coordCheck;
+  /** μP (Tensor Programs V) for chains of dense layers: `muP.mlp`, `muP.parametrize` (init and per-layer learning rates) and `muP.trainer`. */
+  var muP: typeof toolkit.muP;
   /** What probe(...).step() and .stats() return: per-layer statistics. */
   type ProbeReport = toolkit.ProbeReport;
   /** One layer of a ProbeReport. */
@@ -62,6 +71,8 @@ declare global {
   type WatchRecord = toolkit.WatchRecord;
   /** What compareReports() returns. */
   type Comparison = toolkit.Comparison;
+  /** What coordCheck() returns: sizes per layer, step and width, the fitted slopes and the verdict. */
+  type CoordCheckReport = toolkit.CoordCheckReport;
 }
 
 export {};

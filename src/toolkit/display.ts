@@ -20,6 +20,8 @@ import type { WatchRecord } from './watch/watchRecord';
 import { repeatingLayers } from './probe/trend';
 import { MimeTypes } from '../shared/mimeTypes';
 import { toolkitObjectBundle } from './objectDisplay';
+import { coordCheckChartOf } from './theory/widthScaling/coordCheckDisplay';
+import type { CoordCheckReport } from './theory/widthScaling/coordCheckReport';
 import { argumentError, checkFiniteNumber, checkOneOf, checkOptions, checkPositiveInteger, checkString, describeValue, isPlainObject } from './args';
 
 /** A non-empty array of probe reports, each what `probe(model).step(x, y)` returns. */
@@ -232,6 +234,7 @@ export async function formatToolkitValue(value: unknown): Promise<MimeBundle | u
   }
   let chart: ChartValue | undefined;
   if (isKind(value, 'initlab.chart')) chart = value as ChartValue;
+  else if (isKind(value, 'initlab.coordCheck')) chart = coordCheckChartOf(value as CoordCheckReport);
   else if (isKind(value, 'initlab.probe') || isKind(value, 'initlab.comparison')) chart = layerStats(value as ProbeReport | Comparison);
   else if (isKind(value, 'initlab.training')) chart = training(value as TrainingRecord);
   else if (isKind(value, 'initlab.watch')) chart = watchChartOf(value);

@@ -8,3 +8,4 @@ export * from './derivativeChart';
 export * from './theoryChart';
 export * from './colorfulDimension';
 export * from './watchChart';
+export * from './coordCheckChart';
