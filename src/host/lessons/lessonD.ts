@@ -380,7 +380,7 @@ ReLU′ bằng 1 ở nơ-ron đang hoạt động và 0 ở các nơ-ron còn l�
 
 Mean-field theory is the limit of infinite width; a finite network is a random draw around it, closer the wider it is. At initialization, width is on our side.
 
-Training is another story. Under the **standard parametrization** (SP: every layer drawn with variance ∝ 1/fan_in, one learning rate for all), Adam moves every weight by about the learning rate whatever the width, and each unit sums \`width\` such moves: after one step the activations grow with width, and a learning rate tuned on a narrow network blows up a wide one. **μP**, the maximal update parametrization (Yang and Hu 2021), scales the output layer's initialization and each layer's learning rate with width so that every layer's activations move by the same amount at every width; hyperparameters tuned narrow then carry over to wide.
+Training is another story. Under the **standard parametrization** (SP: every layer drawn with variance ∝ 1/fan_in, one learning rate for all), Adam moves every weight by about the learning rate whatever the width, and each unit sums \`width\` such moves: after one step the activations grow with width, and a learning rate tuned on a narrow network blows up a wide one. **μP**, the maximal update parametrization (Yang and Hu 2021; its rules for Adam and SGD in Yang et al. 2022), scales the output layer's initialization and each layer's learning rate with width so that every layer's activations move by the same amount at every width; hyperparameters tuned narrow then carry over to wide. For Adam, relative to a base width where μP and SP agree: the output layer starts at zero, and the hidden and output layers' learning rates are divided by width / base width.
 
 \`coordCheck(width => build(width), { widths, steps, optimizer })\` is μP's *coordinate check*: it trains a network of each width for a few steps, plots each layer's activation size against width, and fits the slope of log size against log width. SP's lines climb; μP's stay flat.`,
       {
@@ -389,7 +389,7 @@ Training is another story. Under the **standard parametrization** (SP: every lay
 
 ทฤษฎีสนามเฉลี่ยคือลิมิตเมื่อความกว้างเป็นอนันต์ โครงข่ายจริงที่มีความกว้างจำกัดคือการสุ่มรอบ ๆ ลิมิตนั้น และยิ่งกว้างก็ยิ่งเข้าใกล้ ตอนกำหนดค่าเริ่มต้น ความกว้างจึงเป็นประโยชน์กับเรา
 
-การฝึกเป็นอีกเรื่องหนึ่ง ภายใต้**การกำหนดพารามิเตอร์แบบมาตรฐาน** (SP: ทุกชั้นสุ่มด้วยความแปรปรวน ∝ 1/fan_in และใช้อัตราการเรียนรู้เดียวกันทั้งหมด) Adam ขยับน้ำหนักทุกตัวไปประมาณเท่ากับอัตราการเรียนรู้ไม่ว่าความกว้างจะเป็นเท่าไร และแต่ละหน่วยรวมการขยับแบบนั้น \`width\` ครั้ง หลังก้าวแรกค่ากระตุ้นจึงโตตามความกว้าง และอัตราการเรียนรู้ที่ปรับมาดีบนโครงข่ายแคบจะทำให้โครงข่ายกว้างระเบิด **μP** หรือ maximal update parametrization (Yang และ Hu 2021) ปรับสเกลค่าเริ่มต้นของชั้นเอาต์พุตและอัตราการเรียนรู้ของแต่ละชั้นตามความกว้าง เพื่อให้ค่ากระตุ้นของทุกชั้นขยับเท่ากันในทุกความกว้าง ไฮเปอร์พารามิเตอร์ที่ปรับบนโครงข่ายแคบจึงใช้กับโครงข่ายกว้างได้เลย
+การฝึกเป็นอีกเรื่องหนึ่ง ภายใต้**การกำหนดพารามิเตอร์แบบมาตรฐาน** (SP: ทุกชั้นสุ่มด้วยความแปรปรวน ∝ 1/fan_in และใช้อัตราการเรียนรู้เดียวกันทั้งหมด) Adam ขยับน้ำหนักทุกตัวไปประมาณเท่ากับอัตราการเรียนรู้ไม่ว่าความกว้างจะเป็นเท่าไร และแต่ละหน่วยรวมการขยับแบบนั้น \`width\` ครั้ง หลังก้าวแรกค่ากระตุ้นจึงโตตามความกว้าง และอัตราการเรียนรู้ที่ปรับมาดีบนโครงข่ายแคบจะทำให้โครงข่ายกว้างระเบิด **μP** หรือ maximal update parametrization (Yang และ Hu 2021 ส่วนกฎสำหรับ Adam และ SGD อยู่ใน Yang และคณะ 2022) ปรับสเกลค่าเริ่มต้นของชั้นเอาต์พุตและอัตราการเรียนรู้ของแต่ละชั้นตามความกว้าง เพื่อให้ค่ากระตุ้นของทุกชั้นขยับเท่ากันในทุกความกว้าง ไฮเปอร์พารามิเตอร์ที่ปรับบนโครงข่ายแคบจึงใช้กับโครงข่ายกว้างได้เลย สำหรับ Adam เมื่อเทียบกับความกว้างฐานที่ μP และ SP ตรงกัน: ชั้นเอาต์พุตเริ่มที่ศูนย์ และอัตราการเรียนรู้ของชั้นซ่อนและชั้นเอาต์พุตถูกหารด้วย ความกว้าง / ความกว้างฐาน
 
 \`coordCheck(width => build(width), { widths, steps, optimizer })\` คือ *coordinate check* ของ μP: มันฝึกโครงข่ายแต่ละความกว้างไม่กี่ก้าว วาดขนาดของค่ากระตุ้นแต่ละชั้นเทียบกับความกว้าง และหาความชันของ log ขนาดเทียบกับ log ความกว้าง เส้นของ SP ไต่ขึ้น ส่วนของ μP ราบ`,
         vi: `
@@ -397,10 +397,35 @@ Training is another story. Under the **standard parametrization** (SP: every lay
 
 Lý thuyết trường trung bình là giới hạn khi độ rộng vô hạn; một mạng thật có độ rộng hữu hạn là một lần lấy mẫu quanh giới hạn đó, càng rộng càng gần. Lúc khởi tạo, độ rộng đứng về phía ta.
 
-Huấn luyện lại là chuyện khác. Với **cách tham số hóa chuẩn** (SP: mọi lớp lấy mẫu với phương sai ∝ 1/fan_in, một tốc độ học chung cho tất cả), Adam dịch mỗi trọng số đi khoảng bằng tốc độ học dù độ rộng là bao nhiêu, và mỗi nơ-ron cộng \`width\` lần dịch như thế: sau một bước, giá trị kích hoạt tăng theo độ rộng, và một tốc độ học chỉnh trên mạng hẹp sẽ làm mạng rộng bùng nổ. **μP**, maximal update parametrization (Yang và Hu 2021), co giãn khởi tạo của lớp đầu ra và tốc độ học của từng lớp theo độ rộng để giá trị kích hoạt của mọi lớp dịch chuyển như nhau ở mọi độ rộng; siêu tham số chỉnh trên mạng hẹp khi đó dùng được cho mạng rộng.
+Huấn luyện lại là chuyện khác. Với **cách tham số hóa chuẩn** (SP: mọi lớp lấy mẫu với phương sai ∝ 1/fan_in, một tốc độ học chung cho tất cả), Adam dịch mỗi trọng số đi khoảng bằng tốc độ học dù độ rộng là bao nhiêu, và mỗi nơ-ron cộng \`width\` lần dịch như thế: sau một bước, giá trị kích hoạt tăng theo độ rộng, và một tốc độ học chỉnh trên mạng hẹp sẽ làm mạng rộng bùng nổ. **μP**, maximal update parametrization (Yang và Hu 2021; quy tắc cho Adam và SGD trong Yang và cộng sự 2022), co giãn khởi tạo của lớp đầu ra và tốc độ học của từng lớp theo độ rộng để giá trị kích hoạt của mọi lớp dịch chuyển như nhau ở mọi độ rộng; siêu tham số chỉnh trên mạng hẹp khi đó dùng được cho mạng rộng. Với Adam, so với một độ rộng gốc nơi μP và SP trùng nhau: lớp đầu ra bắt đầu từ 0, và tốc độ học của các lớp ẩn và lớp đầu ra được chia cho độ rộng / độ rộng gốc.
 
 \`coordCheck(width => build(width), { widths, steps, optimizer })\` là *coordinate check* của μP: nó huấn luyện một mạng ở mỗi độ rộng trong vài bước, vẽ độ lớn giá trị kích hoạt của từng lớp theo độ rộng, và khớp độ dốc của log độ lớn theo log độ rộng. Các đường của SP leo lên; của μP nằm ngang.`,
       },
+    ),
+    ts(
+      'width-sp',
+      `
+// One MLP, 16 → width → width → 10 with ReLU and He's weights, at five widths, each trained
+// 3 steps of Adam (lr 0.01) on one batch; sizes are mean |x| of each layer's output, over 2 seeds.
+// First the standard parametrization: the model as nn.mlp draws it, one learning rate for all.
+const widths = [64, 128, 256, 512, 1024];
+const slopes = (report: CoordCheckReport, step: number) =>
+  report.fits.filter((f) => f.step === step).map((f) => \`\${f.layer} \${f.slope === null ? '—' : f.slope.toFixed(2)}\`).join(', ');
+const standard = coordCheck((w, seed) => nn.mlp([16, w, w, 10], { seed }), { widths, steps: 3 });
+console.log(\`standard: slope of log size against log width at step 0: \${slopes(standard, 0)}\`);
+console.log(\`standard: at step 1: \${slopes(standard, 1)}\`);
+standard`,
+    ),
+    ts(
+      'width-mup',
+      `
+// The same network in μP, which is the standard parametrization at width 64 (baseWidth): the
+// output layer starts at zero, and under Adam the hidden and output layers' learning rates are
+// divided by width / 64 (Tensor Programs V's table for Adam).
+const muParametrized = coordCheck((w, seed) => muP.mlp({ inputs: 16, width: w, outputs: 10, baseWidth: 64, seed }), { widths, steps: 3 });
+console.log(\`μP: at step 1: \${slopes(muParametrized, 1)}\`);
+console.log(\`μP: at step 3: \${slopes(muParametrized, 3)}\`);
+muParametrized`,
     ),
     md(
       'summary',
