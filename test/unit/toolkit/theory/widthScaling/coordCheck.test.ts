@@ -77,8 +77,16 @@ test('at initialization the slopes are what the init variance predicts: std-1 we
   // tf.layers' default Glorot init has variance 2/(fan_in + fan_out): for the input layer
   // (fan_in 16, fan_out the width) its outputs' size is ∝ (16 + width)^−1/2, whose least-squares
   // slope over these widths is the theory's figure.
-  const glorot = (w: number) => {
-    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [16], units: w, activation: 'relu' }), tf.layers.dense({ units: w, activation: 'relu' }), tf.layers.dense({ units: 10 })] });
+  const glorot = (w: number, seed: number) => {
+    // tf.layers.dense's default kernel initializer, seeded so that the run repeats.
+    const init = (k: number) => tf.initializers.glorotNormal({ seed: 10 * seed + k });
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [16], units: w, activation: 'relu', kernelInitializer: init(1) }),
+        tf.layers.dense({ units: w, activation: 'relu', kernelInitializer: init(2) }),
+        tf.layers.dense({ units: 10, kernelInitializer: init(3) }),
+      ],
+    });
     model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
     return model;
   };
