@@ -245,6 +245,22 @@ export const TFJS_INTERNALS: readonly TfjsInternal[] = [
       return typeof engine === 'string' ? engine : described(missingMethods(engine, ['makeTensorFromTensorInfo']), 'tf.engine()');
     },
   },
+  {
+    id: 'engine.activeTape',
+    touches: "tf.engine().state.activeTape (the gradient tape; each node keeps, as node.saved, the tensors its backward reads)",
+    usedBy: 'theory/spectrum/jacobianProducts.ts (a Jacobian-vector product is a gradient of a gradient; one through an op with no second derivative throws mid-backward, and tfjs frees the tape\'s saved tensors only when a backward completes)',
+    fallback: 'After a Jacobian-vector product fails for want of a second derivative, the tensors its tape saved stay in memory.',
+    needs: 'tf',
+    check: ({ tf }) => {
+      const state = engineState(tf);
+      if (typeof state === 'string') return state;
+      // Undefined until the first gradient, null after a completed one.
+      const tape = state.activeTape;
+      if (tape === undefined || tape === null) return undefined;
+      if (!Array.isArray(tape)) return 'tf.engine().state.activeTape is not an array';
+      return tape.every((node) => Array.isArray(record(node)?.saved) || record(node)?.saved === undefined) ? undefined : "a tape node's saved is not an array";
+    },
+  },
 ];
 
 export interface TfjsInternalsReport {
@@ -374,4 +390,21 @@ export function replaceFusedConv2d<F>(tf: { fused: unknown; engine(): unknown },
   const fused = tf.fused as { conv2d: F };
   fused.conv2d = make(fused.conv2d);
   return true;
+}
+
+interface GradientTape {
+  state: { gradientDepth: number; activeTape?: { saved?: { dispose(): void }[] }[] | null };
+}
+
+/**
+ * Frees the tensors the gradient tape saved, after a tf.grads that threw mid-backward (tfjs frees
+ * them only at the end of a backward that completes, and the next tf.grads starts a new tape
+ * without them); nothing while a gradient still records, or when the tape cannot be read.
+ */
+export function releaseFailedTape(tf: { engine(): unknown }): void {
+  if (tfjsInternalProblem('engine.activeTape', { tf })) return;
+  const { state } = tf.engine() as GradientTape;
+  if (state.gradientDepth !== 0 || !state.activeTape) return;
+  for (const node of state.activeTape) for (const tensor of node.saved ?? []) tensor.dispose();
+  state.activeTape = null;
 }
