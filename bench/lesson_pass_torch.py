@@ -1,36 +1,34 @@
 """The lesson pass in PyTorch, the reference for scripts/bench.mjs.
 
 x [50000, 784] ~ N(0, 1) through a 784-100-100-100-1 ReLU MLP with MSE, forward and the same
-hand-written backward as InitLab's nn modules (no autograd), on all cores. With `probe`, the
-statistics InitLab's probe computes (mean, std, min, max, zero fraction, histogram) for the
-same tensors. Prints one JSON line.
+hand-written backward as InitLab's nn modules (no autograd), on all cores, the gradient with
+respect to the data included (probe(model)'s default).
+
+    pass   forward and backward
+    probe  the same, measuring what InitLab's probe measures for an nn model
+           (src/toolkit/probe/nnAdapter.ts), each distinct tensor once, with the fewest passes
+           torch offers (bench/torch_probe.py): per layer (a Linear and its ReLU) the weights,
+           bias, pre-activation, activation, weight and bias gradients, output gradient and
+           input gradient (the layer before's output gradient, and for the first layer the
+           gradient with respect to the data), and the data's moments
+    check  one probed pass on the weights and data bench/probeCheckWorker.ts exported to <dir>;
+           prints every measurement (scripts/benchCheck.mjs compares them with InitLab's)
 
     /usr/bin/python3 bench/lesson_pass_torch.py <pass|probe> <rounds>
+    /usr/bin/python3 bench/lesson_pass_torch.py check <dir>
 """
-import json, os, resource, sys, time
+import json, os, sys, time
 
+import numpy as np
 import torch
 
-torch.set_num_threads(os.cpu_count())
-torch.manual_seed(1)
-mode = sys.argv[1] if len(sys.argv) > 1 else "pass"
-rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+from torch_probe import Probe, result_line, setup, timed
 
-x = torch.randn(50000, 784)
-y = torch.randn(50000)
-sizes = [784, 100, 100, 100, 1]
-ws = [torch.randn(a, b) * (2 / a) ** 0.5 for a, b in zip(sizes, sizes[1:])]
-bs = [torch.zeros(b) for b in sizes[1:]]
+SIZES = [784, 100, 100, 100, 1]
 
 
-def stats(t):
-    flat = t.reshape(-1)
-    lo, hi = flat.min(), flat.max()
-    return [flat.mean(), flat.std(), lo, hi, (flat == 0).sum(), torch.histc(flat, 30, lo.item(), hi.item())]
-
-
-def once():
-    start = time.perf_counter()
+def one_pass(x, y, ws, bs, measure):
+    """Forward and backward; with measure, returns the Probe that measured the pass."""
     inps, pres, acts = [], [], []
     a = x
     for i, (w, b) in enumerate(zip(ws, bs)):
@@ -42,25 +40,63 @@ def once():
     out = a.squeeze(-1)
     loss = (out - y).pow(2).mean()
     g = (2 * (out - y) / out.shape[0]).unsqueeze(-1)
-    grads = []
+    out_grads, in_grads, w_grads, b_grads = [None] * len(ws), [None] * len(ws), [None] * len(ws), [None] * len(ws)
     for i in reversed(range(len(ws))):
+        out_grads[i] = g
         if i < len(ws) - 1:
-            g = g * (pres[i] > 0).float()
-        wg = inps[i].t() @ g
-        bg = g.sum(0)
+            g = g * (pres[i] > 0)
+        w_grads[i] = inps[i].t() @ g
+        b_grads[i] = g.sum(0)
         g = g @ ws[i].t()
-        grads.append((wg, bg, g))
-    if mode == "probe":
-        for i in range(len(ws)):
-            for t in (ws[i], pres[i], acts[i]):
-                stats(t)
-        for wg, bg, ig in grads:
-            for t in (wg, bg, ig):
-                stats(t)
+        in_grads[i] = g
     loss.item()
-    return (time.perf_counter() - start) * 1000
+    if not measure:
+        return None
+    probe = Probe()
+    for i in range(len(ws)):
+        probe.see(ws[i], f"{i}:weights")
+        probe.see(bs[i], f"{i}:bias")
+        probe.see(pres[i], f"{i}:preActivation")
+        if i < len(ws) - 1:
+            probe.see(acts[i], f"{i}:activation")
+        probe.see(w_grads[i], f"{i}:weightGrad")
+        probe.see(b_grads[i], f"{i}:biasGrad")
+        probe.see(out_grads[i], f"{i}:outputGrad")
+        probe.see(in_grads[i], f"{i}:inputGrad")
+    # Each layer's input, moments only, for the gains: all but the data are measured already.
+    for i in range(len(ws)):
+        probe.see(inps[i], f"{i}:input", moments_only=True)
+    return probe
 
 
-once()
-times = sorted(once() for _ in range(rounds))
-print(json.dumps({"backend": f"torch {torch.__version__} ({torch.get_num_threads()} threads)", "mode": mode, "medianMs": times[len(times) // 2], "timesMs": times, "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+def check(export_dir):
+    with open(os.path.join(export_dir, "tensors.json")) as f:
+        index = json.load(f)
+    blob = np.fromfile(os.path.join(export_dir, "tensors.bin"), dtype="<f4")
+
+    def tensor(entry):
+        return torch.from_numpy(blob[entry["offset"] : entry["offset"] + int(np.prod(entry["shape"]))].reshape(entry["shape"]).copy())
+
+    ws = [tensor(w["w"]) for w in index["weights"]]
+    bs = [tensor(w["b"]) for w in index["weights"]]
+    x, y = tensor(index["x"]), tensor(index["y"])
+    probe = one_pass(x, y, ws, bs, True)
+    # The same pass in float64: the exact answer both engines' float32 rounding is judged against.
+    exact = one_pass(x.double(), y.double(), [w.double() for w in ws], [b.double() for b in bs], True)
+    print(json.dumps({"handed": probe.handed, "tensors": probe.report(), "exact": exact.report()}))
+
+
+if __name__ == "__main__":
+    setup()
+    mode = sys.argv[1] if len(sys.argv) > 1 else "pass"
+    if mode == "check":
+        check(sys.argv[2])
+    else:
+        rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+        x = torch.randn(50000, 784)
+        y = torch.randn(50000)
+        ws = [torch.randn(a, b) * (2 / a) ** 0.5 for a, b in zip(SIZES, SIZES[1:])]
+        bs = [torch.zeros(b) for b in SIZES[1:]]
+        once = lambda: one_pass(x, y, ws, bs, mode == "probe")
+        once()
+        print(result_line(mode, 50000, [timed(once) for _ in range(rounds)]))

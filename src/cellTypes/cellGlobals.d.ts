@@ -44,7 +44,7 @@ declare global {
   var data: typeof toolkit.data;
   /** Charts of probe reports and training records. */
   var charts: typeof toolkit.charts;
-  /** Several probe reports, shown side by side on shared axes. */
+  /** Several probe reports, or several spectrum reports, shown side by side on shared axes. */
   var compareReports: typeof toolkit.compareReports;
   /** Which schemes vanish, explode or stay healthy, in words. */
   var verdict: typeof toolkit.verdict;
@@ -61,6 +61,14 @@ declare global {
   var coordCheck: typeof toolkit.coordCheck;
   /** μP (Tensor Programs V) for chains of dense layers: `muP.mlp`, `muP.parametrize` (init and per-layer learning rates) and `muP.trainer`. */
   var muP: typeof toolkit.muP;
+  /**
+   * The singular values of the input–output Jacobian of each example (dynamical isometry: all near
+   * 1 is best), their mean and variance of σ², and each layer's averaged partial Jacobian norm to
+   * the output. Exact when min(inputs, outputs) ≤ 256, else estimated by stochastic Lanczos
+   * quadrature; the report states the method. Displays as a histogram and per-layer chart. Example:
+   * `spectrum(model, x, { examples: 8, to: -2 })` (to: the layer to end at, −2 the last hidden one).
+   */
+  var spectrum: typeof toolkit.spectrum;
   /** What probe(...).step() and .stats() return: per-layer statistics. */
   type ProbeReport = toolkit.ProbeReport;
   /** One layer of a ProbeReport. */
@@ -71,6 +79,10 @@ declare global {
   type WatchRecord = toolkit.WatchRecord;
   /** What compareReports() returns. */
   type Comparison = toolkit.Comparison;
+  /** What spectrum(model, x) returns: singular values per example, their summary and per-layer norms. */
+  type SpectrumReport = toolkit.SpectrumReport;
+  /** What compareReports() returns for spectrum reports. */
+  type SpectrumComparison = toolkit.SpectrumComparison;
   /** What coordCheck() returns: sizes per layer, step and width, the fitted slopes and the verdict. */
   type CoordCheckReport = toolkit.CoordCheckReport;
 }

@@ -20,6 +20,8 @@ import type { WatchRecord } from './watch/watchRecord';
 import { repeatingLayers } from './probe/trend';
 import { MimeTypes } from '../shared/mimeTypes';
 import { toolkitObjectBundle } from './objectDisplay';
+import { compareSpectra, spectrumChartOf, type SpectrumComparison } from './theory/spectrum/spectrumDisplay';
+import type { SpectrumReport } from './theory/spectrum/spectrumReport';
 import { coordCheckChartOf } from './theory/widthScaling/coordCheckDisplay';
 import type { CoordCheckReport } from './theory/widthScaling/coordCheckReport';
 import { argumentError, checkFiniteNumber, checkOneOf, checkOptions, checkPositiveInteger, checkString, describeValue, isPlainObject } from './args';
@@ -53,7 +55,11 @@ export interface Comparison {
   reports: ProbeReport[];
 }
 
-export function compareReports(reports: readonly ProbeReport[]): Comparison {
+/** Spectrum reports (what `spectrum(model, x)` returns) compare the same way: their histograms and per-layer norms side by side. */
+export function compareReports(reports: readonly ProbeReport[]): Comparison;
+export function compareReports(reports: readonly SpectrumReport[]): SpectrumComparison;
+export function compareReports(reports: readonly ProbeReport[] | readonly SpectrumReport[]): Comparison | SpectrumComparison {
+  if (Array.isArray(reports) && isKind(reports[0], 'initlab.spectrum')) return compareSpectra('compareReports', reports);
   return { kind: 'initlab.comparison', reports: [...checkReports('compareReports', 'reports', reports)] };
 }
 
@@ -235,6 +241,7 @@ export async function formatToolkitValue(value: unknown): Promise<MimeBundle | u
   let chart: ChartValue | undefined;
   if (isKind(value, 'initlab.chart')) chart = value as ChartValue;
   else if (isKind(value, 'initlab.coordCheck')) chart = coordCheckChartOf(value as CoordCheckReport);
+  else if (isKind(value, 'initlab.spectrum') || isKind(value, 'initlab.spectrumComparison')) chart = spectrumChartOf(value as SpectrumReport | SpectrumComparison);
   else if (isKind(value, 'initlab.probe') || isKind(value, 'initlab.comparison')) chart = layerStats(value as ProbeReport | Comparison);
   else if (isKind(value, 'initlab.training')) chart = training(value as TrainingRecord);
   else if (isKind(value, 'initlab.watch')) chart = watchChartOf(value);

@@ -1,6 +1,6 @@
 /**
  * The toolkit every cell has without imports (and `import { ... } from 'initlab'`):
- * `init`, `nn`, `probe`, `train`, `watch`, `record`, `sgdSteps`, `data`, `charts`, `compareReports`, `verdict`, `manualSeed`, `loadModel`, `coordCheck`, `muP`.
+ * `init`, `nn`, `probe`, `train`, `watch`, `record`, `sgdSteps`, `data`, `charts`, `compareReports`, `verdict`, `manualSeed`, `loadModel`, `coordCheck`, `muP`, `spectrum`.
  */
 import * as init from './init';
 import * as nn from './nn';
@@ -8,6 +8,7 @@ import * as mnistData from './data/mnist';
 import * as display from './display';
 import * as watchCharts from './watch/watchCharts';
 import { forModel } from './data/forModel';
+import { spectrumChartOf } from './theory/spectrum';
 import { coordCheckChartOf } from './theory/widthScaling';
 export { probe, Probe, type ProbeReport, type LayerProbe, type TensorKind } from './probe/probe';
 export { train, type TrainingRecord, type TrainOptions } from './probe/train';
@@ -21,6 +22,7 @@ export type { WatchRecord } from './watch/watchRecord';
 export { verdict, type Verdict, type SchemeVerdict } from './probe/verdict';
 export { compareReports, type Comparison, type ChartValue } from './display';
 export { init, nn };
+export { spectrum, type SpectrumReport, type SpectrumOptions, type SpectrumComparison } from './theory/spectrum';
 export { coordCheck, muP, type CoordCheckReport, type CoordCheckOptions, type MuPModel } from './theory/widthScaling';
 
 export const data = { mnist: mnistData.mnist, normalize: mnistData.normalize, meanStd: mnistData.meanStd, synthetic: mnistData.synthetic, readIdx: mnistData.readIdx, forModel };
@@ -34,5 +36,6 @@ export const charts = {
   watch: watchCharts.watchChartOf,
   colorful: watchCharts.colorfulOf,
   table: display.stdTable,
+  spectrum: spectrumChartOf,
   coordCheck: coordCheckChartOf,
 };

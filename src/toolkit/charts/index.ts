@@ -9,3 +9,4 @@ export * from './theoryChart';
 export * from './colorfulDimension';
 export * from './watchChart';
 export * from './coordCheckChart';
+export * from './spectrumChart';

@@ -222,6 +222,12 @@ function rows(): Record<string, BadCall[]> {
       bad('verdict', 'options.trainings', () => toolkit.verdict(report, { trainings: any([report]) })),
     ],
     compareReports: [bad('compareReports', 'reports', () => toolkit.compareReports([])), bad('compareReports', 'reports[1]', () => toolkit.compareReports(any([report, 3])))],
+    spectrum: [
+      bad('spectrum', 'model', () => toolkit.spectrum(any({}), x)),
+      bad('spectrum', 'x', () => toolkit.spectrum(model, any([1, 2]))),
+      bad('spectrum', 'options.method', () => toolkit.spectrum(model, x, { method: any('svd') })),
+      bad('spectrum', '"example"', () => toolkit.spectrum(model, x, any({ example: 2 }))),
+    ],
 
     // data
     'data.mnist': [bad('data.mnist', 'options.subset', () => data.mnist({ subset: -1 })), bad('data.mnist', '"normalise"', () => data.mnist(any({ normalise: false })))],
@@ -244,6 +250,7 @@ function rows(): Record<string, BadCall[]> {
       bad('charts.derivatives', '"activation"', () => charts.derivatives(any({ activation: ['relu'] }))),
     ],
     'charts.table': [bad('charts.table', 'reports', () => charts.table([]))],
+    'charts.spectrum': [bad('charts.spectrum', 'value', () => charts.spectrum(any(report))), bad('charts.spectrum', 'value[0]', () => charts.spectrum(any([3])))],
     'nn.Conv2d': [
       bad('nn.Conv2d', 'w', () => new nn.Conv2d(z['3x2'], z['2'])),
       bad('nn.Conv2d', 'options.padding', () => new nn.Conv2d(conv.w, conv.b, { padding: any('full') })),
