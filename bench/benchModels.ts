@@ -22,3 +22,34 @@ export function buildMlp(): ReturnType<typeof tf.sequential> {
   model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });
   return model;
 }
+
+/**
+ * MobileNet v1 (alpha 1.0, depth multiplier 1) as Keras builds it, at 224 × 224 × 3: conv 3×3 32
+ * stride 2, then 13 depthwise-separable blocks (depthwise 3×3, BatchNorm, ReLU6, pointwise 1×1,
+ * BatchNorm, ReLU6) of 64, 128, 128, 256, 256, 512 ×6, 1024, 1024 channels (stride 2 at the
+ * 2nd, 4th, 6th and 12th), global average pooling and dense 1000 with softmax: 4.2 M parameters,
+ * 83 layers. Keras pads a stride-2 layer with ZeroPadding2D((0, 1), (0, 1)) and 'valid', which is
+ * what 'same' does on these even sizes; its head (reshape, dropout, 1×1 conv, reshape) is a dense
+ * layer here. No biases before BatchNorm, as Keras.
+ */
+export function buildMobileNetV1(): ReturnType<typeof tf.sequential> {
+  const L = tf.layers;
+  const bnRelu6 = () => [L.batchNormalization(), L.reLU({ maxValue: 6 })];
+  const blocks: [number, number][] = [[64, 1], [128, 2], [128, 1], [256, 2], [256, 1], [512, 2], [512, 1], [512, 1], [512, 1], [512, 1], [512, 1], [1024, 2], [1024, 1]];
+  const model = tf.sequential({
+    layers: [
+      L.conv2d({ inputShape: [224, 224, 3], filters: 32, kernelSize: 3, strides: 2, padding: 'same', useBias: false }),
+      ...bnRelu6(),
+      ...blocks.flatMap(([filters, strides]) => [
+        L.depthwiseConv2d({ kernelSize: 3, strides, padding: 'same', useBias: false }),
+        ...bnRelu6(),
+        L.conv2d({ filters, kernelSize: 1, padding: 'same', useBias: false }),
+        ...bnRelu6(),
+      ]),
+      L.globalAveragePooling2d({}),
+      L.dense({ units: 1000, activation: 'softmax' }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });
+  return model;
+}
