@@ -153,7 +153,6 @@ export function coordCheck(build: (width: number, seed: number) => CoordCheckMod
         // global stream (no seed of its own) gets a reproducible model too.
         manualSeed(s);
         const built = unpackOrFree(fn, width, build(width, s));
-        let trainee: Trainee | undefined;
         try {
           const count = parameterCount(built.model);
           const same = [...counts].find(([w, c]) => c === count && w !== width);
@@ -169,25 +168,12 @@ export function coordCheck(build: (width: number, seed: number) => CoordCheckMod
           // muP.parametrize's notes on the model's own init, once: later widths repeat them with other figures.
           if (counts.size === 1) for (const note of built.notes) notes.add(`${note}.`);
           if (built.optimizer && built.optimizer !== optimizer) notes.add(`The learning-rate multipliers were made for ${built.optimizer} and trained with ${optimizer}: parametrize with { optimizer: '${optimizer}' } for ${optimizer}'s.`);
-          trainee = atWidth(width, () => (built.model instanceof Model ? nnTrainee(fn, built.model, optimizer, lr, built.multipliers) : layersTrainee(fn, built.model, optimizer, lr, built.multipliers)));
-          if ('loss' in trainee && typeof trainee.loss === 'string' && trainee.loss.startsWith('mean squared')) notes.add('The tf.LayersModel has no loss compiled: it was trained on mean squared error.');
-          const t = trainee;
-          const bySteps: number[][] = [];
-          const lossBySteps: number[] = [];
-          atWidth(width, () => {
-            for (let step = 0; step < steps; step++) {
-              const { sizes: measured, loss } = t.step(data!.x, data!.y);
-              bySteps.push(measured);
-              lossBySteps.push(loss);
-            }
-            bySteps.push(t.sizes(data!.x));
-          });
-          if (labels.length && labels[0].length !== t.layers.length) throw new RangeError(`${fn}: build(${widths[0]}) has ${labels[0].length} layers with weights, build(${width}) has ${t.layers.length}; every width needs the same layers`);
-          labels.push([...t.layers]);
-          perWidth.push(bySteps);
-          lossPerWidth.push(lossBySteps);
+          const run = atWidth(width, () => trainAtWidth(fn, built, data!, optimizer, lr, steps, labels.length ? { width: widths[0], count: labels[0].length } : undefined));
+          if (run.note) notes.add(run.note);
+          labels.push(run.layers);
+          perWidth.push(run.sizes);
+          lossPerWidth.push(run.losses);
         } finally {
-          trainee?.dispose();
           built.model.dispose();
         }
       }
@@ -213,6 +199,30 @@ export function coordCheck(build: (width: number, seed: number) => CoordCheckMod
   const lossRows = widths.flatMap((width, w) => Array.from({ length: steps }, (_, step) => ({ step, width, loss: toStatNumber(mean(seeds.map((_s, r) => losses[r][w][step]))) })));
   const unjudged = { kind: 'initlab.coordCheck' as const, widths, steps, optimizer, lr, seeds, threshold, layerwiseLr, layers, sizes: sizeRows, fits, losses: lossRows, data: dataWords, notes: [...notes] };
   return { ...unjudged, ...judge(unjudged) };
+}
+
+/**
+ * One model's run: `steps` updates on the batch, each layer's size measured on every step's
+ * forward and once more after the last update. `first` is the first width's layer count, which
+ * every width must match.
+ */
+function trainAtWidth(fn: string, built: Built, data: NonNullable<CoordCheckOptions['data']>, optimizer: OptimizerName, lr: number, steps: number, first: { width: number; count: number } | undefined): { layers: MeasuredLayer[]; sizes: number[][]; losses: number[]; note?: string } {
+  const { model, multipliers } = built;
+  const trainee: Trainee = model instanceof Model ? nnTrainee(fn, model, optimizer, lr, multipliers) : layersTrainee(fn, model, optimizer, lr, multipliers);
+  try {
+    if (first && first.count !== trainee.layers.length) throw new RangeError(`build(${first.width}) has ${first.count} layers with weights, this one ${trainee.layers.length}; every width needs the same layers`);
+    const sizes: number[][] = [];
+    const losses: number[] = [];
+    for (let step = 0; step < steps; step++) {
+      const measured = trainee.step(data.x, data.y);
+      sizes.push(measured.sizes);
+      losses.push(measured.loss);
+    }
+    sizes.push(trainee.sizes(data.x));
+    return { layers: [...trainee.layers], sizes, losses, ...(trainee.note ? { note: trainee.note } : {}) };
+  } finally {
+    trainee.dispose();
+  }
 }
 
 /** An error inside one width's run says which width. */

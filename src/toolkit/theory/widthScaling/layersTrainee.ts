@@ -16,7 +16,7 @@ import { lossFunctions } from '../../probe/layersLoss';
 import { LayerwiseOptimizer, type OptimizerName } from './layerwiseOptimizer';
 import type { MeasuredLayer, Trainee } from './trainee';
 
-export function layersTrainee(fn: string, model: tfjs.LayersModel, optimizer: OptimizerName, lr: number, multipliers: readonly number[] | undefined): Trainee & { loss: string } {
+export function layersTrainee(fn: string, model: tfjs.LayersModel, optimizer: OptimizerName, lr: number, multipliers: readonly number[] | undefined): Trainee {
   const { steps, container, inputIds, outputIds } = stepsOf(model, fn);
   const measured = new Set(steps.filter((s) => s.layer.weights.length > 0));
   if (measured.size === 0) throw new TypeError(`${fn}: the model has no layer with weights, so there is nothing to measure`);
@@ -47,7 +47,7 @@ export function layersTrainee(fn: string, model: tfjs.LayersModel, optimizer: Op
   return {
     layers,
     parameterCount: variables.length,
-    loss: compiled ? 'its compiled loss' : 'mean squared error (no loss compiled)',
+    ...(compiled ? {} : { note: 'The tf.LayersModel has no loss compiled: it was trained on mean squared error.' }),
     step(x, y) {
       const xs = tensors(x, 'x');
       const ys = tensors(y, 'y');

@@ -24,6 +24,8 @@ export interface Trainee {
   step(x: tfjs.Tensor | tfjs.Tensor[], y: tfjs.Tensor | tfjs.Tensor[]): { sizes: number[]; loss: number };
   /** The layer sizes on a forward alone (after the last update). */
   sizes(x: tfjs.Tensor | tfjs.Tensor[]): number[];
+  /** What to tell the user about how the model is trained, if anything (a tf.LayersModel with no loss compiled). */
+  readonly note?: string;
   /** Frees the optimizers; the model is the caller's. */
   dispose(): void;
 }

@@ -7,6 +7,8 @@ import { initEngine, tf } from '../../../../../src/toolkit/engine/engine';
 import * as nn from '../../../../../src/toolkit/nn';
 import { coordCheck, muP, type CoordCheckReport } from '../../../../../src/toolkit/theory/widthScaling';
 import { fitPowerLaw, isFit } from '../../../../../src/toolkit/theory/widthScaling/slopeFit';
+import { formatToolkitValue } from '../../../../../src/toolkit/display';
+import { MimeTypes } from '../../../../../src/shared/mimeTypes';
 
 before(async () => {
   await initEngine();
@@ -182,6 +184,13 @@ test('a batch given as data is trained on as it is, and left to its owner', () =
   tf.dispose([x, y]);
 });
 
+test('a tf.LayersModel with no loss compiled trains on mean squared error, and the report says so', () => {
+  const build = (w: number, seed: number) => tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: w, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed }) }), tf.layers.dense({ units: 2 })] });
+  const report = leakFree(() => coordCheck(build, { widths: [8, 16], steps: 1, repeats: 1 }));
+  assert.deepEqual(report.notes, ['The tf.LayersModel has no loss compiled: it was trained on mean squared error.']);
+  assert.match(report.text, /no loss compiled/);
+});
+
 test('a run that diverges is said to, with no slope where a size is not finite', () => {
   const report = leakFree(() => coordCheck((w, seed) => nn.mlp([8, w, w, 3], { seed, init: 'normal' }), { widths: [256, 512], steps: 4, optimizer: 'sgd', lr: 1e3, repeats: 1 }));
   const unfit = report.fits.filter((f) => f.reason === 'notFinite');
@@ -216,11 +225,11 @@ test('wrong arguments are refused by name, before any tensor is made', () => {
 
 test('models that cannot be compared across widths are refused, and what was built is freed', () => {
   leakFree(() => {
-    assert.throws(() => coordCheck((w) => new nn.Sequential(nn.mlp([4, w, 2]).layers), { widths: [8, 16] }), /an nn\.Sequential has no loss to train with/);
+    assert.throws(() => coordCheck((w) => new nn.Sequential(nn.mlp([4, w, 2]).layers) as never, { widths: [8, 16] }), /an nn\.Sequential has no loss to train with/);
   });
   leakFree(() => {
     assert.throws(() => coordCheck((_w, seed) => nn.mlp([4, 8, 2], { seed }), { widths: [8, 16] }), /build\(8\) and build\(16\) give models of the same size \(58 parameters\); build must use its width/);
-    assert.throws(() => coordCheck((w, seed) => nn.mlp(w === 8 ? [4, w, 2] : [4, w, w, 2], { seed }), { widths: [8, 16] }), /build\(8\) has 2 layers with weights, build\(16\) has 3/);
+    assert.throws(() => coordCheck((w, seed) => nn.mlp(w === 8 ? [4, w, 2] : [4, w, w, 2], { seed }), { widths: [8, 16] }), /at width 16: build\(8\) has 2 layers with weights, this one 3/);
     assert.throws(() => coordCheck((w, seed) => ({ model: nn.mlp([4, w, 2], { seed }), lrMultipliers: [1, 1] }), { widths: [8, 16] }), /build\(8\)\.lrMultipliers must be an array of 4 learning-rate multipliers/);
     assert.throws(() => coordCheck((w, seed) => ({ model: nn.mlp([4, w, 2], { seed }), lrMultipliers: [1, 1, -1, 1] }), { widths: [8, 16] }), /build\(8\)\.lrMultipliers\[2\] must be a finite number > 0, got -1/);
     assert.throws(() => coordCheck((w, seed) => nn.mlp([w === 8 ? 4 : 5, w, 2], { seed }), { widths: [8, 16], repeats: 1 }), /coordCheck: at width 16: .*input must be \[rows, 5\]/);
@@ -239,8 +248,6 @@ test('models that cannot be compared across widths are refused, and what was bui
 });
 
 test('the report displays as a coordinate-check chart with its verdict as text', async () => {
-  const { formatToolkitValue } = await import('../../../../../src/toolkit/display');
-  const { MimeTypes } = await import('../../../../../src/shared/mimeTypes');
   const report = coordCheck(tiny, { widths: [8, 16, 32], steps: 2, repeats: 1 });
   const bundle = (await formatToolkitValue(report))!;
   const payload = bundle[MimeTypes.chart] as unknown as { kind: string; data: CoordCheckReport };
