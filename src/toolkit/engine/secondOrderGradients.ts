@@ -77,7 +77,8 @@ interface PoolAttrs {
  * give them one. The adjoint, for the next order, adds each value back at its position.
  */
 function readAtMaxima(tf: TF, dx: Tensor, input: Tensor4D, pool: Pick<PoolAttrs, 'filterSize' | 'strides' | 'pad'>): Tensor {
-  const read = tf.customGrad((source: Tensor, save: GradSaveFunc) => {
+  // customGrad's typing passes inputs and `save` as one rest list.
+  const read = tf.customGrad(((source: Tensor, save: GradSaveFunc) => {
     // Flat indices into the whole batch (includeBatchInIndex): one gather reads every window's maximum.
     const { result, indexes } = tf.maxPoolWithArgmax(input, pool.filterSize, pool.strides, pool.pad, true);
     result.dispose();
@@ -86,9 +87,9 @@ function readAtMaxima(tf: TF, dx: Tensor, input: Tensor4D, pool: Pick<PoolAttrs,
     save([flat]);
     return {
       value: tf.reshape(tf.gather(tf.reshape(source, [-1]), flat), indexes.shape),
-      gradFunc: (dy: Tensor, [positions]: Tensor[]) => tf.reshape(tf.unsortedSegmentSum(tf.reshape(dy, [-1]), positions, source.size), source.shape),
+      gradFunc: (dy: Tensor, [positions]: Tensor[]) => tf.reshape(tf.unsortedSegmentSum(tf.reshape(dy, [-1]), positions as tfjs.Tensor1D, source.size), source.shape),
     };
-  });
+  }) as unknown as Parameters<TF['customGrad']>[0]);
   return read(dx);
 }
 

@@ -24,11 +24,11 @@ for (const { filter, stride, pad, shape } of CASES) {
   test(`avgPool ${filter}×${filter}, stride ${stride}, padding ${JSON.stringify(pad)}: the gradient's directional derivative matches finite differences`, () => {
     const before = tf.memory().numTensors;
     const [dAutodiff, dFinite] = tf.tidy(() => {
-      const x = tf.randomNormal(shape as unknown as number[], 0, 1, 'float32', 1) as tfjs.Tensor4D;
+      const x = tf.randomNormal([...shape], 0, 1, 'float32', 1) as tfjs.Tensor4D;
       const weights = tf.randomNormal(tf.avgPool(x, filter, stride, pad).shape, 0, 1, 'float32', 2);
       const u = tf.randomNormal(x.shape, 0, 1, 'float32', 3);
       const f = (t: tfjs.Tensor4D) => tf.sum(tf.mul(tf.avgPool(t, filter, stride, pad), weights));
-      const g = tf.grad(f)(x);
+      const g = tf.grad((t: tfjs.Tensor) => f(t as tfjs.Tensor4D))(x);
       const eps = 1e-2;
       // The forward is linear in x: the central difference is exact up to float32 rounding.
       const finite = (f(tf.add(x, tf.mul(u, eps))).dataSync()[0] - f(tf.sub(x, tf.mul(u, eps))).dataSync()[0]) / (2 * eps);

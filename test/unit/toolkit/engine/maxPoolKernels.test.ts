@@ -52,15 +52,15 @@ const GEOMETRIES = [
 
 for (const { filter, stride, pad } of GEOMETRIES) {
   test(`${filter}×${filter} windows, stride ${stride}, '${pad}': WASM's MaxPoolGrad, MaxPoolWithArgmax and tf.grad of maxPool equal the CPU backend's`, async () => {
-    const xShape = [2, 7, 8, 5];
-    const outShape = tf.tidy(() => tf.maxPool(tf.zeros(xShape as [number, number, number, number]), filter, stride, pad).shape);
+    const xShape: [number, number, number, number] = [2, 7, 8, 5];
+    const outShape: number[] = tf.tidy(() => tf.maxPool(tf.zeros(xShape) as tfjs.Tensor4D, filter, stride, pad).shape);
     const compute: Compute = (x, dy) =>
       tf.tidy(() => {
         const y = tf.maxPool(x, filter, stride, pad);
         const grad = tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, { filterSize: filter, strides: stride, pad }) as tfjs.Tensor;
         const batch = tf.maxPoolWithArgmax(x, filter, stride, pad, true);
         const image = tf.maxPoolWithArgmax(x, filter, stride, pad, false);
-        const viaGrad = tf.grad((t: tfjs.Tensor4D) => tf.sum(tf.mul(tf.maxPool(t, filter, stride, pad), dy)))(x);
+        const viaGrad = tf.grad((t: tfjs.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tfjs.Tensor4D, filter, stride, pad), dy)))(x);
         return [grad, batch.result, tf.cast(batch.indexes, 'float32'), tf.cast(image.indexes, 'float32'), viaGrad, y];
       });
     const before = tf.memory().numTensors;
