@@ -76,11 +76,47 @@ const DEFAULT_SLICE_BYTES = 64 * 1024 * 1024;
  * `x` and `y` are arrays for a model with several inputs or outputs, in the model's order.
  */
 export function traceLayersModel(model: tfjs.LayersModel, x: Tensor | Tensor[], y: Tensor | Tensor[], options: LayersTraceOptions): MeasuredPass {
-  const { steps, producer, container, inputIds, outputIds } = stepsOf(model);
+  const { inputIds, outputIds } = stepsOf(model);
   const xs = Array.isArray(x) ? x : [x];
   const ys = Array.isArray(y) ? y : [y];
   if (xs.length !== inputIds.length) throw new RangeError(`probe.step: the model has ${inputIds.length} inputs, so x must be ${inputIds.length === 1 ? 'one tensor' : `an array of ${inputIds.length} tensors`}; got ${xs.length}`);
   if (ys.length !== outputIds.length) throw new RangeError(`probe.step: the model has ${outputIds.length} outputs, so y must be ${outputIds.length === 1 ? 'one tensor' : `an array of ${outputIds.length} tensors`}; got ${ys.length}`);
+  placeEnginePins(model, xs, ys, options);
+  return tracePass(model, xs, ys, options);
+}
+
+/** From this many examples on, a pass first runs on one example (placeEnginePins). */
+const PLACEMENT_MIN_EXAMPLES = 16;
+
+/**
+ * Runs the pass once on one example, untimed and unmeasured by anyone, before the real one.
+ *
+ * Why: the WASM engine keeps some small allocations for good the first time it meets an op or a
+ * weight: XNNPACK's operator for each convolution and matrix product, with its packed weights
+ * and indirection buffer, and tfjs-backend-wasm's cache entries for them. Its allocator
+ * (emmalloc) carves each from the first free region of the smallest fitting size class, which in
+ * the middle of a pass is a hole between activations. When the pass ends those pins stay, and
+ * they cut the free heap into pieces: after one 10,000-image CNN probe the 4 GiB heap had 2.3 GB
+ * free but no 502 MB in one piece, and the second probe failed (with tfjs's unchecked malloc it
+ * stalled instead). Run on one example first, in slices and with every output copied out, as
+ * the real pass may, the pins are made while the heap holds only what outlives the pass, so they
+ * sit below the space the pass then takes, and that space is one piece again when it ends. The
+ * first 10,000-image probe's heap also grew to 2.6 GB instead of 3.7 GB.
+ */
+function placeEnginePins(model: tfjs.LayersModel, xs: Tensor[], ys: Tensor[], options: LayersTraceOptions): void {
+  const examples = xs[0].shape[0] ?? 0;
+  if (tf.getBackend() !== 'wasm' || examples < PLACEMENT_MIN_EXAMPLES || ![...xs, ...ys].every((t) => t.rank > 0 && t.shape[0] === examples)) return;
+  const first = (t: Tensor) => tf.slice(t, 0, 1);
+  const one = { xs: xs.map(first), ys: ys.map(first) };
+  try {
+    tracePass(model, one.xs, one.ys, { ...options, progress: undefined, sliceBytes: 1, offloadBytes: 1 });
+  } finally {
+    tf.dispose([...one.xs, ...one.ys]);
+  }
+}
+
+function tracePass(model: tfjs.LayersModel, xs: Tensor[], ys: Tensor[], options: LayersTraceOptions): MeasuredPass {
+  const { steps, producer, container, inputIds, outputIds } = stepsOf(model);
   const losses = lossFunctions(container, options.loss);
   const measure = (tensor: Tensor, request: Omit<StatsRequest, 'tensor'> = {}): TensorStats => tensorStats([{ tensor, ...request }], options.bins)[0];
   const inputId = inputIds[0];

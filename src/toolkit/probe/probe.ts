@@ -127,7 +127,8 @@ export class Probe {
       const errors: (OutputError | undefined)[] = [];
       const loss = observingLoss(losses, losses.map((_, k) => layersLossName(model, this.options.loss, k)), errors);
       const pass = traceLayersModel(model, x, y, { loss, dataGrad, bins: this.options.bins ?? 30, deadUnits: this.options.deadUnits, progress: this.options.progress });
-      return reportOf(pass, this.options.label ?? model.name, errors);
+      // The last pass's: a large one runs on one example first (layersAdapter.ts), which calls the loss too.
+      return reportOf(pass, this.options.label ?? model.name, errors.slice(-losses.length));
     }
     if (Array.isArray(x) || Array.isArray(y)) throw new TypeError('probe.step: an nn model takes one tensor x and one tensor y, not arrays');
     const model = this.model as Model;
