@@ -18,6 +18,8 @@ export const INIT_NAMES = [
   'lecunNormal',
   'lecunUniform',
   'orthogonal',
+  'deltaOrthogonal',
+  'zerO',
 ] as const;
 export type InitName = (typeof INIT_NAMES)[number];
 

@@ -57,6 +57,8 @@ export const SCHEME_LABELS: Record<NamedScheme, string> = {
   lecunNormal: 'LeCun normal',
   lecunUniform: 'LeCun uniform',
   orthogonal: 'orthogonal',
+  deltaOrthogonal: 'delta-orthogonal',
+  zerO: 'ZerO',
   lsuv: 'LSUV',
 };
 

@@ -10,4 +10,6 @@
 export { uniform, normal, truncNormal, constant, ones, zeros, type UniformOptions, type NormalOptions, type TruncNormalOptions } from './distributions';
 export { xavierUniform, xavierNormal, kaimingUniform, kaimingNormal, lecunNormal, lecunUniform, TRUNCATED_STD_AT_2, type XavierOptions, type KaimingOptions } from './scaled';
 export { eye, dirac, orthogonal, sparse, type DiracOptions, type OrthogonalOptions, type SparseOptions } from './structured';
+export { deltaOrthogonal, type DeltaOrthogonalOptions } from './deltaOrthogonal';
+export { zerO } from './zerO';
 export type { ShapeOrTensor, SeedOption } from './target';

@@ -90,6 +90,11 @@ export function namedInit(name: InitName, activation: ActivationName, slope = 0.
       return (shape, _l, seed) => init.lecunUniform(shape, { seed });
     case 'orthogonal':
       return (shape, _l, seed) => init.orthogonal(shape, gain, { seed });
+    case 'deltaOrthogonal':
+      return (shape, _l, seed) => init.deltaOrthogonal(shape, gain, { seed });
+    case 'zerO':
+      // Deterministic: the seed has nothing to choose.
+      return (shape) => init.zerO(shape);
     default:
       throw new RangeError(`Unknown initializer ${String(name)}`);
   }
