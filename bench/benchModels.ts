@@ -1,15 +1,28 @@
-/** The networks the benches time, built the same way in every worker (their PyTorch twins are in bench/*_torch.py). */
+/**
+ * The networks the benches time, built the same way in every worker (their PyTorch twins are in
+ * bench/*_torch.py). With a seed, the initializers draw from seed, seed + 1, ... in layer order, so
+ * the reference check (bench/probeCheckWorker.ts) compares the same weights from run to run.
+ */
 import { tf } from '../src/toolkit/engine/engine';
 
+type Initializer = 'heNormal' | 'glorotUniform';
+
+/** tf.layers' initializer by name, or the same one seeded (a fresh seed per call). */
+function initializers(seed: number | undefined): (name: Initializer) => Initializer | ReturnType<typeof tf.initializers.heNormal> {
+  let next = seed ?? 0;
+  return (name) => (seed === undefined ? name : tf.initializers[name]({ seed: next++ }));
+}
+
 /** conv 3×3 16, conv 3×3 32 stride 2, conv 3×3 64 stride 2, each with BatchNorm and ReLU, GAP, dense 10 softmax. */
-export function buildCnn(): ReturnType<typeof tf.sequential> {
+export function buildCnn(seed?: number): ReturnType<typeof tf.sequential> {
   const L = tf.layers;
+  const init = initializers(seed);
   const block = (filters: number, strides: number, first: boolean) => [
-    L.conv2d({ ...(first ? { inputShape: [28, 28, 1] } : {}), filters, kernelSize: 3, strides, padding: 'same', kernelInitializer: 'heNormal' }),
+    L.conv2d({ ...(first ? { inputShape: [28, 28, 1] } : {}), filters, kernelSize: 3, strides, padding: 'same', kernelInitializer: init('heNormal') }),
     L.batchNormalization(),
     L.activation({ activation: 'relu' }),
   ];
-  const model = tf.sequential({ layers: [...block(16, 1, true), ...block(32, 2, false), ...block(64, 2, false), L.globalAveragePooling2d({}), L.dense({ units: 10, activation: 'softmax' })] });
+  const model = tf.sequential({ layers: [...block(16, 1, true), ...block(32, 2, false), ...block(64, 2, false), L.globalAveragePooling2d({}), L.dense({ units: 10, activation: 'softmax', kernelInitializer: init('glorotUniform') })] });
   model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });
   return model;
 }
@@ -32,22 +45,23 @@ export function buildMlp(): ReturnType<typeof tf.sequential> {
  * what 'same' does on these even sizes; its head (reshape, dropout, 1×1 conv, reshape) is a dense
  * layer here. No biases before BatchNorm, as Keras.
  */
-export function buildMobileNetV1(): ReturnType<typeof tf.sequential> {
+export function buildMobileNetV1(seed?: number): ReturnType<typeof tf.sequential> {
   const L = tf.layers;
+  const init = initializers(seed);
   const bnRelu6 = () => [L.batchNormalization(), L.reLU({ maxValue: 6 })];
   const blocks: [number, number][] = [[64, 1], [128, 2], [128, 1], [256, 2], [256, 1], [512, 2], [512, 1], [512, 1], [512, 1], [512, 1], [512, 1], [1024, 2], [1024, 1]];
   const model = tf.sequential({
     layers: [
-      L.conv2d({ inputShape: [224, 224, 3], filters: 32, kernelSize: 3, strides: 2, padding: 'same', useBias: false }),
+      L.conv2d({ inputShape: [224, 224, 3], filters: 32, kernelSize: 3, strides: 2, padding: 'same', useBias: false, kernelInitializer: init('glorotUniform') }),
       ...bnRelu6(),
       ...blocks.flatMap(([filters, strides]) => [
-        L.depthwiseConv2d({ kernelSize: 3, strides, padding: 'same', useBias: false }),
+        L.depthwiseConv2d({ kernelSize: 3, strides, padding: 'same', useBias: false, depthwiseInitializer: init('glorotUniform') }),
         ...bnRelu6(),
-        L.conv2d({ filters, kernelSize: 1, padding: 'same', useBias: false }),
+        L.conv2d({ filters, kernelSize: 1, padding: 'same', useBias: false, kernelInitializer: init('glorotUniform') }),
         ...bnRelu6(),
       ]),
       L.globalAveragePooling2d({}),
-      L.dense({ units: 1000, activation: 'softmax' }),
+      L.dense({ units: 1000, activation: 'softmax', kernelInitializer: init('glorotUniform') }),
     ],
   });
   model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });

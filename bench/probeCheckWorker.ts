@@ -21,6 +21,9 @@ import { probe, type ProbeReport } from '../src/toolkit/probe/probe';
 import { shortName } from '../src/toolkit/probe/layersGraph';
 import { buildCnn, buildMobileNetV1 } from './benchModels';
 
+/** Seeded weights: a check that fails, fails again on the next run. */
+const CHECK_SEED = 7;
+
 interface Entry {
   shape: number[];
   /** In float32 values from the start of tensors.bin. */
@@ -83,7 +86,7 @@ async function main(): Promise<void> {
     out.write(dir, { weights: linears.map((l, layer) => ({ layer, w: out.add(l.w), b: out.add(l.b) })), x: out.add(x), y: out.add(y) });
     report = probe(model).step(x, y);
   } else if (net === 'cnn' || net === 'mobilenet') {
-    const model = net === 'cnn' ? buildCnn() : buildMobileNetV1();
+    const model = net === 'cnn' ? buildCnn(CHECK_SEED) : buildMobileNetV1(CHECK_SEED);
     let x: tfjs.Tensor;
     let y: tfjs.Tensor;
     if (net === 'cnn') {

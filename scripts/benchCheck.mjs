@@ -38,12 +38,12 @@ const SHARED_KINDS = new Set(['preActivation', 'activation', 'outputGrad', 'inpu
  * many is measured, not guessed: the reference also runs the pass in float64, and a tolerance is
  * at least CONDITIONING times the reference's own float32 error against that exact answer: the
  * tensor's own for a forward tensor, the largest of the pass's gradients for a gradient (a single
- * value, a min or a max, is off by more than a tensor's moments: on 2 MobileNet images some early
- * gradients' float32 figures are 3e-3 to 6e-3 off the float64 ones, in PyTorch as in InitLab,
- * and one gradient's max was 2e-4 off in PyTorch and 9e-4 in InitLab). A different tensor, or the
- * same layer computed another way (a convolution padded on the other side), stays outside: it
- * moves the float32 and float64 passes of the reference alike, so their difference stays small;
- * such a padding moved the CNN's forward figures by 1e-2 to 1.5e-1 of their scale.
+ * value, a min or a max, is off by more than a tensor's moments: on 2 MobileNet images some
+ * gradients' float32 figures are 2e-3 to 6e-3 off the float64 ones, in PyTorch as in InitLab,
+ * and InitLab's largest error was up to 3.4 times PyTorch's over five draws). A different
+ * tensor, or the same layer computed another way (a convolution padded on the other side), stays
+ * outside: it moves the float32 and float64 passes of the reference alike, so their difference
+ * stays small; such a padding moved the CNN's forward figures by 1e-2 to 1.5e-1 of their scale.
  */
 export const TOLERANCE = {
   forward: 1e-4,
@@ -51,7 +51,7 @@ export const TOLERANCE = {
   /** Exact zeros, and values in another bin than the reference's, beyond the first two (see histogramAllowance). */
   counts: 1e-3,
 };
-const CONDITIONING = 4;
+const CONDITIONING = 8;
 
 /**
  * Gradients that sum over the batch and positions (a bias's, BatchNorm's gamma and beta): their
