@@ -14,14 +14,17 @@
  *          optimizer's JavaScript. The first epoch is a warm-up; the table is of the second.
  *          --shapes splits each kernel by its first input's shape.
  * ab       epochs alternate between A, the package's own kernels for the named replaced kernels
- *          (REPLACED_WASM_KERNELS), and B, InitLab's; every other replacement is on in both. The
+ *          (REPLACED_WASM_KERNELS), and B, InitLab's; every other replacement is on in both.
+ *          'BatchNormLayer' names tf.layers' BatchNormalization through the fused op (batchNormLayer.ts). The
  *          same model trains on, so the two see the same kind of weights. Prints each epoch's
  *          time and the ratio of medians: on a machine shared with other work, only the ratio of
  *          interleaved runs means something.
  */
 import { getKernel, getKernelsForBackend, registerKernel, unregisterKernel, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
 import { engineInfo, initEngine, tf } from '../src/toolkit/engine/engine';
+import * as tfjs from '@tensorflow/tfjs';
 import { REPLACED_WASM_KERNELS } from '../src/toolkit/engine/kernels/registerWasmKernels';
+import { batchNormalizationClass, patchBatchNormalizationLayer } from '../src/toolkit/engine/kernels/batchNormLayer';
 import { mnist } from '../src/toolkit/data/mnist';
 import { buildCnn } from './benchModels';
 
@@ -83,6 +86,10 @@ async function main(): Promise<void> {
   const backendName = tf.getBackend();
   const swaps = replacements(backendName);
   for (const { faster } of swaps.values()) use(faster);
+  const batchNorm = batchNormalizationClass(tfjs)!.prototype;
+  const layerCalls = { original: batchNorm.call, faster: batchNorm.call };
+  patchBatchNormalizationLayer(tfjs, backendName);
+  layerCalls.faster = batchNorm.call;
   const model = buildCnn();
   const images = Number((mode === 'ab' ? rest[1] : rest[0]) ?? 2000);
   const set = mnist({ subset: images });
@@ -118,12 +125,14 @@ async function main(): Promise<void> {
   }
   if (mode !== 'ab') throw new Error(`unknown mode ${mode}: profile or ab`);
   const names = (rest[0] ?? '').split(',').filter(Boolean);
-  for (const name of names) if (!swaps.has(name)) throw new Error(`${name} is not a replaced kernel: ${[...swaps.keys()].join(', ')}`);
+  for (const name of names) if (!swaps.has(name) && name !== 'BatchNormLayer') throw new Error(`${name} is not a replaced kernel: ${[...swaps.keys(), 'BatchNormLayer'].join(', ')}`);
   const rounds = Number(rest[2] ?? 4);
-  const variants = {
-    A: () => names.forEach((n) => use(swaps.get(n)!.original)),
-    B: () => names.forEach((n) => use(swaps.get(n)!.faster)),
-  };
+  const pick = (which: 'original' | 'faster') => () =>
+    names.forEach((n) => {
+      if (n === 'BatchNormLayer') batchNorm.call = layerCalls[which];
+      else use(swaps.get(n)![which]);
+    });
+  const variants = { A: pick('original'), B: pick('faster') };
   await epoch();
   const times: Record<'A' | 'B', number[]> = { A: [], B: [] };
   const cpuTimes: Record<'A' | 'B', number[]> = { A: [], B: [] };

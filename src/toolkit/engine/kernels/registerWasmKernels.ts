@@ -12,12 +12,16 @@
  *    (the probe's backward in slices of a batch), Identity and same-dtype Cast (share their input's
  *    data instead of copying it: every tensor autodiff saves is cloned); and right versions of
  *    two that are wrong, MaxPoolGrad and MaxPoolWithArgmax (they lose windows of negative values).
+ *    And tf.layers' BatchNormalization trains through one fused op with its own gradient
+ *    (batchNormLayer.ts): no kernel can shorten the chain of ops tfjs differentiates there.
  * 3. For every other kernel the CPU backend has and WASM lacks, a fallback that runs the CPU
  *    kernel on copies (cpuFallback.ts), warning once per kernel.
  * 4. Except the kernels in KERNELS_MISSING_ON_WASM, which cannot work that way (the reasons are
  *    the README's).
  */
+import * as tfjs from '@tensorflow/tfjs';
 import { getKernel, getKernelsForBackend, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
+import { patchBatchNormalizationLayer } from './batchNormLayer';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
 import { cpuFallbackConfig } from './cpuFallback';
@@ -77,6 +81,8 @@ export interface WasmKernelRegistration {
   replaced: string[];
   /** Kernels that run the CPU backend's through the copying fallback. */
   fallbacks: string[];
+  /** Whether tf.layers' BatchNormalization trains through the fused op on this backend. */
+  fusedBatchNorm: boolean;
 }
 
 const done = new Set<string>();
@@ -86,7 +92,7 @@ const done = new Set<string>();
  * `replace: false` keeps the package's own versions of the replaced kernels (for benchmarks).
  */
 export function registerWasmKernels(backendName: string, warn: (message: string) => void, { replace = true } = {}): WasmKernelRegistration {
-  const result: WasmKernelRegistration = { added: [], replaced: [], fallbacks: [] };
+  const result: WasmKernelRegistration = { added: [], replaced: [], fallbacks: [], fusedBatchNorm: false };
   if (done.has(backendName)) return result;
   done.add(backendName);
   for (const makeConfig of ADDED_WASM_KERNELS) {
@@ -103,6 +109,7 @@ export function registerWasmKernels(backendName: string, warn: (message: string)
     registerKernel(makeConfig(backendName, original));
     result.replaced.push(kernelName);
   }
+  if (replace) result.fusedBatchNorm = patchBatchNormalizationLayer(tfjs, backendName);
   const present = new Set(getKernelsForBackend(backendName).map((k) => k.kernelName));
   for (const { kernelName } of getKernelsForBackend('cpu')) {
     if (present.has(kernelName) || kernelName in KERNELS_MISSING_ON_WASM) continue;

@@ -50,7 +50,7 @@ test('tf.grads of a strided conv2d (input and filter) matches the CPU backend', 
 test('the Conv2DBackpropInput kernel itself matches the CPU backend for a given dy', async () => {
   for (const c of CASES) {
     const filter = values([...c.kernel, c.x[3], c.outChannels], 11);
-    const outShape = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as Tensor4D, tf.zeros(filter.shape) as Tensor4D, c.strides, c.pad).shape);
+    const outShape = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as Tensor as Tensor4D, tf.zeros(filter.shape) as Tensor as Tensor4D, c.strides, c.pad).shape);
     await assertSameAsCpu(`Conv2DBackpropInput ${describe(c)}`, [values(outShape, 13), filter], ([dy, f]) =>
       tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: f }, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, inputShape: c.x } as never) as Tensor,
     );

@@ -38,6 +38,7 @@ function fakeTf(engine: Record<string, unknown>, parts: Record<string, unknown> 
     engine: () => ({ state: { scopeStack: [], gradientDepth: 0 }, endScope() {}, gradients: real.gradients, makeTensorFromTensorInfo: real.makeTensorFromTensorInfo, ...engine }),
     fused: { conv2d: tf.fused.conv2d },
     getGradient: tf.getGradient,
+    serialization: tf.serialization,
     ...parts,
   };
 }
@@ -90,6 +91,10 @@ test('a missing internal with a fallback is a warning that says what is missing,
   const frozen = checkTfjsInternals({ tf: fakeTf({}, { fused: Object.freeze({ conv2d: tf.fused.conv2d }) }) });
   assert.deepEqual(frozen.failed, ['fused.conv2d']);
   assert.match(frozen.warnings[0], /tf\.fused\.conv2d cannot be replaced/);
+  // No BatchNormalization in tf.serialization's registry: the layer trains through tfjs's own ops.
+  const noLayers = checkTfjsInternals({ tf: fakeTf({}, { serialization: { SerializationMap: { getMap: () => ({ classNameMap: {} }) } } }) });
+  assert.deepEqual(noLayers.failed, ['layers.BatchNormalization']);
+  assert.match(noLayers.warnings[0], /no BatchNormalization class.*BatchNormalization trains through tfjs's own ops/);
   // os.cpus that cannot be swapped, and a BackendWasm of another shape.
   const os = checkTfjsInternals({ osModule: Object.freeze({ cpus: () => [] }), BackendWasm: class {} });
   assert.deepEqual(os.failed, ['os.cpus', 'BackendWasm']);

@@ -1,0 +1,160 @@
+/**
+ * Batch normalization in training mode on the WASM engine, forward and backward, each as a few
+ * passes of XNNPACK's vectorized kernels, with one gradient for the whole of it.
+ *
+ * What tf.layers does instead (tfjs-layers 4.22, normalization.ts): `tf.moments` (Mean, Sub,
+ * Square, Mean), then the FusedBatchNorm kernel, and autodiff through every one of those ops:
+ * FusedBatchNorm's gradient alone tiles, multiplies and sums full-size tensors a dozen times, and
+ * the moments' gradients add more. In one epoch of a CNN's model.fit on 2,000 MNIST images that
+ * chain was a third of the time; its kernels ran at 1.6-8 ns a value (broadcasting binary ops
+ * and FusedBatchNorm are per-element C++ loops in the package, the sums JavaScript loops).
+ *
+ * Here, with rows the values of one channel and d = x − mean:
+ *
+ *   forward   Σx (channelSums.ts), d, d², Σd², then y = d · γ/σ + β: five passes
+ *   backward  Σdy, d, dy·d, Σ(dy·d), then dx = (γ/σ)·dy − γΣ(dy·d)/(σ³·rows)·d − γΣdy/(σ·rows):
+ *             seven passes
+ *
+ * where σ = √(variance + ε) and the variance is the biased one tfjs uses. Each per-channel
+ * scale-and-shift is a 1×1 depthwise convolution with a bias (XNNPACK's multiply-add kernel).
+ * The gradient is the exact gradient of what tf.layers computes, through the batch mean and
+ * variance as well (Σ d·dy terms), so training follows the same path: the tests compare both
+ * against the CPU backend running tfjs's own ops.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import { util, type TensorInfo } from '@tensorflow/tfjs';
+import { withBackendCalls, type BackendCalls } from './backendCalls';
+import { channelSums } from './channelSums';
+
+interface HeapBackend {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
+}
+
+/** Per-channel values as a float32 tensor on the heap, freed with `calls`. */
+function channelTensor(calls: BackendCalls, values: ArrayLike<number>, shape: number[]): TensorInfo {
+  const heap = calls.backend as unknown as HeapBackend;
+  const t = calls.adopt(heap.makeOutput(shape, 'float32'));
+  heap.typedArrayFromHeap(t).set(values);
+  return t;
+}
+
+/**
+ * x · scale[c] + shift[c] for x [..., C]: a 1×1 depthwise convolution with a bias, which XNNPACK
+ * runs as one vectorized multiply-add pass. The result has x's shape.
+ */
+export function scaleShift(calls: BackendCalls, x: TensorInfo, scale: ArrayLike<number>, shift: ArrayLike<number>): TensorInfo {
+  const channels = x.shape[x.shape.length - 1];
+  const as4d = x.shape.length === 4 ? x : calls.reshape(x, [1, util.sizeFromShape(x.shape) / channels, 1, channels]);
+  const out = calls.run(
+    'FusedDepthwiseConv2D',
+    { x: as4d, filter: channelTensor(calls, scale, [1, 1, channels, 1]), bias: channelTensor(calls, shift, [channels]) },
+    { strides: [1, 1], pad: 'valid', dilations: [1, 1], dataFormat: 'NHWC', activation: 'linear' },
+  );
+  return out.shape.length === x.shape.length ? out : calls.reshape(out, x.shape);
+}
+
+export interface BatchNormStatistics {
+  mean: Float64Array;
+  /** The biased variance, over rows, as tfjs's moments computes it. */
+  variance: Float64Array;
+  /** 1 / √(variance + ε). */
+  invStd: Float64Array;
+  rows: number;
+}
+
+/** y = (x − mean)·γ/σ + β over every axis but the last, and the batch's statistics. */
+export function batchNormForward(calls: BackendCalls, x: TensorInfo, gamma: Float32Array, beta: Float32Array, epsilon: number): { y: TensorInfo; stats: BatchNormStatistics } {
+  const channels = x.shape[x.shape.length - 1];
+  const rows = util.sizeFromShape(x.shape) / channels;
+  const mean = channelSums(calls, x).map((s) => s / rows);
+  const d = scaleShift(
+    calls,
+    x,
+    new Float32Array(channels).fill(1),
+    mean.map((m) => -m),
+  );
+  const variance = channelSums(calls, calls.run('Square', { x: d })).map((s) => s / rows);
+  const invStd = variance.map((v) => 1 / Math.sqrt(v + epsilon));
+  const y = scaleShift(
+    calls,
+    d,
+    invStd.map((s, c) => s * gamma[c]),
+    beta,
+  );
+  return { y, stats: { mean, variance, invStd, rows } };
+}
+
+/** dx, dγ and dβ of batchNormForward for the output gradient dy. */
+export function batchNormBackward(calls: BackendCalls, dy: TensorInfo, x: TensorInfo, gamma: Float32Array, stats: BatchNormStatistics): { dx: TensorInfo; dGamma: Float64Array; dBeta: Float64Array } {
+  const { mean, invStd, rows } = stats;
+  const channels = mean.length;
+  const sumDy = channelSums(calls, dy);
+  const d = scaleShift(
+    calls,
+    x,
+    new Float32Array(channels).fill(1),
+    mean.map((m) => -m),
+  );
+  const sumDyD = channelSums(calls, calls.run('Multiply', { a: dy, b: d }));
+  const fromDy = scaleShift(
+    calls,
+    dy,
+    invStd.map((s, c) => gamma[c] * s),
+    invStd.map((s, c) => (-gamma[c] * s * sumDy[c]) / rows),
+  );
+  const fromD = scaleShift(
+    calls,
+    d,
+    invStd.map((s, c) => (-gamma[c] * s * s * s * sumDyD[c]) / rows),
+    new Float32Array(channels),
+  );
+  const dx = calls.run('Add', { a: fromDy, b: fromD });
+  return { dx, dGamma: sumDyD.map((s, c) => s * invStd[c]), dBeta: sumDy };
+}
+
+/** The values of a small float32 tensor, read in place. */
+function valuesOf(backend: unknown, t: TensorInfo): Float32Array {
+  return Float32Array.from((backend as HeapBackend).typedArrayFromHeap(t));
+}
+
+/**
+ * Batch normalization in training mode as one differentiable op on the WASM engine: the
+ * normalized x, and the batch's mean and biased variance (for the moving averages, no gradient).
+ * x is float32 [..., C]; gamma and beta are [C].
+ */
+export function batchNormTraining(tf: typeof tfjs, x: tfjs.Tensor, gamma: tfjs.Tensor, beta: tfjs.Tensor, epsilon: number): { y: tfjs.Tensor; mean: tfjs.Tensor1D; variance: tfjs.Tensor1D } {
+  const backendName = tf.getBackend();
+  const backend = tf.backend();
+  let stats: BatchNormStatistics | undefined;
+  // customGrad's typing passes inputs and `save` as one rest list.
+  const op = tf.customGrad(((xIn: tfjs.Tensor, gammaIn: tfjs.Tensor, betaIn: tfjs.Tensor, save: tfjs.GradSaveFunc) => {
+    // The values at the forward pass are the ones the gradient is of (tfjs saves tensors alike).
+    const gammaValues = valuesOf(backend, gammaIn);
+    const forward = (calls: BackendCalls) => {
+      const out = batchNormForward(calls, xIn, gammaValues, valuesOf(backend, betaIn), epsilon);
+      stats = out.stats;
+      return out.y;
+    };
+    const y = tf.engine().makeTensorFromTensorInfo(withBackendCalls(backendName, backend, forward));
+    save([xIn]);
+    const forwardStats = stats!;
+    return {
+      value: y,
+      gradFunc: (dy: tfjs.Tensor, [xSaved]: tfjs.Tensor[]) => {
+        let dGamma: ArrayLike<number> = [];
+        let dBeta: ArrayLike<number> = [];
+        const dx = withBackendCalls(backendName, backend, (calls) => {
+          const out = batchNormBackward(calls, dy, xSaved, gammaValues, forwardStats);
+          dGamma = out.dGamma;
+          dBeta = out.dBeta;
+          return out.dx;
+        });
+        return [tf.engine().makeTensorFromTensorInfo(dx), tf.tensor1d(Float32Array.from(dGamma)), tf.tensor1d(Float32Array.from(dBeta))];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  const y = op(x, gamma, beta);
+  const { mean, variance } = stats!;
+  return { y, mean: tf.tensor1d(Float32Array.from(mean)), variance: tf.tensor1d(Float32Array.from(variance)) };
+}
