@@ -28,9 +28,9 @@ modules and costs an extra node per module). Keys are only compared while the te
 so a freed tensor's address cannot be reused under another's key.
 
 Per tensor, the fewest and fastest passes torch 1.13 offers on the CPU: `mean()` and `std()`
-(torch.std_mean's single-pass Welford reduction is 4-5x slower there: 40 M values, 520 ms
+(torch.std_mean's single-pass Welford reduction is about 4x slower there: 40 M values, 520 ms
 against 25 + 116 ms), `torch.aminmax` (one pass for both), `torch.count_nonzero` (one pass, no
-temporary; `(t == 0).sum()` makes a 40 M boolean tensor and took 600-1,000 ms against 50-70) and
+temporary; `(t == 0).sum()` makes a 40 M boolean tensor and took 600-1,100 ms against 50-70) and
 `torch.histc` (torch.histogram and a bincount of the scaled values take as long).
 """
 import copy, json, math, os, resource, time
