@@ -9,11 +9,13 @@
  * (the forward stride and dilation swap roles), output [Cin, fh, fw, Cout], then transposed to
  * [fh, fw, Cin, Cout]. The forward padding is kept at the top and left; at the bottom and right
  * the padding is what makes the output at least fh x fw (rows past the forward's padded input
- * are never read), and any extra rows are cut off.
+ * are never read), and any extra rows are cut off. A layer with few input channels (a network's
+ * first) takes filterGradientByPatches.ts's way instead.
  */
 import { Conv2DBackpropFilter, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import { withBackendCalls } from './backendCalls';
 import { explicitPadding, forwardConvInfo, type ConvGradAttrs } from './convGeometry';
+import { filterGradientByPatches, patchesApply } from './filterGradientByPatches';
 
 interface Attrs extends ConvGradAttrs {
   filterShape: [number, number, number, number];
@@ -26,6 +28,7 @@ export function conv2DBackpropFilterConfig(backendName: string): KernelConfig {
       const dy = inputs.dy as TensorInfo;
       const a = attrs as unknown as Attrs;
       const info = forwardConvInfo(Conv2DBackpropFilter, x.shape, a.filterShape, a, false);
+      if (patchesApply(info)) return filterGradientByPatches(calls, x, dy, info, a);
       const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, filterHeight: fh, filterWidth: fw } = info;
       const { top, left } = info.padInfo;
       const [, inH, inW] = x.shape;
