@@ -44,7 +44,12 @@ export function filterGradientByPatches(calls: BackendCalls, x: TensorInfo, dy: 
   const patches = calls.run(
     'DepthwiseConv2dNative',
     { x, filter: oneHot },
-    { strides: [info.strideHeight, info.strideWidth], pad: attrs.pad, dilations: [info.dilationHeight, info.dilationWidth], dimRoundingMode: attrs.dimRoundingMode },
+    {
+      strides: [info.strideHeight, info.strideWidth],
+      pad: attrs.pad,
+      dilations: [info.dilationHeight, info.dilationWidth],
+      ...(attrs.dimRoundingMode ? { dimRoundingMode: attrs.dimRoundingMode } : {}),
+    },
   );
   const patchesT = calls.transpose(calls.reshape(patches, [rows, cin * taps]), [1, 0]);
   const product = calls.run('BatchMatMul', { a: calls.reshape(patchesT, [1, cin * taps, rows]), b: calls.reshape(dy, [1, rows, cout]) }, { transposeA: false, transposeB: false });
