@@ -187,7 +187,7 @@ export const TFJS_INTERNALS: readonly TfjsInternal[] = [
   {
     id: 'engine.gradientDepth',
     touches: 'tf.engine().state.gradientDepth (above 0 while tf.grads records)',
-    usedBy: 'dilatedConvGradients.ts (tf.fused.conv2d is rerouted only while gradients are recorded), secondOrderGradients.ts (a gradient that will be differentiated again recomputes its kernel\'s output), kernels/batchNormLayer.ts (the fused BatchNorm only where its gradient will not be differentiated again)',
+    usedBy: 'dilatedConvGradients.ts (tf.fused.conv2d is rerouted only while gradients are recorded), secondOrderGradients.ts (a gradient that will be differentiated again recomputes its kernel\'s output), kernels/batchNormLayer.ts (the fused BatchNorm only where its gradient will not be differentiated again), kernels/fusedConvGradient.ts (tf.fused.conv2d on the tape only while gradients are recorded)',
     fallback: 'A dilated tf.fused.conv2d (a dilated Conv2D layer with a linear activation) will have no gradient, as in tfjs; second derivatives through tanh, sigmoid, softmax, exp and ELU stay wrong, as in tfjs.',
     needs: 'tf',
     check: ({ tf }) => {
@@ -199,8 +199,8 @@ export const TFJS_INTERNALS: readonly TfjsInternal[] = [
   {
     id: 'fused.conv2d',
     touches: 'tf.fused.conv2d, replaced by a wrapper (the object tf.layers calls)',
-    usedBy: 'dilatedConvGradients.ts',
-    fallback: 'A dilated tf.fused.conv2d (a dilated Conv2D layer with a linear activation) will have no gradient, as in tfjs.',
+    usedBy: 'dilatedConvGradients.ts, kernels/fusedConvGradient.ts (a gradient per input on WASM)',
+    fallback: 'A dilated tf.fused.conv2d (a dilated Conv2D layer with a linear activation) will have no gradient, as in tfjs; a first Conv2D layer computes its input\'s gradient for nothing, as in tfjs.',
     needs: 'tf',
     check: ({ tf }) => {
       const fused = record(record(tf)?.fused);

@@ -13,7 +13,9 @@
  *    data instead of copying it: every tensor autodiff saves is cloned); and right versions of
  *    two that are wrong, MaxPoolGrad and MaxPoolWithArgmax (they lose windows of negative values).
  *    And tf.layers' BatchNormalization trains through one fused op with its own gradient
- *    (batchNormLayer.ts): no kernel can shorten the chain of ops tfjs differentiates there.
+ *    (batchNormLayer.ts): no kernel can shorten the chain of ops tfjs differentiates there; and
+ *    tf.fused.conv2d gets a gradient per input (fusedConvGradient.ts), so that a first layer
+ *    does not compute its input images' gradient.
  * 3. For every other kernel the CPU backend has and WASM lacks, a fallback that runs the CPU
  *    kernel on copies (cpuFallback.ts), warning once per kernel.
  * 4. Except the kernels in KERNELS_MISSING_ON_WASM, which cannot work that way (the reasons are
@@ -22,6 +24,7 @@
 import * as tfjs from '@tensorflow/tfjs';
 import { getKernel, getKernelsForBackend, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
 import { patchBatchNormalizationLayer } from './batchNormLayer';
+import { routeFusedConv2dGradient } from './fusedConvGradient';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
 import { cpuFallbackConfig } from './cpuFallback';
@@ -83,6 +86,8 @@ export interface WasmKernelRegistration {
   fallbacks: string[];
   /** Whether tf.layers' BatchNormalization trains through the fused op on this backend. */
   fusedBatchNorm: boolean;
+  /** Whether tf.fused.conv2d's gradient is computed per input on this backend. */
+  fusedConvGradient: boolean;
 }
 
 const done = new Set<string>();
@@ -92,7 +97,7 @@ const done = new Set<string>();
  * `replace: false` keeps the package's own versions of the replaced kernels (for benchmarks).
  */
 export function registerWasmKernels(backendName: string, warn: (message: string) => void, { replace = true } = {}): WasmKernelRegistration {
-  const result: WasmKernelRegistration = { added: [], replaced: [], fallbacks: [], fusedBatchNorm: false };
+  const result: WasmKernelRegistration = { added: [], replaced: [], fallbacks: [], fusedBatchNorm: false, fusedConvGradient: false };
   if (done.has(backendName)) return result;
   done.add(backendName);
   for (const makeConfig of ADDED_WASM_KERNELS) {
@@ -110,6 +115,7 @@ export function registerWasmKernels(backendName: string, warn: (message: string)
     result.replaced.push(kernelName);
   }
   if (replace) result.fusedBatchNorm = patchBatchNormalizationLayer(tfjs, backendName);
+  if (replace) result.fusedConvGradient = routeFusedConv2dGradient(tfjs, backendName);
   const present = new Set(getKernelsForBackend(backendName).map((k) => k.kernelName));
   for (const { kernelName } of getKernelsForBackend('cpu')) {
     if (present.has(kernelName) || kernelName in KERNELS_MISSING_ON_WASM) continue;
