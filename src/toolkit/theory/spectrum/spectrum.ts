@@ -18,7 +18,8 @@
  *   estimate  otherwise: stochastic Lanczos quadrature with 8 Rademacher probes and 24 Lanczos
  *             steps per example (lanczosSpectrum.ts); the layer norms then by Hutchinson's trick
  *             with as many probes.
- * `method: 'exact'` or `'estimate'` forces one.
+ * `method: 'exact'` or `'estimate'` forces one. docs/spectrum.md has the definitions, the
+ * measured accuracy and the limits.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../../engine/engine';

@@ -151,7 +151,7 @@ const LISTED_LAYERS = 12;
 export function spectrumText(report: SpectrumReport): string {
   const s = report.summary;
   const lines = [
-    `Jacobian spectrum: ${report.label} (${report.label === report.model ? '' : `${report.model}, `}input ${report.inputSize} → ${report.to} ${report.outputSize}, ${report.examples} example${report.examples === 1 ? '' : 's'})`,
+    `Jacobian spectrum: ${report.label} (${report.label === report.model ? '' : `${report.model}, `}${report.inputSize} inputs → ${report.outputSize} ${report.to === 'output' ? 'outputs' : `values of ${report.to}`}, ${report.examples} example${report.examples === 1 ? '' : 's'})`,
     `  ${report.methodText}`,
     s.meanSquared === null
       ? `  every example's Jacobian overflowed float32 (NaN or ±Infinity)`

@@ -43,7 +43,7 @@ test('display(report): the spectrum chart, a static SVG, the text form and the r
   assert.match(bundle[MimeTypes.svg] as string, /^<svg/);
   const text = bundle[MimeTypes.plain] as string;
   assert.equal(text, spectrumText(relu));
-  assert.match(text, /^Jacobian spectrum: ReLU, He \(nn\.Model, input 24 → output 24, 4 examples\)/);
+  assert.match(text, /^Jacobian spectrum: ReLU, He \(nn\.Model, 24 inputs → 24 outputs, 4 examples\)/);
   assert.match(text, /exact: each example's 24 × 24 Jacobian from 24 vector-Jacobian products/);
   assert.match(text, /σ²: mean [\d.]+, variance [\d.]+; σ from .* to .*; 24 singular values per example, \d+% of them 0/);
   assert.match(text, /partial Jacobian norm ‖∂f\/∂h_l‖²_F \/ 24, exact/);
