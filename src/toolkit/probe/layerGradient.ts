@@ -10,13 +10,19 @@
  * the layer is done.
  *
  * And in slices: a layer that treats each example on its own (every kind in BATCH_SLICEABLE)
- * runs its backward on slices of the batch, and its weight gradients add up. A
- * BatchNormalization in training mode couples the batch through its mean and variance, but
- * not its channels, so its backward runs on slices of channels, through the same ops tf.layers
- * uses for it (moments, then batchNorm). Any other kind runs on the whole batch at once.
+ * runs its backward on slices of the batch, and its weight gradients add up. Any other kind
+ * runs on the whole batch at once, except two kinds whose backward is their formula, with no
+ * temporary and no forward run again: a BatchNormalization over its last axis (every tf.layers
+ * one in training mode; batchNormGradient.ts), and on the WASM engine an Activation layer of
+ * relu or relu6 (one SIMD pass, simdPasses.ts).
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../engine/engine';
+import { filledTensor } from '../engine/engineMemory';
+import { batchNormGradients } from './batchNormGradient';
+import { heapOffset } from './heapFloats';
+import { ownActivationOfActivationLayer } from './layersTheory';
+import { simdPasses } from './simdPasses';
 import type { Step } from './layersGraph';
 
 type Tensor = tfjs.Tensor;
@@ -54,10 +60,9 @@ const bytesOf = (t: Tensor) => t.size * 4;
 export function layerGradients(step: Step, inputs: Tensor[], dy: Tensor, wanted: boolean[], sliceBytes: number): LayerGradients {
   const weights = step.trainableWeights.map((w) => w.read());
   const bytes = Math.max(bytesOf(dy), ...inputs.map(bytesOf));
-  if (step.kind === 'batchNormalization') {
-    const channels = channelSlices(step, inputs[0], bytes, sliceBytes);
-    if (channels) return batchNormGradients(step, inputs[0], dy, wanted[0], weights, channels);
-  }
+  if (step.kind === 'batchNormalization' && normalizesLastAxis(step, inputs[0])) return batchNormByFormula(step, inputs[0], dy, wanted[0]);
+  const limit = reluLimit(step, inputs[0], dy);
+  if (limit !== undefined) return { inputs: [wanted[0] ? reluGradient(inputs[0], dy, limit) : undefined], weights: [] };
   const batch = dy.shape[0] ?? 1;
   const parts = BATCH_SLICEABLE.has(step.kind) && inputs.every((x) => x.shape[0] === batch) ? Math.min(batch, Math.ceil(bytes / sliceBytes)) : 1;
   if (parts <= 1) return vjp(() => applyStep(step, inputs), inputs, dy, wanted, weights);
@@ -111,58 +116,37 @@ interface BatchNormInternals {
   beta?: tfjs.LayerVariable | null;
 }
 
-/** How many channels each slice of a BatchNorm's backward takes, or undefined for the whole layer at once. */
-function channelSlices(step: Step, x: Tensor, bytes: number, sliceBytes: number): number | undefined {
+/**
+ * The largest input at which an Activation layer of relu or relu6 passes its output's gradient
+ * on, when the SIMD pass can take its backward (the WASM engine, float32): ∞ for relu (tfjs:
+ * dy · step(x)); for relu6, which tf.layers computes as min(6, relu(x)), the float32 just below
+ * 6 (its gradient is dy · [6 > relu(x)] · step(x): none at 6). Undefined for anything else.
+ */
+function reluLimit(step: Step, x: Tensor, dy: Tensor): number | undefined {
+  if (step.kind !== 'activation' || x.dtype !== 'float32' || dy.dtype !== 'float32' || x.size !== dy.size || !simdPasses()) return undefined;
+  const name = ownActivationOfActivationLayer(step.layer);
+  return name === 'relu' ? Infinity : name === 'relu6' ? Math.fround(6) - 2 ** -21 : undefined;
+}
+
+/** dy · (0 < x ≤ limit), NaN where x is NaN: the SIMD pass on the engine's heap, no temporary. */
+function reluGradient(x: Tensor, dy: Tensor, limit: number): Tensor {
+  // Every value is written by the pass: no fill first.
+  const dx = filledTensor(x.shape, () => undefined);
+  simdPasses()!.reluGradient(heapOffset(x), heapOffset(dy), heapOffset(dx), x.size, limit);
+  return dx;
+}
+
+/** Whether tf.layers normalizes this layer over every axis but the last, the only way it does in training mode (normalizeBatchInTraining). */
+function normalizesLastAxis(step: Step, x: Tensor): boolean {
   const { axis } = step.layer as unknown as BatchNormInternals;
-  // tf.layers normalizes this way only over every axis but the last (normalizeBatchInTraining).
-  if ((axis >= 0 ? axis : axis + x.rank) !== x.rank - 1 || x.rank < 2 || x.rank > 4) return undefined;
-  const channels = x.shape[x.rank - 1];
-  const parts = Math.min(channels, Math.ceil(bytes / sliceBytes));
-  return parts > 1 ? Math.ceil(channels / parts) : undefined;
+  return (axis >= 0 ? axis : axis + x.rank) === x.rank - 1 && x.rank >= 2 && x.rank <= 4 && x.dtype === 'float32';
 }
 
-/** A BatchNorm's backward, `perSlice` channels at a time (each channel's statistics are its own). */
-function batchNormGradients(step: Step, x: Tensor, dy: Tensor, inputWanted: boolean, weights: Tensor[], perSlice: number): LayerGradients {
+/** A BatchNorm's backward by its formula (batchNormGradient.ts), its weight gradients in the order of the step's trainable weights. */
+function batchNormByFormula(step: Step, x: Tensor, dy: Tensor, inputWanted: boolean): LayerGradients {
   const layer = step.layer as unknown as BatchNormInternals;
-  const gamma = layer.gamma?.read();
-  const beta = layer.beta?.read();
-  const axes = x.shape.slice(0, -1).map((_, i) => i);
-  const channels = x.shape[x.rank - 1];
-  const sliceChannels = (t: Tensor, start: number, size: number) => tf.slice(t, [...t.shape.slice(0, -1).map(() => 0), start], [...t.shape.slice(0, -1).map(() => -1), size]);
-  const dx: Tensor[] = [];
-  const dGamma: Tensor[] = [];
-  const dBeta: Tensor[] = [];
-  for (let start = 0; start < channels; start += perSlice) {
-    const size = Math.min(perSlice, channels - start);
-    const part = tf.tidy(() => {
-      const xc = sliceChannels(x, start, size);
-      const gc = gamma && tf.slice(gamma, start, size);
-      const bc = beta && tf.slice(beta, start, size);
-      const f = () => {
-        const { mean, variance } = tf.moments(xc, axes);
-        return normalize(xc, mean, variance, bc, gc, layer.epsilon);
-      };
-      const params = [gc, bc].filter((t): t is Tensor => !!t);
-      const g = vjp(f, [xc], sliceChannels(dy, start, size), [inputWanted], params);
-      return { dx: g.inputs[0], dGamma: gc ? g.weights[0] : undefined, dBeta: bc ? g.weights[gc ? 1 : 0] : undefined };
-    });
-    if (part.dx) dx.push(part.dx);
-    if (part.dGamma) dGamma.push(part.dGamma);
-    if (part.dBeta) dBeta.push(part.dBeta);
-  }
-  const byVariable = new Map<Tensor | undefined, Tensor[]>([[gamma, dGamma], [beta, dBeta]]);
-  return {
-    inputs: [inputWanted ? concatAndFree(dx, x.rank - 1) : undefined],
-    weights: weights.map((w) => {
-      const parts = byVariable.get(w);
-      return parts?.length ? concatAndFree(parts, 0) : tf.zerosLike(w);
-    }),
-  };
-}
-
-/** tf.layers' batchNormalization(): the rank-specific tf.batchNorm it calls. */
-function normalize(x: Tensor, mean: Tensor, variance: Tensor, beta: Tensor | undefined, gamma: Tensor | undefined, epsilon: number): Tensor {
-  if (x.rank === 2) return tf.batchNorm2d(x as tfjs.Tensor2D, mean as tfjs.Tensor1D, variance as tfjs.Tensor1D, beta as tfjs.Tensor1D, gamma as tfjs.Tensor1D, epsilon);
-  if (x.rank === 3) return tf.batchNorm3d(x as tfjs.Tensor3D, mean as tfjs.Tensor1D, variance as tfjs.Tensor1D, beta as tfjs.Tensor1D, gamma as tfjs.Tensor1D, epsilon);
-  return tf.batchNorm4d(x as tfjs.Tensor4D, mean as tfjs.Tensor1D, variance as tfjs.Tensor1D, beta as tfjs.Tensor1D, gamma as tfjs.Tensor1D, epsilon);
+  const g = batchNormGradients(x, dy, layer.gamma?.read(), layer.epsilon, inputWanted);
+  const weights = step.trainableWeights.map((w) => (w === layer.gamma ? g.dGamma : w === layer.beta ? g.dBeta : tf.zerosLike(w.read())));
+  tf.dispose([g.dGamma, g.dBeta].filter((t) => !weights.includes(t)));
+  return { inputs: [g.dx], weights };
 }

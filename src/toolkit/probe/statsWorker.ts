@@ -1,148 +1,89 @@
 /**
- * A second thread for the probe's passes over large tensors (fusedStats.ts): the main thread
- * reads the first half of a tensor while this worker reads the second, in place.
+ * A second thread for the probe's passes over large tensors (simdPasses.ts): the main thread
+ * runs a pass on the first part of a tensor while this worker runs the same function on the
+ * rest, in place.
  *
- * Why it can: the threaded WASM engine keeps its heap in a SharedArrayBuffer, which a worker
- * thread sees without a copy. Why it helps: the statistics run between tensor ops, while the
- * engine's own threads sit idle, so the second core would otherwise wait. The probe's passes are
- * half of the lesson pass with statistics (measured: 1.45 s of 2.5 s on one thread).
+ * Why it can: the threaded WASM engine's heap is a shared WebAssembly.Memory, which a worker
+ * thread imports without a copy; the passes are WebAssembly functions (simdPassesCode.ts), and
+ * the worker instantiates the same bytes on the same memory, so there is one implementation of
+ * each. Why it helps: the passes run between tensor ops, while the engine's own threads sit
+ * idle, so the second core would otherwise wait.
  *
- * Why not tfjs: it has no fused reduction (fusedStats.ts), and Node's worker_threads plus
- * Atomics are the standard tools for a synchronous hand-off; the probe's API is synchronous,
- * so the main thread waits on an Atomics word rather than a promise.
- *
- * The worker runs the very functions the main thread runs: their source is sent to it, so
- * there is one implementation of each pass.
+ * Why not tfjs: it has no fused reduction, and Node's worker_threads plus Atomics are the
+ * standard tools for a synchronous hand-off; the probe's API is synchronous, so the main thread
+ * waits on an Atomics word rather than a promise.
  */
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-
-/** The two passes, as fusedStats.ts defines them. */
-export interface Passes {
-  moments(values: Float32Array, out: Float64Array): void;
-  bins(values: Float32Array, lo: number, scale: number, counts: Float64Array, edge: number): number;
-}
-
-/** Room for the histogram a job returns; larger histograms stay on the main thread. */
-export const MAX_PARALLEL_BINS = 1024;
+import { Worker } from 'node:worker_threads';
 
 const IDLE = 0;
-const MOMENTS = 1;
-const BINS = 2;
-/** The worker's answer when a job threw: the main thread then does the work itself. */
-const FAILED = 3;
-/** Control words: [state, heap version]. */
-const STATE = 0;
-const HEAP_VERSION = 1;
-/** Parameters: byte offset, length, lo, scale, edge. Results: six moments, or the saturated count then counts. */
-const RESULT_SLOTS = 6 + MAX_PARALLEL_BINS + 1;
+const CALL = 1;
+/** The worker's answer when a job threw, or when it could not instantiate the passes: the main thread then does the work itself. */
+const FAILED = 2;
+/** Parameters of a call: the function's index, its argument count, then the arguments. */
+const MAX_ARGUMENTS = 8;
 
 /**
- * The worker's script. The passes arrive as source text and are evaluated inside `try`, so that
- * even a pass that does not compile makes every job answer FAILED at once instead of leaving the
- * main thread waiting.
+ * The worker's script. The module is instantiated inside `try`, so that bytes that do not
+ * compile make every job answer FAILED at once instead of leaving the main thread waiting.
  */
 const WORKER_SOURCE = `
-const { workerData, receiveMessageOnPort } = require('node:worker_threads');
+const { workerData } = require('node:worker_threads');
 const control = new Int32Array(workerData.control);
 const params = new Float64Array(workerData.params);
-const results = new Float64Array(workerData.results);
-const port = workerData.port;
-let heap = workerData.heap;
-let heapVersion = 0;
-let moments, bins;
+let functions;
 try {
-  moments = (0, eval)('(' + workerData.moments + ')');
-  bins = (0, eval)('(' + workerData.bins + ')');
-  (0, eval)('(' + workerData.warmUp + ')')({ moments, bins });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(workerData.bytes), { env: { memory: workerData.memory } });
+  functions = workerData.names.map((name) => instance.exports[name]);
 } catch {
-  moments = undefined;
+  functions = undefined;
 }
 for (;;) {
-  Atomics.wait(control, ${STATE}, ${IDLE});
-  const job = Atomics.load(control, ${STATE});
+  Atomics.wait(control, 0, ${IDLE});
   try {
-    if (!moments) throw new Error('no passes');
-    if (Atomics.load(control, ${HEAP_VERSION}) !== heapVersion) {
-      // The engine's memory grew: the new, longer buffer was posted before this job.
-      let message;
-      while ((message = receiveMessageOnPort(port))) heap = message.message;
-      heapVersion = Atomics.load(control, ${HEAP_VERSION});
-    }
-    const values = new Float32Array(heap, params[0], params[1]);
-    if (job === ${MOMENTS}) {
-      moments(values, results);
-    } else {
-      const binCount = params[5];
-      const counts = results.subarray(1, 1 + binCount);
-      counts.fill(0);
-      results[0] = bins(values, params[2], params[3], counts, params[4]);
-    }
-    Atomics.store(control, ${STATE}, ${IDLE});
-    Atomics.notify(control, ${STATE});
+    if (!functions) throw new Error('no passes');
+    const f = functions[params[0]];
+    f(...params.subarray(2, 2 + params[1]));
+    Atomics.store(control, 0, ${IDLE});
+    Atomics.notify(control, 0);
   } catch {
     // The main thread stops using this worker when it reads FAILED.
-    Atomics.store(control, ${STATE}, ${FAILED});
-    Atomics.notify(control, ${STATE});
+    Atomics.store(control, 0, ${FAILED});
+    Atomics.notify(control, 0);
     break;
   }
 }
 `;
 
-/**
- * A single long call of a loop runs at first in V8's baseline tiers, several times slower than
- * optimized code (measured: 0.7 s against 0.16 s for 39 million values). Calling both passes on
- * small arrays first gets them optimized before the first large tensor; each thread does it.
- * Self-contained, since the worker gets its source.
- */
-export function warmUpPasses(passes: Passes): void {
-  const sample = new Float32Array(2048).map((_, i) => (i % 7) - 3);
-  const out = new Float64Array(6);
-  const counts = new Float64Array(31);
-  for (let k = 0; k < 300; k++) {
-    passes.moments(sample, out);
-    passes.bins(sample, -3, 5, counts, 2.5);
-    passes.bins(sample, -3, 5, counts, Infinity);
-  }
+/** A call handed to the worker, collected with wait(). */
+export interface PendingJob {
+  /** Waits for the worker; throws when it failed or stopped answering. */
+  wait(): void;
 }
 
-/** A job handed to the worker, collected with wait(). */
-export interface PendingJob {
-  /** Waits for the worker and returns its results: six moments, or [saturated, ...counts]. */
-  wait(): Float64Array;
+/** The module the worker runs: its bytes, the memory it imports, and its exports' names by index. */
+export interface WorkerPasses {
+  bytes: Uint8Array;
+  memory: unknown;
+  names: readonly string[];
 }
 
 export class StatsWorker {
   private readonly worker: Worker;
-  private readonly control = new Int32Array(new SharedArrayBuffer(8));
-  private readonly params = new Float64Array(new SharedArrayBuffer(8 * 6));
-  private readonly results = new Float64Array(new SharedArrayBuffer(8 * RESULT_SLOTS));
-  private readonly port: MessagePort;
-  private heap: SharedArrayBuffer;
+  private readonly control = new Int32Array(new SharedArrayBuffer(4));
+  private readonly params = new Float64Array(new SharedArrayBuffer(8 * (2 + MAX_ARGUMENTS)));
+  private readonly names: readonly string[];
   private broken = false;
-  /** Jobs the worker has completed, for tests and benchmarks that must know it took part. */
+  /** Calls the worker has completed, for tests and benchmarks that must know it took part. */
   jobs = 0;
 
-  constructor(heap: SharedArrayBuffer, passes: Passes) {
-    const channel = new MessageChannel();
-    this.port = channel.port1;
-    this.heap = heap;
+  constructor(passes: WorkerPasses) {
+    this.names = passes.names;
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: {
-        control: this.control.buffer,
-        params: this.params.buffer,
-        results: this.results.buffer,
-        heap,
-        port: channel.port2,
-        moments: passes.moments.toString(),
-        bins: passes.bins.toString(),
-        warmUp: warmUpPasses.toString(),
-      },
-      transferList: [channel.port2],
+      workerData: { control: this.control.buffer, params: this.params.buffer, bytes: passes.bytes, memory: passes.memory, names: passes.names },
     });
     // It must never keep the kernel alive, and a failure only sends the work back to the main thread.
     this.worker.unref();
-    this.port.unref();
     this.worker.on('error', () => (this.broken = true));
     this.worker.on('exit', () => (this.broken = true));
   }
@@ -151,38 +92,23 @@ export class StatsWorker {
     return !this.broken;
   }
 
-  /** Starts a moments pass over `length` floats at `byteOffset` of `heap`. */
-  moments(heap: SharedArrayBuffer, byteOffset: number, length: number): PendingJob {
-    return this.start(MOMENTS, heap, [byteOffset, length, 0, 0, 0, 0]);
-  }
-
-  /** Starts a histogram pass; the results hold the saturated count, then `binCount` counts. */
-  bins(heap: SharedArrayBuffer, byteOffset: number, length: number, lo: number, scale: number, edge: number, binCount: number): PendingJob {
-    return this.start(BINS, heap, [byteOffset, length, lo, scale, edge, binCount]);
-  }
-
-  dispose(): void {
-    void this.worker.terminate();
-  }
-
-  private start(job: number, heap: SharedArrayBuffer, params: number[]): PendingJob {
-    if (heap !== this.heap) {
-      this.heap = heap;
-      this.port.postMessage(heap);
-      Atomics.add(this.control, HEAP_VERSION, 1);
-    }
-    this.params.set(params);
-    Atomics.store(this.control, STATE, job);
-    Atomics.notify(this.control, STATE);
+  /** Starts `name(...args)` in the worker. */
+  call(name: string, args: readonly number[]): PendingJob {
+    const index = this.names.indexOf(name);
+    if (index < 0 || args.length > MAX_ARGUMENTS) throw new RangeError(`StatsWorker.call: no function ${name} of at most ${MAX_ARGUMENTS} arguments`);
+    this.params[0] = index;
+    this.params[1] = args.length;
+    this.params.set(args, 2);
+    Atomics.store(this.control, 0, CALL);
+    Atomics.notify(this.control, 0);
     return {
       wait: () => {
-        // A pass over a few million floats takes tens of milliseconds; a minute means the
-        // worker is gone. Either way the caller then does the work itself, and the worker is
-        // not used again.
-        let state = Atomics.load(this.control, STATE);
-        while (state === job && !this.broken) {
-          if (Atomics.wait(this.control, STATE, job, 60_000) === 'timed-out') break;
-          state = Atomics.load(this.control, STATE);
+        // A pass over a few million floats takes milliseconds; a minute means the worker is
+        // gone. Either way the caller then does the work itself, and the worker is not used again.
+        let state = Atomics.load(this.control, 0);
+        while (state === CALL && !this.broken) {
+          if (Atomics.wait(this.control, 0, CALL, 60_000) === 'timed-out') break;
+          state = Atomics.load(this.control, 0);
         }
         if (state !== IDLE || this.broken) {
           this.broken = true;
@@ -190,8 +116,11 @@ export class StatsWorker {
           throw new Error('the statistics worker failed or stopped answering');
         }
         this.jobs++;
-        return this.results;
       },
     };
+  }
+
+  dispose(): void {
+    void this.worker.terminate();
   }
 }

@@ -1,5 +1,5 @@
-// One layer's backward on its own (layerGradient.ts), whole and in slices of the batch or of
-// BatchNorm's channels, against tf.grads of the layer; and a whole probe sliced finely against
+// One layer's backward on its own (layerGradient.ts), whole and in slices of the batch, or by
+// BatchNorm's formula, against tf.grads of the layer; and a whole probe sliced finely against
 // the same probe unsliced.
 import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -35,7 +35,7 @@ function convBnModel(): tfjs.LayersModel {
 }
 
 for (const kind of ['conv2d', 'batchNormalization'] as const) {
-  test(`a ${kind} layer's backward in slices equals tf.grads of the layer on the whole batch`, () => {
+  test(`a ${kind} layer's backward, ${kind === 'conv2d' ? 'whole and in slices of the batch' : 'by its formula'}, equals tf.grads of the layer on the whole batch`, () => {
     const model = convBnModel();
     const step = stepsOf(model).steps.find((s) => s.kind === kind)!;
     const inputShape = kind === 'conv2d' ? [20, 8, 8, 3] : [20, 8, 8, 6];
@@ -45,7 +45,7 @@ for (const kind of ['conv2d', 'batchNormalization'] as const) {
     const out = step.layer.apply(x, { training }) as tfjs.Tensor;
     const dy = tf.randomNormal(out.shape, 0, 1, 'float32', 8);
     const reference = tf.grads((input: tfjs.Tensor, ..._ws: tfjs.Tensor[]) => step.layer.apply(input, { training }) as tfjs.Tensor)([x, ...weights], dy);
-    // 1 KB slices: five-row slices of a convolution's batch, one channel at a time in BatchNorm.
+    // 1 KB slices: five-row slices of a convolution's batch (BatchNorm's formula takes no slices).
     for (const sliceBytes of [1 << 30, 1024]) {
       const g = layerGradients(step, [x], dy, [true], sliceBytes);
       assert.ok(maxDifference(g.inputs[0]!, reference[0]) < 1e-4, `input gradient, ${sliceBytes}-byte slices`);

@@ -1,73 +1,67 @@
-// The probe's statistics worker on its own: it reads a shared buffer in place, follows a buffer
-// that was replaced by a longer one, and a job that fails answers at once instead of hanging.
+// The probe's worker thread on its own: it runs a WebAssembly function on a shared memory in
+// place, sees that memory after it grew, and a job that fails answers at once instead of hanging.
 import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { StatsWorker, type Passes } from '../../../src/toolkit/probe/statsWorker';
+import { StatsWorker } from '../../../src/toolkit/probe/statsWorker';
+import { op, wasmModule, type WasmFunction } from '../../../src/toolkit/probe/wasmBinary';
 
-// Self-contained functions, as the worker gets their source: a sum, and a count above `edge`.
-const passes: Passes = {
-  moments: function (values, out) {
-    let sum = 0;
-    for (let i = 0; i < values.length; i++) sum += values[i];
-    out[0] = sum;
-  },
-  bins: function (values, _lo, _scale, counts, edge) {
-    let above = 0;
-    for (let i = 0; i < values.length; i++) if (values[i] > edge) above++;
-    counts[0] = values.length;
-    return above;
-  },
+/** fill(at, count, value): writes `value` as an int32 into `count` words from byte `at`. */
+const fill: WasmFunction = {
+  name: 'fill',
+  params: ['i32', 'i32', 'i32'],
+  results: [],
+  locals: ['i32'],
+  body: [
+    op.get(0), op.get(1), op.i32Const(2), op.i32Shl(), op.i32Add(), op.set(3),
+    op.block(),
+    op.get(0), op.get(3), op.i32GeU(), op.brIf(0),
+    op.loop(),
+    op.get(0), op.get(2), op.i32Store(),
+    op.get(0), op.i32Const(4), op.i32Add(), op.tee(0), op.get(3), op.i32LtU(), op.brIf(0),
+    op.end(),
+    op.end(),
+  ],
 };
-
-function sharedFloats(values: number[]): SharedArrayBuffer {
-  const buffer = new SharedArrayBuffer(values.length * 4);
-  new Float32Array(buffer).set(values);
-  return buffer;
-}
+const bytes = wasmModule([fill], { shared: true });
 
 const workers: StatsWorker[] = [];
 after(() => workers.forEach((w) => w.dispose()));
 
-/** The job throws at once (not after the minute-long timeout), and the worker is retired. */
-function assertFailsAtOnce(worker: StatsWorker, job: () => { wait(): Float64Array }): void {
-  const started = performance.now();
-  assert.throws(() => job().wait(), /statistics worker failed/);
-  assert.ok(performance.now() - started < 5000, 'no minute-long wait');
-  assert.equal(worker.usable, false);
+function newWorker(memory: unknown, moduleBytes = bytes): StatsWorker {
+  const worker = new StatsWorker({ bytes: moduleBytes, memory, names: ['fill'] });
+  workers.push(worker);
+  return worker;
 }
 
-test('the worker reads a range of a shared buffer in place, and a longer buffer that replaced it', () => {
-  const first = sharedFloats([1, 2, 3, 4, 5, 6]);
-  const worker = new StatsWorker(first, passes);
-  workers.push(worker);
-  assert.equal(worker.moments(first, 8, 3).wait()[0], 3 + 4 + 5);
-  const longer = sharedFloats([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-  assert.equal(worker.moments(longer, 24, 4).wait()[0], 7 + 8 + 9 + 10, 'the new buffer reached the worker');
-  const bins = worker.bins(longer, 0, 10, 0, 1, 6.5, 1).wait();
-  assert.deepEqual([bins[0], bins[1]], [4, 10], 'saturated count, then the counts');
-  assert.equal(worker.jobs, 3);
-  assert.equal(worker.usable, true);
+test('the worker runs a function on the shared memory in place, also after the memory grew', () => {
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
+  const worker = newWorker(memory);
+  worker.call('fill', [64, 10, 7]).wait();
+  const words = new Int32Array(memory.buffer);
+  assert.deepEqual([words[15], ...words.slice(16, 26), words[26]], [0, ...Array(10).fill(7), 0]);
+  // Grown by the main thread after the worker started: the worker writes into the new page.
+  memory.grow(1);
+  worker.call('fill', [65536 + 8, 3, -2]).wait();
+  assert.deepEqual(Array.from(new Int32Array(memory.buffer, 65536, 6)), [0, 0, -2, -2, -2, 0]);
+  assert.equal(worker.jobs, 2);
+  assert.throws(() => worker.call('nothing', []), /no function nothing/);
 });
 
-test('a job that fails in the worker answers at once, and the worker is not used again', () => {
-  const buffer = sharedFloats([1, 2, 3]);
-  const worker = new StatsWorker(buffer, passes);
-  workers.push(worker);
-  // 1,000 floats from byte 4 of a 12-byte buffer: the worker's view throws.
-  assertFailsAtOnce(worker, () => worker.moments(buffer, 4, 1000));
+test('a call that traps in the worker answers at once, and the worker is not used again', () => {
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
+  const worker = newWorker(memory);
+  const started = performance.now();
+  // Past the memory's end: a WebAssembly trap.
+  assert.throws(() => worker.call('fill', [65536 - 8, 100, 1]).wait(), /statistics worker failed/);
+  assert.ok(performance.now() - started < 5000, 'no minute-long wait');
+  assert.equal(worker.usable, false);
 });
 
-test('passes whose source does not compile in the worker (method shorthand) fail the first job at once', () => {
-  const buffer = sharedFloats([1, 2, 3]);
-  const shorthand: Passes = {
-    moments(values, out) {
-      out[0] = values.length;
-    },
-    bins() {
-      return 0;
-    },
-  };
-  const worker = new StatsWorker(buffer, shorthand);
-  workers.push(worker);
-  assertFailsAtOnce(worker, () => worker.moments(buffer, 0, 3));
+test('bytes that do not compile in the worker fail the first call at once', () => {
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
+  const worker = newWorker(memory, new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 99]));
+  const started = performance.now();
+  assert.throws(() => worker.call('fill', [0, 1, 1]).wait(), /statistics worker failed/);
+  assert.ok(performance.now() - started < 5000, 'no minute-long wait');
+  assert.equal(worker.usable, false);
 });
