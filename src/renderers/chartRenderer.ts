@@ -70,6 +70,26 @@ function finalizeView(chart: LiveChart): void {
   document.documentElement.dataset.initlabLiveViews = String(liveViews.size);
 }
 
+/**
+ * The spec with each variable param bound to an input (a slider) starting at its value in
+ * `previous`, the view being replaced: a new view would start every slider over at the spec's own value.
+ */
+function withBoundValues(spec: Record<string, unknown>, previous: Result | undefined): Record<string, unknown> {
+  const params = spec.params;
+  if (!previous || !Array.isArray(params)) return spec;
+  const kept = params.map((param: unknown) => {
+    const p = param as { name?: unknown; bind?: unknown; select?: unknown };
+    // A selection's bind (to a legend, to the scales) keeps no slider: it starts over.
+    if (typeof p !== 'object' || p === null || !p.bind || p.select !== undefined || typeof p.name !== 'string') return param;
+    try {
+      return { ...p, value: previous.view.signal(p.name) };
+    } catch {
+      return param;
+    }
+  });
+  return { ...spec, params: kept };
+}
+
 function showError(element: HTMLElement, err: unknown, strings: RendererStrings): void {
   element.replaceChildren();
   const box = document.createElement('div');
@@ -97,6 +117,8 @@ export const activate: ActivationFunction = (context: RendererContext<unknown>) 
 
   /** Draws (or redraws) a chart; `started` is when its output arrived, for the render time. */
   async function draw(chart: LiveChart, started = performance.now()): Promise<void> {
+    // A redraw (the Light toggle, a change of theme) starts the sliders where the user left them.
+    const spec = withBoundValues(chart.spec, chart.result);
     finalizeView(chart);
     chart.host?.remove();
     const host = document.createElement('div');
@@ -104,7 +126,7 @@ export const activate: ActivationFunction = (context: RendererContext<unknown>) 
     host.dataset.chartKind = chart.kind;
     chart.host = host;
     chart.element.appendChild(host);
-    const result = await embed(host, chart.spec as never, {
+    const result = await embed(host, spec as never, {
       mode: 'vega-lite',
       renderer: 'svg',
       ast: true,
