@@ -30,6 +30,7 @@ import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
 import { cpuFallbackConfig } from './cpuFallback';
 import { meanConfig, sumConfig } from './leadingAxesReduction';
 import { castConfig, identityConfig } from './sharedIdentity';
+import { gatherConfig } from './gather';
 import { sliceConfig } from './slice';
 import { tileConfig } from './tile';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
@@ -72,6 +73,8 @@ export const REPLACED_WASM_KERNELS: Readonly<Record<string, (backendName: string
   Slice: sliceConfig,
   Identity: identityConfig,
   Cast: castConfig,
+  // model.fit takes each batch with a gather: whole slices copied, not element by element.
+  GatherV2: gatherConfig,
   // Right where the package's lose windows of negative values (maxPoolPositions.ts).
   MaxPoolGrad: maxPoolGradConfig,
   MaxPoolWithArgmax: maxPoolWithArgmaxConfig,
