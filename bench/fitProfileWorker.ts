@@ -15,7 +15,8 @@
  *          --shapes splits each kernel by its first input's shape.
  * ab       epochs alternate between A, the package's own kernels for the named replaced kernels
  *          (REPLACED_WASM_KERNELS), and B, InitLab's; every other replacement is on in both.
- *          'BatchNormLayer' names tf.layers' BatchNormalization through the fused op (batchNormLayer.ts). The
+ *          'BatchNormLayer' names tf.layers' BatchNormalization through the fused op (batchNormLayer.ts),
+ *          'FusedConvGradient' tf.fused.conv2d's gradient per input (fusedConvGradient.ts). The
  *          same model trains on, so the two see the same kind of weights. Prints each epoch's
  *          time and the ratio of medians: on a machine shared with other work, only the ratio of
  *          interleaved runs means something.
@@ -25,6 +26,7 @@ import { engineInfo, initEngine, tf } from '../src/toolkit/engine/engine';
 import * as tfjs from '@tensorflow/tfjs';
 import { REPLACED_WASM_KERNELS } from '../src/toolkit/engine/kernels/registerWasmKernels';
 import { batchNormalizationClass, patchBatchNormalizationLayer } from '../src/toolkit/engine/kernels/batchNormLayer';
+import { routeFusedConv2dGradient } from '../src/toolkit/engine/kernels/fusedConvGradient';
 import { mnist } from '../src/toolkit/data/mnist';
 import { buildCnn } from './benchModels';
 
@@ -32,6 +34,8 @@ interface Row {
   calls: number;
   inclusiveMs: number;
   topMs: number;
+  /** The process's CPU time in the outermost calls: less sensitive than wall time to other work on the machine. */
+  topCpuMs: number;
 }
 
 function wrapKernels(backendName: string, rows: Map<string, Row>, splitByShape: boolean): void {
@@ -44,16 +48,21 @@ function wrapKernels(backendName: string, rows: Map<string, Row>, splitByShape: 
         const first = Object.values(args.inputs)[0] as TensorInfo | undefined;
         const key = splitByShape && first ? `${config.kernelName} [${first.shape.join(',')}]` : config.kernelName;
         const started = performance.now();
+        const cpu = depth === 0 ? process.cpuUsage() : undefined;
         depth++;
         try {
           return original(args);
         } finally {
           depth--;
           const ms = performance.now() - started;
-          const row = rows.get(key) ?? { calls: 0, inclusiveMs: 0, topMs: 0 };
+          const row = rows.get(key) ?? { calls: 0, inclusiveMs: 0, topMs: 0, topCpuMs: 0 };
           row.calls++;
           row.inclusiveMs += ms;
-          if (depth === 0) row.topMs += ms;
+          if (cpu) {
+            const used = process.cpuUsage(cpu);
+            row.topMs += ms;
+            row.topCpuMs += (used.user + used.system) / 1000;
+          }
           rows.set(key, row);
         }
       },
@@ -90,6 +99,11 @@ async function main(): Promise<void> {
   const layerCalls = { original: batchNorm.call, faster: batchNorm.call };
   patchBatchNormalizationLayer(tfjs, backendName);
   layerCalls.faster = batchNorm.call;
+  // tf.fused.conv2d's per-input gradient; 'FusedConvGradient' switches it off for A.
+  const fusedConv = tfjs.fused as { conv2d: typeof tfjs.fused.conv2d };
+  const convCalls = { original: fusedConv.conv2d, faster: fusedConv.conv2d };
+  routeFusedConv2dGradient(tfjs, backendName);
+  convCalls.faster = fusedConv.conv2d;
   const model = buildCnn();
   const images = Number((mode === 'ab' ? rest[1] : rest[0]) ?? 2000);
   const set = mnist({ subset: images });
@@ -113,23 +127,27 @@ async function main(): Promise<void> {
     await epoch();
     rows.clear();
     const epochMs = await epoch();
+    const epochCpuMs = lastCpuMs;
     const sorted = [...rows.entries()].sort((a, b) => b[1].inclusiveMs - a[1].inclusiveMs);
     const topTotal = sorted.reduce((s, [, r]) => s + r.topMs, 0);
-    console.log(`epoch ${epochMs.toFixed(0)} ms, in kernels ${topTotal.toFixed(0)} ms`);
-    console.log('kernel'.padEnd(44), 'calls'.padStart(6), 'incl ms'.padStart(9), 'top ms'.padStart(9), 'top %'.padStart(6));
+    const topCpu = sorted.reduce((s, [, r]) => s + r.topCpuMs, 0);
+    console.log(`epoch ${epochMs.toFixed(0)} ms (cpu ${epochCpuMs.toFixed(0)} ms), in kernels ${topTotal.toFixed(0)} ms (cpu ${topCpu.toFixed(0)} ms)`);
+    console.log('kernel'.padEnd(44), 'calls'.padStart(6), 'incl ms'.padStart(9), 'top ms'.padStart(9), 'top cpu'.padStart(9), 'cpu %'.padStart(6));
     for (const [name, r] of sorted) {
       if (r.inclusiveMs < epochMs * 0.002) continue;
-      console.log(name.padEnd(44), String(r.calls).padStart(6), r.inclusiveMs.toFixed(1).padStart(9), r.topMs.toFixed(1).padStart(9), ((100 * r.topMs) / epochMs).toFixed(1).padStart(6));
+      console.log(name.padEnd(44), String(r.calls).padStart(6), r.inclusiveMs.toFixed(1).padStart(9), r.topMs.toFixed(1).padStart(9), r.topCpuMs.toFixed(1).padStart(9), ((100 * r.topCpuMs) / epochCpuMs).toFixed(1).padStart(6));
     }
     return;
   }
   if (mode !== 'ab') throw new Error(`unknown mode ${mode}: profile or ab`);
   const names = (rest[0] ?? '').split(',').filter(Boolean);
-  for (const name of names) if (!swaps.has(name) && name !== 'BatchNormLayer') throw new Error(`${name} is not a replaced kernel: ${[...swaps.keys(), 'BatchNormLayer'].join(', ')}`);
+  const switches = ['BatchNormLayer', 'FusedConvGradient'];
+  for (const name of names) if (!swaps.has(name) && !switches.includes(name)) throw new Error(`${name} is not a replaced kernel: ${[...swaps.keys(), ...switches].join(', ')}`);
   const rounds = Number(rest[2] ?? 4);
   const pick = (which: 'original' | 'faster') => () =>
     names.forEach((n) => {
       if (n === 'BatchNormLayer') batchNorm.call = layerCalls[which];
+      else if (n === 'FusedConvGradient') fusedConv.conv2d = convCalls[which];
       else use(swaps.get(n)![which]);
     });
   const variants = { A: pick('original'), B: pick('faster') };
