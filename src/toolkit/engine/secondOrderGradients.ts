@@ -39,10 +39,12 @@
  *     exact adjoint.
  *   EluGrad(dy, y) = dy · (y > 0 ? 1 : y + 1): ∂/∂dy = that factor, ∂/∂y = dy where y ≤ 0.
  *
- * 3. Comparisons (Equal, NotEqual, Greater, Less, LessEqual) had no gradient either: a max's
- *    gradient (inside every logSumExp, so every cross-entropy) masks with `equal(x, max)`, and
- *    differentiating it again threw "gradient function not found for Equal". A comparison is
- *    piecewise constant: its gradient is 0, as tfjs already says of GreaterEqual.
+ * 3. Comparisons and logical ops (Equal, NotEqual, Greater, Less, LessEqual, LogicalAnd,
+ *    LogicalOr, LogicalNot) had no gradient either: a max's gradient (inside every logSumExp, so
+ *    nn's cross-entropy) masks with `equal(x, max)`, a clip's (tf.layers' cross-entropies clip
+ *    their probabilities) with a logicalAnd of two comparisons, and differentiating them again
+ *    threw "gradient function not found for Equal". They are piecewise constant: their gradient
+ *    is 0, as tfjs already says of GreaterEqual.
  *
  * test/unit/toolkit/engine/secondOrderGradients.test.ts checks Hessian-vector products through
  * each against finite differences of first gradients, on the WASM and the CPU backends.
@@ -182,13 +184,14 @@ function gradientConfigs(tf: TF): GradConfig[] {
         };
       },
     },
-    ...['Equal', 'NotEqual', 'Greater', 'Less', 'LessEqual'].map(
+    ...['Equal', 'NotEqual', 'Greater', 'Less', 'LessEqual', 'LogicalAnd', 'LogicalOr'].map(
       (kernelName): GradConfig => ({
         kernelName,
         inputsToSave: ['a', 'b'],
         gradFunc: (_dy, [a, b]) => ({ a: () => tf.zerosLike(a).toFloat(), b: () => tf.zerosLike(b).toFloat() }),
       }),
     ),
+    { kernelName: 'LogicalNot', inputsToSave: ['x'], gradFunc: (_dy, [x]) => ({ x: () => tf.zerosLike(x).toFloat() }) },
   ];
 }
 
