@@ -23,6 +23,13 @@ export const INIT_NAMES = [
 ] as const;
 export type InitName = (typeof INIT_NAMES)[number];
 
-/** What a comparison can compare: every InitName, and LSUV, which also needs a batch of data. */
-export const SCHEME_NAMES = [...INIT_NAMES, 'lsuv'] as const;
+/**
+ * Schemes that set a whole model rather than each layer alone: Fixup reads its residual branches,
+ * MetaInit and GradInit tune it on a batch of data (nn.reinit's `x` and `y`).
+ */
+export const MODEL_SCHEME_NAMES = ['fixup', 'metaInit', 'gradInit'] as const;
+export type ModelSchemeName = (typeof MODEL_SCHEME_NAMES)[number];
+
+/** What a comparison can compare: every InitName, LSUV, which also needs a batch of data, and the model schemes. */
+export const SCHEME_NAMES = [...INIT_NAMES, 'lsuv', ...MODEL_SCHEME_NAMES] as const;
 export type SchemeName = (typeof SCHEME_NAMES)[number];

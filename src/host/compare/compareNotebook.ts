@@ -112,6 +112,17 @@ function modelExpression(scheme: SchemeId, make: (init: string) => string): stri
     // rows or images (Mishkin & Matas, 2015), its draws seeded as the other schemes'.
     return `(() => { const m = ${make("'orthogonal'")}; const rows = Array.isArray(x) ? x[0] : x; const batch = rows.slice(0, Math.min(1000, rows.shape[0])); init.lsuv(m, batch, { seed }); batch.dispose(); return m; })()`;
   }
+  if (scheme === 'fixup') {
+    // Fixup (Zhang et al., 2019) sets a Kaiming draw's residual branches: zero last layers, the
+    // others scaled by L^(−1/(2m−2)), the output layer zero. It refuses a network without them.
+    return `(() => { const m = ${make("'kaimingNormal'")}; init.fixup(m); return m; })()`;
+  }
+  if (scheme === 'metaInit' || scheme === 'gradInit') {
+    // MetaInit and GradInit tune a Kaiming draw on the first 128 rows, in a bounded number of
+    // steps (MetaInit's each differentiate three times), so a comparison stays quick.
+    const steps = scheme === 'metaInit' ? '{ steps: 10 }' : '{ iterations: 20 }';
+    return `(() => { const m = ${make("'kaimingNormal'")}; const [xs, ys] = [Array.isArray(x) ? x[0] : x, Array.isArray(y) ? y[0] : y]; const n = Math.min(128, xs.shape[0]); const [xb, yb] = [xs.slice(0, n), ys.slice(0, n)]; init.${scheme}(m, xb, yb, ${steps}); tf.dispose([xb, yb]); return m; })()`;
+  }
   return make(`'${scheme}'`);
 }
 

@@ -60,6 +60,9 @@ export const SCHEME_LABELS: Record<NamedScheme, string> = {
   deltaOrthogonal: 'delta-orthogonal',
   zerO: 'ZerO',
   lsuv: 'LSUV',
+  fixup: 'Fixup',
+  metaInit: 'MetaInit',
+  gradInit: 'GradInit',
 };
 
 export function schemeLabel(id: SchemeId): string {

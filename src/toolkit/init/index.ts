@@ -4,4 +4,7 @@ export { calculateGain, type Nonlinearity } from './gain';
 export { calculateFanInAndFanOut, type Fans, type FanMode, type Shape } from './fans';
 export { truncatedNormalStd } from './normalQuantile';
 export { lsuv, type LsuvOptions, type LsuvLayerReport } from './lsuv';
+export { fixup, type FixupReport, type FixupBranchReport } from './fixup';
+export { metaInit, type MetaInitOptions, type MetaInitReport, type MetaInitLayerReport } from './metaInit';
+export { gradInit, type GradInitOptions, type GradInitReport, type GradInitIteration } from './gradInit';
 export { manualSeed } from '../random';

@@ -14,6 +14,8 @@ import { uniformStream } from '../random';
 import { isLayersModel, reinitLayersModel, type LayersReinitOptions } from './layersModels';
 import { describeConvModel, reinitConvModel } from './convModels';
 import type * as tfjs from '@tensorflow/tfjs';
+import type { ModelSchemeName } from '../../shared/names';
+import { isModelSchemeName, reinitWithScheme, type SchemeReinitOptions } from '../init/modelSchemes';
 
 export interface ModelSummary {
   /** Units from input to output: [784, 100, 100, 100, 1] for the lesson's MLP. */
@@ -72,7 +74,14 @@ export function describeModel(model: unknown): ModelSummary | undefined {
  */
 export function reinit(model: Model, init: InitName | WeightInit, options?: { seed?: number }): Model;
 export function reinit<M extends tfjs.LayersModel>(model: M, init: InitName | WeightInit, options?: LayersReinitOptions): M;
-export function reinit(model: Model | tfjs.LayersModel, init: InitName | WeightInit, options: LayersReinitOptions = {}): Model | tfjs.LayersModel {
+/**
+ * Fixup, MetaInit or GradInit: a copy drawn by a standard scheme, then set as a whole
+ * (init/modelSchemes.ts); MetaInit and GradInit take a batch, `x` and `y`.
+ * Example: `nn.reinit(net, 'fixup', { seed: 0 })`, `nn.reinit(net, 'metaInit', { x, y, seed: 0 })`
+ */
+export function reinit<M extends Model | tfjs.LayersModel>(model: M, init: ModelSchemeName, options?: SchemeReinitOptions): M;
+export function reinit(model: Model | tfjs.LayersModel, init: InitName | ModelSchemeName | WeightInit, options: LayersReinitOptions & SchemeReinitOptions = {}): Model | tfjs.LayersModel {
+  if (isModelSchemeName(init)) return reinitWithScheme(model, init, options, (m, start, o) => reinit(m as Model, start, o));
   if (isLayersModel(model)) return reinitLayersModel(model, init, options) as typeof model;
   if (describeConvModel(model)) return reinitConvModel(model, init, options);
   const fn = 'nn.reinit';

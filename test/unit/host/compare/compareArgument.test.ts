@@ -46,7 +46,7 @@ test('checked types go on to the value checks, as the questions’ answers do', 
   assert.ok('args' in checked && checked.args);
   const { model: _model, ...options } = checked.args;
   const problem = validateCompareOptions({ ...DEFAULT_COMPARE_OPTIONS, ...options }) as CompareProblem;
-  assert.equal(describeCompareProblem(problem), 'Unknown scheme "he": use normal, xavierNormal, xavierUniform, kaimingNormal, kaimingUniform, kaimingNormalFanOut, kaimingUniformFanOut, lecunNormal, lecunUniform, orthogonal, deltaOrthogonal, zerO, lsuv or std:<number> (e.g. std:0.05).');
+  assert.equal(describeCompareProblem(problem), 'Unknown scheme "he": use normal, xavierNormal, xavierUniform, kaimingNormal, kaimingUniform, kaimingNormalFanOut, kaimingUniformFanOut, lecunNormal, lecunUniform, orthogonal, deltaOrthogonal, zerO, lsuv, fixup, metaInit, gradInit or std:<number> (e.g. std:0.05).');
   // NaN is a number: its type passes, its value does not.
   const nan = checkCompareArgument({ width: Number.NaN });
   assert.ok('args' in nan && nan.args);
