@@ -69,6 +69,17 @@ declare global {
    * `spectrum(model, x, { examples: 8, to: -2 })` (to: the layer to end at, −2 the last hidden one).
    */
   var spectrum: typeof toolkit.spectrum;
+  /**
+   * Mean-field theory of a deep chain of dense or conv layers (Schoenholz et al. 2017), weights
+   * N(0, σ_w²/fanIn), biases N(0, σ_b²): q*, χ₁, c*, the depth scale ξ_c, the phase (ordered,
+   * critical, chaotic, or exploding) and the depth that trains, about 6ξ_c. Displays as the phase
+   * diagram over (σ_w², σ_b²), with sliders for σ_w, σ_b and depth. Example:
+   * `meanField({ activation: 'tanh', sigmaW: 1.5, sigmaB: 0.1, depth: 50 })`.
+   * `meanField.ofModel(model)` reads σ_w², σ_b², φ and the depth from a model's own weights;
+   * `meanField.correlationMap({ activation, sigmaW, q, c, depth })` predicts two inputs'
+   * correlation layer by layer; `meanField.criticalPoint({ activation, sigmaB })` gives the σ_w² where χ₁ = 1.
+   */
+  var meanField: typeof toolkit.meanField;
   /** What probe(...).step() and .stats() return: per-layer statistics. */
   type ProbeReport = toolkit.ProbeReport;
   /** One layer of a ProbeReport. */
@@ -85,6 +96,8 @@ declare global {
   type SpectrumComparison = toolkit.SpectrumComparison;
   /** What coordCheck() returns: sizes per layer, step and width, the fitted slopes and the verdict. */
   type CoordCheckReport = toolkit.CoordCheckReport;
+  /** What meanField(...) and meanField.ofModel(model) return: the theory's figures, the phase grid and the summary. */
+  type MeanFieldReport = toolkit.MeanFieldReport;
 }
 
 export {};

@@ -33,7 +33,7 @@ export function createPrelude(): Record<string, unknown> {
     toolkitLoaded = true;
     return api;
   };
-  for (const name of ['init', 'nn', 'probe', 'train', 'watch', 'record', 'sgdSteps', 'data', 'charts', 'compareReports', 'verdict', 'manualSeed', 'loadModel', 'coordCheck', 'muP', 'spectrum'] as const) {
+  for (const name of ['init', 'nn', 'probe', 'train', 'watch', 'record', 'sgdSteps', 'data', 'charts', 'compareReports', 'verdict', 'manualSeed', 'loadModel', 'coordCheck', 'muP', 'spectrum', 'meanField'] as const) {
     lazy(name, () => toolkit()[name]);
   }
   // Probe reports, training records and comparisons display as charts. The check is cheap and

@@ -24,6 +24,8 @@ import { compareSpectra, spectrumChartOf, type SpectrumComparison } from './theo
 import type { SpectrumReport } from './theory/spectrum/spectrumReport';
 import { coordCheckChartOf } from './theory/widthScaling/coordCheckDisplay';
 import type { CoordCheckReport } from './theory/widthScaling/coordCheckReport';
+import { phaseDiagramOf } from './theory/meanField/meanFieldDisplay';
+import type { MeanFieldReport } from './theory/meanField/meanFieldReport';
 import { argumentError, checkFiniteNumber, checkOneOf, checkOptions, checkPositiveInteger, checkString, describeValue, isPlainObject } from './args';
 
 /** A non-empty array of probe reports, each what `probe(model).step(x, y)` returns. */
@@ -241,6 +243,11 @@ export async function formatToolkitValue(value: unknown): Promise<MimeBundle | u
   let chart: ChartValue | undefined;
   if (isKind(value, 'initlab.chart')) chart = value as ChartValue;
   else if (isKind(value, 'initlab.coordCheck')) chart = coordCheckChartOf(value as CoordCheckReport);
+  else if (isKind(value, 'initlab.meanField')) {
+    // A report made with grid: false has no diagram to draw: its words alone.
+    if (!(value as MeanFieldReport).grid) return { [MimeTypes.plain]: (value as MeanFieldReport).text };
+    chart = phaseDiagramOf(value as MeanFieldReport);
+  }
   else if (isKind(value, 'initlab.spectrum') || isKind(value, 'initlab.spectrumComparison')) chart = spectrumChartOf(value as SpectrumReport | SpectrumComparison);
   else if (isKind(value, 'initlab.probe') || isKind(value, 'initlab.comparison')) chart = layerStats(value as ProbeReport | Comparison);
   else if (isKind(value, 'initlab.training')) chart = training(value as TrainingRecord);

@@ -1,6 +1,6 @@
 /**
  * The toolkit every cell has without imports (and `import { ... } from 'initlab'`):
- * `init`, `nn`, `probe`, `train`, `watch`, `record`, `sgdSteps`, `data`, `charts`, `compareReports`, `verdict`, `manualSeed`, `loadModel`, `coordCheck`, `muP`, `spectrum`.
+ * `init`, `nn`, `probe`, `train`, `watch`, `record`, `sgdSteps`, `data`, `charts`, `compareReports`, `verdict`, `manualSeed`, `loadModel`, `coordCheck`, `muP`, `spectrum`, `meanField`.
  */
 import * as init from './init';
 import * as nn from './nn';
@@ -10,6 +10,7 @@ import * as watchCharts from './watch/watchCharts';
 import { forModel } from './data/forModel';
 import { spectrumChartOf } from './theory/spectrum';
 import { coordCheckChartOf } from './theory/widthScaling';
+import { phaseDiagramOf } from './theory/meanField';
 export { probe, Probe, type ProbeReport, type LayerProbe, type TensorKind } from './probe/probe';
 export { train, type TrainingRecord, type TrainOptions } from './probe/train';
 export { manualSeed } from './random';
@@ -24,6 +25,7 @@ export { compareReports, type Comparison, type ChartValue } from './display';
 export { init, nn };
 export { spectrum, type SpectrumReport, type SpectrumOptions, type SpectrumComparison } from './theory/spectrum';
 export { coordCheck, muP, type CoordCheckReport, type CoordCheckOptions, type MuPModel } from './theory/widthScaling';
+export { meanField, type MeanFieldReport, type MeanFieldOptions, type CorrelationMapResult } from './theory/meanField';
 
 export const data = { mnist: mnistData.mnist, normalize: mnistData.normalize, meanStd: mnistData.meanStd, synthetic: mnistData.synthetic, readIdx: mnistData.readIdx, forModel };
 
@@ -38,4 +40,5 @@ export const charts = {
   table: display.stdTable,
   spectrum: spectrumChartOf,
   coordCheck: coordCheckChartOf,
+  phaseDiagram: phaseDiagramOf,
 };

@@ -10,3 +10,4 @@ export * from './colorfulDimension';
 export * from './watchChart';
 export * from './coordCheckChart';
 export * from './spectrumChart';
+export * from './phaseDiagramChart';

@@ -228,6 +228,14 @@ function rows(): Record<string, BadCall[]> {
       bad('spectrum', 'options.method', () => toolkit.spectrum(model, x, { method: any('svd') })),
       bad('spectrum', '"example"', () => toolkit.spectrum(model, x, any({ example: 2 }))),
     ],
+    meanField: [
+      bad('meanField', 'options.activation', () => toolkit.meanField(any({ activation: 'gelu', sigmaW: 1 }))),
+      bad('meanField', 'options.sigmaW', () => toolkit.meanField({ activation: 'tanh', sigmaW: -1 })),
+      bad('meanField', '"sigmaw"', () => toolkit.meanField(any({ activation: 'tanh', sigmaw: 1 }))),
+      bad('meanField.ofModel', 'model', () => toolkit.meanField.ofModel(any({}))),
+      bad('meanField.correlationMap', 'options.c', () => toolkit.meanField.correlationMap({ activation: 'tanh', sigmaW: 1, q: 1, c: 2, depth: 3 })),
+      bad('meanField.criticalPoint', 'options.sigmaB', () => toolkit.meanField.criticalPoint({ activation: 'tanh', sigmaB: NaN })),
+    ],
 
     // data
     'data.mnist': [bad('data.mnist', 'options.subset', () => data.mnist({ subset: -1 })), bad('data.mnist', '"normalise"', () => data.mnist(any({ normalise: false })))],
@@ -251,6 +259,7 @@ function rows(): Record<string, BadCall[]> {
     ],
     'charts.table': [bad('charts.table', 'reports', () => charts.table([]))],
     'charts.spectrum': [bad('charts.spectrum', 'value', () => charts.spectrum(any(report))), bad('charts.spectrum', 'value[0]', () => charts.spectrum(any([3])))],
+    'charts.phaseDiagram': [bad('charts.phaseDiagram', 'report', () => charts.phaseDiagram(any(report)))],
     'nn.Conv2d': [
       bad('nn.Conv2d', 'w', () => new nn.Conv2d(z['3x2'], z['2'])),
       bad('nn.Conv2d', 'options.padding', () => new nn.Conv2d(conv.w, conv.b, { padding: any('full') })),
