@@ -102,8 +102,11 @@ const say = (line = '') => {
 };
 const progress = (line) => process.stderr.write(`${line}\n`);
 
-/** One process's JSON line, or { error }. */
-function measure(command, args, env, timeoutMs = 1_200_000) {
+/**
+ * One process's JSON line, or { error }. A run that fills the WASM heap can stall instead of
+ * failing; ten minutes is ten times the slowest row's run on an idle machine.
+ */
+function measure(command, args, env, timeoutMs = 600_000) {
   const result = spawnSync(command, args, { env, encoding: 'utf8', maxBuffer: 16 << 20, timeout: timeoutMs, killSignal: 'SIGKILL' });
   if (result.error?.code === 'ETIMEDOUT') return { error: `did not finish in ${timeoutMs / 1000} s` };
   const line = result.stdout?.trim().split('\n').pop();
@@ -119,12 +122,15 @@ function medianOf(runs) {
   return { ...sorted[Math.floor(sorted.length / 2)], runsMs: sorted.map((r) => r.medianMs), peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)) };
 }
 
-/** `rounds` fresh processes of one row. */
+/** `rounds` fresh processes of one row; a note or an error ends the row (it would repeat). */
 function perProcess(label, command, args, env) {
   progress(`measuring ${label} ...`);
-  return medianOf(Array.from({ length: rounds }, () => measure(command, args, env)));
+  const runs = [];
+  while (runs.length < rounds && !runs.some((r) => r.error || r.note)) runs.push(measure(command, args, env));
+  return medianOf(runs);
 }
 
+const times = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 const ms = (x) => `${Math.round(x).toLocaleString('en-US')} ms`;
 const timeOf = (r) => {
   if (!r) return '–';
@@ -230,7 +236,7 @@ if (groups.includes('lesson')) {
       if (mode === 'probe' && v.name.startsWith('InitLab')) goal("MLP probe pass, the lesson's 50,000 rows", result, reference, 0.8);
     }
   }
-  table(`The lesson's MLP: x [50000, 784] through 784-100-100-100-1, ReLU, MSE, hand-written backward; median of ${rounds} passes after a warm-up, each engine in its own process`, rows);
+  table(`The lesson's MLP: x [50000, 784] through 784-100-100-100-1, ReLU, MSE, hand-written backward; median of ${times(rounds, 'pass', 'passes')} after a warm-up, each engine in its own process`, rows);
 }
 
 /** The CNN and MobileNet groups: each mode, PyTorch then InitLab, each round in a fresh process. */
@@ -253,13 +259,13 @@ if (groups.includes('cnn')) {
   const { rows, results } = convolutionalGroup('cnn', images, ['pass', 'probe', 'fit'], 'cnn_torch.py', [idx]);
   goal(`CNN probe pass, ${images.toLocaleString('en-US')} MNIST images`, results.probe.ours, results.probe.reference, 1.0);
   goal(`CNN, one epoch of model.fit on ${images.toLocaleString('en-US')} MNIST images, batch 128, SGD`, results.fit.ours, results.fit.reference, 2.0);
-  table(`CNN on ${images.toLocaleString('en-US')} MNIST images [28, 28, 1]: conv 16, 32 stride 2, 64 stride 2, each with BatchNorm and ReLU, global average pooling, dense 10 softmax, cross-entropy; median of ${rounds} runs, each in its own process after a warm-up on 500 images (fit: on one batch)`, rows);
+  table(`CNN on ${images.toLocaleString('en-US')} MNIST images [28, 28, 1]: conv 16, 32 stride 2, 64 stride 2, each with BatchNorm and ReLU, global average pooling, dense 10 softmax, cross-entropy; median of ${times(rounds, 'run', 'runs')}, each in its own process after a warm-up on 500 images (fit: on one batch)`, rows);
 }
 
 if (groups.includes('mobilenet')) {
   const { rows, results } = convolutionalGroup('mobilenet', mobilenetImages, ['pass', 'probe'], 'mobilenet_torch.py', []);
   goal(`MobileNet v1 probe pass, ${mobilenetImages} images 224×224×3`, results.probe.ours, results.probe.reference, 1.5);
-  table(`MobileNet v1 (alpha 1.0, 4.2 M parameters, 83 layers: depthwise-separable blocks with BatchNorm and ReLU6) on ${mobilenetImages} N(0, 1) images [224, 224, 3], dense 1000 softmax, cross-entropy; median of ${rounds} runs, each in its own process after a warm-up on 2 images`, rows);
+  table(`MobileNet v1 (alpha 1.0, 4.2 M parameters, 83 layers: depthwise-separable blocks with BatchNorm and ReLU6) on ${mobilenetImages} N(0, 1) images [224, 224, 3], dense 1000 softmax, cross-entropy; median of ${times(rounds, 'run', 'runs')}, each in its own process after a warm-up on 2 images`, rows);
 }
 
 if (groups.includes('kernel')) {
@@ -273,7 +279,8 @@ if (groups.includes('kernel')) {
     progress('measuring the kernel ...');
     const r = spawnSync(process.execPath, [worker('kernelLatencyWorker'), kernel, '5', '50'], { encoding: 'utf8', timeout: 600_000, killSignal: 'SIGKILL' });
     const lines = (r.stdout ?? '').split('\n').filter((l) => l.startsWith('|'));
-    if (r.status !== 0 || lines.length === 0) say(`| failed: ${(r.stderr || r.stdout || String(r.error)).trim().split('\n').slice(-2).join(' ')} | | |`);
+    const output = (r.stderr || r.stdout || String(r.error)).trim().split('\n');
+    if (r.status !== 0 || lines.length === 0) say(`| failed: ${output.find((l) => /Error/.test(l)) ?? output.slice(-2).join(' ')} | | |`);
     for (const line of lines) say(line);
   }
   say();
@@ -292,9 +299,9 @@ if (groups.includes('train')) {
     const steps = String(stepsOf[net]);
     for (const variant of ['none', '1', '10', 'auto']) {
       progress(`measuring training ${net} (${optimizer}), recorded ${variant} ...`);
-      const tfjs = measure(process.execPath, [worker('trainBenchWorker'), net, variant, steps, String(rounds), optimizer], nodeEnv());
+      const tfjs = measure(process.execPath, [worker('trainBenchWorker'), net, variant, steps, String(rounds), optimizer], nodeEnv(), 1_800_000);
       const torchEvery = variant === 'auto' ? tfjs.every : variant;
-      const torch = hasTorch && torchEvery !== undefined ? measure(PYTHON, [path.join(root, 'bench', 'train_torch.py'), net, String(torchEvery), steps, String(rounds), idx, optimizer], torchEnv()) : undefined;
+      const torch = hasTorch && torchEvery !== undefined ? measure(PYTHON, [path.join(root, 'bench', 'train_torch.py'), net, String(torchEvery), steps, String(rounds), idx, optimizer], torchEnv(), 1_800_000) : undefined;
       rows.push({ net, variant, tfjs, torch });
     }
   }

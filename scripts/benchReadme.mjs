@@ -38,16 +38,20 @@ export const FULL_RUN = /^\d{4}-\d{2}-\d{2}-.+-bench(-\d+)?\.txt$/;
 /** Runs of the training group alone. */
 export const TRAIN_RUN = /^\d{4}-\d{2}-\d{2}-.+-bench-train(-\d+)?\.txt$/;
 
-/** The run's sections: each "### title" with the lines up to the next. */
+/** The run's sections: each "### title" with its lines up to the blank line after its table. */
 export function sections(text) {
   const out = new Map();
   let current;
   for (const line of text.split('\n')) {
     const title = /^### (.*)$/.exec(line);
-    if (title) out.set(title[1], (current = []));
-    else if (current) current.push(line);
+    if (title) out.set(title[1], (current = { lines: [], table: false, done: false }));
+    else if (current && !current.done) {
+      if (line.startsWith('|')) current.table = true;
+      else if (current.table && line.trim() === '') current.done = true;
+      if (!current.done) current.lines.push(line);
+    }
   }
-  return new Map([...out].map(([title, lines]) => [title, lines.join('\n').trim()]));
+  return new Map([...out].map(([title, s]) => [title, s.lines.join('\n').trim()]));
 }
 
 const header = (text, pattern) => pattern.exec(text)?.[1] ?? '?';
@@ -59,7 +63,8 @@ function provenance(run) {
   const command = header(run.text, /^command: (.*)$/m);
   const loadAtStart = header(run.text, /^load average at start: (\S+)/m);
   const loadAtEnd = header(run.text, /^load average at end: (\S+)/m);
-  return `\`${command}\` on ${run.started.slice(0, 10)}, kept in [\`bench/results/${run.name}\`](bench/results/${run.name}): ${machine}; PyTorch ${torch}; load average ${loadAtStart} at the start and ${loadAtEnd} at the end.`;
+  const busy = Number(loadAtStart) > 0.5 ? ' The machine was not idle: PyTorch suffers most from that, so these ratios flatter InitLab.' : '';
+  return `\`${command}\` on ${run.started.slice(0, 10)}, kept in [\`bench/results/${run.name}\`](bench/results/${run.name}): ${machine}; PyTorch ${torch}; load average ${loadAtStart} at the start and ${loadAtEnd} at the end.${busy}`;
 }
 
 /** The figures' part of the README, from the runs kept in `dir`. */
@@ -73,8 +78,8 @@ export function speedFigures(dir) {
     const pick = (prefix) => [...found].find(([title]) => title.startsWith(prefix));
     parts.push(provenance(full));
     for (const [prefix, lead] of [
-      ['Goals', 'The goals, each InitLab against PyTorch in the same run:'],
-      ["The lesson's MLP", 'Each row, with forward and backward alone for context:'],
+      ['Goals', undefined],
+      ["The lesson's MLP", 'Each group, with forward and backward alone for context:'],
       ['CNN on', undefined],
       ['MobileNet', undefined],
       ['The kernel', "The kernel's latency, headless:"],
