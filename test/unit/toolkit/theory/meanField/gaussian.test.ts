@@ -97,7 +97,7 @@ test("erf's two-dimensional expectations are the arcsine kernel and det(I + 2Σ)
   assert.ok(worst < 1e-9, `worst deviation ${worst}`);
 });
 
-test("Mehler's series for tanh agrees with the two-dimensional integral, and the grid's cheaper rule within 1e−5", () => {
+test("Mehler's series for tanh agrees with the two-dimensional integral, and the grid's cheaper rule within 1e−4", () => {
   for (const q of [0.5, 2, 4]) {
     const series = correlationSeries(Math.tanh, q);
     assert.ok(series.tail < 1e-6 * series.secondMoment, `tail ${series.tail} at q = ${q}`);
@@ -108,7 +108,7 @@ test("Mehler's series for tanh agrees with the two-dimensional integral, and the
       // By Price's theorem the series' slope is q E[tanh'(u₁) tanh'(u₂)].
       const tanhPrime = (x: number) => 1 / Math.cosh(x) ** 2;
       close(slope, q * pairExpectation(tanhPrime, tanhPrime, q, q, c), 1e-9, `series slope at q = ${q}, c = ${c}`);
-      close(pairExpectation(Math.tanh, Math.tanh, q, q, c, GRID_RULE), exact, 1e-5, `grid rule at q = ${q}, c = ${c}`);
+      close(pairExpectation(Math.tanh, Math.tanh, q, q, c, GRID_RULE), exact, 1e-4, `grid rule at q = ${q}, c = ${c}`);
     }
   }
 });
