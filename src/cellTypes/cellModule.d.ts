@@ -20,4 +20,9 @@ declare module 'initlab' {
   export const compareReports: typeof globalThis.compareReports;
   export const verdict: typeof globalThis.verdict;
   export const manualSeed: typeof globalThis.manualSeed;
+  export const loadModel: typeof globalThis.loadModel;
+  export const spectrum: typeof globalThis.spectrum;
+  export const meanField: typeof globalThis.meanField;
+  export const coordCheck: typeof globalThis.coordCheck;
+  export const muP: typeof globalThis.muP;
 }
