@@ -14,13 +14,16 @@
  * runs on the whole batch at once, except two kinds whose backward is their formula, with no
  * temporary and no forward run again: a BatchNormalization over its last axis (every tf.layers
  * one in training mode; batchNormGradient.ts), and on the WASM engine an Activation layer of
- * relu or relu6 (one SIMD pass, simdPasses.ts).
+ * relu or relu6 (one SIMD pass, simdPasses.ts). Conv2D, DepthwiseConv2D and Dense layers
+ * without an activation of their own skip the forward too: their gradient kernels are called
+ * directly (kernelGradients.ts), whole or in slices.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../engine/engine';
 import { filledTensor } from '../engine/engineMemory';
 import { batchNormGradients } from './batchNormGradient';
 import { heapOffset } from './heapFloats';
+import { kernelGradients } from './kernelGradients';
 import { ownActivationOfActivationLayer } from './layersTheory';
 import { simdPasses } from './simdPasses';
 import type { Step } from './layersGraph';
@@ -65,7 +68,7 @@ export function layerGradients(step: Step, inputs: Tensor[], dy: Tensor, wanted:
   if (limit !== undefined) return { inputs: [wanted[0] ? reluGradient(inputs[0], dy, limit) : undefined], weights: [] };
   const batch = dy.shape[0] ?? 1;
   const parts = BATCH_SLICEABLE.has(step.kind) && inputs.every((x) => x.shape[0] === batch) ? Math.min(batch, Math.ceil(bytes / sliceBytes)) : 1;
-  if (parts <= 1) return vjp(() => applyStep(step, inputs), inputs, dy, wanted, weights);
+  if (parts <= 1) return gradientsOf(step, inputs, dy, wanted, weights);
 
   const rows = Math.ceil(batch / parts);
   const inputSlices: Tensor[][] = inputs.map(() => []);
@@ -74,7 +77,7 @@ export function layerGradients(step: Step, inputs: Tensor[], dy: Tensor, wanted:
     const size = Math.min(rows, batch - start);
     const part = tf.tidy(() => {
       const xs = inputs.map((x) => sliceRows(x, start, size));
-      const g = vjp(() => applyStep(step, xs), xs, sliceRows(dy, start, size), wanted, weights);
+      const g = gradientsOf(step, xs, sliceRows(dy, start, size), wanted, weights);
       return { inputs: g.inputs, weights: g.weights };
     });
     part.inputs.forEach((g, i) => g && inputSlices[i].push(g));
@@ -85,6 +88,13 @@ export function layerGradients(step: Step, inputs: Tensor[], dy: Tensor, wanted:
     });
   }
   return { inputs: inputSlices.map((slices, i) => (wanted[i] ? concatAndFree(slices, 0) : undefined)), weights: weightSums };
+}
+
+/** One step's gradients: by its gradient kernels where kernelGradients.ts takes the layer, else by autodiff. */
+function gradientsOf(step: Step, inputs: Tensor[], dy: Tensor, wanted: boolean[], weights: Tensor[]): LayerGradients {
+  const direct = inputs.length === 1 ? kernelGradients(step, inputs[0], dy, wanted[0]) : undefined;
+  if (direct) return { inputs: [direct.dx], weights: direct.weights };
+  return vjp(() => applyStep(step, inputs), inputs, dy, wanted, weights);
 }
 
 /** Autodiff of f, seeded with dy, with respect to the wanted inputs and the weights (zeros for a weight f does not read). */

@@ -87,3 +87,41 @@ test('a probe traced in 1 KB slices, every output waiting outside the heap, repo
   for (const node of sliced.nodes) assert.ok(node.stats.outputGrad, `${node.id} has an output gradient`);
   tf.dispose([x, y]);
 });
+
+/** A one-layer model whose step is the layer under test. */
+function stepOf(layer: tfjs.layers.Layer, inputShape: number[]) {
+  const input = tf.input({ shape: inputShape });
+  const model = tf.model({ inputs: input, outputs: layer.apply(input) as tfjs.SymbolicTensor });
+  return stepsOf(model).steps[0];
+}
+
+const KERNEL_CASES: { name: string; layer: () => tfjs.layers.Layer; shape: number[] }[] = [
+  { name: 'a Conv2D, same padding, stride 2, with bias', layer: () => tf.layers.conv2d({ filters: 5, kernelSize: 3, strides: 2, padding: 'same', biasInitializer: 'randomNormal' }), shape: [6, 9, 9, 3] },
+  { name: 'a Conv2D, valid padding, no bias', layer: () => tf.layers.conv2d({ filters: 4, kernelSize: [2, 3], padding: 'valid', useBias: false }), shape: [5, 7, 8, 2] },
+  { name: 'a DepthwiseConv2D, multiplier 2, stride 2', layer: () => tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', biasInitializer: 'randomNormal' }), shape: [4, 8, 8, 3] },
+  { name: 'a Dense layer', layer: () => tf.layers.dense({ units: 7, biasInitializer: 'randomNormal' }), shape: [9, 11] },
+  { name: 'a relu Activation layer', layer: () => tf.layers.activation({ activation: 'relu' }), shape: [6, 5, 5, 4] },
+  { name: 'a relu6 Activation layer', layer: () => tf.layers.activation({ activation: 'relu6' }), shape: [7, 13] },
+];
+
+for (const c of KERNEL_CASES) {
+  test(`${c.name}: the backward by its gradient kernels or formula equals tf.grads of the layer, element by element`, () => {
+    const step = stepOf(c.layer(), c.shape.slice(1));
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      // Values at 0 and 6 exactly, where relu's and relu6's gradients switch.
+      const x = tf.concat([tf.randomNormal([c.shape[0] - 1, ...c.shape.slice(1)], 0, 4, 'float32', 11), tf.fill([1, ...c.shape.slice(1)], 6)]);
+      const withZeros = tf.where(tf.less(tf.abs(x), 0.3), tf.zerosLike(x), x);
+      const weights = step.trainableWeights.map((w) => w.read());
+      const out = step.layer.apply(withZeros) as tfjs.Tensor;
+      const dy = tf.randomNormal(out.shape, 0, 1, 'float32', 12);
+      const reference = tf.grads((input: tfjs.Tensor, ..._ws: tfjs.Tensor[]) => step.layer.apply(input) as tfjs.Tensor)([withZeros, ...weights], dy);
+      for (const sliceBytes of [1 << 30, 256]) {
+        const g = layerGradients(step, [withZeros], dy, [true], sliceBytes);
+        assert.ok(maxDifference(g.inputs[0]!, reference[0]) < 1e-5, `input gradient, ${sliceBytes}-byte slices: ${maxDifference(g.inputs[0]!, reference[0])}`);
+        g.weights.forEach((w, k) => assert.ok(maxDifference(w, reference[k + 1]) < 1e-5, `${step.trainableWeights[k].name} gradient, ${sliceBytes}-byte slices`));
+      }
+    });
+    assert.equal(tf.memory().numTensors, before, 'nothing left behind');
+  });
+}
