@@ -97,7 +97,7 @@ export function phaseDiagramChart(input: PhaseDiagramInput): VegaLiteSpec {
           y2: { field: 'y1' },
           color: { field: 'xi', type: 'quantitative', title: 'ξ (layers)', scale: { type: 'log', scheme: 'viridis' } },
           // Cells whose trainable depth 6ξ is below the chosen depth fade: what stays bright trains.
-          opacity: { condition: { test: 'datum.trainable >= depth', value: 1 }, value: 0.3 },
+          opacity: { condition: { test: 'datum.unbounded || datum.trainable >= depth', value: 1 }, value: 0.35 },
           tooltip: [
             { field: 'sigmaW2', title: 'σ_w²' },
             { field: 'sigmaB2', title: 'σ_b²' },
@@ -169,13 +169,16 @@ export function phaseDiagramChart(input: PhaseDiagramInput): VegaLiteSpec {
     mark: { type: 'text', align: 'left', baseline: 'top', fontSize: 12, dy },
     encoding: { x: { value: 0 }, y: { value: 0 }, text: { field: 'text' } },
   });
+  // Short lines: with no browser to measure text, Vega guesses its width generously, and a long
+  // line would push the legend far off to the right of the static SVG.
   const readout: VegaLiteSpec = {
     width: 600,
-    height: 40,
+    height: 54,
     view: { stroke: null },
     layer: [
-      line(`'σ_w = ' + format(sigmaW, '.3f') + ' (σ_w² = ' + format(sigmaW * sigmaW, '.3~g') + '), σ_b = ' + format(sigmaB, '.3f') + ' (σ_b² = ' + format(sigmaB * sigmaB, '.3~g') + '): ' + datum.phase + ', χ₁ ≈ ' + format(datum.chi1, '.3~g') + ', ξ ≈ ' + ${xiText} + ' layers (nearest grid cell)'`, 0),
-      line(`'trains to about ' + (datum.unbounded ? 'any depth' : format(datum.trainable, '.3~g') + ' layers') + '; depth ' + depth + ': ' + (datum.trainable >= depth ? 'within reach' : 'too deep')`, 18),
+      line(`'σ_w = ' + format(sigmaW, '.3f') + ' (σ_w² = ' + format(sigmaW * sigmaW, '.3~g') + '), σ_b = ' + format(sigmaB, '.3f') + ' (σ_b² = ' + format(sigmaB * sigmaB, '.3~g') + '): ' + datum.phase`, 0),
+      line(`'χ₁ ≈ ' + format(datum.chi1, '.3~g') + ', ξ ≈ ' + ${xiText} + ' layers (nearest grid cell), trains to ' + (datum.unbounded ? 'any depth' : 'about ' + format(datum.trainable, '.3~g') + ' layers')`, 18),
+      line(`'depth ' + depth + ': ' + (datum.unbounded || datum.trainable >= depth ? 'within reach' : 'too deep')`, 36),
     ],
   };
   return {

@@ -71,7 +71,8 @@ function phaseDiagramPayload() {
 }
 
 const sliders = (el: HTMLElement) => [...el.querySelectorAll('input[type="range"]')] as HTMLInputElement[];
-const readout = (el: HTMLElement) => [...el.querySelectorAll('svg text')].map((t) => t.textContent ?? '').filter((t) => t.startsWith('σ_w =') || t.startsWith('trains to'));
+/** The readout's three lines under the chart: the point and its phase, its ξ, the depth's verdict. */
+const readout = (el: HTMLElement) => [...el.querySelectorAll('svg text')].map((t) => t.textContent ?? '').filter((t) => /^(σ_w = |χ₁ ≈ |depth \d+: )/.test(t));
 
 /** Sets a slider as a user's drag does: the value, then the input event Vega listens to. */
 function slide(input: HTMLInputElement, value: number): void {
@@ -89,13 +90,14 @@ test('the phase diagram draws three sliders (σ_w, σ_b, depth) that start at th
   const labels = [...el.querySelectorAll('.vega-bind-name')].map((l) => l.textContent?.trim());
   assert.deepEqual(labels, ['σ_w', 'σ_b', 'depth']);
   const before = readout(el);
-  assert.equal(before.length, 2, `two readout lines, got ${JSON.stringify(before)}`);
+  assert.equal(before.length, 3, `three readout lines, got ${JSON.stringify(before)}`);
   assert.match(before[0], /^σ_w = 1\.500 \(σ_w² = 2\.25\), σ_b = 0\.100 .*chaotic/);
+  assert.match(before[2], /^depth 50: within reach$/);
   slide(sigmaW, 0.8);
   await waitFor(() => readout(el)[0]?.startsWith('σ_w = 0.800'), 'the readout at σ_w = 0.8');
   assert.match(readout(el)[0], /σ_w² = 0\.64.*ordered/, 'σ_w² = 0.64 is in the ordered phase');
   slide(depth, 3);
-  await waitFor(() => /depth 3: within reach/.test(readout(el)[1] ?? ''), 'the depth verdict at depth 3');
+  await waitFor(() => readout(el)[2] === 'depth 3: within reach', 'the depth verdict at depth 3');
   renderer.disposeOutputItem?.('pd');
 });
 
@@ -111,6 +113,6 @@ test('the Light toggle redraws the chart with the sliders where the user left th
   toggle.click();
   await waitFor(() => el.querySelector('.initlab-chart.initlab-light svg') && sliders(el).length === 3, 'the light chart and its sliders');
   assert.deepEqual(sliders(el).map((s) => Number(s.value)), [1.9, 0.1, 120], 'the sliders keep their values');
-  await waitFor(() => readout(el)[0]?.startsWith('σ_w = 1.900') && /depth 120/.test(readout(el)[1] ?? ''), 'the readout at the kept values');
+  await waitFor(() => readout(el)[0]?.startsWith('σ_w = 1.900') && /^depth 120: /.test(readout(el)[2] ?? ''), 'the readout at the kept values');
   renderer.disposeOutputItem?.('pd-light');
 });
