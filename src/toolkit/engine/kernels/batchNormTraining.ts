@@ -12,8 +12,8 @@
  * Here, with rows the values of one channel and d = x − mean:
  *
  *   forward   Σx (channelSums.ts), d, d², Σd², then y = d · γ/σ + β: five passes
- *   backward  Σdy, d, dy·d, Σ(dy·d), then dx = (γ/σ)·dy − γΣ(dy·d)/(σ³·rows)·d − γΣdy/(σ·rows):
- *             seven passes
+ *   backward  Σdy, dy·d, Σ(dy·d), then dx = (γ/σ)·dy − γΣ(dy·d)/(σ³·rows)·d − γΣdy/(σ·rows):
+ *             six passes, d kept from the forward (in place of x, which tfjs would keep)
  *
  * where σ = √(variance + ε) and the variance is the biased one tfjs uses. Each per-channel
  * scale-and-shift is a 1×1 depthwise convolution with a bias (XNNPACK's multiply-add kernel).
@@ -63,8 +63,11 @@ export interface BatchNormStatistics {
   rows: number;
 }
 
-/** y = (x − mean)·γ/σ + β over every axis but the last, and the batch's statistics. */
-export function batchNormForward(calls: BackendCalls, x: TensorInfo, gamma: Float32Array, beta: Float32Array, epsilon: number): { y: TensorInfo; stats: BatchNormStatistics } {
+/**
+ * y = (x − mean)·γ/σ + β over every axis but the last, the batch's statistics, and d = x − mean,
+ * which the backward reads instead of x (one pass fewer; the caller keeps or frees it).
+ */
+export function batchNormForward(calls: BackendCalls, x: TensorInfo, gamma: Float32Array, beta: Float32Array, epsilon: number): { y: TensorInfo; d: TensorInfo; stats: BatchNormStatistics } {
   const channels = x.shape[x.shape.length - 1];
   const rows = util.sizeFromShape(x.shape) / channels;
   const mean = channelSums(calls, x).map((s) => s / rows);
@@ -82,20 +85,14 @@ export function batchNormForward(calls: BackendCalls, x: TensorInfo, gamma: Floa
     invStd.map((s, c) => s * gamma[c]),
     beta,
   );
-  return { y, stats: { mean, variance, invStd, rows } };
+  return { y, d, stats: { mean, variance, invStd, rows } };
 }
 
-/** dx, dγ and dβ of batchNormForward for the output gradient dy. */
-export function batchNormBackward(calls: BackendCalls, dy: TensorInfo, x: TensorInfo, gamma: Float32Array, stats: BatchNormStatistics): { dx: TensorInfo; dGamma: Float64Array; dBeta: Float64Array } {
-  const { mean, invStd, rows } = stats;
-  const channels = mean.length;
+/** dx, dγ and dβ of batchNormForward for the output gradient dy, from its d = x − mean. */
+export function batchNormBackward(calls: BackendCalls, dy: TensorInfo, d: TensorInfo, gamma: Float32Array, stats: BatchNormStatistics): { dx: TensorInfo; dGamma: Float64Array; dBeta: Float64Array } {
+  const { invStd, rows } = stats;
+  const channels = invStd.length;
   const sumDy = channelSums(calls, dy);
-  const d = scaleShift(
-    calls,
-    x,
-    new Float32Array(channels).fill(1),
-    mean.map((m) => -m),
-  );
   const sumDyD = channelSums(calls, calls.run('Multiply', { a: dy, b: d }));
   const fromDy = scaleShift(
     calls,
@@ -131,21 +128,24 @@ export function batchNormTraining(tf: typeof tfjs, x: tfjs.Tensor, gamma: tfjs.T
   const op = tf.customGrad(((xIn: tfjs.Tensor, gammaIn: tfjs.Tensor, betaIn: tfjs.Tensor, save: tfjs.GradSaveFunc) => {
     // The values at the forward pass are the ones the gradient is of (tfjs saves tensors alike).
     const gammaValues = valuesOf(backend, gammaIn);
+    let centred: TensorInfo | undefined;
     const forward = (calls: BackendCalls) => {
       const out = batchNormForward(calls, xIn, gammaValues, valuesOf(backend, betaIn), epsilon);
       stats = out.stats;
+      centred = calls.keep(out.d);
       return out.y;
     };
     const y = tf.engine().makeTensorFromTensorInfo(withBackendCalls(backendName, backend, forward));
-    save([xIn]);
+    // customGrad runs this in a tidy: d is freed after the forward unless saved for the backward.
+    save([tf.engine().makeTensorFromTensorInfo(centred!)]);
     const forwardStats = stats!;
     return {
       value: y,
-      gradFunc: (dy: tfjs.Tensor, [xSaved]: tfjs.Tensor[]) => {
+      gradFunc: (dy: tfjs.Tensor, [dSaved]: tfjs.Tensor[]) => {
         let dGamma: ArrayLike<number> = [];
         let dBeta: ArrayLike<number> = [];
         const dx = withBackendCalls(backendName, backend, (calls) => {
-          const out = batchNormBackward(calls, dy, xSaved, gammaValues, forwardStats);
+          const out = batchNormBackward(calls, dy, dSaved, gammaValues, forwardStats);
           dGamma = out.dGamma;
           dBeta = out.dBeta;
           return out.dx;
