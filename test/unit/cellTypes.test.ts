@@ -189,7 +189,7 @@ const TOP_LEVEL_AWAIT_IN_SCRIPT = 1375;
 test('every lesson notebook type-checks against the cell declarations, as its completions and hovers need', () => {
   const dir = path.join(repoRoot, 'dist/lessons');
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.initnb'));
-  assert.equal(files.length, 7);
+  assert.equal(files.length, 10);
   for (const file of files) {
     const notebook = parseNotebook(fs.readFileSync(path.join(dir, file), 'utf8'), file);
     // Lesson C awaits model.fit at a cell's top level, as the kernel allows (checked with the

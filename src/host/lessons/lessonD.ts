@@ -92,8 +92,8 @@ type Activation = keyof typeof activations;
 
 /**
  * Pushes the rows of x through h¹ = x W¹ + b¹, hˡ = φ(hˡ⁻¹) Wˡ + bˡ and returns, after each
- * layer, the mean square q of each row's pre-activation over the units and the correlation c of
- * row 0 with each row: mean-field theory's q and c, measured.
+ * layer, mean-field theory's q and c measured over the units: the mean square of each row's
+ * pre-activation, and the correlation within each pair of rows (rows 2k and 2k + 1).
  */
 function propagate(x: tf.Tensor2D, activation: Activation, sigmaW2: number, sigmaB2: number) {
   return tf.tidy(() => {
@@ -104,30 +104,31 @@ function propagate(x: tf.Tensor2D, activation: Activation, sigmaW2: number, sigm
       h = tf.add(tf.matMul(input, tf.mul(Z[l], Math.sqrt(sigmaW2 / width))), tf.mul(zb[l], Math.sqrt(sigmaB2)));
       const gram = tf.div(tf.matMul(h, h, false, true), width).arraySync() as number[][];
       const q = gram.map((row, i) => row[i]);
-      layers.push({ q, c: q.map((qi, i) => gram[0][i] / Math.sqrt(q[0] * qi)) });
+      const c = Array.from({ length: q.length / 2 }, (_, k) => gram[2 * k][2 * k + 1] / Math.sqrt(q[2 * k] * q[2 * k + 1]));
+      layers.push({ q, c });
     }
     return layers;
   });
 }
 
 /**
- * Inputs of mean square 1 over the units whose correlations with row 0 are exactly the ones
- * asked: random directions made orthonormal (Gram-Schmidt), then mixed.
+ * \`count\` pairs of inputs (rows 2k and 2k + 1), each row of mean square 1 over the units, each
+ * pair with correlation exactly c: two random directions made orthonormal, then mixed.
  */
-function inputsWithCorrelations(correlations: number[], seed = 7): tf.Tensor2D {
-  const drawn = init.normal([correlations.length + 1, width], 0, 1, { seed });
-  const directions: number[][] = [];
-  for (const row of drawn.arraySync() as number[][]) {
-    const v = directions.reduce((acc, d) => {
-      const along = acc.reduce((s, a, i) => s + a * d[i], 0) / width;
-      return acc.map((a, i) => a - along * d[i]);
-    }, row);
-    const rms = Math.sqrt(v.reduce((s, a) => s + a * a, 0) / width);
-    directions.push(v.map((a) => a / rms));
-  }
+function inputPairs(c: number, count: number, seed: number): tf.Tensor2D {
+  const drawn = init.normal([2 * count, width], 0, 1, { seed });
+  const rows = drawn.arraySync() as number[][];
   drawn.dispose();
-  const [first, ...others] = directions;
-  return tf.tensor2d([first, ...correlations.map((c, k) => first.map((a, i) => c * a + Math.sqrt(1 - c * c) * others[k][i]))]);
+  const dot = (a: number[], b: number[]) => a.reduce((sum, v, i) => sum + v * b[i], 0) / width;
+  const unit = (a: number[]) => a.map((v) => v / Math.sqrt(dot(a, a)));
+  return tf.tensor2d(
+    Array.from({ length: count }, (_, k) => {
+      const u = unit(rows[2 * k]);
+      const along = dot(rows[2 * k + 1], u);
+      const v = unit(rows[2 * k + 1].map((value, i) => value - along * u[i]));
+      return [u, u.map((value, i) => c * value + Math.sqrt(1 - c * c) * v[i])];
+    }).flat(),
+  );
 }
 console.log(\`\${depth} layers of \${width} × \${width} standard normal draws, shared by every network of sections 1 and 2\`);`,
     ),
@@ -158,7 +159,7 @@ tanh bị chặn nên không thể bùng nổ: khi σ_w² lớn hơn 1, q của 
       'recap',
       `
 // Lesson A's question on these networks: the std of the pre-activations, layer by layer.
-const twoInputs = inputsWithCorrelations([0.5]);
+const twoInputs = inputPairs(0.5, 1, 7);
 const recapNets: [Activation, number][] = [['relu', 1], ['relu', 2], ['relu', 4], ['tanh', 0.5], ['tanh', 1], ['tanh', (5 / 3) ** 2]];
 for (const [activation, sigmaW2] of recapNets) {
   const layers = propagate(twoInputs, activation, sigmaW2, 0);
@@ -166,7 +167,10 @@ for (const [activation, sigmaW2] of recapNets) {
   const perLayer = (std(depth) / std(1)) ** (1 / (depth - 1));
   const theory = activation === 'relu' ? \`, theory ×\${Math.sqrt(sigmaW2 / 2).toFixed(3)}\` : '';
   console.log(\`\${activation} σ_w² = \${sigmaW2.toFixed(2)}: std at layers 1, 10, 20, 30: \${[1, 10, 20, 30].map((l) => std(l).toPrecision(3)).join(', ')} (×\${perLayer.toFixed(3)} per layer\${theory})\`);
-}`,
+}
+// tanh's fixed point at torch's gain, from the variance map.
+const torchTanh = meanField({ activation: 'tanh', sigmaW: 5 / 3, grid: false });
+console.log(\`tanh σ_w² = 2.78: q* = \${torchTanh.qStar!.toFixed(3)}, so theory's std is √q* = \${Math.sqrt(torchTanh.qStar!).toFixed(3)}\`);`,
     ),
     md(
       'chaos-intro',
@@ -185,7 +189,7 @@ decides the phase:
 
 χ₁ is also the factor by which each layer multiplies the gradient's mean square on the way back, so it is lesson B's story too: sigmoid′ ≤ 1/4 caps χ₁ at σ_w²/16.
 
-The cell runs tanh with biases of σ_b² = 0.05 at three σ_w²: 1 (ordered), 1.76 (critical) and 4 (chaotic), on two pairs of inputs: one nearly identical (c = 0.99) and one nearly unrelated (c = 0.2). The lines are the theory's correlation map, the points are measured on the 400 units.`,
+The cell runs tanh with biases of σ_b² = 0.05 at three σ_w²: 1 (ordered), 1.76 (critical) and 4 (chaotic), on two pairs of inputs: one nearly identical (c = 0.99) and one nearly unrelated (c = 0.2). The lines are the theory's correlation map, started from the first layer's expected q and c; the points are measured on the 400 units, each the mean over 8 pairs of its kind. They agree within about 0.1 at every layer.`,
       {
         th: `
 ## 2. อินพุตสองตัว: ความเป็นระเบียบและความโกลาหล
@@ -202,7 +206,7 @@ The cell runs tanh with biases of σ_b² = 0.05 at three σ_w²: 1 (ordered), 1.
 
 χ₁ ยังเป็นตัวประกอบที่แต่ละชั้นคูณค่าเฉลี่ยกำลังสองของเกรเดียนต์ระหว่างทางย้อนกลับด้วย จึงเป็นเรื่องเดียวกับบทเรียน B: sigmoid′ ≤ 1/4 ทำให้ χ₁ ไม่เกิน σ_w²/16
 
-เซลล์ถัดไปรัน tanh ที่มีไบแอส σ_b² = 0.05 ด้วย σ_w² สามค่า คือ 1 (เป็นระเบียบ), 1.76 (วิกฤต) และ 4 (โกลาหล) กับอินพุตสองคู่ คู่หนึ่งเกือบเหมือนกัน (c = 0.99) อีกคู่เกือบไม่เกี่ยวกัน (c = 0.2) เส้นคือแผนภาพสหสัมพันธ์ตามทฤษฎี จุดคือค่าที่วัดได้จาก 400 หน่วย`,
+เซลล์ถัดไปรัน tanh ที่มีไบแอส σ_b² = 0.05 ด้วย σ_w² สามค่า คือ 1 (เป็นระเบียบ), 1.76 (วิกฤต) และ 4 (โกลาหล) กับอินพุตสองคู่ คู่หนึ่งเกือบเหมือนกัน (c = 0.99) อีกคู่เกือบไม่เกี่ยวกัน (c = 0.2) เส้นคือแผนภาพสหสัมพันธ์ตามทฤษฎี เริ่มจาก q และ c ที่คาดไว้ของชั้นแรก จุดคือค่าที่วัดได้จาก 400 หน่วย แต่ละจุดเป็นค่าเฉลี่ยของอินพุต 8 คู่ชนิดเดียวกัน ทั้งสองตรงกันในระยะราว 0.1 ในทุกชั้น`,
         vi: `
 ## 2. Hai đầu vào: trật tự và hỗn loạn
 
@@ -218,24 +222,53 @@ quyết định pha:
 
 χ₁ cũng là hệ số mà mỗi lớp nhân vào trung bình bình phương của gradient trên đường lan truyền ngược, nên đây cũng là câu chuyện của bài B: sigmoid′ ≤ 1/4 chặn χ₁ ở σ_w²/16.
 
-Ô dưới đây chạy tanh với bias σ_b² = 0,05 ở ba giá trị σ_w²: 1 (trật tự), 1,76 (tới hạn) và 4 (hỗn loạn), trên hai cặp đầu vào: một cặp gần như giống hệt (c = 0,99) và một cặp gần như không liên quan (c = 0,2). Các đường là ánh xạ tương quan theo lý thuyết, các điểm là giá trị đo trên 400 nơ-ron.`,
+Ô dưới đây chạy tanh với bias σ_b² = 0,05 ở ba giá trị σ_w²: 1 (trật tự), 1,76 (tới hạn) và 4 (hỗn loạn), trên hai cặp đầu vào: một cặp gần như giống hệt (c = 0,99) và một cặp gần như không liên quan (c = 0,2). Các đường là ánh xạ tương quan theo lý thuyết, bắt đầu từ q và c kỳ vọng của lớp đầu tiên; các điểm là giá trị đo trên 400 nơ-ron, mỗi điểm là trung bình của 8 cặp cùng loại. Chúng khớp nhau trong khoảng 0,1 ở mọi lớp.`,
       },
     ),
     ts(
       'correlation',
       `
-// Rows: x⁰, then x¹ with c = 0.99 and x² with c = 0.2 against x⁰.
-const pairs = inputsWithCorrelations([0.99, 0.2]);
+// Eight pairs of nearly identical inputs (c = 0.99) and eight of nearly unrelated ones (c = 0.2):
+// the measured c is the mean over a kind's 8 pairs, which evens out the draws of a finite layer.
+const starts = [0.99, 0.2];
+const pairs = tf.concat(starts.map((c, k) => inputPairs(c, 8, 20 + k)));
+const sigmaB2 = 0.05;
 const chaosNets = [
   { phase: 'ordered', sigmaW2: 1 },
   { phase: 'critical', sigmaW2: 1.76 },
   { phase: 'chaotic', sigmaW2: 4 },
 ];
+const rows: { phase: string; start: string; layer: number; c: number; source: string }[] = [];
 for (const { phase, sigmaW2 } of chaosNets) {
-  const layers = propagate(pairs, 'tanh', sigmaW2, 0.05);
-  const at = [1, 5, 10, 30];
-  console.log(\`tanh σ_w² = \${sigmaW2}, σ_b² = 0.05 (\${phase}): c at layers \${at.join(', ')}: from 0.99 \${at.map((l) => layers[l - 1].c[1].toFixed(3)).join(', ')}; from 0.2 \${at.map((l) => layers[l - 1].c[2].toFixed(3)).join(', ')}\`);
-}`,
+  const measured = propagate(pairs, 'tanh', sigmaW2, sigmaB2);
+  starts.forEach((c0, k) => {
+    const mean = (c: number[]) => c.slice(8 * k, 8 * k + 8).reduce((a, b) => a + b, 0) / 8;
+    // The theory starts from the first layer's expected q and c: inputs of mean square 1 give it
+    // q = σ_w² + σ_b² and c = (σ_w² c₀ + σ_b²) / (σ_w² + σ_b²).
+    const q1 = sigmaW2 + sigmaB2;
+    const predicted = meanField.correlationMap({ activation: 'tanh', sigmaW: Math.sqrt(sigmaW2), sigmaB: Math.sqrt(sigmaB2), q: q1, c: (sigmaW2 * c0 + sigmaB2) / q1, depth });
+    const label = \`\${phase}, σ_w² = \${sigmaW2}\`;
+    measured.forEach((layer, l) => rows.push({ phase: label, start: \`c₀ = \${c0}\`, layer: l + 1, c: mean(layer.c), source: 'measured' }));
+    predicted.layers.forEach((step) => rows.push({ phase: label, start: \`c₀ = \${c0}\`, layer: step.layer, c: step.c!, source: 'theory' }));
+    const at = [1, 5, 10, 20, 30];
+    const show = (l: number) => \`\${mean(measured[l - 1].c).toFixed(3)} (\${predicted.layers[l - 1].c!.toFixed(3)})\`;
+    console.log(\`tanh σ_w² = \${sigmaW2}, σ_b² = \${sigmaB2} (\${phase}), c₀ = \${c0}: measured (theory) at layers \${at.join(', ')}: \${at.map(show).join(', ')}\`);
+  });
+}
+display({
+  $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+  title: 'Two inputs through 30 tanh layers: correlation c, measured (points) and theory (lines)',
+  data: { values: rows },
+  facet: { column: { field: 'phase', type: 'nominal', title: null, sort: chaosNets.map((n) => \`\${n.phase}, σ_w² = \${n.sigmaW2}\`) } },
+  spec: {
+    width: 220,
+    height: 200,
+    layer: [
+      { transform: [{ filter: "datum.source === 'theory'" }], mark: 'line', encoding: { x: { field: 'layer', type: 'quantitative' }, y: { field: 'c', type: 'quantitative', scale: { domain: [0, 1] } }, color: { field: 'start', type: 'nominal', title: 'pair' } } },
+      { transform: [{ filter: "datum.source === 'measured'" }], mark: { type: 'point', filled: true, size: 20 }, encoding: { x: { field: 'layer', type: 'quantitative' }, y: { field: 'c', type: 'quantitative' }, color: { field: 'start', type: 'nominal' } } },
+    ],
+  },
+});`,
     ),
     md(
       'three-intro',
@@ -248,7 +281,7 @@ With no biases:
 
 - **ReLU**: χ₁ = σ_w²/2 exactly, so the critical point is σ_w² = 2, **He's initialization**. ReLU has no chaotic phase: above 2, q explodes instead. Keras's default for dense layers (Glorot) gives σ_w² = 1 on square layers: χ₁ = 1/2, ordered, ξ_c = 1/ln 2 ≈ 1.44, about 9 layers.
 - **tanh**: the critical point is σ_w² = 1 (Xavier on square layers), where q\\* = 0. torch's gain 5/3 (σ_w² ≈ 2.78) lies on the chaotic side: χ₁ ≈ 1.21, ξ_c ≈ 12.
-- **sigmoid**: sigmoid(0) = 1/2 is not 0 and sigmoid′ ≤ 1/4, so χ₁ ≤ σ_w²/16. Its edge is far out, near σ_w² ≈ 103, where q\\* ≈ 45 and almost every unit is saturated. At σ_w² = 1, χ₁ ≈ 0.06 and ξ_c ≈ 0.35: deep in the ordered phase.
+- **sigmoid**: sigmoid(0) = 1/2 is not 0 and sigmoid′ ≤ 1/4, so χ₁ ≤ σ_w²/16. Its edge is far out, near σ_w² ≈ 103, where q\\* ≈ 46 and almost every unit is saturated. At σ_w² = 1, χ₁ ≈ 0.06 and ξ_c ≈ 0.35; even 4 × Xavier's std (σ_w² = 16, often advised for sigmoid) gives χ₁ ≈ 0.4 and ξ_c ≈ 1.1, about 6 layers: deep in the ordered phase.
 
 The cell finds each critical point where χ₁ = 1, and prints the depth scales at the usual settings.`,
       {
@@ -261,7 +294,7 @@ The cell finds each critical point where χ₁ = 1, and prints the depth scales 
 
 - **ReLU**: χ₁ = σ_w²/2 พอดี จุดวิกฤตจึงอยู่ที่ σ_w² = 2 ซึ่งก็คือ**การกำหนดค่าเริ่มต้นของ He** ReLU ไม่มีเฟสโกลาหล เมื่อเกิน 2 ค่า q จะระเบิดแทน ค่าเริ่มต้นของชั้น dense ใน Keras (Glorot) ให้ σ_w² = 1 เมื่อชั้นเป็นสี่เหลี่ยมจัตุรัส: χ₁ = 1/2 เป็นระเบียบ ξ_c = 1/ln 2 ≈ 1.44 หรือประมาณ 9 ชั้น
 - **tanh**: จุดวิกฤตอยู่ที่ σ_w² = 1 (Xavier เมื่อชั้นเป็นสี่เหลี่ยมจัตุรัส) ซึ่ง q\\* = 0 ส่วน gain 5/3 ของ torch (σ_w² ≈ 2.78) อยู่ฝั่งโกลาหล: χ₁ ≈ 1.21, ξ_c ≈ 12
-- **sigmoid**: sigmoid(0) = 1/2 ไม่ใช่ 0 และ sigmoid′ ≤ 1/4 ดังนั้น χ₁ ≤ σ_w²/16 ขอบของมันจึงอยู่ไกลมาก ราว σ_w² ≈ 103 ซึ่ง q\\* ≈ 45 และแทบทุกหน่วยอิ่มตัว ที่ σ_w² = 1 ได้ χ₁ ≈ 0.06 และ ξ_c ≈ 0.35 คืออยู่ลึกในเฟสเป็นระเบียบ
+- **sigmoid**: sigmoid(0) = 1/2 ไม่ใช่ 0 และ sigmoid′ ≤ 1/4 ดังนั้น χ₁ ≤ σ_w²/16 ขอบของมันจึงอยู่ไกลมาก ราว σ_w² ≈ 103 ซึ่ง q\\* ≈ 46 และแทบทุกหน่วยอิ่มตัว ที่ σ_w² = 1 ได้ χ₁ ≈ 0.06 และ ξ_c ≈ 0.35 แม้จะใช้ std 4 เท่าของ Xavier (σ_w² = 16 ซึ่งมักแนะนำสำหรับ sigmoid) ก็ได้ χ₁ ≈ 0.4 และ ξ_c ≈ 1.1 หรือราว 6 ชั้น คืออยู่ลึกในเฟสเป็นระเบียบ
 
 เซลล์ถัดไปหาจุดวิกฤตของแต่ละแบบที่ χ₁ = 1 และพิมพ์สเกลความลึกที่ค่าตั้งต้นซึ่งนิยมใช้`,
         vi: `
@@ -273,10 +306,37 @@ Khi không có bias:
 
 - **ReLU**: χ₁ = σ_w²/2 chính xác, nên điểm tới hạn là σ_w² = 2, chính là **khởi tạo của He**. ReLU không có pha hỗn loạn: quá 2 thì q bùng nổ. Mặc định của Keras cho lớp dense (Glorot) cho σ_w² = 1 với lớp vuông: χ₁ = 1/2, trật tự, ξ_c = 1/ln 2 ≈ 1,44, khoảng 9 lớp.
 - **tanh**: điểm tới hạn là σ_w² = 1 (Xavier với lớp vuông), nơi q\\* = 0. Gain 5/3 của torch (σ_w² ≈ 2,78) nằm ở phía hỗn loạn: χ₁ ≈ 1,21, ξ_c ≈ 12.
-- **sigmoid**: sigmoid(0) = 1/2 khác 0 và sigmoid′ ≤ 1/4, nên χ₁ ≤ σ_w²/16. Biên của nó ở rất xa, gần σ_w² ≈ 103, nơi q\\* ≈ 45 và gần như mọi nơ-ron đều bão hòa. Ở σ_w² = 1, χ₁ ≈ 0,06 và ξ_c ≈ 0,35: nằm sâu trong pha trật tự.
+- **sigmoid**: sigmoid(0) = 1/2 khác 0 và sigmoid′ ≤ 1/4, nên χ₁ ≤ σ_w²/16. Biên của nó ở rất xa, gần σ_w² ≈ 103, nơi q\\* ≈ 46 và gần như mọi nơ-ron đều bão hòa. Ở σ_w² = 1, χ₁ ≈ 0,06 và ξ_c ≈ 0,35; ngay cả std gấp 4 lần Xavier (σ_w² = 16, thường được khuyên dùng cho sigmoid) cũng chỉ cho χ₁ ≈ 0,4 và ξ_c ≈ 1,1, khoảng 6 lớp: nằm sâu trong pha trật tự.
 
 Ô dưới đây tìm điểm tới hạn của từng hàm nơi χ₁ = 1, và in thang độ sâu ở các thiết lập thường dùng.`,
       },
+    ),
+    ts(
+      'three',
+      `
+// Each activation's critical point with no biases: the σ_w² where χ₁ = 1.
+const critical = {
+  relu: meanField.criticalPoint({ activation: 'relu' })!.sigmaW2,
+  tanh: meanField.criticalPoint({ activation: 'tanh' })!.sigmaW2,
+  sigmoid: meanField.criticalPoint({ activation: 'sigmoid' })!.sigmaW2,
+};
+for (const [activation, sigmaW2] of Object.entries(critical)) console.log(\`\${activation}: critical point at σ_b = 0: σ_w² = \${sigmaW2.toFixed(3)}\`);
+
+// The usual settings, with no biases: q*, χ₁, the phase, ξ_c and the depth theory expects to train.
+const figure = (x: number | null) => (x === null ? '–' : Number.isFinite(x) ? Number(x.toPrecision(3)).toString() : '∞');
+const usual: [string, Activation, number][] = [
+  ['ReLU, He', 'relu', 2],
+  ['ReLU, Glorot on square layers', 'relu', 1],
+  ['tanh, Xavier on square layers', 'tanh', 1],
+  ['tanh, torch’s gain 5/3', 'tanh', (5 / 3) ** 2],
+  ['sigmoid, Xavier on square layers', 'sigmoid', 1],
+  ['sigmoid, 4 × Xavier', 'sigmoid', 16],
+  ['sigmoid at its critical point', 'sigmoid', critical.sigmoid],
+];
+for (const [label, activation, sigmaW2] of usual) {
+  const r = meanField({ activation, sigmaW: Math.sqrt(sigmaW2), grid: false });
+  console.log(\`\${label}, σ_w² = \${figure(sigmaW2)}: q* = \${figure(r.qStar)}, χ₁ = \${figure(r.chi1)}, \${r.phase}, ξ_c = \${figure(r.xiC)}, trainable to about 6 ξ_c = \${figure(r.trainableDepth)} layers\`);
+}`,
     ),
     md(
       'phase-intro',
@@ -295,22 +355,70 @@ Displayed, a \`meanField\` result is the picture every course on the subject dra
 Khi hiển thị, kết quả của \`meanField\` chính là bức hình mà mọi khóa học về chủ đề này đều vẽ: một heatmap của ξ_c trên (σ_w², σ_b²), đường ranh giới trật tự/hỗn loạn nơi χ₁ = 1, và điểm của bạn trên đó. Hãy kéo các thanh trượt σ_w, σ_b và độ sâu: điểm sẽ di chuyển, và dòng chữ cho biết nó ở pha nào và lý thuyết có cho rằng độ sâu đó huấn luyện được không. Notebook đã lưu giữ hình ở các giá trị lúc chạy.`,
       },
     ),
+    ts(
+      'phase-tanh',
+      `
+// tanh at torch's gain, no biases, judged at 100 layers: chaotic, and deeper than 6 ξ_c.
+meanField({ activation: 'tanh', sigmaW: 5 / 3, sigmaB: 0, depth: 100, grid: { size: 30 } })`,
+    ),
+    ts(
+      'phase-relu',
+      `
+// ReLU at He's σ_w² = 2: the edge itself, at any depth.
+meanField({ activation: 'relu', sigmaW: Math.SQRT2, sigmaB: 0, depth: 50 })`,
+    ),
+    ts(
+      'phase-sigmoid',
+      `
+// sigmoid at 4 × Xavier (σ_w² = 16), at 20 layers. Its diagram spans σ_w² up to about 400: the
+// edge lies near 103. (Coarser grids than the default 40 × 40 keep the lesson quick.)
+meanField({ activation: 'sigmoid', sigmaW: 4, sigmaB: 0, depth: 20, grid: { size: 20 } })`,
+    ),
     md(
       'own-model-intro',
       `
 ## 5. Your own model
 
-\`meanField.ofModel(model)\` reads σ_w² and σ_b² off a model you built (each dense layer's weights, biases and activation) and says where it sits and how deep theory says it can train.`,
+\`meanField.ofModel(model)\` reads σ_w² and σ_b² off a model you built (each dense layer's weights, biases and activation) and says where it sits and how deep theory says it can train.
+
+The cell reads three 12-layer ReLU MLPs of width 128. The first is what \`tf.layers.dense\` builds by default: its glorotNormal kernels are truncated normal draws without the correction for the truncation, so they have 0.77 of Glorot's variance, σ_w² ≈ 0.77 on square layers: ordered, trainable to about 6 layers, and 12 is too deep. TensorFlow.js's \`heNormal\` has the same shortfall: σ_w² ≈ 1.55, still ordered, trainable to about 23 layers. InitLab's \`init.kaimingNormal\` (here through \`nn.reinit\`) draws He's variance: σ_w² ≈ 2, the edge of chaos. The diagram marks that last model.`,
       {
         th: `
 ## 5. โมเดลของเราเอง
 
-\`meanField.ofModel(model)\` อ่านค่า σ_w² และ σ_b² จากโมเดลที่เราสร้าง (น้ำหนัก ไบแอส และฟังก์ชันกระตุ้นของชั้น dense แต่ละชั้น) แล้วบอกว่าโมเดลอยู่ตรงไหนบนแผนภาพ และทฤษฎีบอกว่าฝึกได้ลึกแค่ไหน`,
+\`meanField.ofModel(model)\` อ่านค่า σ_w² และ σ_b² จากโมเดลที่เราสร้าง (น้ำหนัก ไบแอส และฟังก์ชันกระตุ้นของชั้น dense แต่ละชั้น) แล้วบอกว่าโมเดลอยู่ตรงไหนบนแผนภาพ และทฤษฎีบอกว่าฝึกได้ลึกแค่ไหน
+
+เซลล์ถัดไปอ่าน MLP แบบ ReLU ลึก 12 ชั้น กว้าง 128 สามตัว ตัวแรกคือสิ่งที่ \`tf.layers.dense\` สร้างให้โดยปริยาย: เคอร์เนลแบบ glorotNormal ของมันสุ่มจากแจกแจงปกติแบบตัดปลาย (truncated) โดยไม่ได้ชดเชยการตัดปลาย ความแปรปรวนจึงเหลือ 0.77 ของของ Glorot คือ σ_w² ≈ 0.77 เมื่อชั้นเป็นสี่เหลี่ยมจัตุรัส: เป็นระเบียบ ฝึกได้ลึกราว 6 ชั้น และ 12 ชั้นลึกเกินไป \`heNormal\` ของ TensorFlow.js ก็ขาดไปแบบเดียวกัน: σ_w² ≈ 1.55 ยังเป็นระเบียบ ฝึกได้ลึกราว 23 ชั้น ส่วน \`init.kaimingNormal\` ของ InitLab (ในที่นี้ผ่าน \`nn.reinit\`) สุ่มด้วยความแปรปรวนของ He: σ_w² ≈ 2 คือขอบแห่งความโกลาหล แผนภาพจะทำเครื่องหมายที่โมเดลตัวสุดท้ายนี้`,
         vi: `
 ## 5. Mô hình của chính bạn
 
-\`meanField.ofModel(model)\` đọc σ_w² và σ_b² từ một mô hình bạn đã dựng (trọng số, bias và hàm kích hoạt của từng lớp dense), rồi cho biết nó nằm ở đâu và lý thuyết nói nó huấn luyện được đến độ sâu nào.`,
+\`meanField.ofModel(model)\` đọc σ_w² và σ_b² từ một mô hình bạn đã dựng (trọng số, bias và hàm kích hoạt của từng lớp dense), rồi cho biết nó nằm ở đâu và lý thuyết nói nó huấn luyện được đến độ sâu nào.
+
+Ô dưới đây đọc ba MLP ReLU sâu 12 lớp, rộng 128. Mạng đầu tiên là thứ \`tf.layers.dense\` dựng theo mặc định: nhân glorotNormal của nó lấy mẫu từ phân phối chuẩn bị cắt cụt (truncated) mà không bù cho phần bị cắt, nên phương sai chỉ bằng 0,77 của Glorot, σ_w² ≈ 0,77 với lớp vuông: trật tự, huấn luyện được khoảng 6 lớp, và 12 lớp là quá sâu. \`heNormal\` của TensorFlow.js cũng thiếu y như vậy: σ_w² ≈ 1,55, vẫn trật tự, huấn luyện được khoảng 23 lớp. \`init.kaimingNormal\` của InitLab (ở đây qua \`nn.reinit\`) lấy mẫu đúng phương sai của He: σ_w² ≈ 2, biên hỗn loạn. Giản đồ đánh dấu mô hình cuối cùng này.`,
       },
+    ),
+    ts(
+      'own-model',
+      `
+// A 12-layer ReLU MLP of width 128 as tf.layers builds it by default: glorotNormal kernels,
+// zero biases.
+function reluChain(kernelInitializer?: 'heNormal') {
+  const model = tf.sequential();
+  for (let i = 0; i < 12; i++) {
+    model.add(tf.layers.dense({ units: 128, activation: 'relu', ...(i === 0 ? { inputShape: [128] } : {}), ...(kernelInitializer ? { kernelInitializer } : {}) }));
+  }
+  return model;
+}
+const byDefault = reluChain();
+// TensorFlow.js's own heNormal, and InitLab's He (nn.reinit draws a copy with init.kaimingNormal).
+const tfjsHe = reluChain('heNormal');
+const withHe = nn.reinit(byDefault, 'kaimingNormal', { seed: 0 });
+console.log(meanField.ofModel(byDefault, { grid: false }).text);
+console.log(meanField.ofModel(tfjsHe, { grid: false }).text);
+const withHeReport = meanField.ofModel(withHe);
+// The reports keep figures only: the models can go.
+[byDefault, tfjsHe, withHe].forEach((model) => model.dispose());
+withHeReport`,
     ),
     md(
       'isometry-intro',
@@ -326,7 +434,9 @@ where μ_k = E[φ′(h)^(2k)] are moments of the activation's derivative at q\\*
 - with Gaussian weights, the spread grows as L whatever the activation;
 - with orthogonal weights it grows as L · (μ₂/μ₁² − 1), which vanishes when φ′ is the same at every unit: tanh with a small q\\*, where tanh is nearly linear. That is **dynamical isometry**.
 
-\`spectrum(model, x)\` computes the Jacobian's singular values for each example. The cell measures four networks of 32 layers of width 128 at their critical points: ReLU with He's Gaussian weights and with orthogonal ones (σ_w² = 2), and tanh with Gaussian and with orthogonal weights at σ_w² = 1.05 and no biases, where q\\* ≈ 0.026 and χ₁ ≈ 1.0008. Each input is drawn at its network's q\\*, so every layer starts at the fixed point.`,
+\`spectrum(model, x)\` computes the Jacobian's singular values for each example. The cell measures four networks of 32 layers of width 128 at their critical points: ReLU with He's Gaussian weights and with orthogonal ones (σ_w² = 2), and tanh with Gaussian and with orthogonal weights at σ_w² = 1.05 and no biases, where q\\* ≈ 0.026 and χ₁ ≈ 1.0008. Each input is drawn at its network's q\\*, so every layer starts at the fixed point.
+
+Each line prints the spread, var(σ²)/mean(σ²)², beside the prediction L · (μ₂/μ₁² − 1 − s₁): 2L = 64 for ReLU with Gaussian weights, L = 32 for ReLU with orthogonal weights and for tanh with Gaussian ones, and 32 · (μ₂/μ₁² − 1) ≈ 0.13 for tanh with orthogonal weights. The theory is for infinitely wide layers; at width 128, ReLU with orthogonal weights is the one that measures furthest from it.`,
       {
         th: `
 ## 6. ไอโซเมตรีเชิงพลวัต: ค่าเอกฐานทุกตัว
@@ -340,7 +450,9 @@ where μ_k = E[φ′(h)^(2k)] are moments of the activation's derivative at q\\*
 - เมื่อน้ำหนักเป็นแบบเกาส์เซียน ความกระจายโตตาม L ไม่ว่าฟังก์ชันกระตุ้นจะเป็นอะไร
 - เมื่อน้ำหนักเป็นแบบ orthogonal ความกระจายโตตาม L · (μ₂/μ₁² − 1) ซึ่งเป็นศูนย์เมื่อ φ′ เท่ากันทุกหน่วย คือ tanh ที่ q\\* เล็ก ซึ่ง tanh เกือบเป็นเชิงเส้น นี่คือ**ไอโซเมตรีเชิงพลวัต**
 
-\`spectrum(model, x)\` คำนวณค่าเอกฐานของจาโคเบียนสำหรับแต่ละตัวอย่าง เซลล์ถัดไปวัดโครงข่ายสี่แบบ ลึก 32 ชั้น กว้าง 128 ที่จุดวิกฤตของแต่ละแบบ: ReLU กับน้ำหนักเกาส์เซียนของ He และกับน้ำหนักแบบ orthogonal (σ_w² = 2) และ tanh กับน้ำหนักเกาส์เซียนและแบบ orthogonal ที่ σ_w² = 1.05 ไม่มีไบแอส ซึ่ง q\\* ≈ 0.026 และ χ₁ ≈ 1.0008 อินพุตแต่ละตัวสุ่มที่ q\\* ของโครงข่ายนั้น ทุกชั้นจึงเริ่มที่จุดตรึง`,
+\`spectrum(model, x)\` คำนวณค่าเอกฐานของจาโคเบียนสำหรับแต่ละตัวอย่าง เซลล์ถัดไปวัดโครงข่ายสี่แบบ ลึก 32 ชั้น กว้าง 128 ที่จุดวิกฤตของแต่ละแบบ: ReLU กับน้ำหนักเกาส์เซียนของ He และกับน้ำหนักแบบ orthogonal (σ_w² = 2) และ tanh กับน้ำหนักเกาส์เซียนและแบบ orthogonal ที่ σ_w² = 1.05 ไม่มีไบแอส ซึ่ง q\\* ≈ 0.026 และ χ₁ ≈ 1.0008 อินพุตแต่ละตัวสุ่มที่ q\\* ของโครงข่ายนั้น ทุกชั้นจึงเริ่มที่จุดตรึง
+
+แต่ละบรรทัดพิมพ์ความกระจาย var(σ²)/mean(σ²)² คู่กับค่าที่ทำนาย L · (μ₂/μ₁² − 1 − s₁): 2L = 64 สำหรับ ReLU กับน้ำหนักเกาส์เซียน L = 32 สำหรับ ReLU กับน้ำหนักแบบ orthogonal และสำหรับ tanh กับน้ำหนักเกาส์เซียน และ 32 · (μ₂/μ₁² − 1) ≈ 0.13 สำหรับ tanh กับน้ำหนักแบบ orthogonal ทฤษฎีนี้ใช้กับชั้นที่กว้างไม่จำกัด ที่ความกว้าง 128 ReLU กับน้ำหนักแบบ orthogonal เป็นตัวที่วัดได้ห่างจากทฤษฎีมากที่สุด`,
         vi: `
 ## 6. Đẳng cự động lực: mọi giá trị kỳ dị
 
@@ -353,24 +465,83 @@ trong đó μ_k = E[φ′(h)^(2k)] là các mômen của đạo hàm hàm kích 
 - với trọng số Gauss, độ phân tán tăng theo L dù hàm kích hoạt là gì;
 - với trọng số trực giao, nó tăng theo L · (μ₂/μ₁² − 1), bằng 0 khi φ′ như nhau ở mọi nơ-ron: tanh với q\\* nhỏ, nơi tanh gần như tuyến tính. Đó là **đẳng cự động lực**.
 
-\`spectrum(model, x)\` tính các giá trị kỳ dị của ma trận Jacobi cho từng mẫu. Ô dưới đây đo bốn mạng sâu 32 lớp, rộng 128, tại điểm tới hạn của chúng: ReLU với trọng số Gauss của He và với trọng số trực giao (σ_w² = 2), và tanh với trọng số Gauss và trực giao ở σ_w² = 1,05, không bias, nơi q\\* ≈ 0,026 và χ₁ ≈ 1,0008. Mỗi đầu vào được lấy mẫu ở q\\* của mạng đó, nên mọi lớp bắt đầu tại điểm bất động.`,
+\`spectrum(model, x)\` tính các giá trị kỳ dị của ma trận Jacobi cho từng mẫu. Ô dưới đây đo bốn mạng sâu 32 lớp, rộng 128, tại điểm tới hạn của chúng: ReLU với trọng số Gauss của He và với trọng số trực giao (σ_w² = 2), và tanh với trọng số Gauss và trực giao ở σ_w² = 1,05, không bias, nơi q\\* ≈ 0,026 và χ₁ ≈ 1,0008. Mỗi đầu vào được lấy mẫu ở q\\* của mạng đó, nên mọi lớp bắt đầu tại điểm bất động.
+
+Mỗi dòng in độ phân tán var(σ²)/mean(σ²)² bên cạnh dự đoán L · (μ₂/μ₁² − 1 − s₁): 2L = 64 cho ReLU với trọng số Gauss, L = 32 cho ReLU với trọng số trực giao và cho tanh với trọng số Gauss, và 32 · (μ₂/μ₁² − 1) ≈ 0,13 cho tanh với trọng số trực giao. Lý thuyết dành cho các lớp rộng vô hạn; ở độ rộng 128, ReLU với trọng số trực giao là mạng đo được xa lý thuyết nhất.`,
       },
+    ),
+    ts(
+      'spectrum',
+      `
+// Four networks of 32 layers of width 128 (nn.mlp: no biases, nothing after the last layer).
+// Each layer's weights are √σ_w² times one shared draw, Gaussian N(0, 1/128) or orthogonal, so
+// the networks differ only in the activation, σ_w² and the kind of draw.
+const deepWidth = 128;
+const deepLayers = 32;
+const gaussianDraws = Array.from({ length: deepLayers }, (_, l) => init.normal([deepWidth, deepWidth], 0, 1 / Math.sqrt(deepWidth), { seed: 500 + l }));
+const orthogonalDraws = Array.from({ length: deepLayers }, (_, l) => init.orthogonal([deepWidth, deepWidth], 1, { seed: 600 + l }));
+const deepNet = (activation: 'relu' | 'tanh', draws: tf.Tensor[], sigmaW2: number) =>
+  nn.mlp(Array(deepLayers + 1).fill(deepWidth), { activation, init: (_shape, layer) => tf.mul(draws[layer], Math.sqrt(sigmaW2)) });
+
+// tanh's point, σ_w² = 1.05 with no biases: q* from the theory. ReLU at σ_w² = 2 keeps any q (take 1).
+const tanhPoint = meanField({ activation: 'tanh', sigmaW: Math.sqrt(1.05), grid: false });
+const tanhQ = tanhPoint.qStar!;
+console.log(\`tanh, σ_w² = 1.05: q* = \${tanhQ.toFixed(4)}, χ₁ = \${tanhPoint.chi1.toFixed(4)}\`);
+// Four inputs per network whose first pre-activation has mean square q: x ~ N(0, q / σ_w²).
+const inputsAt = (q: number, sigmaW2: number) => init.normal([4, deepWidth], 0, Math.sqrt(q / sigmaW2), { seed: 9 });
+
+// Pennington et al.'s spread, the variance of σ² over (mean of σ²)², is L (μ₂/μ₁² − 1 − s₁):
+// s₁ = −1 for Gaussian weights, 0 for orthogonal, and μ_k = E[φ′(√q* z)^(2k)], z ~ N(0, 1),
+// here by a midpoint sum over z in [−8, 8]. ReLU′ is 0 or 1, so its μ₁ = μ₂ = 1/2.
+function gaussianMean(f: (z: number) => number, points = 4000) {
+  let sum = 0;
+  for (let i = 0; i < points; i++) {
+    const z = -8 + (16 * (i + 0.5)) / points;
+    sum += f(z) * Math.exp(-z * z / 2);
+  }
+  return (sum * 16) / points / Math.sqrt(2 * Math.PI);
+}
+const tanhDerivative = (x: number) => 1 / Math.cosh(x) ** 2;
+const momentRatio = {
+  relu: 0.5 / 0.5 ** 2,
+  tanh: gaussianMean((z) => tanhDerivative(Math.sqrt(tanhQ) * z) ** 4) / gaussianMean((z) => tanhDerivative(Math.sqrt(tanhQ) * z) ** 2) ** 2,
+};
+const networks = [
+  { label: 'ReLU, He (Gaussian)', activation: 'relu', draws: gaussianDraws, s1: -1, sigmaW2: 2, q: 1 },
+  { label: 'ReLU, orthogonal', activation: 'relu', draws: orthogonalDraws, s1: 0, sigmaW2: 2, q: 1 },
+  { label: 'tanh, Gaussian', activation: 'tanh', draws: gaussianDraws, s1: -1, sigmaW2: 1.05, q: tanhQ },
+  { label: 'tanh, orthogonal', activation: 'tanh', draws: orthogonalDraws, s1: 0, sigmaW2: 1.05, q: tanhQ },
+] as const;
+const spectra = networks.map(({ label, activation, draws, s1, sigmaW2, q }) => {
+  const model = deepNet(activation, [...draws], sigmaW2);
+  const x = inputsAt(q, sigmaW2);
+  const report = spectrum(model, x, { label });
+  tf.dispose(x);
+  model.dispose();
+  const { meanSquared, varianceSquared, zeroShare, max } = report.summary;
+  const spread = varianceSquared! / meanSquared! ** 2;
+  const theory = deepLayers * (momentRatio[activation] - 1 - s1);
+  console.log(\`\${label}: mean σ² \${meanSquared!.toFixed(3)}, largest σ \${max!.toFixed(2)}, \${(100 * zeroShare!).toFixed(0)}% of σ at 0; spread var(σ²)/mean(σ²)² \${spread.toPrecision(3)}, theory \${theory.toPrecision(3)}\`);
+  return report;
+});
+tf.dispose([...gaussianDraws, ...orthogonalDraws]);
+compareReports(spectra)`,
     ),
     md(
       'relu-intro',
       `
 ### Why ReLU cannot reach it
 
-ReLU′ is 1 on an active unit and 0 on the others: μ₁ = μ₂ = 1/2, so μ₂/μ₁² = 2 and the spread grows as L even with orthogonal weights. Orthogonal weights rotate without stretching, but the ReLU after them passes only the directions of its active units: about half the directions are lost at every layer, and no choice of weights brings them back. The spectra above show it: a large share of ReLU's singular values is zero to float32's precision, with either kind of weights.`,
+ReLU′ is 1 on an active unit and 0 on the others: μ₁ = μ₂ = 1/2, so μ₂/μ₁² = 2 and the spread grows as L even with orthogonal weights. Orthogonal weights rotate without stretching, but the ReLU after them passes only the directions of its active units: about half the directions are lost at every layer, and no choice of weights brings them back. The spectra above show it. With the same orthogonal weights, tanh keeps every singular value between about 0.2 and 1.4, while most of ReLU's are zero to float32's precision. (Gaussian weights squeeze some directions too, whatever the activation: a product of 32 Gaussian matrices has singular values spread over many orders of magnitude, the smallest far below float32's precision.)`,
       {
         th: `
 ### ทำไม ReLU ไปไม่ถึง
 
-ReLU′ เป็น 1 ในหน่วยที่ทำงาน และเป็น 0 ในหน่วยอื่น: μ₁ = μ₂ = 1/2 ดังนั้น μ₂/μ₁² = 2 และความกระจายโตตาม L แม้น้ำหนักจะเป็นแบบ orthogonal น้ำหนักแบบ orthogonal หมุนโดยไม่ยืด แต่ ReLU ที่ตามมาปล่อยผ่านเฉพาะทิศทางของหน่วยที่ทำงาน ทิศทางราวครึ่งหนึ่งจึงหายไปในทุกชั้น และไม่มีน้ำหนักแบบใดนำมันกลับมาได้ สเปกตรัมด้านบนแสดงให้เห็น: ค่าเอกฐานของ ReLU ส่วนใหญ่เป็นศูนย์เท่าที่ความละเอียดของ float32 จะบอกได้ ไม่ว่าน้ำหนักจะเป็นแบบใด`,
+ReLU′ เป็น 1 ในหน่วยที่ทำงาน และเป็น 0 ในหน่วยอื่น: μ₁ = μ₂ = 1/2 ดังนั้น μ₂/μ₁² = 2 และความกระจายโตตาม L แม้น้ำหนักจะเป็นแบบ orthogonal น้ำหนักแบบ orthogonal หมุนโดยไม่ยืด แต่ ReLU ที่ตามมาปล่อยผ่านเฉพาะทิศทางของหน่วยที่ทำงาน ทิศทางราวครึ่งหนึ่งจึงหายไปในทุกชั้น และไม่มีน้ำหนักแบบใดนำมันกลับมาได้ สเปกตรัมด้านบนแสดงให้เห็น ด้วยน้ำหนักแบบ orthogonal ชุดเดียวกัน tanh รักษาค่าเอกฐานทุกตัวไว้ระหว่างราว 0.2 ถึง 1.4 ขณะที่ค่าเอกฐานของ ReLU ส่วนใหญ่เป็นศูนย์เท่าที่ความละเอียดของ float32 จะบอกได้ (น้ำหนักแบบเกาส์เซียนก็บีบบางทิศทางเช่นกัน ไม่ว่าฟังก์ชันกระตุ้นจะเป็นอะไร: ผลคูณของเมทริกซ์เกาส์เซียน 32 ตัวมีค่าเอกฐานกระจายไปหลายอันดับขนาด ตัวที่เล็กที่สุดต่ำกว่าความละเอียดของ float32 มาก)`,
         vi: `
 ### Vì sao ReLU không đạt được
 
-ReLU′ bằng 1 ở nơ-ron đang hoạt động và 0 ở các nơ-ron còn lại: μ₁ = μ₂ = 1/2, nên μ₂/μ₁² = 2 và độ phân tán tăng theo L ngay cả với trọng số trực giao. Trọng số trực giao xoay mà không kéo giãn, nhưng ReLU đứng sau chỉ cho đi qua các hướng của những nơ-ron đang hoạt động: khoảng một nửa số hướng bị mất ở mỗi lớp, và không cách chọn trọng số nào đem chúng trở lại. Các phổ ở trên cho thấy điều đó: một phần lớn giá trị kỳ dị của ReLU bằng 0 trong giới hạn chính xác của float32, với cả hai loại trọng số.`,
+ReLU′ bằng 1 ở nơ-ron đang hoạt động và 0 ở các nơ-ron còn lại: μ₁ = μ₂ = 1/2, nên μ₂/μ₁² = 2 và độ phân tán tăng theo L ngay cả với trọng số trực giao. Trọng số trực giao xoay mà không kéo giãn, nhưng ReLU đứng sau chỉ cho đi qua các hướng của những nơ-ron đang hoạt động: khoảng một nửa số hướng bị mất ở mỗi lớp, và không cách chọn trọng số nào đem chúng trở lại. Các phổ ở trên cho thấy điều đó. Với cùng trọng số trực giao, tanh giữ mọi giá trị kỳ dị trong khoảng 0,2 đến 1,4, còn phần lớn giá trị kỳ dị của ReLU bằng 0 trong giới hạn chính xác của float32. (Trọng số Gauss cũng ép một số hướng, dù hàm kích hoạt là gì: tích của 32 ma trận Gauss có các giá trị kỳ dị trải qua nhiều bậc độ lớn, giá trị nhỏ nhất thấp hơn nhiều so với độ chính xác của float32.)`,
       },
     ),
     md(
@@ -406,12 +577,12 @@ Huấn luyện lại là chuyện khác. Với **cách tham số hóa chuẩn** 
       'width-sp',
       `
 // One MLP, 16 → width → width → 10 with ReLU and He's weights, at five widths, each trained
-// 3 steps of Adam (lr 0.01) on one batch; sizes are mean |x| of each layer's output, over 2 seeds.
+// 2 steps of Adam (lr 0.01) on one batch; sizes are mean |x| of each layer's output, over 2 seeds.
 // First the standard parametrization: the model as nn.mlp draws it, one learning rate for all.
 const widths = [64, 128, 256, 512, 1024];
 const slopes = (report: CoordCheckReport, step: number) =>
   report.fits.filter((f) => f.step === step).map((f) => \`\${f.layer} \${f.slope === null ? '—' : f.slope.toFixed(2)}\`).join(', ');
-const standard = coordCheck((w, seed) => nn.mlp([16, w, w, 10], { seed }), { widths, steps: 3 });
+const standard = coordCheck((w, seed) => nn.mlp([16, w, w, 10], { seed }), { widths, steps: 2 });
 console.log(\`standard: slope of log size against log width at step 0: \${slopes(standard, 0)}\`);
 console.log(\`standard: at step 1: \${slopes(standard, 1)}\`);
 standard`,
@@ -422,9 +593,9 @@ standard`,
 // The same network in μP, which is the standard parametrization at width 64 (baseWidth): the
 // output layer starts at zero, and under Adam the hidden and output layers' learning rates are
 // divided by width / 64 (Tensor Programs V's table for Adam).
-const muParametrized = coordCheck((w, seed) => muP.mlp({ inputs: 16, width: w, outputs: 10, baseWidth: 64, seed }), { widths, steps: 3 });
+const muParametrized = coordCheck((w, seed) => muP.mlp({ inputs: 16, width: w, outputs: 10, baseWidth: 64, seed }), { widths, steps: 2 });
 console.log(\`μP: at step 1: \${slopes(muParametrized, 1)}\`);
-console.log(\`μP: at step 3: \${slopes(muParametrized, 3)}\`);
+console.log(\`μP: at step 2: \${slopes(muParametrized, 2)}\`);
 muParametrized`,
     ),
     md(

@@ -74,7 +74,7 @@ test('two notebooks’ checkers never mix up their cells', () => {
 test('the lessons and the comparison notebook have no type errors', () => {
   const dir = path.join(repoRoot, 'dist/lessons');
   const notebooks = fs.readdirSync(dir).filter((f) => f.endsWith('.initnb')).map((f) => parseNotebook(fs.readFileSync(path.join(dir, f), 'utf8'), f));
-  assert.equal(notebooks.length, 7);
+  assert.equal(notebooks.length, 10);
   for (const notebook of [...notebooks, compareNotebook(DEFAULT_COMPARE_OPTIONS), compareNotebook({ ...DEFAULT_COMPARE_OPTIONS, trainSteps: 100 })]) {
     assert.deepEqual(errors(notebook.cells.filter((c) => c.cell_type === 'code').map((c) => joinLines(c.source))), []);
   }
