@@ -62,20 +62,20 @@ Hãy chạy các ô theo thứ tự (hoặc bấm **Run All**); mọi con số �
 
 Mean-field theory describes a deep network whose layers all have the same width, with weights drawn from N(0, σ_w²/width) and biases from N(0, σ_b²). σ_w² is lesson A's gain squared (He's σ_w² = 2 for ReLU; Xavier gives 1 on square layers), σ_b² is the spread of the biases.
 
-The cell below draws 30 layers of standard normal numbers Z once. Every network of sections 1 and 2 scales the same Z by σ_w/√width and the same bias draws by σ_b, so the networks differ only in σ_w², σ_b² and the activation. \`propagate\` pushes a few inputs through and returns, after each layer, each input's mean squared pre-activation **q** and the correlation **c** between the first input and each other one.`,
+The cell below draws 30 layers of standard normal numbers Z once. Every network of sections 1 and 2 scales the same Z by σ_w/√width and the same bias draws by σ_b, so the networks differ only in σ_w², σ_b² and the activation. \`propagate\` pushes a few inputs through and returns, after each layer, each input's mean squared pre-activation **q** and the correlation **c** within each pair of inputs.`,
       {
         th: `
 ## 0. ตัวเลขสุ่มชุดเดียว หลายโครงข่าย
 
 ทฤษฎีสนามเฉลี่ยอธิบายโครงข่ายลึกที่ทุกชั้นกว้างเท่ากัน น้ำหนักสุ่มจาก N(0, σ_w²/width) และไบแอสสุ่มจาก N(0, σ_b²) โดย σ_w² คือกำลังสองของ gain ในบทเรียน A (ของ He คือ σ_w² = 2 สำหรับ ReLU ส่วน Xavier ให้ 1 เมื่อชั้นเป็นสี่เหลี่ยมจัตุรัส) และ σ_b² คือความกระจายของไบแอส
 
-เซลล์ถัดไปสุ่มตัวเลขจากแจกแจงปกติมาตรฐาน Z สำหรับ 30 ชั้นเพียงครั้งเดียว ทุกโครงข่ายในหัวข้อ 1 และ 2 ใช้ Z ชุดเดียวกันนี้คูณด้วย σ_w/√width และใช้ไบแอสชุดเดียวกันคูณด้วย σ_b โครงข่ายเหล่านั้นจึงต่างกันเพียง σ_w², σ_b² และฟังก์ชันกระตุ้น ฟังก์ชัน \`propagate\` ส่งอินพุตจำนวนหนึ่งผ่านโครงข่าย แล้วคืนค่าหลังแต่ละชั้น ได้แก่ค่าเฉลี่ยกำลังสองของพรีแอคติเวชัน (pre-activation) ของแต่ละอินพุต **q** และสหสัมพันธ์ **c** ระหว่างอินพุตตัวแรกกับอินพุตตัวอื่นแต่ละตัว`,
+เซลล์ถัดไปสุ่มตัวเลขจากแจกแจงปกติมาตรฐาน Z สำหรับ 30 ชั้นเพียงครั้งเดียว ทุกโครงข่ายในหัวข้อ 1 และ 2 ใช้ Z ชุดเดียวกันนี้คูณด้วย σ_w/√width และใช้ไบแอสชุดเดียวกันคูณด้วย σ_b โครงข่ายเหล่านั้นจึงต่างกันเพียง σ_w², σ_b² และฟังก์ชันกระตุ้น ฟังก์ชัน \`propagate\` ส่งอินพุตจำนวนหนึ่งผ่านโครงข่าย แล้วคืนค่าหลังแต่ละชั้น ได้แก่ค่าเฉลี่ยกำลังสองของพรีแอคติเวชัน (pre-activation) ของแต่ละอินพุต **q** และสหสัมพันธ์ **c** ภายในอินพุตแต่ละคู่`,
         vi: `
 ## 0. Một bộ số ngẫu nhiên, nhiều mạng
 
 Lý thuyết trường trung bình mô tả một mạng sâu có mọi lớp cùng độ rộng, trọng số lấy từ N(0, σ_w²/width) và bias lấy từ N(0, σ_b²). σ_w² là bình phương gain của bài A (của He là σ_w² = 2 cho ReLU; Xavier cho 1 với lớp vuông), σ_b² là độ phân tán của bias.
 
-Ô dưới đây lấy mẫu một lần 30 lớp số chuẩn tắc Z. Mọi mạng ở mục 1 và 2 đều nhân cùng Z đó với σ_w/√width và cùng bộ bias với σ_b, nên các mạng chỉ khác nhau ở σ_w², σ_b² và hàm kích hoạt. \`propagate\` đưa vài đầu vào đi qua mạng và trả về, sau mỗi lớp, trung bình bình phương tiền kích hoạt (pre-activation) **q** của từng đầu vào và hệ số tương quan **c** giữa đầu vào thứ nhất với từng đầu vào khác.`,
+Ô dưới đây lấy mẫu một lần 30 lớp số chuẩn tắc Z. Mọi mạng ở mục 1 và 2 đều nhân cùng Z đó với σ_w/√width và cùng bộ bias với σ_b, nên các mạng chỉ khác nhau ở σ_w², σ_b² và hàm kích hoạt. \`propagate\` đưa vài đầu vào đi qua mạng và trả về, sau mỗi lớp, trung bình bình phương tiền kích hoạt (pre-activation) **q** của từng đầu vào và hệ số tương quan **c** trong từng cặp đầu vào.`,
       },
     ),
     ts(
@@ -189,12 +189,12 @@ decides the phase:
 
 χ₁ is also the factor by which each layer multiplies the gradient's mean square on the way back, so it is lesson B's story too: sigmoid′ ≤ 1/4 caps χ₁ at σ_w²/16.
 
-The cell runs tanh with biases of σ_b² = 0.05 at three σ_w²: 1 (ordered), 1.76 (critical) and 4 (chaotic), on two pairs of inputs: one nearly identical (c = 0.99) and one nearly unrelated (c = 0.2). The lines are the theory's correlation map, started from the first layer's expected q and c; the points are measured on the 400 units, each the mean over 8 pairs of its kind. They agree within about 0.1 at every layer.`,
+The cell runs tanh with biases of σ_b² = 0.05 at three σ_w²: 1 (ordered), 1.76 (critical) and 4 (chaotic), on two kinds of input pairs: nearly identical (c = 0.99) and nearly unrelated (c = 0.2), eight pairs of each. The lines are the theory's correlation map, started from the first layer's expected q and c; the points are measured on the 400 units, each the mean over 8 pairs of its kind. They agree within about 0.1 at every layer.`,
       {
         th: `
 ## 2. อินพุตสองตัว: ความเป็นระเบียบและความโกลาหล
 
-โครงข่ายยังต้องรักษาอินพุตที่*ต่างกัน*ให้ยังต่างกันอยู่ด้วย ลองส่งอินพุตสองตัวผ่านโครงข่ายเดียวกัน แล้วติดตามสหสัมพันธ์ c ของพรีแอคติเวชันของทั้งสอง ชั้นที่กว้างรวมพจน์สุ่มจำนวนมาก พรีแอคติเวชันจึงแจกแจงแบบปกติ และทฤษฎีสนามเฉลี่ยติดตามตัวเลขเพียงสองตัวต่ออินพุตหนึ่งคู่ คือความยาว q ซึ่งไปหยุดที่ q\\* และสหสัมพันธ์ c ซึ่งแต่ละชั้นเปลี่ยนตาม**แผนภาพสหสัมพันธ์** (correlation map) c ↦ C(c) แผนภาพนี้รักษา c = 1 ไว้เสมอ (อินพุตที่เหมือนกันยังคงเหมือนกัน) และความชันของมันที่จุดนั้น
+โครงข่ายยังต้องรักษาอินพุตที่*ต่างกัน*ให้ยังต่างกันอยู่ด้วย ลองส่งอินพุตสองตัวผ่านโครงข่ายเดียวกัน แล้วติดตามสหสัมพันธ์ c ของพรีแอคติเวชันของทั้งสอง ชั้นที่กว้างรวมพจน์สุ่มจำนวนมาก พรีแอคติเวชันจึงแจกแจงแบบปกติ และทฤษฎีสนามเฉลี่ยติดตามตัวเลขเพียงสองตัวต่ออินพุตหนึ่งคู่ คือความยาว q ซึ่งไปหยุดที่ q\\* และสหสัมพันธ์ c ซึ่งแต่ละชั้นเปลี่ยนตาม**การส่งสหสัมพันธ์** (correlation map) c ↦ C(c) การส่งนี้รักษา c = 1 ไว้เสมอ (อินพุตที่เหมือนกันยังคงเหมือนกัน) และความชันของมันที่จุดนั้น
 
 **χ₁ = σ_w² · E[φ′(√q\\* · z)²]** โดย z ~ N(0, 1)
 
@@ -206,7 +206,7 @@ The cell runs tanh with biases of σ_b² = 0.05 at three σ_w²: 1 (ordered), 1.
 
 χ₁ ยังเป็นตัวประกอบที่แต่ละชั้นคูณค่าเฉลี่ยกำลังสองของเกรเดียนต์ระหว่างทางย้อนกลับด้วย จึงเป็นเรื่องเดียวกับบทเรียน B: sigmoid′ ≤ 1/4 ทำให้ χ₁ ไม่เกิน σ_w²/16
 
-เซลล์ถัดไปรัน tanh ที่มีไบแอส σ_b² = 0.05 ด้วย σ_w² สามค่า คือ 1 (เป็นระเบียบ), 1.76 (วิกฤต) และ 4 (โกลาหล) กับอินพุตสองคู่ คู่หนึ่งเกือบเหมือนกัน (c = 0.99) อีกคู่เกือบไม่เกี่ยวกัน (c = 0.2) เส้นคือแผนภาพสหสัมพันธ์ตามทฤษฎี เริ่มจาก q และ c ที่คาดไว้ของชั้นแรก จุดคือค่าที่วัดได้จาก 400 หน่วย แต่ละจุดเป็นค่าเฉลี่ยของอินพุต 8 คู่ชนิดเดียวกัน ทั้งสองตรงกันในระยะราว 0.1 ในทุกชั้น`,
+เซลล์ถัดไปรัน tanh ที่มีไบแอส σ_b² = 0.05 ด้วย σ_w² สามค่า คือ 1 (เป็นระเบียบ), 1.76 (วิกฤต) และ 4 (โกลาหล) กับอินพุตสองชนิด ชนิดแรกเป็นคู่ที่เกือบเหมือนกัน (c = 0.99) อีกชนิดเป็นคู่ที่เกือบไม่เกี่ยวกัน (c = 0.2) ชนิดละแปดคู่ เส้นคือการส่งสหสัมพันธ์ตามทฤษฎี เริ่มจาก q และ c ที่คาดไว้ของชั้นแรก จุดคือค่าที่วัดได้จาก 400 หน่วย แต่ละจุดเป็นค่าเฉลี่ยของอินพุต 8 คู่ชนิดเดียวกัน ทั้งสองตรงกันในระยะราว 0.1 ในทุกชั้น`,
         vi: `
 ## 2. Hai đầu vào: trật tự và hỗn loạn
 
@@ -222,7 +222,7 @@ quyết định pha:
 
 χ₁ cũng là hệ số mà mỗi lớp nhân vào trung bình bình phương của gradient trên đường lan truyền ngược, nên đây cũng là câu chuyện của bài B: sigmoid′ ≤ 1/4 chặn χ₁ ở σ_w²/16.
 
-Ô dưới đây chạy tanh với bias σ_b² = 0,05 ở ba giá trị σ_w²: 1 (trật tự), 1,76 (tới hạn) và 4 (hỗn loạn), trên hai cặp đầu vào: một cặp gần như giống hệt (c = 0,99) và một cặp gần như không liên quan (c = 0,2). Các đường là ánh xạ tương quan theo lý thuyết, bắt đầu từ q và c kỳ vọng của lớp đầu tiên; các điểm là giá trị đo trên 400 nơ-ron, mỗi điểm là trung bình của 8 cặp cùng loại. Chúng khớp nhau trong khoảng 0,1 ở mọi lớp.`,
+Ô dưới đây chạy tanh với bias σ_b² = 0,05 ở ba giá trị σ_w²: 1 (trật tự), 1,76 (tới hạn) và 4 (hỗn loạn), trên hai loại cặp đầu vào: gần như giống hệt (c = 0,99) và gần như không liên quan (c = 0,2), mỗi loại tám cặp. Các đường là ánh xạ tương quan theo lý thuyết, bắt đầu từ q và c kỳ vọng của lớp đầu tiên; các điểm là giá trị đo trên 400 nơ-ron, mỗi điểm là trung bình của 8 cặp cùng loại. Chúng khớp nhau trong khoảng 0,1 ở mọi lớp.`,
       },
     ),
     ts(
@@ -288,7 +288,7 @@ The cell finds each critical point where χ₁ = 1, and prints the depth scales 
         th: `
 ## 3. ฟังก์ชันกระตุ้นสามแบบ จุดวิกฤตสามจุด
 
-\`meanField({ activation, sigmaW, sigmaB, depth })\` คำนวณสำหรับโครงข่ายที่ต่อชั้นกว้าง ๆ เป็นสาย ได้แก่ จุดตรึง q\\*, χ₁, สเกลความลึกของสหสัมพันธ์ ξ_c และความลึกที่ทฤษฎีคาดว่ายังฝึกได้ ใกล้จุดตรึง c เข้าหา c\\* แบบ e^(−l/ξ_c) โดย ξ_c = −1/ln χ และ χ คือความชันของแผนภาพที่ c\\* (ในเฟสเป็นระเบียบคือ χ₁) สิ่งที่ใช้แยกอินพุตหนึ่งออกจากอีกอินพุตหนึ่งจึงอยู่รอดได้ประมาณ ξ_c ชั้น Schoenholz และคณะ (2017) ฝึกโครงข่ายหลายความลึกที่ (σ_w², σ_b²) หลายค่า และพบว่าโครงข่ายที่ฝึกได้มีความลึกไม่เกินราว **6 ξ_c** ชั้น ที่จุดวิกฤต ξ_c เป็นอนันต์
+\`meanField({ activation, sigmaW, sigmaB, depth })\` คำนวณสำหรับโครงข่ายที่ต่อชั้นกว้าง ๆ เป็นสาย ได้แก่ จุดตรึง q\\*, χ₁, สเกลความลึกของสหสัมพันธ์ ξ_c และความลึกที่ทฤษฎีคาดว่ายังฝึกได้ ใกล้จุดตรึง c เข้าหา c\\* แบบ e^(−l/ξ_c) โดย ξ_c = −1/ln χ และ χ คือความชันของการส่งนั้นที่ c\\* (ในเฟสเป็นระเบียบคือ χ₁) สิ่งที่ใช้แยกอินพุตหนึ่งออกจากอีกอินพุตหนึ่งจึงอยู่รอดได้ประมาณ ξ_c ชั้น Schoenholz และคณะ (2017) ฝึกโครงข่ายหลายความลึกที่ (σ_w², σ_b²) หลายค่า และพบว่าโครงข่ายที่ฝึกได้มีความลึกไม่เกินราว **6 ξ_c** ชั้น ที่จุดวิกฤต ξ_c เป็นอนันต์
 
 เมื่อไม่มีไบแอส:
 
@@ -343,16 +343,22 @@ for (const [label, activation, sigmaW2] of usual) {
       `
 ## 4. The phase diagram
 
-Displayed, a \`meanField\` result is the picture every course on the subject draws: a heatmap of ξ_c over (σ_w², σ_b²), the order/chaos boundary where χ₁ = 1, and your point on it. Move the sliders for σ_w, σ_b and the depth: the point moves, and the readout says which phase it is in and whether theory expects that depth to train. A saved notebook keeps the picture at the values it ran with.`,
+Displayed, a \`meanField\` result is the picture every course on the subject draws: a heatmap of ξ_c over (σ_w², σ_b²), the order/chaos boundary where χ₁ = 1, and your point on it. Move the sliders for σ_w, σ_b and the depth: the point moves, and the readout says which phase it is in and whether theory expects that depth to train. The sliders read the grid the kernel computed (the nearest cell), they do not integrate anew; a saved notebook keeps the picture at the values it ran with.
+
+Three diagrams follow: tanh at torch's gain judged at 100 layers, ReLU at He's point, and sigmoid at 4 × Xavier's std.`,
       {
         th: `
 ## 4. แผนภาพเฟส
 
-เมื่อแสดงผล ผลลัพธ์ของ \`meanField\` คือภาพที่ทุกวิชาในหัวข้อนี้วาด: heatmap ของ ξ_c บน (σ_w², σ_b²) เส้นแบ่งระหว่างความเป็นระเบียบกับความโกลาหลที่ χ₁ = 1 และจุดของเราบนภาพ ลองเลื่อนแถบเลื่อนของ σ_w, σ_b และความลึก จุดจะเคลื่อนไป และข้อความจะบอกว่าอยู่ในเฟสใด และทฤษฎีคาดว่าความลึกนั้นฝึกได้หรือไม่ โน้ตบุ๊กที่บันทึกไว้จะเก็บภาพตามค่าที่ใช้รันไว้`,
+เมื่อแสดงผล ผลลัพธ์ของ \`meanField\` คือภาพที่ทุกวิชาในหัวข้อนี้วาด: heatmap ของ ξ_c บน (σ_w², σ_b²) เส้นแบ่งระหว่างความเป็นระเบียบกับความโกลาหลที่ χ₁ = 1 และจุดของเราบนภาพ ลองเลื่อนแถบเลื่อนของ σ_w, σ_b และความลึก จุดจะเคลื่อนไป และข้อความจะบอกว่าอยู่ในเฟสใด และทฤษฎีคาดว่าความลึกนั้นฝึกได้หรือไม่ แถบเลื่อนอ่านค่าจากกริดที่เคอร์เนลคำนวณไว้แล้ว (ช่องที่ใกล้ที่สุด) ไม่ได้อินทิเกรตใหม่ โน้ตบุ๊กที่บันทึกไว้จะเก็บภาพตามค่าที่ใช้รันไว้
+
+ต่อไปนี้มีแผนภาพสามภาพ: tanh ที่ gain ของ torch ตัดสินที่ความลึก 100 ชั้น, ReLU ที่จุดของ He และ sigmoid ที่ std 4 เท่าของ Xavier`,
         vi: `
 ## 4. Giản đồ pha
 
-Khi hiển thị, kết quả của \`meanField\` chính là bức hình mà mọi khóa học về chủ đề này đều vẽ: một heatmap của ξ_c trên (σ_w², σ_b²), đường ranh giới trật tự/hỗn loạn nơi χ₁ = 1, và điểm của bạn trên đó. Hãy kéo các thanh trượt σ_w, σ_b và độ sâu: điểm sẽ di chuyển, và dòng chữ cho biết nó ở pha nào và lý thuyết có cho rằng độ sâu đó huấn luyện được không. Notebook đã lưu giữ hình ở các giá trị lúc chạy.`,
+Khi hiển thị, kết quả của \`meanField\` chính là bức hình mà mọi khóa học về chủ đề này đều vẽ: một heatmap của ξ_c trên (σ_w², σ_b²), đường ranh giới trật tự/hỗn loạn nơi χ₁ = 1, và điểm của bạn trên đó. Hãy kéo các thanh trượt σ_w, σ_b và độ sâu: điểm sẽ di chuyển, và dòng chữ cho biết nó ở pha nào và lý thuyết có cho rằng độ sâu đó huấn luyện được không. Các thanh trượt đọc lưới mà kernel đã tính (ô gần nhất), chúng không tính tích phân lại; notebook đã lưu giữ hình ở các giá trị lúc chạy.
+
+Sau đây là ba giản đồ: tanh với gain của torch, xét ở độ sâu 100 lớp; ReLU tại điểm của He; và sigmoid với std gấp 4 lần Xavier.`,
       },
     ),
     ts(
