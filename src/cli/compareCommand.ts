@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { COMPARE_CELL_IDS, compareNotebook } from '../host/compare/compareNotebook';
 import { modelFileNotebook } from './modelFileNotebook';
-import { DEFAULT_COMPARE_OPTIONS, describeCompareProblem, SCHEME_IDS, validateCompareOptions, type CompareOptions } from '../host/compare/compareOptions';
+import { DEFAULT_COMPARE_OPTIONS, describeCompareProblem, RESIDUAL_ONLY_SCHEMES, SCHEME_IDS, schemeLabel, validateCompareOptions, type CompareOptions } from '../host/compare/compareOptions';
 import { MimeTypes } from '../shared/mimeTypes';
 import type { CodeCell, Notebook } from '../shared/notebookFormat';
 import { joinLines, serializeNotebook } from '../format/initnbFormat';
@@ -33,6 +33,7 @@ export const COMPARE_USAGE = `  initlab compare [--schemes a,b,...] [--activatio
       Initializes the same network with each scheme, runs one forward and backward pass, and
       prints per-layer std and a verdict. Defaults: ${DEFAULT_COMPARE_OPTIONS.schemes.join(',')}, a ${DEFAULT_COMPARE_OPTIONS.depth}-layer ${DEFAULT_COMPARE_OPTIONS.activation} MLP of width ${DEFAULT_COMPARE_OPTIONS.width}, ${DEFAULT_COMPARE_OPTIONS.data}, seed ${DEFAULT_COMPARE_OPTIONS.seed}.
       Schemes: ${wrap([...SCHEME_IDS, 'std:<number>'].join(', '), '      ')}.
+      ${RESIDUAL_ONLY_SCHEMES.join(', ')} applies to residual models only (--model).
       --train-steps N then trains each scheme for N steps of plain SGD on the same batches, and
       the verdict also says which schemes trained.
       --out writes an HTML report with the charts (default initlab-compare.html).
@@ -89,6 +90,8 @@ export function parseCompareArgs(args: string[]): CompareRun | string {
   } as CompareOptions;
   const problem = validateCompareOptions(options);
   if (problem) return describeCompareProblem(problem);
+  const residualOnly = v.model ? undefined : options.schemes.find((id) => (RESIDUAL_ONLY_SCHEMES as readonly string[]).includes(id));
+  if (residualOnly) return `${schemeLabel(residualOnly)} re-initializes residual networks, and the MLP initlab compare builds has no residual branch: compare it on a residual model with --model.`;
   const examples = v.examples === undefined ? undefined : Number(v.examples);
   if (examples !== undefined && !(Number.isInteger(examples) && examples > 0)) return `--examples must be a whole number above 0, got "${v.examples}"`;
   if (examples !== undefined && !v.model) return '--examples applies to --model only (the MLP comparison takes its rows from --data)';

@@ -12,12 +12,14 @@ import {
   DATA_CHOICES,
   DEFAULT_COMPARE_OPTIONS,
   MAX_TRAIN_STEPS,
+  NEW_NETWORK_SCHEMES,
   SCHEME_IDS,
   SCHEME_LABELS,
   type Activation,
   type CompareProblem,
   type CompareOptions,
   type DataChoice,
+  type NamedScheme,
   type SchemeId,
 } from '../../host/compare/compareOptions';
 import { QuestionSequence, type Choice } from './questionSequence';
@@ -26,10 +28,11 @@ type Pick<T> = Choice<T>;
 
 const CUSTOM_STD = 'custom';
 
-async function pickSchemes(q: QuestionSequence, title: string): Promise<SchemeId[] | undefined> {
+/** `offered`: every scheme for a notebook's model; for a new network (an MLP), those that apply to it. */
+async function pickSchemes(q: QuestionSequence, title: string, offered: readonly NamedScheme[] = SCHEME_IDS): Promise<SchemeId[] | undefined> {
   const items: Pick<string>[] = [
     // Scheme names are the papers' names, the same in every language.
-    ...SCHEME_IDS.map((id) => ({ label: SCHEME_LABELS[id], value: id, picked: DEFAULT_COMPARE_OPTIONS.schemes.includes(id) })),
+    ...offered.map((id) => ({ label: SCHEME_LABELS[id], value: id, picked: DEFAULT_COMPARE_OPTIONS.schemes.includes(id) })),
     { label: vscode.l10n.t('Custom std…'), description: vscode.l10n.t('normal(0, std) with a std you type'), value: CUSTOM_STD },
   ];
   const picked = await q.pickMany(title, vscode.l10n.t('Schemes to compare; Enter keeps normal(0, 1), Xavier normal and Kaiming normal'), items);
@@ -67,7 +70,7 @@ function pickData(q: QuestionSequence, step: string): Promise<DataChoice | undef
  */
 export async function askOptions(q: QuestionSequence, onData: (data: DataChoice) => void): Promise<CompareOptions | undefined> {
   const d = DEFAULT_COMPARE_OPTIONS;
-  const schemes = await pickSchemes(q, vscode.l10n.t('Compare initializations (1/7): schemes'));
+  const schemes = await pickSchemes(q, vscode.l10n.t('Compare initializations (1/7): schemes'), NEW_NETWORK_SCHEMES);
   if (!schemes) return undefined;
   const activation = await q.pickOne<Activation>(vscode.l10n.t('Compare initializations (2/7): activation'), vscode.l10n.t('The activation between layers'), [
     { label: 'ReLU', value: 'relu' },

@@ -65,6 +65,15 @@ export const SCHEME_LABELS: Record<NamedScheme, string> = {
   gradInit: 'GradInit',
 };
 
+/**
+ * Schemes that apply to residual networks only (Fixup zeroes each residual branch's last layer):
+ * the MLP a comparison builds has no branch, so they are offered for a notebook's own model only.
+ */
+export const RESIDUAL_ONLY_SCHEMES: readonly NamedScheme[] = ['fixup'];
+
+/** The schemes a comparison on a new network (the MLP) can use. */
+export const NEW_NETWORK_SCHEMES: readonly NamedScheme[] = SCHEME_IDS.filter((id) => !RESIDUAL_ONLY_SCHEMES.includes(id));
+
 export function schemeLabel(id: SchemeId): string {
   const std = customStd(id);
   return std === undefined ? SCHEME_LABELS[id as NamedScheme] : `normal(0, ${std})`;
