@@ -62,8 +62,8 @@ export function fixup(model: unknown, ...extra: unknown[]): FixupReport {
   throw argumentError(fn, 'model', 'a residual network: an nn.Model with nn.Residual blocks, or a tf.LayersModel whose graph adds a branch of weight layers to a shortcut', model);
 }
 
-function noBranches(fn: string): Error {
-  return new Error(
+function noBranches(fn: string): TypeError {
+  return new TypeError(
     `${fn}: Fixup applies to residual networks, and this model has no residual branch (an nn.Residual block, or in a tf.layers model an Add merge with weight layers on one side). For a plain network use a variance-preserving scheme such as 'kaimingNormal', or 'deltaOrthogonal' or 'zerO'.`,
   );
 }

@@ -91,7 +91,7 @@ export function gradInit(model: Model | tfjs.LayersModel, x: tfjs.Tensor, y: tfj
     minScale: optionalNumber(fn, 'options.minScale', o.minScale, 0.01, { above: 0 }),
     batchSize: optionalNumber(fn, 'options.batchSize', o.batchSize, Math.min(Math.floor(x.shape[0] / 2), 64), { integer: true, min: 1, max: Math.floor(x.shape[0] / 2) }),
   };
-  if (!view.blocks.some((b) => b.kernel)) throw new Error(`${fn}: the model has no trainable weight matrix or kernel to scale`);
+  if (!view.blocks.some((b) => b.kernel)) throw new TypeError(`${fn}: the model has no trainable weight matrix or kernel to scale`);
   return view.preserving(() => learnScales(view, x, y, settings));
 }
 

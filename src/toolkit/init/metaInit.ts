@@ -77,7 +77,7 @@ export function metaInit(model: Model | tfjs.LayersModel, x: tfjs.Tensor, y: tfj
     eps: optionalNumber(fn, 'options.eps', o.eps, 1e-5, { above: 0 }),
     batchSize: optionalNumber(fn, 'options.batchSize', o.batchSize, Math.min(x.shape[0], 128), { integer: true, min: 1, max: x.shape[0] }),
   };
-  if (!view.blocks.some((b) => b.kernel)) throw new Error(`${fn}: the model has no trainable weight matrix or kernel for MetaInit to tune`);
+  if (!view.blocks.some((b) => b.kernel)) throw new TypeError(`${fn}: the model has no trainable weight matrix or kernel for MetaInit to tune`);
   return view.preserving(() => descend(view, x, y, settings));
 }
 

@@ -118,6 +118,23 @@ function rows(): Record<string, BadCall[]> {
       bad('init.lsuv', '"tol"', () => init.lsuv(model, x, any({ tol: 0.1 }))),
       bad('init.lsuv', 'options.maxIterations', () => init.lsuv(model, x, { maxIterations: -1 })),
     ],
+    'init.deltaOrthogonal': [bad('init.deltaOrthogonal', 'shape', () => init.deltaOrthogonal([3])), bad('init.deltaOrthogonal', 'options.gain', () => init.deltaOrthogonal([3, 3, 2, 2], { gain: NaN }))],
+    'init.zerO': [bad('init.zerO', 'shape', () => init.zerO([3])), bad('init.zerO', 'shape only', () => loose(init.zerO)([3, 3], { seed: 1 }))],
+    'init.fixup': [
+      bad('init.fixup', 'model', () => init.fixup(any({}))),
+      bad('init.fixup', 'residual branch', () => init.fixup(model)),
+      bad('init.fixup', 'argument', () => loose(init.fixup)(model, {})),
+    ],
+    'init.metaInit': [
+      bad('init.metaInit', 'model', () => init.metaInit(any({}), x, y)),
+      bad('init.metaInit', 'x', () => init.metaInit(model, z['4x3'], y)),
+      bad('init.metaInit', 'options.steps', () => init.metaInit(model, x, y, { steps: -1 })),
+    ],
+    'init.gradInit': [
+      bad('init.gradInit', 'y', () => init.gradInit(model, x, any('y'))),
+      bad('init.gradInit', 'options.optimizer', () => init.gradInit(model, x, y, { optimizer: any('rmsprop') })),
+      bad('init.gradInit', 'options.lr', () => init.gradInit(model, x, y, { lr: 0 })),
+    ],
     'init.manualSeed': [bad('manualSeed', 'seed', () => init.manualSeed(NaN))],
     'init.uniform': [bad('init.uniform', 'shape', () => init.uniform([3, 0])), bad('init.uniform', 'options.a', () => init.uniform([3, 3], { a: 1, b: 0 })), bad('init.uniform', 'b', () => init.uniform([3], 0, any('1')))],
     'init.normal': [bad('init.normal', 'options.std', () => init.normal([3, 3], { std: -1 })), bad('init.normal', 'mean', () => init.normal([3, 3], Infinity)), bad('init.normal', 'options.seed', () => init.normal([3], { seed: any('0') }))],
