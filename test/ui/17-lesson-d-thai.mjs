@@ -38,7 +38,8 @@ export default {
     const sigmaW = diagram.locator('.vega-bind', { hasText: 'σ_w' }).locator('input[type="range"]');
     await sigmaW.evaluate((input) => {
       input.value = '1.02';
-      input.dispatchEvent(new Event('input', { bubbles: true }));
+      // The page's own Event: this function runs in the webview, not in Node.
+      input.dispatchEvent(new input.ownerDocument.defaultView.Event('input', { bubbles: true }));
     });
     const after = diagram.locator('text', { hasText: 'within reach' }).first();
     await after.waitFor({ state: 'visible', timeout: 20_000 });
