@@ -22,6 +22,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../engine/engine';
 import { filledTensor } from '../engine/engineMemory';
 import { batchNormGradients } from './batchNormGradient';
+import { normalizesLastAxis, type BatchNormInternals } from './batchNormForward';
 import { heapOffset } from './heapFloats';
 import { kernelGradients } from './kernelGradients';
 import { ownActivationOfActivationLayer } from './layersTheory';
@@ -63,7 +64,7 @@ const bytesOf = (t: Tensor) => t.size * 4;
 export function layerGradients(step: Step, inputs: Tensor[], dy: Tensor, wanted: boolean[], sliceBytes: number): LayerGradients {
   const weights = step.trainableWeights.map((w) => w.read());
   const bytes = Math.max(bytesOf(dy), ...inputs.map(bytesOf));
-  if (step.kind === 'batchNormalization' && normalizesLastAxis(step, inputs[0])) return batchNormByFormula(step, inputs[0], dy, wanted[0]);
+  if (normalizesLastAxis(step, inputs[0])) return batchNormByFormula(step, inputs[0], dy, wanted[0]);
   const limit = reluLimit(step, inputs[0], dy);
   if (limit !== undefined) return { inputs: [wanted[0] ? reluGradient(inputs[0], dy, limit) : undefined], weights: [] };
   const batch = dy.shape[0] ?? 1;
@@ -119,12 +120,6 @@ function concatAndFree(parts: Tensor[], axis: number): Tensor {
   return whole;
 }
 
-interface BatchNormInternals {
-  axis: number;
-  epsilon: number;
-  gamma?: tfjs.LayerVariable | null;
-  beta?: tfjs.LayerVariable | null;
-}
 
 /**
  * The largest input at which an Activation layer of relu or relu6 passes its output's gradient
@@ -144,12 +139,6 @@ function reluGradient(x: Tensor, dy: Tensor, limit: number): Tensor {
   const dx = filledTensor(x.shape, () => undefined);
   simdPasses()!.reluGradient(heapOffset(x), heapOffset(dy), heapOffset(dx), x.size, limit);
   return dx;
-}
-
-/** Whether tf.layers normalizes this layer over every axis but the last, the only way it does in training mode (normalizeBatchInTraining). */
-function normalizesLastAxis(step: Step, x: Tensor): boolean {
-  const { axis } = step.layer as unknown as BatchNormInternals;
-  return (axis >= 0 ? axis : axis + x.rank) === x.rank - 1 && x.rank >= 2 && x.rank <= 4 && x.dtype === 'float32';
 }
 
 /** A BatchNorm's backward by its formula (batchNormGradient.ts), its weight gradients in the order of the step's trainable weights. */

@@ -23,6 +23,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../engine/engine';
 import { INPUT_NODE, type MeasuredNode, type MeasuredPass, type TensorKind } from './graph';
+import { batchNormForward } from './batchNormForward';
 import { layerGradients } from './layerGradient';
 import { shortName, stepsOf, type LayerInternals, type Step } from './layersGraph';
 import { lossFunctions, type LossSpec } from './layersLoss';
@@ -295,11 +296,14 @@ function forwardStep(step: Step, values: Map<number, Tensor>, producer: Map<numb
 
 /**
  * The layer on its inputs; a layer with its own activation runs without it first, so both show
- * (init.lsuv reads the first). BatchNorm normalizes with the batch's statistics.
+ * (init.lsuv reads the first). BatchNorm normalizes with the batch's statistics, by its formula
+ * where the SIMD passes can (batchNormForward.ts).
  */
 export function runLayer(step: Step, inputs: Tensor[]): { pre?: Tensor; out: Tensor } {
   const arg = inputs.length === 1 ? inputs[0] : inputs;
   const training = step.kind === 'batchNormalization';
+  const normalized = training && inputs.length === 1 ? batchNormForward(step, inputs[0]) : undefined;
+  if (normalized) return { out: normalized };
   const activation = step.layer.activation;
   if (ownActivation(step) === 'linear' || !activation) return { out: step.layer.apply(arg, { training }) as Tensor };
   step.layer.activation = linearActivation();

@@ -28,6 +28,7 @@ type Exports = {
   bins(at: number, count: number, lo: number, scale: number, counts: number, m: number, edge: number, out: number): void;
   channelSums(x: number, dy: number, rows: number, channels: number, shift: number, acc: number): void;
   channelAffine(x: number, dy: number, out: number, rows: number, channels: number, coefficients: number): void;
+  channelNormalize(x: number, out: number, rows: number, channels: number, coefficients: number): void;
   reluGradient(x: number, dy: number, out: number, count: number, upper: number): void;
 };
 
@@ -245,10 +246,23 @@ class SimdPasses {
     return sums;
   }
 
-  /** out = a·dy + b·x + d per channel, float32, channels-last `rows` × `channels` (a multiple of 4). */
-  channelAffine(x: number, dy: number, out: number, rows: number, channels: number, a: ArrayLike<number>, b: ArrayLike<number>, d: ArrayLike<number>): void {
+  /** out = (x − m)·a + b per channel, float32 in that order, channels-last `rows` × `channels` (a multiple of 4). */
+  channelNormalize(x: number, out: number, rows: number, channels: number, m: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>): void {
     const [s0] = this.scratch(12 * channels);
-    const coefficients = this.f32(s0, 3 * channels);
+    this.interleave(s0, channels, m, a, b);
+    const rowBytes = 4 * channels;
+    this.split(
+      rows,
+      1,
+      rows * channels,
+      (first, count) => ['channelNormalize', [x + first * rowBytes, out + first * rowBytes, count, channels, s0]],
+      (first, count) => this.exports.channelNormalize(x + first * rowBytes, out + first * rowBytes, count, channels, s0),
+    );
+  }
+
+  /** Three per-channel arrays as f32x4 triples per group of four channels, at `at`. */
+  private interleave(at: number, channels: number, a: ArrayLike<number>, b: ArrayLike<number>, d: ArrayLike<number>): void {
+    const coefficients = this.f32(at, 3 * channels);
     for (let g = 0; g < channels / 4; g++) {
       for (let lane = 0; lane < 4; lane++) {
         const c = 4 * g + lane;
@@ -257,6 +271,12 @@ class SimdPasses {
         coefficients[12 * g + 8 + lane] = d[c];
       }
     }
+  }
+
+  /** out = a·dy + b·x + d per channel, float32, channels-last `rows` × `channels` (a multiple of 4). */
+  channelAffine(x: number, dy: number, out: number, rows: number, channels: number, a: ArrayLike<number>, b: ArrayLike<number>, d: ArrayLike<number>): void {
+    const [s0] = this.scratch(12 * channels);
+    this.interleave(s0, channels, a, b, d);
     const rowBytes = 4 * channels;
     this.split(
       rows,

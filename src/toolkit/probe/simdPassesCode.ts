@@ -15,7 +15,7 @@
 import { HIGH_HALF_LANES, op, wasmModule, type WasmFunction } from './wasmBinary';
 
 /** The functions, in export order; the worker thread calls them by index. */
-export const SIMD_FUNCTIONS = ['moments', 'bins', 'channelSums', 'channelAffine', 'reluGradient'] as const;
+export const SIMD_FUNCTIONS = ['moments', 'bins', 'channelSums', 'channelAffine', 'channelNormalize', 'reluGradient'] as const;
 export type SimdFunction = (typeof SIMD_FUNCTIONS)[number];
 
 /** Values each function takes per step: its counts are multiples of these. */
@@ -217,6 +217,44 @@ function channelAffine(): WasmFunction {
 }
 
 /**
+ * channelNormalize(x, out, rows, channels, coefficients): out = (x − m)·a + b per channel, in
+ * float32 and in that order (as tfjs's batchNorm), for channels-last arrays of `rows` ×
+ * `channels` (a multiple of 4). `coefficients` holds 48 bytes per group of four channels: m, a,
+ * b as f32x4.
+ */
+function channelNormalize(): WasmFunction {
+  const [x, out, rows, channels, coefficients] = [0, 1, 2, 3, 4];
+  const [end, rowEnd, at] = [5, 6, 7];
+  return {
+    name: 'channelNormalize',
+    params: ['i32', 'i32', 'i32', 'i32', 'i32'],
+    results: [],
+    locals: ['i32', 'i32', 'i32'],
+    body: [
+      op.get(x), op.get(rows), op.get(channels), op.i32Mul(), op.i32Const(2), op.i32Shl(), op.i32Add(), op.set(end),
+      op.block(),
+      op.get(x), op.get(end), op.i32GeU(), op.brIf(0),
+      op.loop(),
+      op.get(x), op.get(channels), op.i32Const(2), op.i32Shl(), op.i32Add(), op.set(rowEnd),
+      op.get(coefficients), op.set(at),
+      op.loop(),
+      op.get(out),
+      op.get(x), op.v128Load(0), op.get(at), op.v128Load(0), op.f32x4Sub(),
+      op.get(at), op.v128Load(16), op.f32x4Mul(),
+      op.get(at), op.v128Load(32), op.f32x4Add(),
+      op.v128Store(0),
+      op.get(out), op.i32Const(16), op.i32Add(), op.set(out),
+      op.get(at), op.i32Const(48), op.i32Add(), op.set(at),
+      op.get(x), op.i32Const(16), op.i32Add(), op.tee(x), op.get(rowEnd), op.i32LtU(), op.brIf(0),
+      op.end(),
+      op.get(x), op.get(end), op.i32LtU(), op.brIf(0),
+      op.end(),
+      op.end(),
+    ],
+  };
+}
+
+/**
  * reluGradient(x, dy, out, count, upper): out = dy · s over `count` floats (a multiple of 4),
  * with s = 1 where 0 < x ≤ upper, NaN where x is NaN, else 0: tfjs's gradient of relu (upper =
  * ∞: dy · step(x)) and of relu6 (upper = 6: dy · (x ≤ 6) · step(x)), NaN and signed zeros alike.
@@ -253,7 +291,7 @@ function reluGradient(): WasmFunction {
   };
 }
 
-const BUILDERS: Record<SimdFunction, () => WasmFunction> = { moments, bins, channelSums, channelAffine, reluGradient };
+const BUILDERS: Record<SimdFunction, () => WasmFunction> = { moments, bins, channelSums, channelAffine, channelNormalize, reluGradient };
 
 /** The module's bytes, for an engine heap that is shared memory (the threaded build) or not. */
 export function simdPassesModule(shared: boolean): Uint8Array {

@@ -1,5 +1,6 @@
 // A BatchNormalization layer's backward by its formula (probe/batchNormGradient.ts) against
-// tf.grads of the layer in training mode, element by element: on images, sequences and rows,
+// tf.grads of the layer in training mode, element by element, and its forward by its formula
+// (batchNormForward.ts) against the layer's own output: on images, sequences and rows,
 // and for inputs whose mean is far from zero (the sums are shifted). (tf.layers 4.22 cannot run
 // a BatchNorm without γ or β in training mode: its call reads both.)
 import { before, test } from 'node:test';
@@ -7,6 +8,9 @@ import * as assert from 'node:assert/strict';
 import type * as tfjs from '@tensorflow/tfjs';
 import { initEngine, tf } from '../../../src/toolkit/engine/engine';
 import { batchNormGradients } from '../../../src/toolkit/probe/batchNormGradient';
+import { batchNormForward } from '../../../src/toolkit/probe/batchNormForward';
+import { keepingMovingStatistics, runLayer } from '../../../src/toolkit/probe/layersAdapter';
+import { stepsOf } from '../../../src/toolkit/probe/layersGraph';
 
 before(async () => {
   await initEngine();
@@ -59,4 +63,25 @@ test('BatchNorm’s backward refuses what is not a float32 tensor', () => {
   const x = tf.zeros([2, 3], 'int32');
   assert.throws(() => batchNormGradients(x, x, undefined, 1e-3, true), /float32/);
   x.dispose();
+});
+
+test('BatchNorm’s forward in training mode by its formula equals the layer’s own output, element by element, and makes only its output', () => {
+  const input = tf.input({ shape: [6, 6, 8] });
+  const layer = tf.layers.batchNormalization({
+    gammaInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: 5 }),
+    betaInitializer: tf.initializers.randomUniform({ minval: -0.5, maxval: 0.5, seed: 6 }),
+  });
+  const model = tf.model({ inputs: input, outputs: layer.apply(input) as tfjs.SymbolicTensor });
+  const step = stepsOf(model).steps[0];
+  for (const mean of [0.2, 500]) {
+    const x = tf.randomNormal([9, 6, 6, 8], mean, 2, 'float32', 7);
+    const expected = keepingMovingStatistics([step], () => layer.apply(x, { training: true }) as tfjs.Tensor);
+    const before = tf.memory().numTensors;
+    const { out } = runLayer(step, [x]);
+    assert.equal(tf.memory().numTensors, before + 1, 'one new tensor: the output');
+    assert.ok(relativeDifference(out, expected) < 1e-5, `mean ${mean}: ${relativeDifference(out, expected)}`);
+    const direct = batchNormForward(step, x);
+    assert.equal(direct === undefined, tf.getBackend() !== 'wasm', 'the formula runs on the WASM engine, the layer elsewhere');
+    tf.dispose([x, expected, out, direct!].filter(Boolean));
+  }
 });
