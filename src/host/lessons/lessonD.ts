@@ -612,7 +612,8 @@ muParametrized`,
 - The std per layer (lessons A–C) is the first chapter of a longer story. χ₁ = σ_w² E[φ′²] decides order or chaos, how the gradient grows per layer, and how deep a network trains: about 6 ξ_c layers.
 - He's σ_w² = 2 is ReLU's edge of chaos; tanh's is σ_w² = 1 without biases; sigmoid's is far out (σ_w² ≈ 103), in saturation.
 - At the edge the Jacobian's mean squared singular value is 1, but its spread still grows with depth unless the weights are orthogonal and the activation is nearly linear around q\\*: tanh can be an isometry, ReLU cannot.
-- Width brings a network closer to the theory at initialization; under SP it also makes the first steps larger with width, and μP undoes that.`,
+- Width brings a network closer to the theory at initialization; under SP it also makes the first steps larger with width, and μP undoes that.
+- Further: for convolutions, \`init.deltaOrthogonal\` (Xiao et al. 2018) puts an orthogonal matrix at each kernel's centre tap and zeros elsewhere, so a deep CNN starts as a chain of orthogonal maps, the same isometry (its authors trained plain tanh CNNs of 10,000 layers). \`nn.reinit(model, scheme)\` also has \`'zerO'\`, \`'fixup'\`, \`'metaInit'\` and \`'gradInit'\`, which start deep networks well by other routes.`,
       {
         th: `
 ## สิ่งที่ควรจำ
@@ -620,14 +621,16 @@ muParametrized`,
 - std ต่อชั้น (บทเรียน A ถึง C) เป็นเพียงบทแรกของเรื่องที่ยาวกว่านั้น χ₁ = σ_w² E[φ′²] ตัดสินว่าเป็นระเบียบหรือโกลาหล เกรเดียนต์โตอย่างไรต่อชั้น และโครงข่ายฝึกได้ลึกแค่ไหน: ราว 6 ξ_c ชั้น
 - σ_w² = 2 ของ He คือขอบแห่งความโกลาหลของ ReLU ของ tanh คือ σ_w² = 1 เมื่อไม่มีไบแอส ของ sigmoid อยู่ไกลมาก (σ_w² ≈ 103) ในย่านอิ่มตัว
 - ที่ขอบนั้น ค่าเฉลี่ยกำลังสองของค่าเอกฐานของจาโคเบียนเป็น 1 แต่ความกระจายยังโตตามความลึก เว้นแต่น้ำหนักจะเป็นแบบ orthogonal และฟังก์ชันกระตุ้นเกือบเป็นเชิงเส้นรอบ q\\*: tanh เป็นไอโซเมตรีได้ ReLU เป็นไม่ได้
-- ความกว้างทำให้โครงข่ายใกล้ทฤษฎีมากขึ้นตอนเริ่มต้น แต่ภายใต้ SP ก็ทำให้ก้าวแรก ๆ ใหญ่ขึ้นตามความกว้างด้วย และ μP แก้ข้อนี้`,
+- ความกว้างทำให้โครงข่ายใกล้ทฤษฎีมากขึ้นตอนเริ่มต้น แต่ภายใต้ SP ก็ทำให้ก้าวแรก ๆ ใหญ่ขึ้นตามความกว้างด้วย และ μP แก้ข้อนี้
+- ไปต่อ: สำหรับคอนโวลูชัน \`init.deltaOrthogonal\` (Xiao และคณะ 2018) วางเมทริกซ์ orthogonal ไว้ที่จุดกึ่งกลางของเคอร์เนลและเป็นศูนย์ที่อื่น CNN ที่ลึกจึงเริ่มต้นเป็นสายของการแปลงแบบ orthogonal ได้ไอโซเมตรีแบบเดียวกัน (ผู้เขียนฝึก CNN แบบ tanh ธรรมดาลึก 10,000 ชั้นได้) ส่วน \`nn.reinit(model, scheme)\` ยังมี \`'zerO'\`, \`'fixup'\`, \`'metaInit'\` และ \`'gradInit'\` ซึ่งเริ่มโครงข่ายลึกให้ดีด้วยวิธีอื่น`,
         vi: `
 ## Điều cần nhớ
 
 - std ở mỗi lớp (bài A đến C) chỉ là chương đầu của một câu chuyện dài hơn. χ₁ = σ_w² E[φ′²] quyết định trật tự hay hỗn loạn, gradient tăng thế nào qua mỗi lớp, và mạng huấn luyện được sâu đến đâu: khoảng 6 ξ_c lớp.
 - σ_w² = 2 của He là biên hỗn loạn của ReLU; của tanh là σ_w² = 1 khi không có bias; của sigmoid ở rất xa (σ_w² ≈ 103), trong vùng bão hòa.
 - Tại biên, trung bình bình phương giá trị kỳ dị của ma trận Jacobi bằng 1, nhưng độ phân tán vẫn tăng theo độ sâu trừ khi trọng số trực giao và hàm kích hoạt gần như tuyến tính quanh q\\*: tanh có thể là một phép đẳng cự, ReLU thì không.
-- Độ rộng đưa mạng đến gần lý thuyết hơn lúc khởi tạo; với SP nó cũng làm các bước đầu lớn dần theo độ rộng, và μP sửa điều đó.`,
+- Độ rộng đưa mạng đến gần lý thuyết hơn lúc khởi tạo; với SP nó cũng làm các bước đầu lớn dần theo độ rộng, và μP sửa điều đó.
+- Xa hơn: với tích chập, \`init.deltaOrthogonal\` (Xiao và cộng sự 2018) đặt một ma trận trực giao ở tâm của mỗi nhân và số 0 ở mọi chỗ khác, nên một CNN sâu bắt đầu như một chuỗi phép biến đổi trực giao, cùng kiểu đẳng cự đó (các tác giả đã huấn luyện CNN tanh thuần sâu 10.000 lớp). \`nn.reinit(model, scheme)\` còn có \`'zerO'\`, \`'fixup'\`, \`'metaInit'\` và \`'gradInit'\`, khởi đầu mạng sâu tốt bằng những con đường khác.`,
       },
     ),
   ],
