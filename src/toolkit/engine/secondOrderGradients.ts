@@ -9,10 +9,9 @@
  *    through the saved output, and drops it without an error. The Hessian-vector product of a
  *    two-layer tanh network was 0.27 (relative) from finite differences, all of it in the first
  *    layer's block. Tanh, Sigmoid, Exp (inside logSumExp, hence nn's cross-entropy), Softmax
- *    and Elu save their output; their gradients are re-registered to save the inputs too and,
- *    while an outer gradient records (a nested one), to run the kernel again on them, a
- *    recomputation the tape sees. A plain first gradient runs the package's own, on the saved
- *    output, as before. (Max and Min save theirs only to find where the maximum is, a choice
+ *    and Elu save their output; their gradients are re-registered so that an op run inside a
+ *    gradient of a gradient saves its inputs too, and its gradient runs the kernel again on them,
+ *    a recomputation the tape sees. A plain first gradient saves and runs as before. (Max and Min save theirs only to find where the maximum is, a choice
  *    whose derivative is 0; Pow reads its output for the exponent's gradient only.) Not
  *    fixable here: `tf.logSoftmax` and `tf.losses.softmaxCrossEntropy` are custom-gradient ops
  *    that compute what they save off the tape, so they still differentiate once only; none of
@@ -51,7 +50,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { GradConfig, GradSaveFunc, NamedAttrMap, NamedTensorMap, Tensor, Tensor4D } from '@tensorflow/tfjs';
-import { recordingGradients, tfjsInternalProblem } from './tfjsInternals';
+import { gradientDepth, recordingGradients, tfjsInternalProblem } from './tfjsInternals';
 
 type TF = typeof tfjs;
 
@@ -205,22 +204,31 @@ const OUTPUT_SAVING: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * `original`'s gradient, saving the kernel's inputs as well as what it saved; while an outer
- * gradient records, the output it reads is the kernel run again on those inputs (part 1 above).
+ * `original`'s gradient, which, for an op run inside two or more recording tf.grads (whose
+ * gradient will be differentiated), also saves the op's inputs, and then reads the output the
+ * kernel gives again on them: a recomputation the tape sees (part 1 above). An op under one
+ * tf.grads saves and runs as the package has it, so a first gradient keeps its memory: saving the
+ * input would keep every pre-activation alive until the backward pass.
  */
 function recomputingOutput(tf: TF, original: GradConfig, inputNames: readonly string[]): GradConfig {
-  const savedInputs = original.inputsToSave ?? [];
+  const outputCount = (original.outputsToSave ?? []).filter(Boolean).length;
   return {
     kernelName: original.kernelName,
-    inputsToSave: [...inputNames],
+    // Read when the op runs forward (tfjs's getTensorsForGradient), so it sees the depth then.
+    get inputsToSave() {
+      return gradientDepth(tf) >= 2 ? [...inputNames] : original.inputsToSave;
+    },
     outputsToSave: original.outputsToSave,
     gradFunc: (dy, saved, attrs) => {
+      const withInputs = saved.length === inputNames.length + outputCount;
+      const outputs = saved.slice(saved.length - outputCount);
+      if (!withInputs) return original.gradFunc(dy, saved, attrs);
       const inputs: NamedTensorMap = Object.fromEntries(inputNames.map((name, k) => [name, saved[k]]));
-      const outputs = saved.slice(inputNames.length);
-      // An outer gradient records: the gradient computed now will be differentiated again.
-      const fresh = recordingGradients(tf) ? ([] as Tensor[]).concat(tf.engine().runKernel(original.kernelName, inputs, attrs) as Tensor | Tensor[]) : undefined;
-      const kept = fresh ? fresh.filter((_, k) => original.outputsToSave?.[k]) : outputs;
-      return original.gradFunc(dy, [...savedInputs.map((name) => inputs[name]), ...kept], attrs);
+      const originalInputs = (original.inputsToSave ?? []).map((name) => inputs[name]);
+      // Not recording: the outer pass differentiating this op itself, as a first gradient would.
+      if (!recordingGradients(tf)) return original.gradFunc(dy, [...originalInputs, ...outputs], attrs);
+      const fresh = ([] as Tensor[]).concat(tf.engine().runKernel(original.kernelName, inputs, attrs) as Tensor | Tensor[]);
+      return original.gradFunc(dy, [...originalInputs, ...fresh.filter((_, k) => original.outputsToSave?.[k])], attrs);
     },
   };
 }

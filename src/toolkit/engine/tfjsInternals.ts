@@ -394,7 +394,12 @@ export function closeOpenScopes(tf: { engine(): unknown }): void {
 
 /** Whether tf.grads (or any gradient) is recording right now. */
 export function recordingGradients(tf: { engine(): unknown }): boolean {
-  return (tf.engine() as EngineScopes).state.gradientDepth > 0;
+  return gradientDepth(tf) > 0;
+}
+
+/** How many tf.grads are recording now: 2 or more inside a gradient of a gradient. */
+export function gradientDepth(tf: { engine(): unknown }): number {
+  return (tf.engine() as EngineScopes).state.gradientDepth;
 }
 
 /**
