@@ -77,6 +77,18 @@ function resultShort(value: { kind?: unknown }): string | undefined {
       return `verdict: ${String(v.text).split('\n')[0]}`;
     case 'initlab.chart':
       return `chart: ${String(v.text).split('\n')[0] || String(v.chart)}`;
+    case 'initlab.spectrum': {
+      const summary = v.summary as { meanSquared: number | null; varianceSquared: number | null };
+      return `Jacobian spectrum '${String(v.label)}': ${String(v.examples)} example${v.examples === 1 ? '' : 's'}, mean σ² ${formatStat(summary.meanSquared ?? 'NaN')}, variance of σ² ${formatStat(summary.varianceSquared ?? 'NaN')} (${String(v.method)})`;
+    }
+    case 'initlab.spectrumComparison':
+      return `spectra of ${(v.reports as { label: string }[]).map((r) => `'${r.label}'`).join(', ')}`;
+    case 'initlab.meanField':
+      return `mean-field theory of ${String(v.activation)} at σ_w² ${formatStat(v.sigmaW2 as number)}, σ_b² ${formatStat(v.sigmaB2 as number)}: ${String(v.phase)}, trainable depth ${Number.isFinite(v.trainableDepth) ? formatStat(v.trainableDepth as number) : 'unbounded'}`;
+    case 'initlab.coordCheck': {
+      const flagged = (v.flagged as unknown[]).length;
+      return `width sweep over ${(v.widths as number[]).join(', ')}: ${flagged === 0 ? 'no layer changes with width' : flagged === 1 ? '1 layer changes with width' : `${flagged} layers change with width`}`;
+    }
     default:
       return undefined;
   }

@@ -120,6 +120,20 @@ test('record() results, probe reports, comparisons, verdicts and charts keep the
   assert.match(nested, /probe of an nn\.Model \(3 layers, 49 parameters, loss MSE\)/);
 });
 
+test('the theory results (spectrum, mean-field theory, width sweep) keep their charts, and read as one line each inside an array', async () => {
+  const spectrum = (await shown("const s1 = spectrum(mlp, xs, { label: 'He' }); s1")).bundles[0];
+  assert.equal((spectrum[MimeTypes.chart] as { kind: string }).kind, 'spectrum');
+  const field = (await shown("const mf = meanField({ activation: 'relu', sigmaW: Math.SQRT2, sigmaB: 0, grid: false }); mf")).bundles[0];
+  assert.ok(plain(field).length > 0, 'a mean-field report has a text form');
+  const sweep = "const cc = await coordCheck((w, seed) => nn.mlp([4, w, 1], { seed }), { widths: [8, 16], steps: 1, repeats: 1 })";
+  await shown(`${sweep}; 0`);
+  const nested = plain((await shown("[s1, compareReports([s1, spectrum(mlp, xs, { label: 'b' })]), mf, cc]")).bundles[0]);
+  assert.match(nested, /Jacobian spectrum 'He': 8 examples, mean σ² [\d.e-]+, variance of σ² [\d.e-]+ \(exact\)/);
+  assert.match(nested, /spectra of 'He', 'b'/);
+  assert.match(nested, /mean-field theory of relu at σ_w² 2, σ_b² 0: critical, trainable depth unbounded/);
+  assert.match(nested, /width sweep over 8, 16: (no layer changes|1 layer changes|\d+ layers change) with width/);
+});
+
 test('nn models, modules and losses show their layers and parameters', async () => {
   const model = plain((await shown('const fresh = nn.mlp([4, 8, 1], { seed: 0 }); fresh')).bundles[0]);
   assert.equal(model, 'nn.Model: 3 layers, 49 parameters, loss MSE\n  Linear(4→8) → ReLU → Linear(8→1)');
