@@ -20,7 +20,11 @@ export interface SpectrumChartInput {
   /** Nonzero singular values and their shares of all singular values. */
   values: readonly number[];
   weights: readonly number[];
-  /** The share of singular values that are 0, left out of `values`. */
+  /**
+   * The share at σ = 0 (to the Jacobian's precision), left out of `values`: not drawable on a log
+   * axis. Exact, the share of σ that are 0; estimated, only the Ritz values at 0, since the
+   * estimate does not resolve small σ (the header says so instead of a share).
+   */
   zeroShare: number;
   meanSquared: number | null;
   varianceSquared: number | null;
@@ -69,10 +73,11 @@ function bins(inputs: readonly SpectrumChartInput[]): Bin[] {
   });
 }
 
-/** A panel's figures, a line each: "mean σ² 1.03 · var σ² 61.1", then "77% of σ are 0 · estimated" where either applies. */
+/** A panel's figures, a line each: "mean σ² 1.03 · var σ² 61.1", then "77% of σ are 0" (exact) or "estimated: small σ not resolved". */
 function statsLines(input: SpectrumChartInput): string[] {
   const f = (x: number | null) => (x === null ? '–' : Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : String(Number(x.toPrecision(3))));
-  const notes = [...(input.zeroShare > 0 ? [`${Number((input.zeroShare * 100).toPrecision(2))}% of σ are 0`] : []), ...(input.method === 'estimate' ? ['estimated'] : [])];
+  const notes =
+    input.method === 'estimate' ? ['estimated: small σ not resolved'] : input.zeroShare > 0 ? [`${Number((input.zeroShare * 100).toPrecision(2))}% of σ are 0`] : [];
   return [`mean σ² ${f(input.meanSquared)} · var σ² ${f(input.varianceSquared)}`, ...(notes.length ? [notes.join(' · ')] : [])];
 }
 

@@ -9,8 +9,9 @@
  * components y_j give a quadrature: zᵀf(A)z/‖z‖² ≈ Σ_j y_j² f(θ_j), exact for every polynomial f
  * of degree below 2 × steps. Averaged over probes this estimates (1/d) tr f(A), i.e. the density
  * of σ² as nodes θ_j with weights y_j²/probes: the mean of σ² is Hutchinson's unbiased estimate,
- * its variance too (degree 2), and the largest Ritz value converges to the largest σ² first.
- * The smallest singular values are not resolved.
+ * the mean of σ⁴ = θ² too from 2 steps on (degree 2 ≤ 2 × steps − 1), and the largest Ritz value
+ * converges to the largest σ² first. The smallest singular values are not resolved: zero ones
+ * put their weight on the lowest Ritz values, a little above 0.
  *
  * Each step is one vector-Jacobian and one Jacobian-vector product (jacobianProducts.ts) on every
  * example and probe at once. The Lanczos vectors are kept in float64 and each new one is made

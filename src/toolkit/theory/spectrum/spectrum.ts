@@ -47,7 +47,7 @@ export interface SpectrumOptions {
   method?: (typeof SPECTRUM_METHODS)[number];
   /** Rademacher probes per example for the estimate (and the estimated layer norms). Default 8. */
   probes?: number;
-  /** Lanczos steps per probe for the estimate. Default 24. */
+  /** Lanczos steps per probe for the estimate, at least 2 (the variance of σ² needs two). Default 24. */
   steps?: number;
   /**
    * The layer whose output the Jacobian ends at: its number (1-based, negative from the end) or
@@ -83,7 +83,8 @@ export function spectrum(model: unknown, x: unknown, options: SpectrumOptions = 
   const examples = Math.min(input.shape[0], optionalNumber(FN, 'options.examples', o.examples, DEFAULT_EXAMPLES, { integer: true, min: 1 }));
   const method = o.method === undefined ? 'auto' : checkOneOf(FN, 'options.method', o.method, SPECTRUM_METHODS);
   const probes = optionalNumber(FN, 'options.probes', o.probes, DEFAULT_PROBES, { integer: true, min: 1 });
-  const steps = optionalNumber(FN, 'options.steps', o.steps, DEFAULT_STEPS, { integer: true, min: 1 });
+  // One step's quadrature is exact for σ² but not σ⁴: its variance of σ² would be the probes' spread.
+  const steps = optionalNumber(FN, 'options.steps', o.steps, DEFAULT_STEPS, { integer: true, min: 2 });
   if (o.to !== undefined && typeof o.to !== 'number' && typeof o.to !== 'string') throw argumentError(FN, 'options.to', "a layer's number or name", o.to);
   const seed = checkSeed(FN, 'options.seed', o.seed) ?? nextSeed();
   const label = o.label === undefined ? undefined : checkString(FN, 'options.label', o.label);
@@ -91,6 +92,8 @@ export function spectrum(model: unknown, x: unknown, options: SpectrumOptions = 
 
   const firstRows = tf.slice(input, 0, examples);
   try {
+    // A NaN in x would come out as a Jacobian "not finite", read as the network overflowing.
+    if (!(firstRows.dataSync() as Float32Array).every(Number.isFinite)) throw new RangeError(`${FN}: x has NaN or ±Infinity values in its first ${examples} example${examples === 1 ? '' : 's'}; the Jacobian needs finite inputs`);
     const measure = (target: JacobianTarget) => measureSpectrum(target, firstRows, { examples, method, probes, steps, seed, label });
     return nnModel ? withNnTarget(FN, model, firstRows, o.to, measure) : withLayersTarget(FN, model as tfjs.LayersModel, firstRows, o.to, measure);
   } finally {
@@ -144,7 +147,8 @@ function measureSpectrum(target: JacobianTarget, examples: tfjs.Tensor, s: Setti
     methodText:
       `estimate: stochastic Lanczos quadrature on ${result.operator} (${result.dimension} × ${result.dimension}) of each example's ${sizes} Jacobian, ` +
       `${s.probes} Rademacher probes × ${result.steps} Lanczos steps, each step one vector-Jacobian and one Jacobian-vector product (${jvpWords(products)}); ` +
-      `the mean and variance of σ² are unbiased estimates, the histogram an estimate of the density, the largest σ the largest Ritz value; the smallest σ is not resolved`,
+      `the mean of σ² is an unbiased estimate (± its standard error), the variance of σ² low by about that error squared, the histogram an estimate of the density, the largest σ the largest Ritz value; ` +
+      `small σ are not resolved, nor told from 0: zero singular values weigh on the lowest Ritz values, up to about 1% of the largest σ`,
     probes: s.probes,
     steps: result.steps,
     perExample,

@@ -42,19 +42,24 @@ function chartInput(report: SpectrumReport): SpectrumChartInput {
   const finite = report.perExample.filter((e) => !e.nonFinite);
   const values: number[] = [];
   const weights: number[] = [];
+  // What is 0 to the Jacobian's precision: summary.zeroShare on the exact route; the estimate's Ritz values at 0.
+  let zeroShare = 0;
   for (const { values: sigma, weights: w } of finite) {
     const largest = Math.max(0, ...sigma);
     sigma.forEach((s, i) => {
-      if (s <= ZERO_BELOW * largest) return;
-      values.push(s);
-      weights.push((w ? w[i] : 1 / sigma.length) / finite.length);
+      const share = (w ? w[i] : 1 / sigma.length) / finite.length;
+      if (s <= ZERO_BELOW * largest) zeroShare += share;
+      else {
+        values.push(s);
+        weights.push(share);
+      }
     });
   }
   return {
     scheme: report.label,
     values,
     weights,
-    zeroShare: report.summary.zeroShare ?? 0,
+    zeroShare,
     meanSquared: report.summary.meanSquared,
     varianceSquared: report.summary.varianceSquared,
     method: report.method,

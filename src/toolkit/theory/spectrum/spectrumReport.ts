@@ -22,8 +22,12 @@ export interface SpectrumReport {
   /** The method in a sentence, products and counts included. */
   methodText: string;
   seed: number;
-  /** Rademacher probes and Lanczos steps per example, for the estimate (null when exact). */
+  /**
+   * Rademacher probes per example: the estimate's, or the column route's Hutchinson layer norms';
+   * null on the row route, where nothing is estimated.
+   */
   probes: number | null;
+  /** Lanczos steps taken by the longest run, for the estimate (null when exact). */
   steps: number | null;
   /**
    * Per example: exact, its min(m, n) singular values, descending, weights null (each counts the
@@ -49,7 +53,10 @@ export interface SpectrumSummary {
    * probe's is unbiased); null when exact. Within two of these of the exact mean, 95 times in 100.
    */
   meanSquaredError: number | null;
-  /** The variance of σ² over the same: how far the spectrum spreads (0 for dynamical isometry). */
+  /**
+   * The variance of σ² over the same: how far the spectrum spreads (0 for dynamical isometry).
+   * Estimated, it is low by about meanSquaredError² (the square of an unbiased mean is not unbiased).
+   */
   varianceSquared: number | null;
   /** The largest σ (estimated: the largest Ritz value). */
   max: number | null;
@@ -58,6 +65,8 @@ export interface SpectrumSummary {
   /**
    * The share of singular values that are zero to the Jacobian's precision: below ZERO_BELOW × the
    * example's largest. A ReLU network has many (each layer's dead units remove directions).
+   * Exact route only: the estimate puts the zeros' weight on its lowest Ritz values, anywhere up
+   * to about 1% of the largest σ, so it cannot count them (null).
    */
   zeroShare: number | null;
   /** Examples left out because their Jacobian had NaN or ±Infinity. */
@@ -106,7 +115,7 @@ export function summarize(perExample: SpectrumReport['perExample'], count: numbe
   let variance = 0;
   for (const { values, weights } of finite) values.forEach((s, i) => (variance += weightOf(weights, values, i) * (s * s - first) ** 2));
   const meanSquaredError = probeMeans ? standardError(probeMeans.filter((_, e) => !perExample[e].nonFinite)) : null;
-  return { perExample: count, meanSquared: first, meanSquaredError, varianceSquared: variance, max, min: exact ? min : null, zeroShare: zeros, nonFiniteExamples };
+  return { perExample: count, meanSquared: first, meanSquaredError, varianceSquared: variance, max, min: exact ? min : null, zeroShare: exact ? zeros : null, nonFiniteExamples };
 }
 
 /**
@@ -154,7 +163,7 @@ export function spectrumText(report: SpectrumReport): string {
     `Jacobian spectrum: ${report.label} (${report.label === report.model ? '' : `${report.model}, `}${report.inputSize} inputs → ${report.outputSize} ${report.to === 'output' ? 'outputs' : `values of ${report.to}`}, ${report.examples} example${report.examples === 1 ? '' : 's'})`,
     `  ${report.methodText}`,
     s.meanSquared === null
-      ? `  every example's Jacobian overflowed float32 (NaN or ±Infinity)`
+      ? `  no example's Jacobian is finite (NaN or ±Infinity): the network overflowed float32, or its weights are not finite`
       : `  σ²: mean ${formatFigure(s.meanSquared)}${s.meanSquaredError === null ? '' : ` ± ${formatFigure(s.meanSquaredError)}`}, variance ${formatFigure(s.varianceSquared)}; σ ${s.min === null ? `up to ${formatFigure(s.max)}` : `from ${formatFigure(s.min)} to ${formatFigure(s.max)}`}; ${s.perExample} singular value${s.perExample === 1 ? '' : 's'} per example${s.zeroShare ? `, ${formatShare(s.zeroShare)} of them 0 (below ${ZERO_BELOW} of the largest)` : ''}${s.nonFiniteExamples ? `; ${s.nonFiniteExamples} example(s) left out, their Jacobian not finite` : ''}`,
     `  partial Jacobian norm ‖∂f/∂h_l‖²_F / ${report.outputSize}, ${report.layerNormMethod === 'exact' ? 'exact' : 'estimated'}, mean over examples:`,
   ];

@@ -20,6 +20,7 @@ test('every bad argument names itself, and nothing is left behind', () => {
   const ints = tf.zeros([3, 4], 'int32');
   const wide = tf.zeros([3, 5]);
   const flat = tf.zeros([4]);
+  const holed = tf.tensor2d([[0, 1, 2, 3], [0, NaN, 0, 0], [0, 0, 0, 0]]);
   const disposed = tf.zeros([3, 4]);
   disposed.dispose();
   const cases: [RegExp, () => unknown][] = [
@@ -36,7 +37,9 @@ test('every bad argument names itself, and nothing is left behind', () => {
     [/^TypeError: spectrum: options.examples must be an integer >= 1, got 2.5/, () => spectrum(model, x, { examples: 2.5 })],
     [/^TypeError: spectrum: options.method must be one of 'auto', 'exact', 'estimate', got "svd"/, () => spectrum(model, x, { method: any('svd') })],
     [/^TypeError: spectrum: options.probes must be an integer >= 1, got NaN/, () => spectrum(model, x, { probes: NaN })],
-    [/^TypeError: spectrum: options.steps must be an integer >= 1, got "24"/, () => spectrum(model, x, { steps: any('24') })],
+    [/^TypeError: spectrum: options.steps must be an integer >= 2, got "24"/, () => spectrum(model, x, { steps: any('24') })],
+    [/^TypeError: spectrum: options.steps must be an integer >= 2, got 1/, () => spectrum(model, x, { steps: 1 })],
+    [/^RangeError: spectrum: x has NaN or ±Infinity values in its first 3 examples; the Jacobian needs finite inputs$/, () => spectrum(model, holed)],
     [/^TypeError: spectrum: options.seed must be a finite number, got "a"/, () => spectrum(model, x, { seed: any('a') })],
     [/^TypeError: spectrum: options.label must be a string, got 3/, () => spectrum(model, x, { label: any(3) })],
     [/^TypeError: spectrum: options.to must be a layer's number or name, got an array/, () => spectrum(model, x, { to: any([1]) })],
@@ -57,7 +60,7 @@ test('every bad argument names itself, and nothing is left behind', () => {
     assert.equal(tf.memory().numTensors, before, `no tensor left behind by ${message}`);
   }
   assert.deepEqual(weights(), kept, 'the model is as it was');
-  tf.dispose([x, ints, wide, flat]);
+  tf.dispose([x, ints, wide, flat, holed]);
   model.dispose();
   layers.dispose();
 });

@@ -51,6 +51,8 @@ test('display(report): the spectrum chart, a static SVG, the text form and the r
   // The estimate says so, with its standard error.
   assert.match(spectrumText(estimated), /estimate: stochastic Lanczos quadrature on JJᵀ \(24 × 24\).*8 Rademacher probes/);
   assert.match(spectrumText(estimated), /σ²: mean [\d.]+ ± [\d.]+/);
+  assert.match(spectrumText(estimated), /small σ are not resolved, nor told from 0/);
+  assert.doesNotMatch(spectrumText(estimated), /of them 0/, 'the estimate claims no share of zeros');
 });
 
 test('compareReports of spectrum reports: one column each, one set of bins, shared axes; a mixture with probe reports is refused', async () => {
@@ -63,16 +65,21 @@ test('compareReports of spectrum reports: one column each, one set of bins, shar
   assert.deepEqual([...new Set(bins.map((b) => b.scheme))], schemes);
   const edges = (scheme: string) => bins.filter((b) => b.scheme === scheme).map((b) => b.x0);
   assert.deepEqual(edges('ReLU, He'), edges('linear, orthogonal'), 'the same bins for every scheme');
-  for (const report of [relu, linear, estimated]) {
+  for (const report of [relu, linear]) {
     const share = bins.filter((b) => b.scheme === report.label).reduce((s, b) => s + (b.share as number), 0);
     assert.ok(Math.abs(share + report.summary.zeroShare! - 1) < 1e-9, `${report.label}: the bars and the zeros make up every singular value`);
   }
+  // The estimate counts no zeros (it does not resolve small σ): its bars are every Ritz value but those at 0.
+  assert.equal(estimated.summary.zeroShare, null);
+  const atZero = estimated.perExample.reduce((s, e) => s + e.values.reduce((a, v, i) => a + (v <= 1e-5 * Math.max(...e.values) ? e.weights![i] : 0), 0) / estimated.perExample.length, 0);
+  const estimatedBars = bins.filter((b) => b.scheme === estimated.label).reduce((s, b) => s + (b.share as number), 0);
+  assert.ok(Math.abs(estimatedBars + atZero - 1) < 1e-9, `the estimate's bars ${estimatedBars} and its Ritz values at 0 ${atZero}`);
   for (const part of spec.vconcat as { resolve: { scale: { x: string; y: string } } }[]) assert.deepEqual(part.resolve.scale, { x: 'shared', y: 'shared' });
   // The column headers carry each scheme's figures.
   const headers = [...new Set(bins.map((b) => b.column as string))];
   assert.match(headers[0], /^ReLU, He\nmean σ² [\d.]+ · var σ² [\d.]+\n\d+% of σ are 0$/);
   assert.match(headers[1], /^linear, orthogonal\nmean σ² 1 · var σ² /);
-  assert.match(headers[2], /estimated$/);
+  assert.match(headers[2], /^ReLU, estimated\nmean σ² [\d.]+ · var σ² [\d.]+\nestimated: small σ not resolved$/);
   // The per-layer norms: the input and eight layers per scheme.
   assert.equal(rows(spec, 1).length, 3 * 9);
   const svg = bundle[MimeTypes.svg] as string;

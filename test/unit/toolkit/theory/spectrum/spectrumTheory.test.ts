@@ -10,6 +10,7 @@ import { initEngine, tf } from '../../../../../src/toolkit/engine/engine';
 import * as nn from '../../../../../src/toolkit/nn';
 import * as init from '../../../../../src/toolkit/init';
 import { spectrum } from '../../../../../src/toolkit/theory/spectrum/spectrum';
+import { spectrumText } from '../../../../../src/toolkit/theory/spectrum/spectrumReport';
 import { singularValues } from '../../../../../src/toolkit/theory/spectrum/symmetricEigen';
 
 before(async () => {
@@ -251,6 +252,27 @@ test('the estimate (8 probes × 24 Lanczos steps) against the exact route on a c
   x.dispose();
 });
 
+// A ReLU network's zero singular values, which the exact route counts, are not resolved by the
+// estimate: Lanczos puts their weight on its lowest Ritz values, a little above 0. So the estimate
+// claims no zero share, and the exact share of σ below 1% of the largest is what the estimate
+// places there.
+test('a ReLU network’s zero singular values: counted exactly by the exact route; the estimate claims no share of zeros and puts their weight below 1% of the largest σ', () => {
+  const model = nn.mlp(Array(9).fill(128), { activation: 'relu', init: 'kaimingNormal', seed: 17 });
+  const x = tf.randomNormal([4, 128], 0, 1, 'float32', 18);
+  noLeak(() => {
+    const exact = spectrum(model, x, { method: 'exact', seed: 0 });
+    const estimate = spectrum(model, x, { method: 'estimate', seed: 0 });
+    const below = (r: typeof exact, share: number) =>
+      r.perExample.reduce((s, e) => s + e.values.reduce((a, v, i) => a + (v < share * Math.max(...e.values) ? (e.weights ? e.weights[i] : 1 / e.values.length) : 0), 0), 0) / r.perExample.length;
+    console.log(`    ReLU 8 × 128: exact zero share ${exact.summary.zeroShare!.toFixed(3)}; below 1% of σ max: exact ${below(exact, 0.01).toFixed(3)}, estimate ${below(estimate, 0.01).toFixed(3)}; estimate below 1e-5 of σ max ${below(estimate, 1e-5).toFixed(3)}`);
+    assert.ok(exact.summary.zeroShare! > 0.3, 'dead ReLUs remove directions');
+    assert.equal(estimate.summary.zeroShare, null, 'the estimate does not count zeros');
+    assert.ok(Math.abs(below(estimate, 0.01) - below(exact, 0.01)) < 0.1, 'the zeros’ weight lies below 1% of the largest σ');
+  });
+  model.dispose();
+  x.dispose();
+});
+
 /** Wasserstein-1 distance between two reports' pooled distributions of σ (each example weighing the same). */
 function wasserstein(a: ReturnType<typeof spectrum>, b: ReturnType<typeof spectrum>): number {
   const atoms = (r: typeof a) =>
@@ -292,6 +314,7 @@ test('a network that overflows float32 gives a report that says so, not NaN figu
     assert.equal(report.summary.nonFiniteExamples, 2);
     assert.equal(report.summary.meanSquared, null);
     assert.ok(report.perExample.every((e) => e.nonFinite && e.values.length === 0));
+    assert.match(spectrumText(report), /no example's Jacobian is finite \(NaN or ±Infinity\): the network overflowed float32/);
   });
   model.dispose();
   x.dispose();
