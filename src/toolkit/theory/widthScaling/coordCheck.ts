@@ -7,7 +7,8 @@
  * of |x| over every coordinate. A slope of log size against log width is fitted per layer and
  * step (slopeFit.ts), and the verdict says which layers grow with width from which step
  * (coordVerdict.ts). Under standard parametrization with Adam the hidden and output layers grow
- * about ∝ width from the first update on; under μP every layer stays flat.
+ * with width from the first update on (∝ width^0.5 to width^1.5 in docs/width-scaling.md); under
+ * μP every layer stays flat.
  *
  * Example:
  *   coordCheck((w, seed) => nn.mlp([16, w, w, 10], { seed }), { widths: [64, 128, 256, 512, 1024] })
@@ -15,12 +16,13 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../../engine/engine';
-import { argumentError, checkArgumentCount, checkFiniteNumber, checkFunction, checkOneOf, checkOptions, checkPositiveInteger, checkTensor, isPlainObject } from '../../args';
+import { argumentError, checkArgumentCount, checkFiniteNumber, checkFunction, checkOneOf, checkOptions, checkPositiveInteger, isPlainObject } from '../../args';
 import { toStatNumber } from '../../charts/finite';
 import { forModel } from '../../data/forModel';
 import { Model, Sequential } from '../../nn/model';
 import { isLayersModel } from '../../probe/layersGraph';
 import { manualSeed } from '../../random';
+import { checkBatch } from './batchArgs';
 import type { CoordCheckFit, CoordCheckReport, CoordCheckSize } from './coordCheckReport';
 import { DEFAULT_THRESHOLD, judge } from './coordVerdict';
 import { layersTrainee } from './layersTrainee';
@@ -106,11 +108,7 @@ function checkWidths(fn: string, value: unknown): number[] {
 function checkData(fn: string, value: unknown): CoordCheckOptions['data'] {
   if (value === undefined) return undefined;
   const o = checkOptions(fn, value, ['x', 'y'], 'options.data');
-  for (const key of ['x', 'y'] as const) {
-    const t = o[key];
-    if (Array.isArray(t)) t.forEach((part, i) => checkTensor(fn, `options.data.${key}[${i}]`, part));
-    else checkTensor(fn, `options.data.${key}`, t);
-  }
+  checkBatch(fn, { x: 'options.data.x', y: 'options.data.y' }, o.x, o.y);
   return o as CoordCheckOptions['data'];
 }
 

@@ -30,7 +30,7 @@ export function layersTrainee(fn: string, model: tfjs.LayersModel, optimizer: Op
   const tensors = (t: tfjs.Tensor | tfjs.Tensor[], name: 'x' | 'y'): tfjs.Tensor[] => {
     const ts = Array.isArray(t) ? t : [t];
     const [count, what] = name === 'x' ? [inputIds.length, 'input'] : [outputIds.length, 'output'];
-    if (ts.length !== count) throw new RangeError(`${fn}: the model has ${count} ${what}${count === 1 ? '' : 's'}, so data.${name} must be ${count === 1 ? 'one tensor' : `an array of ${count} tensors`}; got ${ts.length}`);
+    if (ts.length !== count) throw new RangeError(`${fn}: the model has ${count} ${what}${count === 1 ? '' : 's'}, so ${name} must be ${count === 1 ? 'one tensor' : `an array of ${count} tensors`}; got ${ts.length}`);
     return ts;
   };
   /** The model's outputs and each measured layer's mean |x|, as scalars. */

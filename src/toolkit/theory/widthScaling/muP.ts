@@ -19,6 +19,7 @@ import { mlp as nnMlp } from '../../nn/mlp';
 import { Model, Sequential } from '../../nn/model';
 import { ACTIVATION_NAMES, type ActivationName } from '../../../shared/names';
 import { isLayersModel, shortName, stepsOf } from '../../probe/layersGraph';
+import { checkBatch } from './batchArgs';
 import { OPTIMIZER_NAMES, type OptimizerName } from './layerwiseOptimizer';
 import { muPRule, readoutFactor, roleOf, type LayerRole } from './muPRules';
 import { nnTrainee } from './nnTrainee';
@@ -75,11 +76,19 @@ interface DenseLayer {
   setKernel(value: tfjs.Tensor): void;
 }
 
-/** The dense layers of a chain, in order; any other layer with weights is refused. */
+/** The dense layers of a chain, in order; any other layer with weights, or a graph that is not a chain, is refused. */
 function denseLayers(fn: string, model: Sequential | tfjs.LayersModel): DenseLayer[] {
   if (isLayersModel(model)) {
-    return stepsOf(model, fn)
-      .steps.filter((s) => s.layer.weights.length > 0)
+    const { steps, inputIds, outputIds } = stepsOf(model, fn);
+    // A layer's role (input, hidden, output) is its place in the chain: in a graph with branches
+    // a layer fed by the data could sit second and be given a hidden layer's rates.
+    const branch = steps.findIndex((s, k) => s.inputIds.length !== 1 || s.inputIds[0] !== (k === 0 ? inputIds[0] : steps[k - 1].outputId));
+    if (inputIds.length !== 1 || outputIds.length !== 1 || branch >= 0) {
+      const where = branch >= 0 ? `layer "${steps[branch].id}" does not take the output of the layer before it` : `it has ${inputIds.length} inputs and ${outputIds.length} outputs`;
+      throw new TypeError(`${fn}: handles chains of dense layers, one after the other; ${where}`);
+    }
+    return steps
+      .filter((s) => s.layer.weights.length > 0)
       .map((s) => {
         if (s.kind !== 'dense') throw new TypeError(`${fn}: handles chains of dense layers; layer "${s.id}" is a ${s.layer.getClassName()}`);
         const kernel = s.layer.weights.find((w) => shortName(w) === 'kernel')!;
@@ -248,7 +257,10 @@ export function trainer(value: MuPModel | Model | tfjs.LayersModel, options: Tra
   const multipliers = checkMultipliers(fn, wrapped ? 'value.lrMultipliers' : 'options.lrMultipliers', wrapped ? wrapped.lrMultipliers : o.lrMultipliers, count);
   const trainee = model instanceof Model ? nnTrainee(fn, model, optimizer, lr, multipliers) : layersTrainee(fn, model, optimizer, lr, multipliers);
   return {
-    step: (x, y) => trainee.step(x, y).loss,
+    step: (x, y) => {
+      checkBatch(`${fn}(...).step`, { x: 'x', y: 'y' }, x, y);
+      return trainee.step(x, y).loss;
+    },
     dispose: () => trainee.dispose(),
   };
 }

@@ -54,7 +54,7 @@ export function nnTrainee(fn: string, model: Model, optimizer: OptimizerName, lr
   const updates = new LayerwiseOptimizer(params, multipliers ?? params.map(() => 1), optimizer, lr);
   const read = (): number[] => tf.tidy(() => Array.from(tf.stack(measured.map((m) => tf.mean(tf.abs(m.out!)))).dataSync()));
   const single = (x: tfjs.Tensor | tfjs.Tensor[], name: string): tfjs.Tensor => {
-    if (Array.isArray(x)) throw new TypeError(`${fn}: an nn model takes one input tensor, so data.${name} must be one tensor; got an array of ${x.length}`);
+    if (Array.isArray(x)) throw new TypeError(`${fn}: an nn model takes one tensor each for x and y, so ${name} must be one tensor, not an array of ${x.length}`);
     return x;
   };
   return {

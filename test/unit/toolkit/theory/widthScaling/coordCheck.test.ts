@@ -46,7 +46,7 @@ test('an MLP in standard parametrization trained with Adam grows with width from
   assert.ok(slopes(sp, 'Linear 3 (output)')[1]! > 0.5, 'the output grows at least ∝ √width after one Adam step');
   assert.ok(slopes(sp, 'Linear 2')[5]! > 0.5, 'the hidden layer grows at least ∝ √width by step 5');
   for (const label of ['Linear 1', 'Linear 2', 'Linear 3 (output)']) assert.ok(Math.abs(slopes(sp, label)[0]!) < 0.1, `${label} is flat at initialization (He init)`);
-  assert.ok(Math.abs(Math.max(...slopes(sp, 'Linear 1').map((s) => Math.abs(s!))) ) < 0.1, 'the input layer, whose fan_in is fixed, stays flat');
+  assert.ok(Math.max(...slopes(sp, 'Linear 1').map((s) => Math.abs(s!))) < 0.1, 'the input layer, whose fan_in is fixed, stays flat');
   assert.match(sp.text, /^Linear 2 and Linear 3 \(output\) grow with width once training starts .*standard parametrization with Adam.*use μP/);
 
   // μP: every slope under the threshold; the zero readout has no slope at step 0.
@@ -201,6 +201,8 @@ test('a run that diverges is said to, with no slope where a size is not finite',
 const tiny = (w: number, seed: number) => nn.mlp([4, w, 2], { seed });
 
 test('wrong arguments are refused by name, before any tensor is made', () => {
+  const rows4 = tf.zeros([4, 4]);
+  const rows5 = tf.zeros([5, 2]);
   const cases: [() => unknown, RegExp][] = [
     [() => coordCheck(undefined as never, { widths: [8, 16] }), /coordCheck: build must be a function \(width, seed\) => model, got undefined/],
     [() => coordCheck(tiny, undefined as never), /options\.widths is required/],
@@ -213,6 +215,7 @@ test('wrong arguments are refused by name, before any tensor is made', () => {
     [() => coordCheck(tiny, { widths: [8, 16], lr: -1 }), /options\.lr must be a finite number > 0, got -1/],
     [() => coordCheck(tiny, { widths: [8, 16], width: 3 } as never), /unknown option "width"/],
     [() => coordCheck(tiny, { widths: [8, 16], data: { x: 'a', y: 1 } as never }), /options\.data\.x must be a tf\.Tensor, got "a"/],
+    [() => coordCheck(tiny, { widths: [8, 16], data: { x: rows4, y: rows5 } }), /^RangeError: coordCheck: options\.data\.x and options\.data\.y must have one row per example, got shapes \[4, 4\], \[5, 2\]$/],
     [() => coordCheck(tiny, { widths: [8, 16], threshold: 0 }), /options\.threshold must be a finite number > 0/],
     [() => coordCheck(tiny, { widths: [8, 16], repeats: 1.5 }), /options\.repeats must be an integer/],
     [() => coordCheck(tiny, { widths: [8, 16] }, {}), /takes at most 2 arguments/],
@@ -221,6 +224,7 @@ test('wrong arguments are refused by name, before any tensor is made', () => {
   leakFree(() => {
     for (const [run, message] of cases) assert.throws(run, message);
   });
+  tf.dispose([rows4, rows5]);
 });
 
 test('models that cannot be compared across widths are refused, and what was built is freed', () => {

@@ -204,6 +204,37 @@ test('wrong arguments to muP are refused by name, with no tensor left behind', (
   });
 });
 
+test('a tf.LayersModel whose dense layers are not one chain is refused: a branch fed by the data would get a hidden layer\'s rates', () => {
+  leakFree(() => {
+    const input = tf.input({ shape: [3] });
+    const a = tf.layers.dense({ units: 8, name: 'a' }).apply(input) as tfjs.SymbolicTensor;
+    const b = tf.layers.dense({ units: 8, name: 'b' }).apply(input) as tfjs.SymbolicTensor;
+    const joined = tf.layers.concatenate().apply([a, b]) as tfjs.SymbolicTensor;
+    const branches = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2, name: 'out' }).apply(joined) as tfjs.SymbolicTensor });
+    assert.throws(() => muP.parametrize(branches, { baseWidth: 4 }), /^TypeError: muP\.parametrize: handles chains of dense layers, one after the other; layer "b" does not take the output of the layer before it$/);
+    branches.dispose();
+  });
+});
+
+test('a trainer\'s step refuses a batch that is not tensors, or whose x and y disagree on rows, by name', () => {
+  leakFree(() => {
+    const nnModel = muP.mlp({ inputs: 3, width: 8, outputs: 2, baseWidth: 4, seed: 0 });
+    const layersModel = muP.parametrize(denseModel(8, 1), { baseWidth: 4 });
+    const x3 = tf.zeros([2, 3]);
+    const y3 = tf.zeros([3, 2]);
+    for (const m of [nnModel, layersModel]) {
+      const trainer = muP.trainer(m, { lr: 0.01 });
+      assert.throws(() => trainer.step([[1, 2, 3]] as never, [[1, 2]] as never), /^TypeError: muP\.trainer\(\.\.\.\)\.step: x\[0\] must be a tf\.Tensor, got an array/);
+      assert.throws(() => trainer.step('a' as never, 'b' as never), /^TypeError: muP\.trainer\(\.\.\.\)\.step: x must be a tf\.Tensor, got "a"$/);
+      assert.throws(() => trainer.step(x3, undefined as never), /^TypeError: muP\.trainer\(\.\.\.\)\.step: y must be a tf\.Tensor, got undefined$/);
+      assert.throws(() => trainer.step(x3, y3), /^RangeError: muP\.trainer\(\.\.\.\)\.step: x and y must have one row per example, got shapes \[2, 3\], \[3, 2\]$/);
+      trainer.dispose();
+      m.model.dispose();
+    }
+    tf.dispose([x3, y3]);
+  });
+});
+
 test('a model given alone with its own multipliers trains with them', () => {
   leakFree(() => {
     const model = nn.mlp([3, 8, 8, 2], { seed: 6 });
