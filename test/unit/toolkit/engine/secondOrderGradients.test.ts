@@ -4,7 +4,7 @@
 // convolutions, pooling and ELU threw "gradient function not found" for their gradient kernels
 // until secondOrderGradients.ts. One more order (what MetaInit differentiates) is checked the
 // same way. Smooth activations (tanh, ELU) keep the finite differences clear of kinks.
-import { before, test } from 'node:test';
+import { before, test, type TestContext } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type * as tfjs from '@tensorflow/tfjs';
 import { initEngine, tf } from '../../../../src/toolkit/engine/engine';
@@ -41,7 +41,7 @@ function relativeError(a: Tensor[], b: Tensor[]): number {
 const normal = (shape: number[], std: number, seed: number) => tf.randomNormal(shape, 0, std, 'float32', seed);
 
 /** Checks H v against finite differences for `loss` at random parameters of `shapes`; returns the error. */
-function checkHvp(loss: Loss, shapes: number[][], tolerance: number, eps = 1e-3): number {
+function checkHvp(t: TestContext, loss: Loss, shapes: number[][], tolerance: number, eps = 1e-3): number {
   const before = tf.memory().numTensors;
   const params = shapes.map((s, i) => normal(s, 0.5, 10 + i));
   const v = shapes.map((s, i) => normal(s, 1, 20 + i));
@@ -51,6 +51,7 @@ function checkHvp(loss: Loss, shapes: number[][], tolerance: number, eps = 1e-3)
   const norm = tf.tidy(() => Math.sqrt(tf.addN(exact.map((t) => tf.sum(tf.square(t)))).dataSync()[0]));
   tf.dispose([params, v, exact, approx]);
   assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
+  t.diagnostic(`${tf.getBackend()}: ‖Hv − finite differences‖ / ‖finite differences‖ = ${error.toExponential(2)}`);
   assert.ok(norm > 1e-3, `H v is not trivially zero (‖Hv‖ = ${norm})`);
   assert.ok(error < tolerance, `H v by autodiff is ${error.toExponential(2)} from finite differences (tolerance ${tolerance})`);
   return error;
@@ -67,12 +68,12 @@ before(async () => {
   targets2 = normal([16, 3], 1, 3);
 });
 
-test('a tanh MLP: H v matches finite differences (matMul, tanh, MSE)', () => {
+test('a tanh MLP: H v matches finite differences (matMul, tanh, MSE)', (t) => {
   const loss: Loss = ([w1, w2]) => tf.mean(tf.square(tf.sub(tf.matMul(tf.tanh(tf.matMul(x2, w1 as tfjs.Tensor2D)), w2 as tfjs.Tensor2D), targets2)));
-  checkHvp(loss, [[6, 8], [8, 3]], 1e-3);
+  checkHvp(t, loss, [[6, 8], [8, 3]], 1e-3);
 });
 
-test('sigmoid, softmax and exp (logSumExp): H v matches finite differences (gradients that read their output, recomputed)', () => {
+test('sigmoid, softmax and exp (logSumExp): H v matches finite differences (gradients that read their output, recomputed)', (t) => {
   const loss: Loss = ([w1, w2]) => {
     const z = tf.matMul(tf.sigmoid(tf.matMul(x2, w1 as tfjs.Tensor2D)), w2 as tfjs.Tensor2D);
     // Cross-entropy as tf.layers computes it (the log of a softmax), and as nn does (logSumExp).
@@ -80,41 +81,41 @@ test('sigmoid, softmax and exp (logSumExp): H v matches finite differences (grad
     const nnCrossEntropy = tf.mean(tf.sub(tf.logSumExp(z, -1), tf.sum(tf.mul(tf.softmax(targets2), z), -1)));
     return tf.add(layersCrossEntropy, nnCrossEntropy) as tfjs.Scalar;
   };
-  checkHvp(loss, [[6, 8], [8, 3]], 1e-3);
+  checkHvp(t, loss, [[6, 8], [8, 3]], 1e-3);
 });
 
-test('a tanh conv net, stride 1 "same" then stride 2 "valid": H v matches finite differences (Conv2DBackpropFilter twice differentiated)', () => {
+test('a tanh conv net, stride 1 "same" then stride 2 "valid": H v matches finite differences (Conv2DBackpropFilter twice differentiated)', (t) => {
   const loss: Loss = ([k1, k2]) => {
     const h = tf.tanh(tf.conv2d(images as tfjs.Tensor4D, k1 as tfjs.Tensor4D, 1, 'same'));
     return tf.mean(tf.square(tf.conv2d(h, k2 as tfjs.Tensor4D, 2, 'valid')));
   };
-  checkHvp(loss, [[3, 3, 2, 4], [3, 3, 4, 3]], 1e-3);
+  checkHvp(t, loss, [[3, 3, 2, 4], [3, 3, 4, 3]], 1e-3);
 });
 
-test('a depthwise then pointwise conv net: H v matches finite differences (depthwise backprop kernels differentiated)', () => {
+test('a depthwise then pointwise conv net: H v matches finite differences (depthwise backprop kernels differentiated)', (t) => {
   const loss: Loss = ([depthwise, pointwise]) => {
     const h = tf.tanh(tf.depthwiseConv2d(images as tfjs.Tensor4D, depthwise as tfjs.Tensor4D, 1, 'same'));
     return tf.mean(tf.square(tf.conv2d(h, pointwise as tfjs.Tensor4D, 1, 'valid')));
   };
-  checkHvp(loss, [[3, 3, 2, 2], [1, 1, 4, 3]], 1e-3);
+  checkHvp(t, loss, [[3, 3, 2, 2], [1, 1, 4, 3]], 1e-3);
 });
 
-test('max pooling 2×2 and average pooling 3×3 stride 2 "same" between convolutions: H v matches finite differences', () => {
+test('max pooling 2×2 and average pooling 3×3 stride 2 "same" between convolutions: H v matches finite differences', (t) => {
   const loss: Loss = ([k1, k2]) => {
     const h = tf.maxPool(tf.tanh(tf.conv2d(images as tfjs.Tensor4D, k1 as tfjs.Tensor4D, 1, 'same')), 2, 2, 'valid');
     const a = tf.avgPool(tf.tanh(tf.conv2d(h, k2 as tfjs.Tensor4D, 1, 'same')), 3, 2, 'same');
     return tf.mean(tf.square(a));
   };
   // A window's maximum must not change hands between θ − εv and θ + εv: a small step.
-  checkHvp(loss, [[3, 3, 2, 4], [3, 3, 4, 3]], 1e-3, 1e-3);
+  checkHvp(t, loss, [[3, 3, 2, 4], [3, 3, 4, 3]], 1e-3, 1e-3);
 });
 
-test('ELU layers: H v matches finite differences (EluGrad differentiated)', () => {
+test('ELU layers: H v matches finite differences (EluGrad differentiated)', (t) => {
   const loss: Loss = ([w1, w2]) => tf.mean(tf.square(tf.matMul(tf.elu(tf.matMul(x2, w1 as tfjs.Tensor2D)), w2 as tfjs.Tensor2D)));
-  checkHvp(loss, [[6, 8], [8, 3]], 1e-3);
+  checkHvp(t, loss, [[6, 8], [8, 3]], 1e-3);
 });
 
-test('one order more, through a conv and a max pool: the gradient of vᵀH(θ)v matches its finite differences along u', () => {
+test('one order more, through a conv and a max pool: the gradient of vᵀH(θ)v matches its finite differences along u', (t) => {
   const before = tf.memory().numTensors;
   const loss: Loss = ([k1, w]) => {
     const h = tf.maxPool(tf.tanh(tf.conv2d(images as tfjs.Tensor4D, k1 as tfjs.Tensor4D, 1, 'same')), 2, 2, 'valid');
@@ -140,6 +141,7 @@ test('one order more, through a conv and a max pool: the gradient of vᵀH(θ)v 
   });
   tf.dispose([params, v, u]);
   assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
+  t.diagnostic(`${tf.getBackend()}: d/du vᵀHv by autodiff ${third.toPrecision(6)}, by finite differences ${finite.toPrecision(6)}`);
   assert.ok(Math.abs(third) > 1e-3, `the third derivative is not trivially zero (${third})`);
   assert.ok(Math.abs(third - finite) / Math.abs(finite) < 5e-3, `d/du vᵀHv: autodiff ${third}, finite differences ${finite}`);
 });
