@@ -245,6 +245,21 @@ function rows(): Record<string, BadCall[]> {
       bad('spectrum', 'options.method', () => toolkit.spectrum(model, x, { method: any('svd') })),
       bad('spectrum', '"example"', () => toolkit.spectrum(model, x, any({ example: 2 }))),
     ],
+    coordCheck: [
+      bad('coordCheck', 'build', () => toolkit.coordCheck(any(3), { widths: [8, 16] })),
+      bad('coordCheck', 'options.widths', () => toolkit.coordCheck((w) => nn.mlp([4, w, 1]), { widths: [8] })),
+      bad('coordCheck', 'options.widths', () => toolkit.coordCheck((w) => nn.mlp([4, w, 1]), { widths: [8, 8] })),
+      bad('coordCheck', 'options.optimizer', () => toolkit.coordCheck((w) => nn.mlp([4, w, 1]), { widths: [8, 16], optimizer: any('lbfgs') })),
+    ],
+    'muP.mlp': [
+      bad('muP.mlp', 'options', () => toolkit.muP.mlp(any(64))),
+      bad('muP.mlp', 'options.width', () => toolkit.muP.mlp({ inputs: 4, width: 0, outputs: 1, baseWidth: 8 })),
+    ],
+    'muP.parametrize': [
+      bad('muP.parametrize', 'model', () => toolkit.muP.parametrize(any({}), { baseWidth: 8 })),
+      bad('muP.parametrize', 'options.baseWidth', () => toolkit.muP.parametrize(model, { baseWidth: -1 })),
+    ],
+    'muP.trainer': [bad('muP.trainer', 'options.lr', () => toolkit.muP.trainer(toolkit.muP.parametrize(model, { baseWidth: 3 }), { lr: any('fast') }))],
     meanField: [
       bad('meanField', 'options.activation', () => toolkit.meanField(any({ activation: 'gelu', sigmaW: 1 }))),
       bad('meanField', 'options.sigmaW', () => toolkit.meanField({ activation: 'tanh', sigmaW: -1 })),
@@ -275,6 +290,7 @@ function rows(): Record<string, BadCall[]> {
       bad('charts.derivatives', '"activation"', () => charts.derivatives(any({ activation: ['relu'] }))),
     ],
     'charts.table': [bad('charts.table', 'reports', () => charts.table([]))],
+    'charts.coordCheck': [bad('charts.coordCheck', 'report', () => charts.coordCheck(any(report)))],
     'charts.spectrum': [bad('charts.spectrum', 'value', () => charts.spectrum(any(report))), bad('charts.spectrum', 'value[0]', () => charts.spectrum(any([3])))],
     'charts.phaseDiagram': [bad('charts.phaseDiagram', 'report', () => charts.phaseDiagram(any(report)))],
     'nn.Conv2d': [
