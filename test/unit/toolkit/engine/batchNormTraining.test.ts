@@ -1,7 +1,8 @@
 // tf.layers' BatchNormalization in training mode on the WASM engine runs as one fused op with its
-// own gradient (kernels/batchNormTraining.ts, kernels/batchNormLayer.ts). Checked against the CPU
-// backend, which runs tfjs's own chain of ops and autodiff: the output, the gradients of x, γ and β,
-// the moving mean and variance, at ranks 2 to 4, odd sizes, a batch of 1 and a large mean; then a
+// own gradient (kernels/batchNormTraining.ts, kernels/batchNormLayer.ts), by SIMD passes when the
+// channels come in fours and by XNNPACK's kernels otherwise. Checked against the CPU backend, which
+// runs tfjs's own chain of ops and autodiff: the output, the gradients of x, γ and β, the moving
+// mean and variance, at ranks 2 to 4, odd sizes, a batch of 1 and a large mean, both ways; then a
 // tf.layers CNN trained a few steps ends with the CPU's weights.
 import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -52,6 +53,9 @@ const SHAPES: [number[], number, number][] = [
   [[6, 11, 3], 1, 0.2], // rank 3
   [[37, 8], 3, 1], // rank 2: after a dense layer
   [[8, 4, 4, 6], 0.1, 20], // mean far from zero
+  // Channels in fours run the SIMD passes (sums about the first row), the others XNNPACK's.
+  [[8, 4, 4, 8], 0.1, 20],
+  [[5, 7, 12], 2, -0.5],
 ];
 
 test('BatchNormalization in training mode: output, gradients of x, γ and β, moving statistics match the CPU backend', async () => {
