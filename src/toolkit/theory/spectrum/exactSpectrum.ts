@@ -10,7 +10,7 @@
 import type { JacobianProducts } from './jacobianProducts';
 import { singularValues } from './symmetricEigen';
 
-/** At most this many Jacobian values are held at once: 64 MB of float32. */
+/** At most this many Jacobian values are held at once (64 MB of float32), unless one example's Jacobian alone is larger. */
 const HELD_VALUES = 2 ** 24;
 
 export interface ExactResult {

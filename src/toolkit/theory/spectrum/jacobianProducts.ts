@@ -7,10 +7,11 @@
  *        `layers`, also ‖vᵀ ∂f/∂h_l‖² for every layer output h_l, from the taps' gradients.
  *   jvp  Ju for a vector u in the input space. TensorFlow.js has no forward mode; vᵀJ is linear
  *        in v, so Ju = ∇_v ⟨vᵀJ, u⟩: the gradient of a gradient ("double backward"), exact. Where
- *        TensorFlow.js has no second derivative for an op (MaxPoolGrad, AvgPoolGrad, EluGrad,
- *        DepthwiseConv2dNativeBackpropInput, ResizeBilinearGrad in 4.22), it falls back to central
- *        differences (f(x + εu) − f(x − εu)) / 2ε with ε = 1e-3 ‖x‖/‖u‖: exact for a piecewise
- *        linear network whose units keep their sign over the step, else off by about 1e-3 relative;
+ *        an op still has no second derivative (ResizeNearestNeighborGrad, ResizeBilinearGrad: the
+ *        engine's secondOrderGradients.ts adds pooling's, convolutions' and ELU's to tfjs 4.22's),
+ *        it falls back to central differences (f(x + εu) − f(x − εu)) / 2ε with
+ *        ε = 1e-3 max(‖x‖, 1)/‖u‖: off by the model's float32 error over that relative step, plus
+ *        a term of order ε where the network bends within the step, about 1e-3 relative;
  *        `jvpMethod` says which ran, and the spectrum's method says so.
  *
  * Rows go through the engine in chunks sized so that a chunk's tensors stay near a fixed budget.
@@ -109,8 +110,10 @@ export class JacobianProducts {
     const { n, m } = this;
     const out = new Float32Array(rows * m);
     let step = this.chunkRows(this.jvpKind.kind === 'double backward' ? DOUBLE_BACKWARD_FACTOR : 1);
-    for (let start = 0; start < rows; start += step) {
-      const end = Math.min(rows, start + step);
+    // The next chunk starts where this one ended, not one (new) step on: the fallback makes the
+    // step larger, and the rows between the two would be left at 0.
+    for (let start = 0, end = 0; start < rows; start = end) {
+      end = Math.min(rows, start + step);
       const indices = exampleOfRow.subarray(start, end);
       const directions = u.subarray(start * n, end * n);
       if (this.jvpKind.kind === 'double backward') {

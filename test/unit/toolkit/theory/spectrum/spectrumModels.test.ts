@@ -132,6 +132,35 @@ test('a model with an op TensorFlow.js cannot differentiate twice (bilinear upSa
   model.dispose();
 });
 
+// Nearest upsampling of a 2 × 2 image to 256 × 256, then 32 × 32 average pooling: each output is
+// one input pixel's value, each pixel feeds 16 outputs, so JᵀJ = 16 I and every σ is 4, for every
+// example. The 256 × 256 layer makes a chunk of rows small: the central differences that take
+// over after the first chunk's failed second derivative go in larger chunks, which once skipped
+// the rows in between and left those examples' Jacobians at 0.
+test('central differences after a failed second derivative cover every row: a linear upsampling and pooling model whose every σ is 4, in every example', () => {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.upSampling2d({ inputShape: [2, 2, 1], size: [128, 128], interpolation: 'nearest' }),
+      tf.layers.averagePooling2d({ poolSize: 32 }),
+      tf.layers.flatten(),
+    ],
+  });
+  const x = tf.randomNormal([16, 2, 2, 1], 0, 1, 'float32', 9);
+  const before = tf.memory().numTensors;
+  const report = spectrum(model, x, { examples: 16, seed: 0 });
+  assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
+  assert.match(report.methodText, /64 × 4 Jacobian from 4 Jacobian-vector products \(by central differences.*ResizeNearestNeighborGrad\)/);
+  const all = report.perExample.flatMap((e) => e.values);
+  const worst = Math.max(...all.map((v) => Math.abs(v - 4)));
+  console.log(`    upsampling and pooling, 16 examples: every σ within ${worst.toExponential(2)} of 4`);
+  assert.equal(all.length, 16 * 4);
+  // Central differences divide the model's float32 error by the step, 1e-3 of the input: the
+  // pooling's sums of 1,024 values put that near 2.5e-3 relative here.
+  assert.ok(worst < 0.01 * 4, `worst |σ − 4| = ${worst}`);
+  x.dispose();
+  model.dispose();
+});
+
 test('a model with two outputs takes options.to; one with two inputs, or with integer inputs, is refused naming why', () => {
   const input = tf.input({ shape: [6] });
   const hidden = tf.layers.dense({ units: 8, activation: 'relu', name: 'trunk' }).apply(input) as tfjs.SymbolicTensor;
