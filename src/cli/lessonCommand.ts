@@ -8,11 +8,12 @@ import { parseArgs } from 'node:util';
 import { findLesson, LESSONS, lessonFileName, lessonNotebook, type LessonLanguage } from '../host/lessons';
 import { serializeNotebook } from '../format/initnbFormat';
 
-export const LESSON_USAGE = `  initlab lesson <a|b|c> [--lang en|th|vi] [--out <file>]
+export const LESSON_USAGE = `  initlab lesson <a|b|c|d> [--lang en|th|vi] [--out <file>]
   initlab lesson --all <dir>
       Writes a lesson notebook: a (MNIST, normal vs Xavier vs Kaiming; en, th), b (vanishing
-      and exploding gradients; en, vi) or c (convolutions, BatchNorm, LSUV and the colorful
-      dimension; en, th, vi). Default language: the last one listed; default file:
+      and exploding gradients; en, vi), c (convolutions, BatchNorm, LSUV and the colorful
+      dimension; en, th, vi) or d (beyond the variance: the edge of chaos, the Jacobian's
+      spectrum and width scaling; en, th, vi). Default language: the last one listed; default file:
       lesson-<id>.<lang>.initnb. Run it with: initlab run <file> --inplace
 `;
 

@@ -1,7 +1,7 @@
 /**
  * The `initlab` command: InitLab without VS Code.
  *   initlab compare [flags]      compares initializations (compareCommand.ts)
- *   initlab lesson <a|b|c> ...   writes a lesson notebook (lessonCommand.ts)
+ *   initlab lesson <a|b|c|d> ...   writes a lesson notebook (lessonCommand.ts)
  *   initlab run <file.initnb> [--out <file>] [--inplace] [--timeout <s>]
  */
 import { parseArgs } from 'node:util';
