@@ -31,6 +31,7 @@ import { cpuFallbackConfig } from './cpuFallback';
 import { meanConfig, sumConfig } from './leadingAxesReduction';
 import { castConfig, identityConfig } from './sharedIdentity';
 import { gatherConfig } from './gather';
+import { transposeConfig } from './transpose';
 import { sliceConfig } from './slice';
 import { tileConfig } from './tile';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
@@ -75,6 +76,8 @@ export const REPLACED_WASM_KERNELS: Readonly<Record<string, (backendName: string
   Cast: castConfig,
   // model.fit takes each batch with a gather: whole slices copied, not element by element.
   GatherV2: gatherConfig,
+  // The filter gradient's transposes of x and dy, by SIMD blocks (heapSimd.ts).
+  Transpose: transposeConfig,
   // Right where the package's lose windows of negative values (maxPoolPositions.ts).
   MaxPoolGrad: maxPoolGradConfig,
   MaxPoolWithArgmax: maxPoolWithArgmaxConfig,

@@ -27,7 +27,7 @@ test('every kernel of the CPU backend exists on the WASM engine, except those KE
 test('the training gradients are InitLab’s own kernels, not the copying fallback', () => {
   const names = ADDED_WASM_KERNELS.map((make) => make('wasm').kernelName).sort();
   assert.deepEqual(names, ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']);
-  assert.deepEqual(Object.keys(REPLACED_WASM_KERNELS).sort(), ['Cast', 'Conv2DBackpropInput', 'GatherV2', 'Identity', 'MaxPoolGrad', 'MaxPoolWithArgmax', 'Mean', 'Slice', 'Sum', 'Tile']);
+  assert.deepEqual(Object.keys(REPLACED_WASM_KERNELS).sort(), ['Cast', 'Conv2DBackpropInput', 'GatherV2', 'Identity', 'MaxPoolGrad', 'MaxPoolWithArgmax', 'Mean', 'Slice', 'Sum', 'Tile', 'Transpose']);
   // A fallback warns at its first call; these run without a word.
   const warnings: string[] = [];
   const warn = console.warn;
