@@ -15,17 +15,20 @@
  * For each phase pair (rh, rw) that is a stride-1 correlation of dy itself (not spread) with the
  * sub-filter of those taps, flipped and with its channels swapped: together the phases do exactly
  * the forward convolution's multiplications. A phase with no tap (r ≥ fh, as in a 1×1 stride-2
- * convolution) is zero. The phases' outputs are then interleaved into dx in one JavaScript pass
- * over the heap: the package's DepthToSpace and Transpose of more than 4 axes are per-element
- * C++ loops that allocate index vectors for every element.
+ * convolution) is zero. The phases' outputs are then interleaved into dx in one pass over the
+ * heap, by SIMD copies of whole channel vectors (heapSimd.ts) when the channels come in fours,
+ * else in JavaScript: the package's DepthToSpace and Transpose of more than 4 axes are
+ * per-element C++ loops that allocate index vectors for every element.
  */
 import { util, type backend_util, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendCalls } from './backendCalls';
 import { explicitPadding } from './convGeometry';
+import { heapSimd } from './heapSimd';
 
 interface HeapBackend {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array;
+  getMemoryOffset?(dataId: unknown): number;
 }
 
 /** The rows (or columns) of dx in phase r along one axis, and the dy rows they read. */
@@ -99,6 +102,8 @@ export function stridedInputGradient(calls: BackendCalls, dy: TensorInfo, filter
   const to = heap.typedArrayFromHeap(dx);
   // Phases with no tap leave zeros; a fresh output may hold old values.
   if (outputs.some((t) => !t)) to.fill(0);
+  const offsetOf = heap.getMemoryOffset?.bind(heap);
+  const simd = cin % 4 === 0 && offsetOf ? heapSimd(calls.backend) : undefined;
   let k = 0;
   for (let rh = 0; rh < sh; rh++) {
     for (let rw = 0; rw < sw; rw++, k++) {
@@ -109,7 +114,16 @@ export function stridedInputGradient(calls: BackendCalls, dy: TensorInfo, filter
       // dx row of phase row j: (qFirst + j)·s + r − pad.
       const firstRow = ph.qFirst * sh + rh - top;
       const firstCol = pw.qFirst * sw + rw - left;
-      scatterPhase(heap.typedArrayFromHeap(phase), to, n, ph.count, pw.count, cin, inH, inW, firstRow, firstCol, sh, sw);
+      if (simd && offsetOf) {
+        // Each image's rows at once, whole channel vectors (heapSimd.ts): byte strides.
+        const fromAt = offsetOf(phase.dataId);
+        const toAt = offsetOf(dx.dataId) + 4 * (firstRow * inW + firstCol) * cin;
+        const image = 4 * inH * inW * cin;
+        const phaseImage = 4 * ph.count * pw.count * cin;
+        for (let b = 0; b < n; b++) simd.copyBlocks(fromAt + b * phaseImage, toAt + b * image, ph.count, pw.count, cin / 4, 4 * sw * cin, 4 * sh * inW * cin);
+      } else {
+        scatterPhase(heap.typedArrayFromHeap(phase), to, n, ph.count, pw.count, cin, inH, inW, firstRow, firstCol, sh, sw);
+      }
     }
   }
   return dx;

@@ -61,8 +61,8 @@ export function transposeConfig(_backendName: string, original: KernelConfig): K
     const { perm } = args.attrs as unknown as { perm: number[] };
     const simd = heapSimd(args.backend);
     const pattern = transposePattern(x.shape, perm);
-    if (!simd || !pattern || (x.dtype !== 'float32' && x.dtype !== 'int32') || util.sizeFromShape(x.shape) < SMALLEST) return original.kernelFunc(args);
     const backend = args.backend as unknown as TransposeBackend;
+    if (!simd || !pattern || typeof backend.getMemoryOffset !== 'function' || (x.dtype !== 'float32' && x.dtype !== 'int32') || util.sizeFromShape(x.shape) < SMALLEST) return original.kernelFunc(args);
     const out = backend.makeOutput(
       perm.map((p) => x.shape[p]),
       x.dtype,

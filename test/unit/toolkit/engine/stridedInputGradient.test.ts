@@ -34,6 +34,10 @@ const CASES: Case[] = [
   { x: [1, 6, 6, 2], kernel: [4, 4], strides: 2, pad: 'same', outChannels: 2 },
   { x: [2, 8, 5, 3], kernel: [3, 1], strides: [3, 1], pad: 'same', outChannels: 4 },
   { x: [1, 5, 5, 2], kernel: [3, 3], strides: 2, pad: [[0, 0], [3, 0], [0, 3], [0, 0]], outChannels: 2 },
+  // Channels in fours: the phases are interleaved by SIMD copies.
+  { x: [3, 13, 11, 8], kernel: [3, 3], strides: 2, pad: 'same', outChannels: 4 },
+  { x: [2, 10, 9, 4], kernel: [3, 2], strides: [3, 2], pad: 'valid', outChannels: 3 },
+  { x: [2, 8, 8, 4], kernel: [1, 1], strides: 2, pad: 'same', outChannels: 4 },
 ];
 
 const describe = (c: Case) => `x ${c.x.join('x')}, kernel ${c.kernel.join('x')}, strides ${c.strides}, pad ${JSON.stringify(c.pad)}`;
