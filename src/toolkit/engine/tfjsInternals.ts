@@ -142,7 +142,7 @@ export const TFJS_INTERNALS: readonly TfjsInternal[] = [
   {
     id: 'wasm.heap',
     touches: "the WASM backend's Emscripten module (backend.wasm): HEAPU8, _malloc, _free",
-    usedBy: 'engineMemory.ts (reserveEngineMemory), heapGuard.ts (allocations checked before they are made)',
+    usedBy: 'engineMemory.ts (reserveEngineMemory), heapGuard.ts (allocations checked before they are made), kernels/heapSimd.ts (SIMD copies and transposes import the engine\'s memory)',
     needs: 'wasmBackend',
     check: ({ wasmBackend }) => {
       const module = record(record(wasmBackend)?.wasm);
@@ -154,8 +154,8 @@ export const TFJS_INTERNALS: readonly TfjsInternal[] = [
   {
     id: 'wasm.memoryOffset',
     touches: "the WASM backend's getMemoryOffset(dataId), read with backend.wasm.HEAPU8",
-    usedBy: "probe/fusedStats.ts (a tensor's statistics read in place on the heap)",
-    fallback: 'Statistics will read a copy of each tensor.',
+    usedBy: "probe/fusedStats.ts (a tensor's statistics read in place on the heap), kernels/transpose.ts and kernels/stridedInputGradient.ts (SIMD copies address tensors on the heap)",
+    fallback: "Statistics will read a copy of each tensor; transposes run the package's loop and the strided input gradient interleaves in JavaScript.",
     needs: 'wasmBackend',
     check: ({ wasmBackend }) => described(missingMethods(wasmBackend, ['getMemoryOffset']), 'the WASM backend'),
   },
