@@ -16,10 +16,32 @@ export default {
     await outputFrame(page).getByText('สิ่งที่ควรจำ').first().waitFor({ state: 'attached', timeout: 20_000 });
     const shots = path.join(output, 'screenshots', 'lesson-d');
     fs.mkdirSync(shots, { recursive: true });
+    // A chart above the notebook's view (Run All ends at the last cell) is drawn off screen: its
+    // element screenshot would be white. Scroll the notebook itself until the chart is in view.
+    const reveal = async (chart) => {
+      const list = await page.locator('.notebook-editor .cell-list-container').first().boundingBox();
+      for (let i = 0; i < 30; i++) {
+        const box = await chart.boundingBox();
+        const height = page.viewportSize().height;
+        if (box && box.y >= list.y && box.y + box.height <= height) return;
+        await page.mouse.move(list.x + list.width / 2, list.y + 200);
+        await page.mouse.wheel(0, box ? (box.y < list.y ? box.y - list.y - 100 : box.y + box.height - height + 100) : -3000);
+        await page.waitForTimeout(400);
+      }
+      throw new Error('the chart could not be scrolled into view');
+    };
+    const shoot = async (chart, name) => {
+      await reveal(chart);
+      const file = path.join(shots, `${name}.png`);
+      await chart.screenshot({ path: file });
+      // A white picture of the chart's box compresses to about 2 KB; a drawn chart is tens of KB.
+      const bytes = fs.statSync(file).size;
+      if (bytes < 8_000) throw new Error(`${name}.png is ${bytes} bytes: the chart was not drawn where it was photographed`);
+    };
     const photograph = async (kind, name) => {
       const chart = chartOf(page, kind);
-      await chart.locator('svg').first().waitFor({ state: 'visible', timeout: 60_000 });
-      await chart.screenshot({ path: path.join(shots, `${name}.png`) });
+      await chart.locator('svg').first().waitFor({ state: 'attached', timeout: 60_000 });
+      await shoot(chart, name);
       return chart;
     };
 
@@ -45,7 +67,7 @@ export default {
     await after.waitFor({ state: 'visible', timeout: 20_000 });
     const moved = await diagram.locator('text', { hasText: 'σ_w = ' }).first().textContent();
     if (!moved.includes('σ_w = 1.02')) throw new Error(`the readout did not follow the slider: "${moved}"`);
-    await diagram.screenshot({ path: path.join(shots, 'phase-diagram-slider-th.png') });
+    await shoot(diagram, 'phase-diagram-slider-th');
 
     await photograph('coordCheck', 'width-sweep-th');
     await screenshot('lesson-d-th');
