@@ -7,6 +7,9 @@
  *   node out/bench/fitProfileWorker.js profile [images=2000] [--shapes]
  *   node out/bench/fitProfileWorker.js ab <kernel,kernel...> [images=2000] [rounds=4]
  *
+ * Bundled like the other workers (esbuild with scripts/bundleOptions.mjs, as scripts/bench.mjs
+ * does). INITLAB_WASM_THREADS=1 gives steadier figures on a machine shared with other work.
+ *
  * profile  every kernel of the active backend is wrapped with a timer. Kernels called from inside
  *          another (InitLab's compositions, kernels/backendCalls.ts) count under their own name
  *          and inside their caller: "top" is the time of the outermost kernels, which add up to
