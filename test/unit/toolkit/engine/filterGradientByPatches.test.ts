@@ -5,7 +5,7 @@
 import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { initEngine, tf } from '../../../../src/toolkit/engine/engine';
-import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
+import type { Tensor, Tensor4D, Variable } from '@tensorflow/tfjs';
 import { assertSameAsCpu, runOn, values } from './sameAsCpu';
 import { patchesApply } from '../../../../src/toolkit/engine/kernels/filterGradientByPatches';
 
@@ -66,7 +66,7 @@ test('a tf.layers Conv2D on one channel, trained: its kernel and bias gradients 
       layer.build(x.shape);
       const weights = layer.trainableWeights.map((w) => w.read() as never);
       const { grads } = tf.variableGrads(() => tf.sum(tf.square(tf.sub(layer.apply(x) as Tensor, target))), weights);
-      const out = layer.trainableWeights.map((w) => tf.clone(grads[w.read().name]));
+      const out = layer.trainableWeights.map((w) => tf.clone(grads[(w.read() as Variable).name]));
       tf.dispose(Object.values(grads));
       for (const w of layer.weights) w.dispose();
       return out;
