@@ -69,8 +69,7 @@ export function patchTransposedMatMul(backendName = 'wasm'): string[] {
     const key = `${backendName}/${kernelName}`;
     if (patched.has(key)) continue;
     const original = getKernel(kernelName, backendName);
-    const transpose = getKernel('Transpose', backendName);
-    if (!original || !transpose) continue;
+    if (!original || !getKernel('Transpose', backendName)) continue;
     const kernelFunc: KernelFunc = (args) => {
       const attrs = args.attrs as unknown as MatMulAttrs;
       if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args);
@@ -82,6 +81,9 @@ export function patchTransposedMatMul(backendName = 'wasm'): string[] {
         const rank = x.shape.length;
         const perm = [...Array(rank).keys()];
         [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
+        // Looked up at each call, not once here: the engine registers a faster Transpose
+        // (kernels/transpose.ts) after this patch, and a kernel kept from now would be the package's.
+        const transpose = getKernel('Transpose', backendName)!;
         const t = transpose.kernelFunc({ inputs: { x }, backend: args.backend, attrs: { perm } }) as TensorInfo;
         const size = x.shape.reduce((a, b) => a * b, 1);
         if (keeping && size >= KEEP_MIN_ELEMENTS && (!kept || kept.backend !== backend || size >= kept.size)) {
