@@ -54,9 +54,34 @@ const MODEL_EXPECTED = 'an nn.Model (as nn.mlp and nn.cnn build) or a tf.LayersM
 
 /** The model's view, after checking that `x` and `y` fit it. */
 export function differentiableModel(fn: string, model: unknown, x: unknown, y: unknown): DifferentiableModel {
-  if (isLayersModel(model)) return layersView(fn, model, checkTensor(fn, 'x', x), checkTensor(fn, 'y', y));
-  if (model instanceof Model) return nnView(fn, model, checkTensor(fn, 'x', x), checkTensor(fn, 'y', y));
-  throw argumentError(fn, 'model', MODEL_EXPECTED, model);
+  let view: DifferentiableModel;
+  if (isLayersModel(model)) view = layersView(fn, model, checkTensor(fn, 'x', x), checkTensor(fn, 'y', y));
+  else if (model instanceof Model) view = nnView(fn, model, checkTensor(fn, 'x', x), checkTensor(fn, 'y', y));
+  else throw argumentError(fn, 'model', MODEL_EXPECTED, model);
+  checkBatch(fn, view, x as Tensor, y as Tensor);
+  return view;
+}
+
+/**
+ * Refuses a batch the schemes would turn into NaN or a bare tfjs error: no rows, NaN or ±Infinity
+ * values (every quotient and scale would be NaN), or a batch that does not fit the model's layers
+ * and loss. The last is found by running the loss on the first row, forward only: failing later,
+ * inside nested tf.grads, the error would name no argument and leave the gradient tape's tensors behind.
+ */
+function checkBatch(fn: string, view: DifferentiableModel, x: Tensor, y: Tensor): void {
+  if (x.rank < 1 || x.shape[0] === 0) throw new RangeError(`${fn}: x must have at least one row, got shape [${x.shape.join(', ')}]`);
+  for (const [name, t] of [['x', x], ['y', y]] as const) {
+    // 0·v is 0 for every finite v and NaN for NaN and ±Infinity; a sum of zeros cannot overflow.
+    const finite = t.dtype !== 'float32' || tf.tidy(() => Number.isFinite(tf.sum(tf.mul(t, 0)).dataSync()[0]));
+    if (!finite) throw new RangeError(`${fn}: ${name} has NaN or ±Infinity values; the schemes need a finite batch`);
+  }
+  try {
+    view.preserving(() => tf.tidy(() => view.loss(tf.slice(x, 0, 1), tf.slice(y, 0, 1)).dataSync()));
+  } catch (err) {
+    // Our own errors (a module the forward pass does not know) already say what is wrong.
+    if (err instanceof Error && err.message.startsWith(`${fn}:`)) throw err;
+    throw new RangeError(`${fn}: x of shape [${x.shape.join(', ')}] and y of shape [${y.shape.join(', ')}] do not fit the model's layers and loss: ${(err as Error).message}`);
+  }
 }
 
 // ---- nn models ------------------------------------------------------------------------------
@@ -137,6 +162,24 @@ function nnView(fn: string, model: Model, x: Tensor, y: Tensor): DifferentiableM
 
 // ---- tf.layers models -----------------------------------------------------------------------
 
+/**
+ * y against the model's output, for a loss tf.layers names: the same shape after the batch axis,
+ * or, for a sparse cross-entropy, class indices ([rows] or [rows, 1]). tf.layers' losses broadcast, so a y of
+ * [rows, 3] against one output unit would not fail: it would tune on a different loss.
+ */
+function checkLayersTargets(fn: string, model: tfjs.LayersModel, output: readonly (number | null)[], y: Tensor): void {
+  const out = output.slice(1);
+  const tail = y.shape.slice(1);
+  const fits = (dims: readonly number[], against: readonly (number | null)[]) => dims.length === against.length && dims.every((d, k) => against[k] === null || against[k] === d);
+  const compiled = (model as { loss?: unknown }).loss;
+  const loss = Array.isArray(compiled) ? compiled[0] : compiled;
+  // A loss function of the user's own may read targets of any shape.
+  if (loss !== undefined && typeof loss !== 'string') return;
+  const sparse = typeof loss === 'string' && /sparse/i.test(loss);
+  const ok = fits(tail, out) || (sparse && (fits(tail, [...out.slice(0, -1), 1]) || fits(tail, out.slice(0, -1))));
+  if (!ok) throw new RangeError(`${fn}: y must be [rows, ${out.map((d) => d ?? 'any').join(', ')}] for the model's output${sparse ? ' (or class indices, [rows] or [rows, 1], for its sparse loss)' : ''}, got [${y.shape.join(', ')}]`);
+}
+
 function layersView(fn: string, model: tfjs.LayersModel, x: Tensor, y: Tensor): DifferentiableModel {
   const { steps, container } = stepsOf(model, fn);
   if (container.inputs.length !== 1 || container.outputs.length !== 1) {
@@ -148,6 +191,8 @@ function layersView(fn: string, model: tfjs.LayersModel, x: Tensor, y: Tensor): 
     throw new RangeError(`${fn}: x must be [rows, ${expected.map((d) => d ?? 'any').join(', ')}] for the model's input, got [${x.shape.join(', ')}]`);
   }
   if (y.shape[0] !== x.shape[0]) throw new RangeError(`${fn}: y must have one row per row of x (${x.shape[0]}), got [${y.shape.join(', ')}]`);
+  checkLayersTargets(fn, model, container.outputs[0].shape, y);
+  if (!container.lossFunctions?.length) throw new TypeError(`${fn}: the model has no loss to tune on; compile it first, e.g. model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' })`);
   const lossFn = lossFunction(container, undefined);
   const variables = [...new Set(steps.flatMap((s) => s.trainableWeights))];
   const blocks = variables.map(

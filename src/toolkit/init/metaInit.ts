@@ -22,7 +22,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../engine/engine';
-import { checkOptions, optionalNumber } from '../args';
+import { checkArgumentCount, checkOptions, optionalNumber } from '../args';
 import type { Model } from '../nn/model';
 import { differentiableModel, type DifferentiableModel } from './differentiableModel';
 import { gradientQuotient } from './curvature';
@@ -66,8 +66,10 @@ interface Settings {
   batchSize: number;
 }
 
-export function metaInit(model: Model | tfjs.LayersModel, x: tfjs.Tensor, y: tfjs.Tensor, options: MetaInitOptions = {}): MetaInitReport {
+export function metaInit(model: Model | tfjs.LayersModel, x: tfjs.Tensor, y: tfjs.Tensor, options?: MetaInitOptions): MetaInitReport;
+export function metaInit(model: Model | tfjs.LayersModel, x: tfjs.Tensor, y: tfjs.Tensor, options: MetaInitOptions = {}, ...extra: unknown[]): MetaInitReport {
   const fn = 'init.metaInit';
+  checkArgumentCount(fn, [model, x, y, options, ...extra], 4);
   const view = differentiableModel(fn, model, x, y);
   const o = checkOptions(fn, options, ['steps', 'lr', 'momentum', 'eps', 'batchSize']);
   const settings: Settings = {

@@ -85,6 +85,23 @@ test('init.metaInit and nn.reinit check their arguments', () => {
   assert.throws(() => init.metaInit(model, x, y, { step: 3 } as never), /unknown option "step"/);
   assert.throws(() => nn.reinit(model, 'metaInit', { seed: 0 }), /nn\.reinit: options\.x must be a tf\.Tensor: metaInit tunes the copy on a batch/);
   assert.throws(() => nn.reinit(model, 'fixup', { x, y }), /Fixup reads no data/);
+  assert.throws(() => (init.metaInit as (...a: unknown[]) => unknown)(model, x, y, { steps: 1 }, 5), /init\.metaInit: takes at most 4 arguments/);
+  // What would give NaN quotients, or fail inside nested gradients with tfjs's words and a tape left behind.
+  const [empty, emptyY, nanX, wideY] = [tf.zeros([0, 4]), tf.zeros([0, 1]), tf.fill([5, 4], Number.NaN), tf.zeros([5, 3])];
+  const made = tf.memory().numTensors;
+  assert.throws(() => init.metaInit(model, empty, emptyY), /init\.metaInit: x must have at least one row/);
+  assert.throws(() => init.metaInit(model, nanX, y), /init\.metaInit: x has NaN or ±Infinity values/);
+  assert.throws(() => init.gradInit(model, x, wideY), /init\.gradInit: x of shape \[5, 4\] and y of shape \[5, 3\] do not fit the model's layers and loss/);
+  assert.equal(tf.memory().numTensors, made, 'nothing left behind by the refused batches');
+  const layersModel = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 1 })] });
+  assert.throws(() => init.metaInit(layersModel, x, y), /init\.metaInit: the model has no loss to tune on; compile it first/);
+  layersModel.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  const compiled = tf.memory().numTensors;
+  // tf.layers' MSE would broadcast [1] against [3]: the shape is checked before any loss runs.
+  assert.throws(() => init.metaInit(layersModel, x, wideY), /init\.metaInit: y must be \[rows, 1\] for the model's output, got \[5, 3\]/);
+  assert.equal(tf.memory().numTensors, compiled, 'nothing left behind');
+  layersModel.dispose();
+  tf.dispose([empty, emptyY, nanX, wideY]);
   assert.equal(tf.memory().numTensors, before, 'nothing made on the way to an error');
   model.dispose();
   tf.dispose([x, y, wrongX, wrongY]);
