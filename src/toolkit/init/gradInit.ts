@@ -25,7 +25,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../engine/engine';
-import { checkOneOf, checkOptions, optionalNumber } from '../args';
+import { checkArgumentCount, checkOneOf, checkOptions, optionalNumber } from '../args';
 import type { Model } from '../nn/model';
 import { differentiableModel, type DifferentiableModel, type WeightBlock } from './differentiableModel';
 import { hessianVectorProduct, lossGradients } from './curvature';
@@ -67,7 +67,7 @@ export interface GradInitReport {
   after: { gradientNorm: number; lossAfterStep: number };
 }
 
-interface Settings {
+export interface GradInitSettings {
   iterations: number;
   lr: number;
   adam: boolean;
@@ -77,12 +77,14 @@ interface Settings {
   batchSize: number;
 }
 
-export function gradInit(model: Model | tfjs.LayersModel, x: tfjs.Tensor, y: tfjs.Tensor, options: GradInitOptions = {}): GradInitReport {
+export function gradInit(model: Model | tfjs.LayersModel, x: tfjs.Tensor, y: tfjs.Tensor, options?: GradInitOptions): GradInitReport;
+export function gradInit(model: Model | tfjs.LayersModel, x: tfjs.Tensor, y: tfjs.Tensor, options: GradInitOptions = {}, ...extra: unknown[]): GradInitReport {
   const fn = 'init.gradInit';
+  checkArgumentCount(fn, [model, x, y, options, ...extra], 4);
   const view = differentiableModel(fn, model, x, y);
   const o = checkOptions(fn, options, ['iterations', 'lr', 'optimizer', 'scaleLr', 'gradientBound', 'minScale', 'batchSize']);
   if (x.shape[0] < 2) throw new RangeError(`${fn}: needs at least 2 rows (a batch to step on and the next to measure), got ${x.shape[0]}`);
-  const settings: Settings = {
+  const settings: GradInitSettings = {
     iterations: optionalNumber(fn, 'options.iterations', o.iterations, 20, { integer: true, min: 0 }),
     lr: optionalNumber(fn, 'options.lr', o.lr, 0.01, { above: 0 }),
     adam: (o.optimizer === undefined ? 'sgd' : checkOneOf(fn, 'options.optimizer', o.optimizer, ['sgd', 'adam'] as const)) === 'adam',
@@ -115,12 +117,12 @@ function alongBlocks(v: readonly Tensor[], scaled: readonly number[], start: rea
 }
 
 /** Sets the weights to θ − η·A[g] (A[g] = g, or sign(g) for Adam). */
-function takeStep(view: DifferentiableModel, here: readonly Tensor[], g: readonly Tensor[], s: Settings): void {
+function takeStep(view: DifferentiableModel, here: readonly Tensor[], g: readonly Tensor[], s: GradInitSettings): void {
   view.blocks.forEach((b, i) => b.write(tf.tidy(() => tf.sub(here[i], tf.mul(s.adam ? tf.sign(g[i]) : g[i], s.lr)))));
 }
 
 /** ‖g‖ on S and the loss on S̃ after one step, with the model's weights as they are (and left so). */
-function measure(view: DifferentiableModel, s0: Batch, s1: Batch, s: Settings): { gradientNorm: number; lossAfterStep: number } {
+function measure(view: DifferentiableModel, s0: Batch, s1: Batch, s: GradInitSettings): { gradientNorm: number; lossAfterStep: number } {
   const here = view.blocks.map((b) => tf.clone(b.read()));
   const g = lossGradients(view, s0.x, s0.y);
   const gradientNormValue = gradientNorm(g, s.adam);
@@ -131,8 +133,8 @@ function measure(view: DifferentiableModel, s0: Batch, s1: Batch, s: Settings): 
   return { gradientNorm: gradientNormValue, lossAfterStep };
 }
 
-/** ∂/∂α of the iteration's objective, and what the iteration saw. */
-function slopesAt(view: DifferentiableModel, batch: Batch, next: Batch, scaled: readonly number[], start: readonly Tensor[], s: Settings): { slopes: number[]; seen: GradInitIteration } {
+/** ∂/∂α of the iteration's objective at the weights as they are, and what the iteration saw. Exported for its finite-difference test. */
+export function slopesAt(view: DifferentiableModel, batch: Batch, next: Batch, scaled: readonly number[], start: readonly Tensor[], s: GradInitSettings): { slopes: number[]; seen: GradInitIteration } {
   const g = lossGradients(view, batch.x, batch.y);
   const norm = gradientNorm(g, s.adam);
   try {
@@ -165,7 +167,7 @@ function slopesAt(view: DifferentiableModel, batch: Batch, next: Batch, scaled: 
   }
 }
 
-function learnScales(view: DifferentiableModel, x: Tensor, y: Tensor, s: Settings): GradInitReport {
+function learnScales(view: DifferentiableModel, x: Tensor, y: Tensor, s: GradInitSettings): GradInitReport {
   const scaled = view.blocks.flatMap((b, i) => (b.kernel ? [i] : []));
   const start = scaled.map((i) => tf.clone(view.blocks[i].read()));
   const alpha = scaled.map(() => 1);

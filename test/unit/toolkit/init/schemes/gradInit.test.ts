@@ -12,6 +12,9 @@ import { initEngine, tf } from '../../../../../src/toolkit/engine/engine';
 import * as init from '../../../../../src/toolkit/init';
 import * as nn from '../../../../../src/toolkit/nn';
 import { sgdUpdate } from '../../../../../src/toolkit/nn/sgdUpdate';
+import { differentiableModel } from '../../../../../src/toolkit/init/differentiableModel';
+import { lossGradients } from '../../../../../src/toolkit/init/curvature';
+import { slopesAt, type GradInitSettings } from '../../../../../src/toolkit/init/gradInit';
 
 before(async () => {
   await initEngine();
@@ -86,6 +89,56 @@ test("a tf.LayersModel is scaled in place, kernels only; nn.reinit(model, 'gradI
   const after = model.getWeights().map((w) => Array.from(w.dataSync()));
   [0, 2].forEach((k, i) => after[k].forEach((v, j) => assert.ok(Math.abs(v - kernels[k][j] * report.scales[i].scale) < 1e-5, `kernel ${i + 1} = α · its start`)));
   assert.deepEqual(after[1], kernels[1], 'the bias keeps its value');
+  model.dispose();
+  tf.dispose([x, y]);
+});
+
+test("each branch's ∂/∂α (the gradient norm's, the loss after an SGD step's with its Hessian term, the loss after Adam's sign step's) matches central differences of its objective in α", (t) => {
+  // A smooth net (tanh), so no kink lies between α(1 − ε) and α(1 + ε).
+  const model = nn.mlp([6, 10, 10, 2], { activation: 'tanh', seed: 5 });
+  const x = tf.randomNormal([16, 6], 0, 1, 'float32', 8);
+  const y = tf.randomNormal([16, 2], 0, 1, 'float32', 9);
+  const before = tf.memory().numTensors;
+  const view = differentiableModel('test', model, x, y);
+  const batch = { x: rows(x, 0, 8), y: rows(y, 0, 8) };
+  const next = { x: rows(x, 8, 8), y: rows(y, 8, 8) };
+  const scaled = view.blocks.flatMap((b, i) => (b.kernel ? [i] : []));
+  const start = scaled.map((i) => tf.clone(view.blocks[i].read()));
+  const others = view.blocks.map((b) => tf.clone(b.read()));
+  const settings = (adam: boolean, gradientBound: number): GradInitSettings => ({ iterations: 1, lr: 0.3, adam, scaleLr: 0.05, gradientBound, minScale: 0.01, batchSize: 8 });
+  /** The objective with kernel k scaled by `alpha`, the other blocks as they started: written out by its definition. */
+  const objective = (s: GradInitSettings, constrained: boolean, k: number, alpha: number): number => {
+    view.blocks.forEach((b, i) => b.write(tf.clone(others[i])));
+    view.blocks[scaled[k]].write(tf.mul(start[k], alpha));
+    const g = lossGradients(view, batch.x, batch.y);
+    let value: number;
+    if (constrained) value = tf.tidy(() => (s.adam ? tf.addN(g.map((t) => tf.sum(tf.abs(t)))).dataSync()[0] : Math.sqrt(tf.addN(g.map((t) => tf.sum(tf.square(t)))).dataSync()[0])));
+    else {
+      view.blocks.forEach((b, i) => b.write(tf.tidy(() => tf.sub(b.read(), tf.mul(s.adam ? tf.sign(g[i]) : g[i], s.lr)))));
+      value = tf.tidy(() => view.loss(next.x, next.y).dataSync()[0]);
+    }
+    tf.dispose(g);
+    return value;
+  };
+  const eps = 1e-3;
+  const errors: string[] = [];
+  for (const [label, s, constrained] of [
+    ['SGD, ‖g‖₂ above γ', settings(false, 1e-6), true],
+    ['SGD, loss after the step', settings(false, 1e6), false],
+    ["Adam, loss after the sign step", settings(true, 1e6), false],
+  ] as const) {
+    view.blocks.forEach((b, i) => b.write(tf.clone(others[i])));
+    const { slopes, seen } = slopesAt(view, batch, next, scaled, start, s);
+    assert.equal(seen.constrained, constrained, label);
+    const finite = scaled.map((_, k) => (objective(s, constrained, k, 1 + eps) - objective(s, constrained, k, 1 - eps)) / (2 * eps));
+    const worst = Math.max(...slopes.map((v, k) => Math.abs(v - finite[k]) / Math.max(1e-3, Math.abs(finite[k]))));
+    errors.push(`${label}: ${worst.toExponential(1)}`);
+    assert.ok(worst < 2e-2, `${label}: slopes ${slopes} against finite differences ${finite}`);
+  }
+  view.blocks.forEach((b, i) => b.write(tf.clone(others[i])));
+  t.diagnostic(`largest relative error of ∂/∂α against central differences: ${errors.join('; ')}`);
+  tf.dispose([batch.x, batch.y, next.x, next.y, start, others]);
+  assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
   model.dispose();
   tf.dispose([x, y]);
 });
