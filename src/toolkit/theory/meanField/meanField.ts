@@ -86,16 +86,25 @@ function checkActivation(fn: string, o: Record<string, unknown>): Activation {
   return namedActivation(name, slope === undefined ? 0.01 : checkFiniteNumber(fn, 'options.slope', slope));
 }
 
+/**
+ * σ_w and σ_b above 30 (σ² = 900) are refused. Past q ≈ 1000 a saturating φ′ (tanh, sigmoid) is a
+ * spike narrower than the quadrature's nodes: E[tanh′²] is 5e−5 off at q = 1e3, 2% at 1e4, and at
+ * σ_w = 1e6 χ₁ came out 0 (ordered) where it is about 4e5 (chaotic). σ_w = 1e200 squared to
+ * Infinity, and every figure after it was NaN. 30 is past any network's scale (sigmoid's edge is 10.1).
+ */
+const SIGMA_MAX = 30;
+
 function checkSigmas(fn: string, o: Record<string, unknown>): { sigmaW: number; sigmaB: number } {
   if (o.sigmaW === undefined) throw argumentError(fn, 'options.sigmaW', 'a finite number > 0 (weights are N(0, σ_w²/fanIn))', o.sigmaW);
-  const sigmaW = checkFiniteNumber(fn, 'options.sigmaW', o.sigmaW, { above: 0 });
-  const sigmaB = o.sigmaB === undefined ? 0 : checkFiniteNumber(fn, 'options.sigmaB', o.sigmaB, { min: 0 });
+  const sigmaW = checkFiniteNumber(fn, 'options.sigmaW', o.sigmaW, { above: 0, max: SIGMA_MAX });
+  const sigmaB = o.sigmaB === undefined ? 0 : checkFiniteNumber(fn, 'options.sigmaB', o.sigmaB, { min: 0, max: SIGMA_MAX });
   return { sigmaW, sigmaB };
 }
 
 function checkRange(fn: string, name: string, value: unknown): [number, number] {
-  const ok = Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0) && value[0] < value[1];
-  if (!ok) throw argumentError(fn, name, 'an array [low, high] of finite numbers with 0 ≤ low < high', value);
+  // Up to SIGMA_MAX², for the same reason as σ_w and σ_b.
+  const ok = Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= SIGMA_MAX ** 2) && value[0] < value[1];
+  if (!ok) throw argumentError(fn, name, `an array [low, high] of finite numbers with 0 ≤ low < high ≤ ${SIGMA_MAX ** 2}`, value);
   return [value[0], value[1]];
 }
 
@@ -235,7 +244,7 @@ function criticalPoint(options: { activation: MeanFieldActivation; sigmaB?: numb
   if (options === undefined) throw argumentError(fn, 'options', 'an object { activation, sigmaB? }', options);
   const o = checkOptions(fn, options, ['activation', 'sigmaB', 'slope', 'q0']);
   const activation = checkActivation(fn, o);
-  const sigmaB = o.sigmaB === undefined ? 0 : checkFiniteNumber(fn, 'options.sigmaB', o.sigmaB, { min: 0 });
+  const sigmaB = o.sigmaB === undefined ? 0 : checkFiniteNumber(fn, 'options.sigmaB', o.sigmaB, { min: 0, max: SIGMA_MAX });
   const sigmaW2 = criticalSigmaW2(activation, sigmaB ** 2, checkQ0(fn, o.q0, 1));
   return sigmaW2 === null ? null : { sigmaW2, sigmaW: Math.sqrt(sigmaW2) };
 }

@@ -69,16 +69,23 @@ function fixedPointLine(a: ChainAnalysis, q0: number, sigmaB2: number): string {
   return `q* = ${figure(fp.q)}: the pre-activation variance every layer settles to, within ξ_q = ${figure(a.xiQ)} layers`;
 }
 
+/** χ₁ to 3 digits, or as 1 ± its distance from 1 where 3 digits would print "χ₁ = 1 > 1". */
+function chi1Figure(chi1: number): string {
+  const rounded = figure(chi1);
+  if (rounded !== '1' || chi1 === 1) return rounded;
+  return `1 ${chi1 > 1 ? '+' : '−'} ${Math.abs(chi1 - 1).toExponential(1)}`;
+}
+
 function phaseLine(a: ChainAnalysis): string {
   switch (a.phase) {
     case 'ordered':
-      return `χ₁ = ${figure(a.chi1)} < 1: ordered. Inputs' correlations go to 1 (nearby inputs merge) and gradients vanish`;
+      return `χ₁ = ${chi1Figure(a.chi1)} < 1: ordered. Inputs' correlations go to 1 (nearby inputs merge) and gradients vanish`;
     case 'chaotic':
-      return `χ₁ = ${figure(a.chi1)} > 1: chaotic. Nearby inputs decorrelate, to c* = ${figure(a.cStar)}, and gradients explode`;
+      return `χ₁ = ${chi1Figure(a.chi1)} > 1: chaotic. Nearby inputs decorrelate, to c* = ${figure(a.cStar)}, and gradients explode`;
     case 'critical':
       return `χ₁ = ${figure(a.chi1)}: critical, the edge of chaos. Correlations and gradients keep their size layer after layer`;
     case 'exploding':
-      return `χ₁ = ${figure(a.chi1)} > 1 with q unbounded: the signal and its gradients grow by e every ${figure(a.depthScale)} layers`;
+      return `χ₁ = ${chi1Figure(a.chi1)} > 1 with q unbounded: the signal and its gradients grow by e every ${figure(a.depthScale)} layers`;
   }
 }
 

@@ -24,13 +24,19 @@ test('bad arguments stop with an error naming the function and the argument, nev
     [() => meanField(any({ sigmaW: 1 })), /^meanField: options\.activation must be one of 'tanh', 'relu'.*or a function/],
     [() => meanField(any({ activation: 'gelu', sigmaW: 1 })), /^meanField: options\.activation must be one of/],
     [() => meanField(any({ activation: 'tanh' })), /^meanField: options\.sigmaW must be a finite number > 0/],
-    [() => meanField({ activation: 'tanh', sigmaW: NaN }), /^meanField: options\.sigmaW must be a finite number > 0, got NaN/],
-    [() => meanField({ activation: 'tanh', sigmaW: 1, sigmaB: -0.1 }), /^meanField: options\.sigmaB must be a finite number >= 0/],
+    [() => meanField({ activation: 'tanh', sigmaW: NaN }), /^meanField: options\.sigmaW must be a finite number > 0 and <= 30, got NaN/],
+    [() => meanField({ activation: 'tanh', sigmaW: 1, sigmaB: -0.1 }), /^meanField: options\.sigmaB must be a finite number in \[0, 30\]/],
+    // σ_w = 1e200 squares to Infinity: refused, where every figure came out NaN.
+    [() => meanField({ activation: 'tanh', sigmaW: 1e200 }), /^meanField: options\.sigmaW must be a finite number > 0 and <= 30, got 1e\+200/],
+    [() => meanField.criticalPoint({ activation: 'relu', sigmaB: 1e200 }), /^meanField\.criticalPoint: options\.sigmaB must be a finite number in \[0, 30\]/],
     [() => meanField({ activation: 'tanh', sigmaW: 1, depth: 2.5 }), /^meanField: options\.depth must be an integer >= 1/],
     [() => meanField({ activation: 'tanh', sigmaW: 1, slope: 0.2 }), /^meanField: options\.slope is leakyRelu's negative slope, but options\.activation is 'tanh'/],
     [() => meanField(any({ activation: 'tanh', sigmaW: 1, sigmaw: 2 })), /^meanField: unknown option "sigmaw"/],
     [() => meanField({ activation: 'tanh', sigmaW: 1, q0: 0 }), /^meanField: options\.q0 must be a finite number > 0/],
     [() => meanField({ activation: 'tanh', sigmaW: 1, grid: { sigmaW2: [2, 1] } }), /^meanField: options\.grid\.sigmaW2 must be an array \[low, high\]/],
+    // Past q ≈ 1000 tanh′ is narrower than the quadrature's nodes: σ_w = 1e6 read as ordered (χ₁ = 0) where it is chaotic.
+    [() => meanField({ activation: 'tanh', sigmaW: 1e6 }), /^meanField: options\.sigmaW must be a finite number > 0 and <= 30, got 1000000/],
+    [() => meanField({ activation: 'tanh', sigmaW: 1, grid: { sigmaB2: [0, 1e4] } }), /^meanField: options\.grid\.sigmaB2 must be an array \[low, high\] of finite numbers with 0 ≤ low < high ≤ 900/],
     [() => meanField({ activation: 'tanh', sigmaW: 1, grid: { size: 1 } }), /^meanField: options\.grid\.size must be an integer in \[2, 100\]/],
     [() => meanField({ activation: (x) => Math.sqrt(x), sigmaW: 1 }), /^meanField: options\.activation must be a function \(x: number\) => number that gives a finite number, got NaN at x = -1/],
     // Finite where it was tried, infinite where the quadrature goes: said, with the x.
@@ -41,11 +47,19 @@ test('bad arguments stop with an error naming the function and the argument, nev
     [() => meanField.correlationMap({ activation: 'tanh', sigmaW: 1, q: 1, c: 1.5, depth: 5 }), /^meanField\.correlationMap: options\.c must be a finite number in \[-1, 1\]/],
     [() => meanField.correlationMap({ activation: 'tanh', sigmaW: 1, q: any([1, -2]), c: 0.5, depth: 5 }), /^meanField\.correlationMap: options\.q must be a variance > 0, or \[q₁, q₂\]/],
     [() => meanField.correlationMap(any({ activation: 'tanh', sigmaW: 1, q: 1, c: 0.5 })), /^meanField\.correlationMap: options\.depth must be an integer in \[1, 10000\]/],
-    [() => meanField.criticalPoint(any({ activation: 'relu', sigmaB: '0' })), /^meanField\.criticalPoint: options\.sigmaB must be a finite number >= 0, got "0"/],
+    [() => meanField.criticalPoint(any({ activation: 'relu', sigmaB: '0' })), /^meanField\.criticalPoint: options\.sigmaB must be a finite number in \[0, 30\], got "0"/],
     [() => phaseDiagramOf(any({ kind: 'initlab.probe' })), /^charts\.phaseDiagram: report must be what meanField\(\.\.\.\) or meanField\.ofModel\(model\) returns/],
     [() => phaseDiagramOf(meanField({ activation: 'relu', sigmaW: 1, grid: false })), /^charts\.phaseDiagram: this report has no grid to draw \(it was made with grid: false\)/],
   ];
   for (const [call, message] of cases) assert.throws(call, (err: Error) => (err instanceof TypeError || err instanceof RangeError) && message.test(err.message), String(message));
+});
+
+test('a χ₁ that rounds to 1 off the critical line is printed as 1 ± its distance, not "χ₁ = 1 > 1"', () => {
+  // sigmoid at 103.008 to 6 digits: χ₁ a few 1e−6 above 1, chaotic.
+  const r = meanField({ activation: 'sigmoid', sigmaW: Math.sqrt(103.008), grid: false });
+  assert.equal(r.phase, 'chaotic');
+  assert.match(r.text, /χ₁ = 1 \+ \d\.\de-\d > 1: chaotic/);
+  assert.doesNotMatch(r.text, /χ₁ = 1 > 1/);
 });
 
 test('a φ whose χ₁ never reaches 1 has no critical point: null, not a number', () => {
