@@ -60,22 +60,22 @@ Hãy chạy các ô theo thứ tự (hoặc bấm **Run All**); mọi con số �
       `
 ## 0. One set of random numbers, many networks
 
-Mean-field theory describes a deep network whose layers all have the same width, with weights drawn from N(0, σ_w²/width) and biases from N(0, σ_b²). σ_w² is lesson A's gain squared (He's σ_w² = 2 for ReLU; Xavier gives 1 on square layers), σ_b² is the spread of the biases.
+Mean-field theory describes a deep network whose layers all have the same width, with weights drawn from N(0, σ_w²/width) and biases from N(0, σ_b²). σ_w² is lesson A's gain squared (He's σ_w² = 2 for ReLU; Xavier gives 1 on square layers, where fan_in = fan_out), σ_b² is the spread of the biases.
 
 The cell below draws 30 layers of standard normal numbers Z once. Every network of sections 1 and 2 scales the same Z by σ_w/√width and the same bias draws by σ_b, so the networks differ only in σ_w², σ_b² and the activation. \`propagate\` pushes a few inputs through and returns, after each layer, each input's mean squared pre-activation **q** and the correlation **c** within each pair of inputs.`,
       {
         th: `
 ## 0. ตัวเลขสุ่มชุดเดียว หลายโครงข่าย
 
-ทฤษฎีสนามเฉลี่ยอธิบายโครงข่ายลึกที่ทุกชั้นกว้างเท่ากัน น้ำหนักสุ่มจาก N(0, σ_w²/width) และไบแอสสุ่มจาก N(0, σ_b²) โดย σ_w² คือกำลังสองของ gain ในบทเรียน A (ของ He คือ σ_w² = 2 สำหรับ ReLU ส่วน Xavier ให้ 1 เมื่อชั้นเป็นสี่เหลี่ยมจัตุรัส) และ σ_b² คือความกระจายของไบแอส
+ทฤษฎีสนามเฉลี่ยอธิบายโครงข่ายลึกที่ทุกชั้นกว้างเท่ากัน น้ำหนักสุ่มจาก N(0, σ_w²/width) และไบแอสสุ่มจาก N(0, σ_b²) โดย σ_w² คือกำลังสองของ gain ในบทเรียน A (ของ He คือ σ_w² = 2 สำหรับ ReLU ส่วน Xavier ให้ 1 เมื่อชั้นเป็นสี่เหลี่ยมจัตุรัส คือ fan_in = fan_out) และ σ_b² คือความกระจายของไบแอส
 
 เซลล์ถัดไปสุ่มตัวเลขจากแจกแจงปกติมาตรฐาน Z สำหรับ 30 ชั้นเพียงครั้งเดียว ทุกโครงข่ายในหัวข้อ 1 และ 2 ใช้ Z ชุดเดียวกันนี้คูณด้วย σ_w/√width และใช้ไบแอสชุดเดียวกันคูณด้วย σ_b โครงข่ายเหล่านั้นจึงต่างกันเพียง σ_w², σ_b² และฟังก์ชันกระตุ้น ฟังก์ชัน \`propagate\` ส่งอินพุตจำนวนหนึ่งผ่านโครงข่าย แล้วคืนค่าหลังแต่ละชั้น ได้แก่ค่าเฉลี่ยกำลังสองของพรีแอคติเวชัน (pre-activation) ของแต่ละอินพุต **q** และสหสัมพันธ์ **c** ภายในอินพุตแต่ละคู่`,
         vi: `
 ## 0. Một bộ số ngẫu nhiên, nhiều mạng
 
-Lý thuyết trường trung bình mô tả một mạng sâu có mọi lớp cùng độ rộng, trọng số lấy từ N(0, σ_w²/width) và bias lấy từ N(0, σ_b²). σ_w² là bình phương gain của bài A (của He là σ_w² = 2 cho ReLU; Xavier cho 1 với lớp vuông), σ_b² là độ phân tán của bias.
+Lý thuyết trường trung bình mô tả một mạng sâu có mọi lớp cùng độ rộng, trọng số lấy từ N(0, σ_w²/width) và bias lấy từ N(0, σ_b²). σ_w² là bình phương gain của bài A (của He là σ_w² = 2 cho ReLU; Xavier cho 1 với lớp vuông, tức fan_in = fan_out), σ_b² là độ phân tán của bias.
 
-Ô dưới đây lấy mẫu một lần 30 lớp số chuẩn tắc Z. Mọi mạng ở mục 1 và 2 đều nhân cùng Z đó với σ_w/√width và cùng bộ bias với σ_b, nên các mạng chỉ khác nhau ở σ_w², σ_b² và hàm kích hoạt. \`propagate\` đưa vài đầu vào đi qua mạng và trả về, sau mỗi lớp, trung bình bình phương tiền kích hoạt (pre-activation) **q** của từng đầu vào và hệ số tương quan **c** trong từng cặp đầu vào.`,
+Ô dưới đây lấy mẫu một lần duy nhất các số ngẫu nhiên Z theo phân phối chuẩn tắc cho 30 lớp. Mọi mạng ở mục 1 và 2 đều nhân cùng Z đó với σ_w/√width và cùng bộ bias với σ_b, nên các mạng chỉ khác nhau ở σ_w², σ_b² và hàm kích hoạt. \`propagate\` đưa vài đầu vào đi qua mạng và trả về, sau mỗi lớp, trung bình bình phương tiền kích hoạt (pre-activation) **q** của từng đầu vào và hệ số tương quan **c** trong từng cặp đầu vào.`,
       },
     ),
     ts(
@@ -144,7 +144,7 @@ tanh is bounded, so it cannot explode: above σ_w² = 1 its q settles at a **fix
         th: `
 ## 1. ต่อจากที่บทเรียน A และ C ทิ้งไว้
 
-แต่ละชั้นคูณ q ด้วยตัวประกอบที่ขึ้นกับ σ_w² และฟังก์ชันกระตุ้น สำหรับ ReLU ตัวประกอบนี้คือ σ_w²/2 พอดี (ReLU เก็บค่าเฉลี่ยกำลังสองของอินพุตที่สมมาตรไว้ได้ครึ่งหนึ่ง) σ_w² = 1 จึงหายไปแบบ 2⁻ˡ, σ_w² = 4 ระเบิดแบบ 2ˡ และ σ_w² = 2 ของ He คงที่ นี่คือการระเบิดและการหายไปในบทเรียน A และ C
+แต่ละชั้นคูณ q ด้วยตัวคูณที่ขึ้นกับ σ_w² และฟังก์ชันกระตุ้น สำหรับ ReLU ตัวคูณนี้คือ σ_w²/2 พอดี (ReLU เก็บค่าเฉลี่ยกำลังสองของอินพุตที่สมมาตรไว้ได้ครึ่งหนึ่ง) σ_w² = 1 จึงหายไปแบบ 2⁻ˡ, σ_w² = 4 ระเบิดแบบ 2ˡ และ σ_w² = 2 ของ He คงที่ นี่คือการระเบิดและการหายไปในบทเรียน A และ C
 
 tanh มีขอบเขต จึงระเบิดไม่ได้ เมื่อ σ_w² มากกว่า 1 ค่า q ของมันจะไปหยุดที่**จุดตรึง q\\*** (fixed point) เมื่อใช้ σ_w² = (5/3)² ≈ 2.78 ซึ่งเป็น gain ของ tanh ใน torch ค่า std จะอยู่ใกล้ 1 ในทุกชั้น และบทสรุปของบทเรียน A จะบอกว่าโครงข่ายนี้ดี หัวข้อ 2 จะแสดงว่ามันไม่ดี`,
         vi: `
@@ -200,11 +200,11 @@ The cell runs tanh with biases of σ_b² = 0.05 at three σ_w²: 1 (ordered), 1.
 
 เป็นตัวตัดสินเฟส:
 
-- χ₁ < 1 **เป็นระเบียบ**: c = 1 ดึงดูด อินพุตที่ต่างกันกลายเป็นเหมือนกัน เอาต์พุตเลิกขึ้นกับอินพุต และเกรเดียนต์หายไป
-- χ₁ > 1 **โกลาหล**: c = 1 ผลักออก อินพุตที่เกือบเหมือนกันกลับไม่เกี่ยวข้องกันเลยในตอนท้าย (c ลดลงไปที่ค่า c\\* < 1 ค่าหนึ่ง) เอาต์พุตกระโดดไปมาแม้อินพุตเปลี่ยนเพียงนิดเดียว และเกรเดียนต์ระเบิด
+- χ₁ < 1 **เป็นระเบียบ**: c = 1 เป็นจุดดึงดูด อินพุตที่ต่างกันกลายเป็นเหมือนกัน เอาต์พุตเลิกขึ้นกับอินพุต และเกรเดียนต์หายไป
+- χ₁ > 1 **โกลาหล**: c = 1 เป็นจุดผลักออก อินพุตที่เกือบเหมือนกันกลับไม่เกี่ยวข้องกันเลยในตอนท้าย (c ลดลงไปที่ค่า c\\* < 1 ค่าหนึ่ง) เอาต์พุตกระโดดไปมาแม้อินพุตเปลี่ยนเพียงนิดเดียว และเกรเดียนต์ระเบิด
 - χ₁ = 1: **ขอบแห่งความโกลาหล** ที่อยู่ระหว่างสองเฟสนี้
 
-χ₁ ยังเป็นตัวประกอบที่แต่ละชั้นคูณค่าเฉลี่ยกำลังสองของเกรเดียนต์ระหว่างทางย้อนกลับด้วย จึงเป็นเรื่องเดียวกับบทเรียน B: sigmoid′ ≤ 1/4 ทำให้ χ₁ ไม่เกิน σ_w²/16
+χ₁ ยังเป็นตัวคูณที่แต่ละชั้นใช้คูณค่าเฉลี่ยกำลังสองของเกรเดียนต์ระหว่างทางย้อนกลับด้วย จึงเป็นเรื่องเดียวกับบทเรียน B: sigmoid′ ≤ 1/4 ทำให้ χ₁ ไม่เกิน σ_w²/16
 
 เซลล์ถัดไปรัน tanh ที่มีไบแอส σ_b² = 0.05 ด้วย σ_w² สามค่า คือ 1 (เป็นระเบียบ), 1.76 (วิกฤต) และ 4 (โกลาหล) กับอินพุตสองชนิด ชนิดแรกเป็นคู่ที่เกือบเหมือนกัน (c = 0.99) อีกชนิดเป็นคู่ที่เกือบไม่เกี่ยวกัน (c = 0.2) ชนิดละแปดคู่ เส้นคือการส่งสหสัมพันธ์ตามทฤษฎี เริ่มจาก q และ c ที่คาดไว้ของชั้นแรก จุดคือค่าที่วัดได้จาก 400 หน่วย แต่ละจุดเป็นค่าเฉลี่ยของอินพุต 8 คู่ชนิดเดียวกัน ทั้งสองตรงกันในระยะราว 0.1 ในทุกชั้น`,
         vi: `
@@ -216,8 +216,8 @@ Một mạng còn phải giữ cho các đầu vào *khác nhau* vẫn khác nha
 
 quyết định pha:
 
-- χ₁ < 1, **trật tự**: c = 1 hút. Các đầu vào khác nhau trở nên giống nhau, đầu ra không còn phụ thuộc vào đầu vào, và gradient biến mất.
-- χ₁ > 1, **hỗn loạn**: c = 1 đẩy. Các đầu vào gần như giống nhau cuối cùng chẳng còn liên quan (c rơi về một c\\* < 1); đầu ra nhảy vọt chỉ vì đầu vào thay đổi chút ít, và gradient bùng nổ.
+- χ₁ < 1, **trật tự**: c = 1 là điểm hút. Các đầu vào khác nhau trở nên giống nhau, đầu ra không còn phụ thuộc vào đầu vào, và gradient biến mất.
+- χ₁ > 1, **hỗn loạn**: c = 1 là điểm đẩy. Các đầu vào gần như giống nhau cuối cùng chẳng còn liên quan (c rơi về một c\\* < 1); đầu ra nhảy vọt chỉ vì đầu vào thay đổi chút ít, và gradient bùng nổ.
 - χ₁ = 1: **biên hỗn loạn** nằm giữa hai pha.
 
 χ₁ cũng là hệ số mà mỗi lớp nhân vào trung bình bình phương của gradient trên đường lan truyền ngược, nên đây cũng là câu chuyện của bài B: sigmoid′ ≤ 1/4 chặn χ₁ ở σ_w²/16.
@@ -281,7 +281,7 @@ With no biases:
 
 - **ReLU**: χ₁ = σ_w²/2 exactly, so the critical point is σ_w² = 2, **He's initialization**. ReLU has no chaotic phase: above 2, q explodes instead. Keras's default for dense layers (Glorot) gives σ_w² = 1 on square layers: χ₁ = 1/2, ordered, ξ_c = 1/ln 2 ≈ 1.44, about 9 layers.
 - **tanh**: the critical point is σ_w² = 1 (Xavier on square layers), where q\\* = 0. torch's gain 5/3 (σ_w² ≈ 2.78) lies on the chaotic side: χ₁ ≈ 1.21, ξ_c ≈ 12.
-- **sigmoid**: sigmoid(0) = 1/2 is not 0 and sigmoid′ ≤ 1/4, so χ₁ ≤ σ_w²/16. Its edge is far out, near σ_w² ≈ 103, where q\\* ≈ 46 and almost every unit is saturated. At σ_w² = 1, χ₁ ≈ 0.06 and ξ_c ≈ 0.35; even 4 × Xavier's std (σ_w² = 16, often advised for sigmoid) gives χ₁ ≈ 0.4 and ξ_c ≈ 1.1, about 6 layers: deep in the ordered phase.
+- **sigmoid**: sigmoid(0) = 1/2 is not 0 and sigmoid′ ≤ 1/4, so χ₁ ≤ σ_w²/16. Its edge is far out, near σ_w² ≈ 103, where q\\* ≈ 46 and almost every unit is saturated. At σ_w² = 1, χ₁ ≈ 0.06 and ξ_c ≈ 0.35; even 4 × Xavier's std (σ_w² = 16, often advised for sigmoid) gives χ₁ ≈ 0.4 and ξ_c ≈ 1.1, about 6.5 layers: deep in the ordered phase.
 
 The cell finds each critical point where χ₁ = 1, and prints the depth scales at the usual settings.`,
       {
@@ -294,9 +294,9 @@ The cell finds each critical point where χ₁ = 1, and prints the depth scales 
 
 - **ReLU**: χ₁ = σ_w²/2 พอดี จุดวิกฤตจึงอยู่ที่ σ_w² = 2 ซึ่งก็คือ**การกำหนดค่าเริ่มต้นของ He** ReLU ไม่มีเฟสโกลาหล เมื่อเกิน 2 ค่า q จะระเบิดแทน ค่าเริ่มต้นของชั้น dense ใน Keras (Glorot) ให้ σ_w² = 1 เมื่อชั้นเป็นสี่เหลี่ยมจัตุรัส: χ₁ = 1/2 เป็นระเบียบ ξ_c = 1/ln 2 ≈ 1.44 หรือประมาณ 9 ชั้น
 - **tanh**: จุดวิกฤตอยู่ที่ σ_w² = 1 (Xavier เมื่อชั้นเป็นสี่เหลี่ยมจัตุรัส) ซึ่ง q\\* = 0 ส่วน gain 5/3 ของ torch (σ_w² ≈ 2.78) อยู่ฝั่งโกลาหล: χ₁ ≈ 1.21, ξ_c ≈ 12
-- **sigmoid**: sigmoid(0) = 1/2 ไม่ใช่ 0 และ sigmoid′ ≤ 1/4 ดังนั้น χ₁ ≤ σ_w²/16 ขอบของมันจึงอยู่ไกลมาก ราว σ_w² ≈ 103 ซึ่ง q\\* ≈ 46 และแทบทุกหน่วยอิ่มตัว ที่ σ_w² = 1 ได้ χ₁ ≈ 0.06 และ ξ_c ≈ 0.35 แม้จะใช้ std 4 เท่าของ Xavier (σ_w² = 16 ซึ่งมักแนะนำสำหรับ sigmoid) ก็ได้ χ₁ ≈ 0.4 และ ξ_c ≈ 1.1 หรือราว 6 ชั้น คืออยู่ลึกในเฟสเป็นระเบียบ
+- **sigmoid**: sigmoid(0) = 1/2 ไม่ใช่ 0 และ sigmoid′ ≤ 1/4 ดังนั้น χ₁ ≤ σ_w²/16 ขอบของมันจึงอยู่ไกลมาก ราว σ_w² ≈ 103 ซึ่ง q\\* ≈ 46 และแทบทุกหน่วยอิ่มตัว ที่ σ_w² = 1 ได้ χ₁ ≈ 0.06 และ ξ_c ≈ 0.35 แม้จะใช้ std 4 เท่าของ Xavier (σ_w² = 16 ซึ่งมักแนะนำสำหรับ sigmoid) ก็ได้ χ₁ ≈ 0.4 และ ξ_c ≈ 1.1 หรือราว 6.5 ชั้น คืออยู่ลึกในเฟสเป็นระเบียบ
 
-เซลล์ถัดไปหาจุดวิกฤตของแต่ละแบบที่ χ₁ = 1 และพิมพ์สเกลความลึกที่ค่าตั้งต้นซึ่งนิยมใช้`,
+เซลล์ถัดไปหาจุดวิกฤตของแต่ละแบบที่ χ₁ = 1 และพิมพ์สเกลความลึกของการตั้งค่าที่นิยมใช้`,
         vi: `
 ## 3. Ba hàm kích hoạt, ba điểm tới hạn
 
@@ -306,7 +306,7 @@ Khi không có bias:
 
 - **ReLU**: χ₁ = σ_w²/2 chính xác, nên điểm tới hạn là σ_w² = 2, chính là **khởi tạo của He**. ReLU không có pha hỗn loạn: quá 2 thì q bùng nổ. Mặc định của Keras cho lớp dense (Glorot) cho σ_w² = 1 với lớp vuông: χ₁ = 1/2, trật tự, ξ_c = 1/ln 2 ≈ 1,44, khoảng 9 lớp.
 - **tanh**: điểm tới hạn là σ_w² = 1 (Xavier với lớp vuông), nơi q\\* = 0. Gain 5/3 của torch (σ_w² ≈ 2,78) nằm ở phía hỗn loạn: χ₁ ≈ 1,21, ξ_c ≈ 12.
-- **sigmoid**: sigmoid(0) = 1/2 khác 0 và sigmoid′ ≤ 1/4, nên χ₁ ≤ σ_w²/16. Biên của nó ở rất xa, gần σ_w² ≈ 103, nơi q\\* ≈ 46 và gần như mọi nơ-ron đều bão hòa. Ở σ_w² = 1, χ₁ ≈ 0,06 và ξ_c ≈ 0,35; ngay cả std gấp 4 lần Xavier (σ_w² = 16, thường được khuyên dùng cho sigmoid) cũng chỉ cho χ₁ ≈ 0,4 và ξ_c ≈ 1,1, khoảng 6 lớp: nằm sâu trong pha trật tự.
+- **sigmoid**: sigmoid(0) = 1/2 khác 0 và sigmoid′ ≤ 1/4, nên χ₁ ≤ σ_w²/16. Biên của nó ở rất xa, gần σ_w² ≈ 103, nơi q\\* ≈ 46 và gần như mọi nơ-ron đều bão hòa. Ở σ_w² = 1, χ₁ ≈ 0,06 và ξ_c ≈ 0,35; ngay cả std gấp 4 lần Xavier (σ_w² = 16, thường được khuyên dùng cho sigmoid) cũng chỉ cho χ₁ ≈ 0,4 và ξ_c ≈ 1,1, khoảng 6,5 lớp: nằm sâu trong pha trật tự.
 
 Ô dưới đây tìm điểm tới hạn của từng hàm nơi χ₁ = 1, và in thang độ sâu ở các thiết lập thường dùng.`,
       },
@@ -387,20 +387,20 @@ meanField({ activation: 'sigmoid', sigmaW: 4, sigmaB: 0, depth: 20, grid: { size
 
 \`meanField.ofModel(model)\` reads σ_w² and σ_b² off a model you built (each dense layer's weights, biases and activation) and says where it sits and how deep theory says it can train.
 
-The cell reads three 12-layer ReLU MLPs of width 128. The first is what \`tf.layers.dense\` builds by default: its glorotNormal kernels are truncated normal draws without the correction for the truncation, so they have 0.77 of Glorot's variance, σ_w² ≈ 0.77 on square layers: ordered, trainable to about 6 layers, and 12 is too deep. TensorFlow.js's \`heNormal\` has the same shortfall: σ_w² ≈ 1.55, still ordered, trainable to about 23 layers. InitLab's \`init.kaimingNormal\` (here through \`nn.reinit\`) draws He's variance: σ_w² ≈ 2, the edge of chaos. The diagram marks that last model.`,
+The cell reads three 12-layer ReLU MLPs of width 128. The first is what \`tf.layers.dense\` builds by default: its glorotNormal kernels are truncated normal draws without the correction for the truncation, so they have 0.77 of Glorot's variance, σ_w² ≈ 0.77 on square layers: ordered, trainable to about 6 layers, and 12 is too deep. TensorFlow.js's \`heNormal\` has the same shortfall: σ_w² ≈ 1.55, still ordered, trainable to about 23 layers. InitLab's \`init.kaimingNormal\` (here through \`nn.reinit\`) draws He's variance: σ_w² ≈ 2, the edge of chaos. A finite draw lands a hair from it (1.99 here), which theory reads as barely ordered: ξ_c in the hundreds of layers, far past 12. The diagram marks that last model.`,
       {
         th: `
 ## 5. โมเดลของเราเอง
 
 \`meanField.ofModel(model)\` อ่านค่า σ_w² และ σ_b² จากโมเดลที่เราสร้าง (น้ำหนัก ไบแอส และฟังก์ชันกระตุ้นของชั้น dense แต่ละชั้น) แล้วบอกว่าโมเดลอยู่ตรงไหนบนแผนภาพ และทฤษฎีบอกว่าฝึกได้ลึกแค่ไหน
 
-เซลล์ถัดไปอ่าน MLP แบบ ReLU ลึก 12 ชั้น กว้าง 128 สามตัว ตัวแรกคือสิ่งที่ \`tf.layers.dense\` สร้างให้โดยปริยาย: เคอร์เนลแบบ glorotNormal ของมันสุ่มจากแจกแจงปกติแบบตัดปลาย (truncated) โดยไม่ได้ชดเชยการตัดปลาย ความแปรปรวนจึงเหลือ 0.77 ของของ Glorot คือ σ_w² ≈ 0.77 เมื่อชั้นเป็นสี่เหลี่ยมจัตุรัส: เป็นระเบียบ ฝึกได้ลึกราว 6 ชั้น และ 12 ชั้นลึกเกินไป \`heNormal\` ของ TensorFlow.js ก็ขาดไปแบบเดียวกัน: σ_w² ≈ 1.55 ยังเป็นระเบียบ ฝึกได้ลึกราว 23 ชั้น ส่วน \`init.kaimingNormal\` ของ InitLab (ในที่นี้ผ่าน \`nn.reinit\`) สุ่มด้วยความแปรปรวนของ He: σ_w² ≈ 2 คือขอบแห่งความโกลาหล แผนภาพจะทำเครื่องหมายที่โมเดลตัวสุดท้ายนี้`,
+เซลล์ถัดไปอ่าน MLP แบบ ReLU ลึก 12 ชั้น กว้าง 128 สามตัว ตัวแรกคือสิ่งที่ \`tf.layers.dense\` สร้างให้โดยปริยาย: เคอร์เนลแบบ glorotNormal ของมันสุ่มจากแจกแจงปกติแบบตัดปลาย (truncated) โดยไม่ได้ชดเชยการตัดปลาย ความแปรปรวนจึงเหลือเพียง 0.77 เท่าของที่ Glorot กำหนด คือ σ_w² ≈ 0.77 เมื่อชั้นเป็นสี่เหลี่ยมจัตุรัส: เป็นระเบียบ ฝึกได้ลึกราว 6 ชั้น และ 12 ชั้นลึกเกินไป \`heNormal\` ของ TensorFlow.js ก็ขาดไปแบบเดียวกัน: σ_w² ≈ 1.55 ยังเป็นระเบียบ ฝึกได้ลึกราว 23 ชั้น ส่วน \`init.kaimingNormal\` ของ InitLab (ในที่นี้ผ่าน \`nn.reinit\`) สุ่มด้วยความแปรปรวนของ He: σ_w² ≈ 2 คือขอบแห่งความโกลาหล ค่าที่สุ่มได้จริงคลาดจากจุดนั้นเล็กน้อย (ที่นี่ 1.99) ทฤษฎีจึงจัดให้อยู่ฝั่งเป็นระเบียบแบบเฉียดขอบ: ξ_c หลายร้อยชั้น เกิน 12 ชั้นไปไกลมาก แผนภาพจะทำเครื่องหมายที่โมเดลตัวสุดท้ายนี้`,
         vi: `
 ## 5. Mô hình của chính bạn
 
 \`meanField.ofModel(model)\` đọc σ_w² và σ_b² từ một mô hình bạn đã dựng (trọng số, bias và hàm kích hoạt của từng lớp dense), rồi cho biết nó nằm ở đâu và lý thuyết nói nó huấn luyện được đến độ sâu nào.
 
-Ô dưới đây đọc ba MLP ReLU sâu 12 lớp, rộng 128. Mạng đầu tiên là thứ \`tf.layers.dense\` dựng theo mặc định: nhân glorotNormal của nó lấy mẫu từ phân phối chuẩn bị cắt cụt (truncated) mà không bù cho phần bị cắt, nên phương sai chỉ bằng 0,77 của Glorot, σ_w² ≈ 0,77 với lớp vuông: trật tự, huấn luyện được khoảng 6 lớp, và 12 lớp là quá sâu. \`heNormal\` của TensorFlow.js cũng thiếu y như vậy: σ_w² ≈ 1,55, vẫn trật tự, huấn luyện được khoảng 23 lớp. \`init.kaimingNormal\` của InitLab (ở đây qua \`nn.reinit\`) lấy mẫu đúng phương sai của He: σ_w² ≈ 2, biên hỗn loạn. Giản đồ đánh dấu mô hình cuối cùng này.`,
+Ô dưới đây đọc ba MLP ReLU sâu 12 lớp, rộng 128. Mạng đầu tiên là thứ \`tf.layers.dense\` dựng theo mặc định: kernel glorotNormal của nó lấy mẫu từ phân phối chuẩn bị cắt cụt (truncated) mà không bù cho phần bị cắt, nên phương sai chỉ bằng 0,77 của Glorot, σ_w² ≈ 0,77 với lớp vuông: trật tự, huấn luyện được khoảng 6 lớp, và 12 lớp là quá sâu. \`heNormal\` của TensorFlow.js cũng thiếu y như vậy: σ_w² ≈ 1,55, vẫn trật tự, huấn luyện được khoảng 23 lớp. \`init.kaimingNormal\` của InitLab (ở đây qua \`nn.reinit\`) lấy mẫu đúng phương sai của He: σ_w² ≈ 2, biên hỗn loạn. Một lần lấy mẫu hữu hạn lệch khỏi đó một chút (ở đây 1,99), nên lý thuyết xếp nó vào pha trật tự, nhưng sát biên: ξ_c cỡ hàng trăm lớp, vượt xa 12. Giản đồ đánh dấu mô hình cuối cùng này.`,
       },
     ),
     ts(
@@ -538,16 +538,16 @@ compareReports(spectra)`,
       `
 ### Why ReLU cannot reach it
 
-ReLU′ is 1 on an active unit and 0 on the others: μ₁ = μ₂ = 1/2, so μ₂/μ₁² = 2 and the spread grows as L even with orthogonal weights. Orthogonal weights rotate without stretching, but the ReLU after them passes only the directions of its active units: about half the directions are lost at every layer, and no choice of weights brings them back. The spectra above show it. With the same orthogonal weights, tanh keeps every singular value between about 0.2 and 1.4, while most of ReLU's are zero to float32's precision. (Gaussian weights squeeze some directions too, whatever the activation: a product of 32 Gaussian matrices has singular values spread over many orders of magnitude, the smallest far below float32's precision.)`,
+ReLU′ is 1 on an active unit and 0 on the others: μ₁ = μ₂ = 1/2, so μ₂/μ₁² = 2 and the spread grows as L even with orthogonal weights. Orthogonal weights rotate without stretching, but the ReLU after them passes only the directions of its active units: about half the directions are lost at every layer, and no choice of weights brings them back. The spectra above show it. With the same orthogonal weights, tanh keeps every singular value between about 0.17 and 1.4, while most of ReLU's are zero to float32's precision. (Gaussian weights squeeze some directions too, whatever the activation: a product of 32 Gaussian matrices has singular values spread over many orders of magnitude, the smallest far below float32's precision.)`,
       {
         th: `
 ### ทำไม ReLU ไปไม่ถึง
 
-ReLU′ เป็น 1 ในหน่วยที่ทำงาน และเป็น 0 ในหน่วยอื่น: μ₁ = μ₂ = 1/2 ดังนั้น μ₂/μ₁² = 2 และความกระจายโตตาม L แม้น้ำหนักจะเป็นแบบ orthogonal น้ำหนักแบบ orthogonal หมุนโดยไม่ยืด แต่ ReLU ที่ตามมาปล่อยผ่านเฉพาะทิศทางของหน่วยที่ทำงาน ทิศทางราวครึ่งหนึ่งจึงหายไปในทุกชั้น และไม่มีน้ำหนักแบบใดนำมันกลับมาได้ สเปกตรัมด้านบนแสดงให้เห็น ด้วยน้ำหนักแบบ orthogonal ชุดเดียวกัน tanh รักษาค่าเอกฐานทุกตัวไว้ระหว่างราว 0.2 ถึง 1.4 ขณะที่ค่าเอกฐานของ ReLU ส่วนใหญ่เป็นศูนย์เท่าที่ความละเอียดของ float32 จะบอกได้ (น้ำหนักแบบเกาส์เซียนก็บีบบางทิศทางเช่นกัน ไม่ว่าฟังก์ชันกระตุ้นจะเป็นอะไร: ผลคูณของเมทริกซ์เกาส์เซียน 32 ตัวมีค่าเอกฐานกระจายไปหลายอันดับขนาด ตัวที่เล็กที่สุดต่ำกว่าความละเอียดของ float32 มาก)`,
+ReLU′ เป็น 1 ในหน่วยที่ทำงาน และเป็น 0 ในหน่วยอื่น: μ₁ = μ₂ = 1/2 ดังนั้น μ₂/μ₁² = 2 และความกระจายโตตาม L แม้น้ำหนักจะเป็นแบบ orthogonal น้ำหนักแบบ orthogonal หมุนโดยไม่ยืด แต่ ReLU ที่ตามมาปล่อยผ่านเฉพาะทิศทางของหน่วยที่ทำงาน ทิศทางราวครึ่งหนึ่งจึงหายไปในทุกชั้น และไม่มีน้ำหนักแบบใดนำมันกลับมาได้ สเปกตรัมด้านบนแสดงให้เห็น ด้วยน้ำหนักแบบ orthogonal ชุดเดียวกัน tanh รักษาค่าเอกฐานทุกตัวไว้ระหว่างราว 0.17 ถึง 1.4 ขณะที่ค่าเอกฐานของ ReLU ส่วนใหญ่เป็นศูนย์เท่าที่ความละเอียดของ float32 จะบอกได้ (น้ำหนักแบบเกาส์เซียนก็บีบบางทิศทางเช่นกัน ไม่ว่าฟังก์ชันกระตุ้นจะเป็นอะไร: ผลคูณของเมทริกซ์เกาส์เซียน 32 ตัวมีค่าเอกฐานกระจายไปหลายอันดับขนาด ตัวที่เล็กที่สุดต่ำกว่าความละเอียดของ float32 มาก)`,
         vi: `
 ### Vì sao ReLU không đạt được
 
-ReLU′ bằng 1 ở nơ-ron đang hoạt động và 0 ở các nơ-ron còn lại: μ₁ = μ₂ = 1/2, nên μ₂/μ₁² = 2 và độ phân tán tăng theo L ngay cả với trọng số trực giao. Trọng số trực giao xoay mà không kéo giãn, nhưng ReLU đứng sau chỉ cho đi qua các hướng của những nơ-ron đang hoạt động: khoảng một nửa số hướng bị mất ở mỗi lớp, và không cách chọn trọng số nào đem chúng trở lại. Các phổ ở trên cho thấy điều đó. Với cùng trọng số trực giao, tanh giữ mọi giá trị kỳ dị trong khoảng 0,2 đến 1,4, còn phần lớn giá trị kỳ dị của ReLU bằng 0 trong giới hạn chính xác của float32. (Trọng số Gauss cũng ép một số hướng, dù hàm kích hoạt là gì: tích của 32 ma trận Gauss có các giá trị kỳ dị trải qua nhiều bậc độ lớn, giá trị nhỏ nhất thấp hơn nhiều so với độ chính xác của float32.)`,
+ReLU′ bằng 1 ở nơ-ron đang hoạt động và 0 ở các nơ-ron còn lại: μ₁ = μ₂ = 1/2, nên μ₂/μ₁² = 2 và độ phân tán tăng theo L ngay cả với trọng số trực giao. Trọng số trực giao xoay mà không kéo giãn, nhưng ReLU đứng sau chỉ cho đi qua các hướng của những nơ-ron đang hoạt động: khoảng một nửa số hướng bị mất ở mỗi lớp, và không cách chọn trọng số nào đem chúng trở lại. Các phổ ở trên cho thấy điều đó. Với cùng trọng số trực giao, tanh giữ mọi giá trị kỳ dị trong khoảng 0,17 đến 1,4, còn phần lớn giá trị kỳ dị của ReLU bằng 0 trong giới hạn chính xác của float32. (Trọng số Gauss cũng ép một số hướng, dù hàm kích hoạt là gì: tích của 32 ma trận Gauss có các giá trị kỳ dị trải qua nhiều bậc độ lớn, giá trị nhỏ nhất thấp hơn nhiều so với độ chính xác của float32.)`,
       },
     ),
     md(
