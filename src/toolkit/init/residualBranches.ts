@@ -8,7 +8,7 @@
  *     input); the layers between the fork and each input are that input's path. The path with
  *     the most weight layers is the branch; the others are shortcuts (the identity, or a
  *     projection with fewer layers). An Add whose paths hold no weight layer (two inputs summed)
- *     is no residual branch.
+ *     is no residual branch; one whose longest paths tie is refused (no way to tell which is the branch).
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { Linear } from '../nn/layers';
@@ -80,6 +80,11 @@ export function layersResidualStructure(model: tfjs.LayersModel, fn: string): Re
         .sort((a, b) => steps.indexOf(a) - steps.indexOf(b)),
     );
     const longest = paths.reduce((a, b) => (b.length > a.length ? b : a));
+    // Two paths as long as each other: either could be the branch, and zeroing the shortcut's
+    // last layer would leave the branch alone where Fixup means the block to be its shortcut.
+    if (longest.length > 0 && paths.filter((p) => p.length === longest.length).length > 1) {
+      throw new TypeError(`${fn}: the Add '${step.id}' sums ${paths.length} paths of ${longest.length} weight layer${longest.length === 1 ? '' : 's'} each, so Fixup cannot tell its residual branch from its shortcut (a branch must have more weight layers than the shortcut beside it: the identity, or a projection)`);
+    }
     if (longest.length > 0) branches.push(longest);
   }
   return { branches, all: steps.filter(carriesKernel) };

@@ -207,6 +207,13 @@ test('a model without residual branches is refused, saying Fixup does not apply;
   assert.throws(() => nn.reinit(mlp, 'fixup', { seed: 0 }), /Fixup applies to residual networks/);
   assert.throws(() => init.fixup({} as never), /init\.fixup: model must be a residual network/);
   assert.throws(() => (init.fixup as (...a: unknown[]) => unknown)(mlp, { seed: 1 }), /init\.fixup: takes at most 1 argument/);
+  // An Add of two one-layer paths: which one is the branch? Zeroing the first would leave the block the other path alone.
+  const input = tf.input({ shape: [4] });
+  const twoPaths = tf.model({ inputs: input, outputs: tf.layers.add({ name: 'join' }).apply([tf.layers.dense({ units: 4 }).apply(input), tf.layers.dense({ units: 4 }).apply(input)] as tfjs.SymbolicTensor[]) as tfjs.SymbolicTensor });
+  const madeTwoPaths = tf.memory().numTensors;
+  assert.throws(() => init.fixup(twoPaths), /init\.fixup: the Add 'join' sums 2 paths of 1 weight layer each, so Fixup cannot tell its residual branch from its shortcut/);
+  assert.equal(tf.memory().numTensors, madeTwoPaths, 'nothing changed or made');
+  twoPaths.dispose();
   assert.equal(tf.memory().numTensors, before, 'a refused reinit leaves no copy behind');
   mlp.dispose();
   sequential.dispose();
