@@ -15,11 +15,19 @@
  *   the cost falls while the user answers questions instead of inside the first cells.
  *
  * On other backends both do the plain thing.
+ *
+ * And two questions a large job asks before it starts (the probe's pass, passMemory.ts):
+ * `engineHeapFits(bytes, piece)`, whether that many bytes can be had now in blocks the size of
+ * its largest tensor, and `engineHeapRoom(piece)`, how many can. The WASM heap grows up to 4 GiB
+ * and never shrinks, and its allocator cannot move what it holds, so what counts is what it can
+ * still give in blocks that large (free space inside the heap, or growth at its end), not the
+ * bytes free in total. Both ask the allocator itself: the blocks are allocated, then freed.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { argumentError, checkPositiveInteger } from '../args';
 import { tf } from './engine';
 import { EngineOutOfMemoryError, memoryFigures } from './heapGuard';
+import { reachesTop } from './heapRegions';
 import { WASM_HEAP_LIMIT_BYTES, outOfMemoryMessage } from './outOfMemoryMessage';
 
 interface WasmHeap {
@@ -68,4 +76,77 @@ export function reserveEngineMemory(bytes: number): number {
   for (let at = pointer; at < pointer + bytes; at += 4096) view[at] = 0;
   heap.wasm._free(pointer);
   return performance.now() - started;
+}
+
+/** The raw allocator, unchecked: a failed allocation returns 0 (the kernel's guard would throw). */
+function rawAllocator(heap: WasmHeap): { malloc(bytes: number): number; free(pointer: number): void } {
+  const raw = (heap.wasm as unknown as { asm?: { malloc?: (bytes: number) => number; free?: (pointer: number) => void } }).asm;
+  const malloc = raw?.malloc ?? ((bytes: number) => {
+    try {
+      return heap.wasm._malloc(bytes);
+    } catch (err) {
+      if (err instanceof EngineOutOfMemoryError) return 0;
+      throw err;
+    }
+  });
+  return { malloc, free: raw?.free ?? ((pointer: number) => heap.wasm._free(pointer)) };
+}
+
+/**
+ * Blocks the allocator cannot give past: its sbrk takes a signed 32-bit increment, so one
+ * allocation never grows the heap by 2 GiB or more; large questions are asked in pieces.
+ */
+const LARGEST_PIECE = 2 ** 30;
+
+/**
+ * Allocates blocks of at most `piece` bytes until `bytes` are held or one fails, frees them all,
+ * and returns the bytes it held.
+ */
+function allocatable(heap: WasmHeap, bytes: number, piece: number): number {
+  const { malloc, free } = rawAllocator(heap);
+  const held: number[] = [];
+  let total = 0;
+  let size = Math.max(1, Math.min(Math.ceil(piece), LARGEST_PIECE));
+  try {
+    while (total < bytes) {
+      const want = Math.min(size, Math.ceil(bytes - total));
+      // A request the allocator would meet by wrapping past 4 GiB counts as one it cannot meet (heapRegions.ts).
+      const pointer = reachesTop(heap.wasm, want) ? 0 : malloc(want) >>> 0;
+      if (pointer !== 0) {
+        held.push(pointer);
+        total += want;
+      } else if (want > 2 ** 20 && size > piece / 16) {
+        // A smaller piece may still fit in what is left: the pass's tensors are of many sizes.
+        size = Math.ceil(want / 2);
+      } else {
+        break;
+      }
+    }
+  } finally {
+    for (const pointer of held) free(pointer);
+  }
+  return total;
+}
+
+/**
+ * Whether the engine can allocate `bytes` now (growing its heap if it must), in blocks of at
+ * most `piece` bytes (a job's largest single tensor). Always true on engines without a bounded
+ * heap (tfjs-node, the CPU backend).
+ */
+export function engineHeapFits(bytes: number, piece = bytes): boolean {
+  if (!(bytes >= 0)) throw argumentError('engineHeapFits', 'bytes', 'a number of bytes ≥ 0', bytes);
+  const heap = wasmHeap();
+  if (!heap || bytes === 0) return true;
+  if (bytes > WASM_HEAP_LIMIT_BYTES) return false;
+  return allocatable(heap, bytes, piece) >= bytes;
+}
+
+/**
+ * How many bytes the engine can allocate now in blocks of at most `piece` bytes; Infinity on
+ * engines without a bounded heap.
+ */
+export function engineHeapRoom(piece: number): number {
+  const heap = wasmHeap();
+  if (!heap) return Infinity;
+  return allocatable(heap, WASM_HEAP_LIMIT_BYTES, piece);
 }

@@ -12,6 +12,9 @@
  * - A tensor under 4 GiB that does not fit: malloc returns 0 and tfjs writes the tensor at
  *   address 0, over the whole heap. The cell succeeds, other tensors hold its values, and every
  *   later op ends in "RuntimeError: Aborted()".
+ * - A request near the top of the 4 GiB address space that no free region holds, once the heap
+ *   has grown close to it: emmalloc's growth wraps around 2^32 and malloc returns a block that
+ *   runs past the heap's end, its bookkeeping written over other tensors (heapRegions.ts).
  * - XNNPACK's own allocations (a matMul's packed weights, a convolution's buffers): when they
  *   fail, tfjs prints "XNN status ... Got status 6" and returns the uninitialized output. The
  *   numbers are wrong and nothing fails.
@@ -32,6 +35,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { tf } from './engine';
+import { locateFreeLists, reachesTop } from './heapRegions';
 import { WASM_HEAP_LIMIT_BYTES, outOfMemoryMessage, type MemoryFigures } from './outOfMemoryMessage';
 
 /** Thrown when the engine cannot allocate what an op or a new tensor needs. The engine is intact. */
@@ -131,8 +135,10 @@ export function guardEngineHeap(): void {
 function guardMalloc(module: WasmModule): void {
   // The export itself: Module._malloc starts as a stub that replaces itself on its first call.
   const malloc = module.asm?.malloc ?? module._malloc.bind(module);
+  locateFreeLists(module);
   const checked = (bytes: number): number => {
-    if (bytes > WASM_HEAP_LIMIT_BYTES) throw outOfMemory(bytes);
+    // Past 4 GiB, or growth that would wrap the allocator around the address space (heapRegions.ts).
+    if (bytes > WASM_HEAP_LIMIT_BYTES || reachesTop(module, bytes)) throw outOfMemory(bytes);
     const pointer = malloc(bytes);
     if (pointer === 0 && bytes > 0) throw outOfMemory(bytes);
     return pointer;
