@@ -14,7 +14,7 @@
  * runs on the whole batch at once, except two kinds whose backward is their formula, with no
  * temporary and no forward run again: a BatchNormalization over its last axis (every tf.layers
  * one in training mode; batchNormGradient.ts), and on the WASM engine an Activation layer of
- * relu or relu6 (one SIMD pass, simdPasses.ts). Conv2D, DepthwiseConv2D and Dense layers
+ * relu or relu6 or a ReLU layer (one SIMD pass, simdPasses.ts). Conv2D, DepthwiseConv2D and Dense layers
  * without an activation of their own skip the forward too: their gradient kernels are called
  * directly (kernelGradients.ts), whole or in slices.
  */
@@ -65,8 +65,8 @@ export function layerGradients(step: Step, inputs: Tensor[], dy: Tensor, wanted:
   const weights = step.trainableWeights.map((w) => w.read());
   const bytes = Math.max(bytesOf(dy), ...inputs.map(bytesOf));
   if (normalizesLastAxis(step, inputs[0])) return batchNormByFormula(step, inputs[0], dy, wanted[0]);
-  const limit = reluLimit(step, inputs[0], dy);
-  if (limit !== undefined) return { inputs: [wanted[0] ? reluGradient(inputs[0], dy, limit) : undefined], weights: [] };
+  const rule = reluRule(step, inputs[0], dy);
+  if (rule) return { inputs: [wanted[0] ? reluGradient(inputs[0], dy, rule) : undefined], weights: [] };
   const batch = dy.shape[0] ?? 1;
   const parts = BATCH_SLICEABLE.has(step.kind) && inputs.every((x) => x.shape[0] === batch) ? Math.min(batch, Math.ceil(bytes / sliceBytes)) : 1;
   if (parts <= 1) return gradientsOf(step, inputs, dy, wanted, weights);
@@ -122,22 +122,30 @@ function concatAndFree(parts: Tensor[], axis: number): Tensor {
 
 
 /**
- * The largest input at which an Activation layer of relu or relu6 passes its output's gradient
- * on, when the SIMD pass can take its backward (the WASM engine, float32): ∞ for relu (tfjs:
- * dy · step(x)); for relu6, which tf.layers computes as min(6, relu(x)), the float32 just below
- * 6 (its gradient is dy · [6 > relu(x)] · step(x): none at 6). Undefined for anything else.
+ * How a ReLU layer passes its output's gradient on, when the SIMD pass can take its backward (the
+ * WASM engine, float32): up to which input, and whether inputs above it give +0 (clip). An
+ * Activation layer of relu: dy · step(x), no limit; of relu6, which tf.layers computes as
+ * min(6, relu(x)): dy · [6 > relu(x)] · step(x), so none at 6 (the float32 just below 6). A ReLU
+ * layer: relu, then clipByValue(0, maxValue) when it has one, whose gradient passes dy up to and
+ * at maxValue and gives +0 above it. Undefined for anything else.
  */
-function reluLimit(step: Step, x: Tensor, dy: Tensor): number | undefined {
-  if (step.kind !== 'activation' || x.dtype !== 'float32' || dy.dtype !== 'float32' || x.size !== dy.size || !simdPasses()) return undefined;
+function reluRule(step: Step, x: Tensor, dy: Tensor): { upper: number; clip: boolean } | undefined {
+  if (x.dtype !== 'float32' || dy.dtype !== 'float32' || x.size !== dy.size || !simdPasses()) return undefined;
+  if (step.kind === 'reLU') {
+    const { maxValue } = step.layer as unknown as { maxValue?: number | null };
+    if (maxValue === undefined || maxValue === null) return { upper: Infinity, clip: false };
+    return typeof maxValue === 'number' && maxValue >= 0 && Math.fround(maxValue) === maxValue ? { upper: maxValue, clip: true } : undefined;
+  }
+  if (step.kind !== 'activation') return undefined;
   const name = ownActivationOfActivationLayer(step.layer);
-  return name === 'relu' ? Infinity : name === 'relu6' ? Math.fround(6) - 2 ** -21 : undefined;
+  return name === 'relu' ? { upper: Infinity, clip: false } : name === 'relu6' ? { upper: Math.fround(6) - 2 ** -21, clip: false } : undefined;
 }
 
-/** dy · (0 < x ≤ limit), NaN where x is NaN: the SIMD pass on the engine's heap, no temporary. */
-function reluGradient(x: Tensor, dy: Tensor, limit: number): Tensor {
+/** The ReLU rule's gradient: the SIMD pass on the engine's heap, no temporary. */
+function reluGradient(x: Tensor, dy: Tensor, rule: { upper: number; clip: boolean }): Tensor {
   // Every value is written by the pass: no fill first.
   const dx = filledTensor(x.shape, () => undefined);
-  simdPasses()!.reluGradient(heapOffset(x), heapOffset(dy), heapOffset(dx), x.size, limit);
+  simdPasses()!.reluGradient(heapOffset(x), heapOffset(dy), heapOffset(dx), x.size, rule.upper, rule.clip);
   return dx;
 }
 

@@ -25,6 +25,7 @@ import { tf } from '../engine/engine';
 import { INPUT_NODE, type MeasuredNode, type MeasuredPass, type TensorKind } from './graph';
 import { batchNormForward } from './batchNormForward';
 import { layerGradients } from './layerGradient';
+import { planPassMemory, type PassSizes } from './passMemory';
 import { shortName, stepsOf, type LayerInternals, type Step } from './layersGraph';
 import { lossFunctions, type LossSpec } from './layersLoss';
 import { CARRIES_ACTIVATION, ownActivation, ownActivationOfActivationLayer, saturationOf, theoryOf } from './layersTheory';
@@ -82,8 +83,11 @@ export function traceLayersModel(model: tfjs.LayersModel, x: Tensor | Tensor[], 
   const ys = Array.isArray(y) ? y : [y];
   if (xs.length !== inputIds.length) throw new RangeError(`probe.step: the model has ${inputIds.length} inputs, so x must be ${inputIds.length === 1 ? 'one tensor' : `an array of ${inputIds.length} tensors`}; got ${xs.length}`);
   if (ys.length !== outputIds.length) throw new RangeError(`probe.step: the model has ${outputIds.length} outputs, so y must be ${outputIds.length === 1 ? 'one tensor' : `an array of ${outputIds.length} tensors`}; got ${ys.length}`);
-  placeEnginePins(model, xs, ys, options);
-  return tracePass(model, xs, ys, options);
+  const sizes = placeEnginePins(model, xs, ys, options);
+  // Outputs stay in the heap when the whole pass fits that way; the pass is refused before it starts when it cannot fit at all (passMemory.ts).
+  const plan = sizes && planPassMemory(sizes, xs[0].shape[0]!, options.offloadBytes ?? DEFAULT_OFFLOAD_BYTES);
+  const offloadBytes = options.offloadBytes ?? (plan && !plan.copyOut ? Infinity : DEFAULT_OFFLOAD_BYTES);
+  return tracePass(model, xs, ys, { ...options, offloadBytes });
 }
 
 /** From this many examples on, a pass first runs on one example (placeEnginePins). */
@@ -104,19 +108,26 @@ const PLACEMENT_MIN_EXAMPLES = 16;
  * sit below the space the pass then takes, and that space is one piece again when it ends. The
  * first 10,000-image probe's heap also grew to 2.6 GB instead of 3.7 GB.
  */
-function placeEnginePins(model: tfjs.LayersModel, xs: Tensor[], ys: Tensor[], options: LayersTraceOptions): void {
+function placeEnginePins(model: tfjs.LayersModel, xs: Tensor[], ys: Tensor[], options: LayersTraceOptions): PassSizes | undefined {
   const examples = xs[0].shape[0] ?? 0;
-  if (tf.getBackend() !== 'wasm' || examples < PLACEMENT_MIN_EXAMPLES || ![...xs, ...ys].every((t) => t.rank > 0 && t.shape[0] === examples)) return;
+  if (tf.getBackend() !== 'wasm' || examples < PLACEMENT_MIN_EXAMPLES || ![...xs, ...ys].every((t) => t.rank > 0 && t.shape[0] === examples)) return undefined;
   const first = (t: Tensor) => tf.slice(t, 0, 1);
   const one = { xs: xs.map(first), ys: ys.map(first) };
+  // Its tensors' sizes, per example (it has one), for the memory plan.
+  const sizes: PassSizes = { outputs: [], largest: Math.max(...one.xs.map((t) => 4 * t.size)), data: [...one.xs, ...one.ys].reduce((sum, t) => sum + 4 * t.size, 0) };
   try {
-    tracePass(model, one.xs, one.ys, { ...options, progress: undefined, sliceBytes: 1, offloadBytes: 1 });
+    tracePass(model, one.xs, one.ys, { ...options, progress: undefined, sliceBytes: 1, offloadBytes: 1 }, (bytes) => {
+      sizes.outputs.push(bytes);
+      sizes.largest = Math.max(sizes.largest, bytes);
+    });
   } finally {
     tf.dispose([...one.xs, ...one.ys]);
   }
+  return sizes;
 }
 
-function tracePass(model: tfjs.LayersModel, xs: Tensor[], ys: Tensor[], options: LayersTraceOptions): MeasuredPass {
+/** The pass itself; `record` is told each step's output bytes as the forward makes them. */
+function tracePass(model: tfjs.LayersModel, xs: Tensor[], ys: Tensor[], options: LayersTraceOptions, record?: (outputBytes: number) => void): MeasuredPass {
   const { steps, producer, container, inputIds, outputIds } = stepsOf(model);
   const losses = lossFunctions(container, options.loss);
   const measure = (tensor: Tensor, request: Omit<StatsRequest, 'tensor'> = {}): TensorStats => tensorStats([{ tensor, ...request }], options.bins)[0];
@@ -129,10 +140,9 @@ function tracePass(model: tfjs.LayersModel, xs: Tensor[], ys: Tensor[], options:
   // Integer inputs (an Embedding's token ids) have no gradient, as in PyTorch, where only
   // floating-point tensors can require grad.
   const flows = gradientFlow(steps, options.dataGrad && xs[0].dtype === 'float32' ? [inputId] : []);
-  // A large output is copied out of the engine's heap once the forward has passed it, and back
-  // when a backward needs it: the heap then holds about two layers' tensors, not the whole
-  // forward. On 10,000 MNIST images the forward keeps 2.7 GB of outputs, and the 4 GiB heap
-  // also has to hold every temporary of a BatchNorm's backward, scattered by its allocator.
+  // When the whole pass would not fit in the heap otherwise (passMemory.ts), a large output is
+  // copied out of the engine's heap once the forward has passed it, and back when a backward
+  // needs it: the heap then holds a few layers' tensors, not the whole forward.
   const offloaded = new Map<number, { data: tfjs.TypedArray; shape: number[]; dtype: tfjs.DataType }>();
   const valueOf = (id: number): Tensor => {
     const kept = values.get(id);
@@ -150,6 +160,7 @@ function tracePass(model: tfjs.LayersModel, xs: Tensor[], ys: Tensor[], options:
       const nodes = steps.map((step, i) => {
         options.progress?.(i + 1, steps.length, step.id, 'forward');
         const node = atLayer(step, 'forward', () => forwardStep(step, values, producer, measure, options.deadUnits === true));
+        record?.(4 * values.get(step.outputId)!.size);
         for (const id of new Set(step.inputIds)) {
           const left = forwardReaders.get(id)! - 1;
           forwardReaders.set(id, left);

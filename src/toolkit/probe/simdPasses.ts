@@ -29,7 +29,7 @@ type Exports = {
   channelSums(x: number, dy: number, rows: number, channels: number, shift: number, acc: number): void;
   channelAffine(x: number, dy: number, out: number, rows: number, channels: number, coefficients: number): void;
   channelNormalize(x: number, out: number, rows: number, channels: number, coefficients: number): void;
-  reluGradient(x: number, dy: number, out: number, count: number, upper: number): void;
+  reluGradient(x: number, dy: number, out: number, count: number, upper: number, clip: number): void;
 };
 
 /** Below this many values a pass runs on the main thread alone: the hand-off costs more. */
@@ -287,23 +287,27 @@ class SimdPasses {
     );
   }
 
-  /** out = dy · (0 < x ≤ upper), NaN where x is NaN, over `n` floats: relu's (upper ∞) and relu6's (upper 6) gradient. */
-  reluGradient(x: number, dy: number, out: number, n: number, upper: number): void {
+  /**
+   * out = dy · (0 < x ≤ upper), NaN where x is NaN, over `n` floats: relu's gradient (upper ∞) and
+   * relu6's; with `clip`, +0 where x > upper (clipByValue's gradient: tf.layers' ReLU layer).
+   */
+  reluGradient(x: number, dy: number, out: number, n: number, upper: number, clip = false): void {
     const step = VALUES_PER_STEP.reluGradient;
     const vectors = Math.floor(n / step) * step;
+    const flag = clip ? 1 : 0;
     this.split(
       vectors,
       step,
       n,
-      (first, count) => ['reluGradient', [x + 4 * first, dy + 4 * first, out + 4 * first, count, upper]],
-      (first, count) => this.exports.reluGradient(x + 4 * first, dy + 4 * first, out + 4 * first, count, upper),
+      (first, count) => ['reluGradient', [x + 4 * first, dy + 4 * first, out + 4 * first, count, upper, flag]],
+      (first, count) => this.exports.reluGradient(x + 4 * first, dy + 4 * first, out + 4 * first, count, upper, flag),
     );
     const xs = this.f32(x + 4 * vectors, n - vectors);
     const dys = this.f32(dy + 4 * vectors, n - vectors);
     const outs = this.f32(out + 4 * vectors, n - vectors);
     for (let i = 0; i < xs.length; i++) {
       const v = xs[i];
-      outs[i] = dys[i] * (v !== v ? NaN : v > 0 && v <= upper ? 1 : 0);
+      outs[i] = clip && v > upper ? 0 : dys[i] * (v !== v ? NaN : v > 0 && v <= upper ? 1 : 0);
     }
   }
 }

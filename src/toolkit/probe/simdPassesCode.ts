@@ -255,32 +255,39 @@ function channelNormalize(): WasmFunction {
 }
 
 /**
- * reluGradient(x, dy, out, count, upper): out = dy · s over `count` floats (a multiple of 4),
- * with s = 1 where 0 < x ≤ upper, NaN where x is NaN, else 0: tfjs's gradient of relu (upper =
- * ∞: dy · step(x)) and of relu6 (upper = 6: dy · (x ≤ 6) · step(x)), NaN and signed zeros alike.
+ * reluGradient(x, dy, out, count, upper, clip): out = dy · s over `count` floats (a multiple of
+ * 4), with s = 1 where 0 < x ≤ upper, NaN where x is NaN, else 0: tfjs's gradient of relu (upper
+ * = ∞: dy · step(x)) and of min(6, relu(x)) (upper just below 6), NaN and signed zeros alike.
+ * With `clip` (1), out = +0 where x > upper, as the gradient of clipByValue(relu(x), 0, upper)
+ * (tf.layers' ReLU layer with a maxValue) gives it.
  */
 function reluGradient(): WasmFunction {
-  const [x, dy, out, count, upper] = [0, 1, 2, 3, 4];
-  const [end, upperV, one, nan, v, s, zero] = [5, 6, 7, 8, 9, 10, 11];
+  const [x, dy, out, count, upper, clip] = [0, 1, 2, 3, 4, 5];
+  const [end, upperV, one, nan, v, s, zero, clipV] = [6, 7, 8, 9, 10, 11, 12, 13];
   return {
     name: 'reluGradient',
-    params: ['i32', 'i32', 'i32', 'i32', 'f32'],
+    params: ['i32', 'i32', 'i32', 'i32', 'f32', 'i32'],
     results: [],
-    locals: ['i32', 'v128', 'v128', 'v128', 'v128', 'v128', 'v128'],
+    locals: ['i32', 'v128', 'v128', 'v128', 'v128', 'v128', 'v128', 'v128'],
     body: [
       op.get(x), op.get(count), op.i32Const(2), op.i32Shl(), op.i32Add(), op.set(end),
       op.get(upper), op.f32x4Splat(), op.set(upperV),
       op.f32Const(1), op.f32x4Splat(), op.set(one),
       op.f32Const(NaN), op.f32x4Splat(), op.set(nan),
+      // All ones where clip is set: x > upper then selects +0.
+      op.i32Const(0), op.get(clip), op.i32Sub(), op.i32x4Splat(), op.set(clipV),
       op.block(),
       op.get(x), op.get(end), op.i32GeU(), op.brIf(0),
       op.loop(),
       op.get(x), op.v128Load(0), op.set(v),
       op.get(out),
+      op.get(zero),
       op.get(dy), op.v128Load(0),
       op.get(one), op.get(zero), op.get(v), op.get(zero), op.f32x4Gt(), op.get(v), op.get(upperV), op.f32x4Le(), op.v128And(), op.v128Bitselect(), op.set(s),
       op.get(nan), op.get(s), op.get(v), op.get(v), op.f32x4Ne(), op.v128Bitselect(),
       op.f32x4Mul(),
+      op.get(v), op.get(upperV), op.f32x4Gt(), op.get(clipV), op.v128And(),
+      op.v128Bitselect(),
       op.v128Store(0),
       op.get(dy), op.i32Const(16), op.i32Add(), op.set(dy),
       op.get(out), op.i32Const(16), op.i32Add(), op.set(out),

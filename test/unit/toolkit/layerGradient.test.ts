@@ -102,6 +102,8 @@ const KERNEL_CASES: { name: string; layer: () => tfjs.layers.Layer; shape: numbe
   { name: 'a Dense layer', layer: () => tf.layers.dense({ units: 7, biasInitializer: 'randomNormal' }), shape: [9, 11] },
   { name: 'a relu Activation layer', layer: () => tf.layers.activation({ activation: 'relu' }), shape: [6, 5, 5, 4] },
   { name: 'a relu6 Activation layer', layer: () => tf.layers.activation({ activation: 'relu6' }), shape: [7, 13] },
+  { name: 'a ReLU layer with a maxValue of 6', layer: () => tf.layers.reLU({ maxValue: 6 }), shape: [5, 4, 4, 3] },
+  { name: 'a ReLU layer without a maxValue', layer: () => tf.layers.reLU(), shape: [5, 9] },
 ];
 
 for (const c of KERNEL_CASES) {

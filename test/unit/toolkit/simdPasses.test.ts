@@ -77,7 +77,7 @@ test('non-finite values reach the sums, so a tensor with NaN or Infinity is seen
   }
 });
 
-test('the ReLU gradient pass is tfjs’s gradient of relu, NaN, infinities and signed zeros alike, also split with the worker', () => {
+test('the ReLU gradient pass is tfjs’s gradient of relu and of a clipped relu, NaN, infinities and signed zeros alike, also split with the worker', () => {
   if (!onWasm()) return assert.equal(simdPasses(), undefined, 'other backends run the JavaScript passes');
   const special = tf.tensor1d([-1, 0, -0, 0.5, 6, 7, NaN, Infinity, -Infinity, 1e-30, -1e-30]);
   const specialDy = tf.tensor1d([2, 3, 4, -5, 6, Infinity, 8, 9, -1, -2, NaN]);
@@ -86,7 +86,11 @@ test('the ReLU gradient pass is tfjs’s gradient of relu, NaN, infinities and s
     simdPasses()!.reluGradient(heapOffset(x), heapOffset(dy), heapOffset(dx), x.size, Infinity);
     const reference = tf.grad((input: tfjs.Tensor) => tf.relu(input))(x, dy);
     assert.deepEqual(Array.from(dx.dataSync()), Array.from(reference.dataSync()));
-    tf.dispose([dx, reference]);
+    // tf.layers' ReLU layer with a maxValue: clipByValue(relu(x), 0, 6), +0 above 6.
+    simdPasses()!.reluGradient(heapOffset(x), heapOffset(dy), heapOffset(dx), x.size, 6, true);
+    const clipped = tf.grad((input: tfjs.Tensor) => tf.clipByValue(tf.relu(input), 0, 6))(x, dy);
+    assert.deepEqual(Array.from(dx.dataSync()), Array.from(clipped.dataSync()));
+    tf.dispose([dx, reference, clipped]);
   }
   tf.dispose([special, specialDy]);
 });
