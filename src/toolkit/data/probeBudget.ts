@@ -12,7 +12,9 @@
  *
  *   memory   ACTIVATION_BUDGET_BYTES of activations. The probe also holds each layer's gradient
  *            and the temporaries of one layer's backward at a time (sliced to 64 MB), and the
- *            data themselves sit in the heap as well: a third of the heap leaves them room.
+ *            data themselves sit in the heap as well: a third of the heap leaves them room. And
+ *            never more than the pass the probe would run fits in the heap as it is now
+ *            (probe/passMemory.ts: the probe refuses a pass that does not, naming the count).
  *   work     about PASS_SECONDS of probing, from a cost per multiply-add and a cost per value
  *            of every layer's output (BatchNorm, ReLU and the statistics touch each value
  *            several times), both measured on real models (the constants below).
@@ -26,6 +28,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../engine/engine';
 import { stepsOf, shortName, type Step } from '../probe/layersGraph';
 import { keepingMovingStatistics, runLayer } from '../probe/layersAdapter';
+import { planPassMemory, ProbeTooLargeError, type PassSizes } from '../probe/passMemory';
 
 /** A third of the WASM engine's 4 GiB heap. */
 export const ACTIVATION_BUDGET_BYTES = 1.25 * 2 ** 30;
@@ -64,9 +67,10 @@ export interface ProbeBudget {
 export function probeBudget(model: tfjs.LayersModel, oneExample: readonly tfjs.Tensor[], atMost: number): ProbeBudget {
   const { steps, inputIds } = stepsOf(model, 'data.forModel');
   // BatchNorm runs on the batch's statistics, as in the probe, and its moving statistics are put back.
-  const { bytes, multiplyAdds } = keepingMovingStatistics(steps, () =>
+  const { bytes, multiplyAdds, sizes } = keepingMovingStatistics(steps, () =>
     tf.tidy(() => {
       const values = new Map<number, tfjs.Tensor>(inputIds.map((id, k) => [id, oneExample[k]]));
+      const sizes: PassSizes = { outputs: [], largest: Math.max(...oneExample.map((t) => 4 * t.size)), data: oneExample.reduce((sum, t) => sum + 4 * t.size, 0) };
       let bytes = 0;
       let multiplyAdds = 0;
       for (const step of steps) {
@@ -75,16 +79,31 @@ export function probeBudget(model: tfjs.LayersModel, oneExample: readonly tfjs.T
         values.set(step.outputId, out);
         bytes += 4 * (out.size + (pre ? pre.size : 0)) + recurrentStateBytes(step, inputs);
         multiplyAdds += multiplyAddsOf(step, inputs, out);
+        sizes.outputs.push(4 * out.size);
+        sizes.largest = Math.max(sizes.largest, 4 * out.size);
       }
-      return { bytes, multiplyAdds };
+      return { bytes, multiplyAdds, sizes };
     }),
   );
-  const byMemory = Math.floor(ACTIVATION_BUDGET_BYTES / Math.max(bytes, 1));
+  // The activation budget, and no more than the engine's heap can take now (passMemory.ts), as
+  // the probe itself would refuse more.
+  const byMemory = Math.min(Math.floor(ACTIVATION_BUDGET_BYTES / Math.max(bytes, 1)), fittingExamples(sizes, atMost));
   const secondsPerExample = multiplyAdds * SECONDS_PER_MULTIPLY_ADD + (bytes / 4) * SECONDS_PER_VALUE;
   const byWork = Math.floor(PASS_SECONDS / Math.max(secondsPerExample, 1e-12));
   const examples = Math.max(1, Math.min(atMost, byMemory, byWork));
   const limitedBy = examples === atMost ? 'none' : byMemory <= byWork ? 'memory' : 'work';
   return { examples, bytesPerExample: bytes, multiplyAddsPerExample: multiplyAdds, secondsPerExample, limitedBy };
+}
+
+/** How many of `atMost` examples a probe pass of these sizes can take in the engine's heap now (at least 1). */
+function fittingExamples(sizes: PassSizes, atMost: number): number {
+  try {
+    planPassMemory(sizes, atMost, 16 * 2 ** 20, 'data.forModel');
+    return atMost;
+  } catch (err) {
+    if (err instanceof ProbeTooLargeError) return Math.max(1, err.examplesThatFit);
+    throw err;
+  }
 }
 
 const RECURRENT = new Set(['lstm', 'gru', 'simpleRNN']);

@@ -106,7 +106,8 @@ function allocatable(heap: WasmHeap, bytes: number, piece: number): number {
   const { malloc, free } = rawAllocator(heap);
   const held: number[] = [];
   let total = 0;
-  let size = Math.max(1, Math.min(Math.ceil(piece), LARGEST_PIECE));
+  const largest = Math.max(1, Math.min(Math.ceil(piece), LARGEST_PIECE));
+  let size = largest;
   try {
     while (total < bytes) {
       const want = Math.min(size, Math.ceil(bytes - total));
@@ -115,7 +116,7 @@ function allocatable(heap: WasmHeap, bytes: number, piece: number): number {
       if (pointer !== 0) {
         held.push(pointer);
         total += want;
-      } else if (want > 2 ** 20 && size > piece / 16) {
+      } else if (want > 2 ** 20 && size > largest / 16) {
         // A smaller piece may still fit in what is left: the pass's tensors are of many sizes.
         size = Math.ceil(want / 2);
       } else {

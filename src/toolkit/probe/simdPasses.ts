@@ -68,7 +68,8 @@ class SimdPasses {
     if (per > this.scratchBytes) {
       if (this.scratchAt) this.module._free(this.scratchAt);
       this.scratchAt = 0;
-      this.scratchAt = this.module._malloc(2 * per + 16);
+      // Unsigned: an address past 2 GiB comes back from WebAssembly as a negative int32.
+      this.scratchAt = this.module._malloc(2 * per + 16) >>> 0;
       this.scratchBytes = per;
     }
     const base = Math.ceil(this.scratchAt / 16) * 16;
