@@ -67,7 +67,9 @@ export interface ProbeBudget {
 export function probeBudget(model: tfjs.LayersModel, oneExample: readonly tfjs.Tensor[], atMost: number): ProbeBudget {
   const { steps, inputIds } = stepsOf(model, 'data.forModel');
   // BatchNorm runs on the batch's statistics, as in the probe, and its moving statistics are put back.
-  const { bytes, multiplyAdds, sizes } = keepingMovingStatistics(steps, () =>
+  // tf.tidy returns only tensor containers, so the figures leave the scope through this variable.
+  let traced: { bytes: number; multiplyAdds: number; sizes: PassSizes } | undefined;
+  keepingMovingStatistics(steps, () =>
     tf.tidy(() => {
       const values = new Map<number, tfjs.Tensor>(inputIds.map((id, k) => [id, oneExample[k]]));
       const sizes: PassSizes = { outputs: [], largest: Math.max(...oneExample.map((t) => 4 * t.size)), data: oneExample.reduce((sum, t) => sum + 4 * t.size, 0) };
@@ -82,9 +84,10 @@ export function probeBudget(model: tfjs.LayersModel, oneExample: readonly tfjs.T
         sizes.outputs.push(4 * out.size);
         sizes.largest = Math.max(sizes.largest, 4 * out.size);
       }
-      return { bytes, multiplyAdds, sizes };
+      traced = { bytes, multiplyAdds, sizes };
     }),
   );
+  const { bytes, multiplyAdds, sizes } = traced!;
   // The activation budget, and no more than the engine's heap can take now (passMemory.ts), as
   // the probe itself would refuse more.
   const byMemory = Math.min(Math.floor(ACTIVATION_BUDGET_BYTES / Math.max(bytes, 1)), fittingExamples(sizes, atMost));
