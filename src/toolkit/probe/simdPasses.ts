@@ -30,6 +30,7 @@ type Exports = {
   channelAffine(x: number, dy: number, out: number, rows: number, channels: number, coefficients: number): void;
   channelNormalize(x: number, out: number, rows: number, channels: number, coefficients: number): void;
   reluGradient(x: number, dy: number, out: number, count: number, upper: number, clip: number): void;
+  convFilterGradient(x: number, dy: number, out: number, images: number, geometry: number): void;
 };
 
 /** Below this many values a pass runs on the main thread alone: the hand-off costs more. */
@@ -286,6 +287,40 @@ class SimdPasses {
       (first, count) => ['channelAffine', [x + first * rowBytes, dy + first * rowBytes, out + first * rowBytes, count, channels, s0]],
       (first, count) => this.exports.channelAffine(x + first * rowBytes, dy + first * rowBytes, out + first * rowBytes, count, channels, s0),
     );
+  }
+
+  /**
+   * A convolution's filter gradient into `out` (float32 [fh, fw, Cin, Cout], overwritten), for
+   * channels-last x and dy of `images` images at the byte addresses `x` and `dy`
+   * (simdFilterGradientCode.ts; `geometry` from its filterGeometry). The images are split with
+   * the worker thread, each summing into its own dW; the worker's is added at the end.
+   */
+  convFilterGradient(x: number, dy: number, out: number, images: number, geometry: Int32Array): void {
+    const [cin, cout, fh, fw, xImageBytes, dyImageBytes] = geometry;
+    const weights = fh * fw * cin * cout;
+    const [s0, s1] = this.scratch(Math.max(4 * geometry.length, 4 * weights));
+    this.i32(s0, geometry.length).set(geometry);
+    this.f32(out, weights).fill(0);
+    let workerSums = false;
+    this.split(
+      images,
+      1,
+      (images * (xImageBytes + dyImageBytes)) / 4,
+      (first, count) => {
+        this.f32(s1, weights).fill(0);
+        workerSums = true;
+        return ['convFilterGradient', [x + first * xImageBytes, dy + first * dyImageBytes, s1, count, s0]];
+      },
+      (first, count, thread) => {
+        // Thread 1 when the worker failed: its partial sums are dropped and the part done again.
+        if (thread === 1) this.f32(s1, weights).fill(0);
+        this.exports.convFilterGradient(x + first * xImageBytes, dy + first * dyImageBytes, thread === 0 ? out : s1, count, s0);
+      },
+    );
+    if (!workerSums) return;
+    const sums = this.f32(out, weights);
+    const more = this.f32(s1, weights);
+    for (let k = 0; k < weights; k++) sums[k] += more[k];
   }
 
   /**

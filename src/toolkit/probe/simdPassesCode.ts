@@ -12,10 +12,11 @@
  * vectors (the caller does the few values left over); each writes its results to an address it
  * is given, in the layout its comment states. Sums are in float64, as the JavaScript passes'.
  */
+import { convFilterGradient } from './simdFilterGradientCode';
 import { HIGH_HALF_LANES, op, wasmModule, type WasmFunction } from './wasmBinary';
 
 /** The functions, in export order; the worker thread calls them by index. */
-export const SIMD_FUNCTIONS = ['moments', 'bins', 'channelSums', 'channelAffine', 'channelNormalize', 'reluGradient'] as const;
+export const SIMD_FUNCTIONS = ['moments', 'bins', 'channelSums', 'channelAffine', 'channelNormalize', 'reluGradient', 'convFilterGradient'] as const;
 export type SimdFunction = (typeof SIMD_FUNCTIONS)[number];
 
 /** Values each function takes per step: its counts are multiples of these. */
@@ -298,7 +299,7 @@ function reluGradient(): WasmFunction {
   };
 }
 
-const BUILDERS: Record<SimdFunction, () => WasmFunction> = { moments, bins, channelSums, channelAffine, channelNormalize, reluGradient };
+const BUILDERS: Record<SimdFunction, () => WasmFunction> = { moments, bins, channelSums, channelAffine, channelNormalize, reluGradient, convFilterGradient };
 
 /** The module's bytes, for an engine heap that is shared memory (the threaded build) or not. */
 export function simdPassesModule(shared: boolean): Uint8Array {

@@ -16,6 +16,7 @@ import { Conv2DBackpropFilter, type KernelConfig, type KernelFunc, type TensorIn
 import { withBackendCalls } from './backendCalls';
 import { explicitPadding, forwardConvInfo, type ConvGradAttrs } from './convGeometry';
 import { filterGradientByPatches, patchesApply } from './filterGradientByPatches';
+import { filterGradientBySimd } from './filterGradientBySimd';
 
 interface Attrs extends ConvGradAttrs {
   filterShape: [number, number, number, number];
@@ -28,6 +29,8 @@ export function conv2DBackpropFilterConfig(backendName: string): KernelConfig {
       const dy = inputs.dy as TensorInfo;
       const a = attrs as unknown as Attrs;
       const info = forwardConvInfo(Conv2DBackpropFilter, x.shape, a.filterShape, a, false);
+      const bySimd = process.env.INITLAB_SIMD_FILTER_GRADIENT === '0' ? undefined : filterGradientBySimd(calls, x, dy, info);
+      if (bySimd) return bySimd;
       if (patchesApply(info)) return filterGradientByPatches(calls, x, dy, info, a);
       const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, filterHeight: fh, filterWidth: fw } = info;
       const { top, left } = info.padInfo;

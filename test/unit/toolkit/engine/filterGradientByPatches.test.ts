@@ -1,8 +1,9 @@
 // The filter gradient of convolutions with few input channels on the WASM engine, as patches times
 // dy (kernels/filterGradientByPatches.ts), against the CPU backend: 1 and 3 input channels,
 // strides 1, 2 and unequal, 'same', 'valid' and explicit padding, odd sizes, a batch of 1, a
-// dilated filter, and through tf.layers' Conv2D in training.
-import { before, test } from 'node:test';
+// dilated filter, and through tf.layers' Conv2D in training. The SIMD way
+// (filterGradientBySimd.ts) would take most of these first: it is switched off here.
+import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { initEngine, tf } from '../../../../src/toolkit/engine/engine';
 import type { Tensor, Tensor4D, Variable } from '@tensorflow/tfjs';
@@ -12,6 +13,11 @@ import { patchesApply } from '../../../../src/toolkit/engine/kernels/filterGradi
 before(async () => {
   await initEngine();
   assert.equal(tf.getBackend(), 'wasm');
+  process.env.INITLAB_SIMD_FILTER_GRADIENT = '0';
+});
+
+after(() => {
+  delete process.env.INITLAB_SIMD_FILTER_GRADIENT;
 });
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];

@@ -1,0 +1,55 @@
+/**
+ * A convolution's filter gradient by the SIMD function of probe/simdFilterGradientCode.ts, on x
+ * and dy where they lie in the engine's heap, the images split between the main thread and the
+ * SIMD passes' worker thread. conv2DBackpropFilter.ts takes this way whenever it applies: the
+ * WASM engine with the SIMD passes instantiated, float32, output channels in fours.
+ *
+ * For the MNIST CNN of `npm run bench` (128 images, two threads) the three layers' filter
+ * gradients took 10, 15 and 10 ms by XNNPACK (patches × dy for the first, the batch-as-channels
+ * convolution for the others); docs/speed-history.md has what this way takes.
+ */
+import type { backend_util, TensorInfo } from '@tensorflow/tfjs';
+import { filterGeometry } from '../../probe/simdFilterGradientCode';
+import { simdPasses } from '../../probe/simdPasses';
+import type { BackendCalls } from './backendCalls';
+
+interface HeapBackend {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  getMemoryOffset(dataId: unknown): number;
+}
+
+let calls = 0;
+
+/** How many filter gradients took this way so far: for the tests, which must know the way ran. */
+export function filterGradientsBySimd(): number {
+  return calls;
+}
+
+/** dW [fh, fw, Cin, Cout] of the forward convolution `info`, or undefined where this way does not apply. */
+export function filterGradientBySimd(backendCalls: BackendCalls, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined {
+  if (x.dtype !== 'float32' || dy.dtype !== 'float32' || info.outChannels % 4 !== 0) return undefined;
+  const simd = simdPasses();
+  if (!simd) return undefined;
+  const heap = backendCalls.backend as unknown as HeapBackend;
+  const geometry = filterGeometry({
+    inH: info.inHeight,
+    inW: info.inWidth,
+    inChannels: info.inChannels,
+    outH: info.outHeight,
+    outW: info.outWidth,
+    outChannels: info.outChannels,
+    filterH: info.filterHeight,
+    filterW: info.filterWidth,
+    strideH: info.strideHeight,
+    strideW: info.strideWidth,
+    dilationH: info.dilationHeight,
+    dilationW: info.dilationWidth,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+  });
+  const out = backendCalls.adopt(heap.makeOutput([info.filterHeight, info.filterWidth, info.inChannels, info.outChannels], 'float32'));
+  // Addresses after the output is made: making it may grow the heap.
+  simd.convFilterGradient(heap.getMemoryOffset(x.dataId) >>> 0, heap.getMemoryOffset(dy.dataId) >>> 0, heap.getMemoryOffset(out.dataId) >>> 0, info.batchSize, geometry);
+  calls++;
+  return out;
+}
