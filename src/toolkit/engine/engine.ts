@@ -19,6 +19,7 @@ import { patchTransposedMatMul } from './transposedMatMulPatch';
 import { registerDilatedConvGradients } from './dilatedConvGradients';
 import { registerSecondOrderGradients } from './secondOrderGradients';
 import { registerAvgPoolPaddingGradient } from './avgPoolPaddingGradient';
+import { registerReductionGradients } from './reductionGradients';
 import { checkTfjsInternals, tfjsInternalsError } from './tfjsInternals';
 
 export type { BackendName };
@@ -185,7 +186,9 @@ async function chooseBackend(): Promise<EngineInfo> {
   registerSecondOrderGradients(tf);
   // Average pooling's gradient where 'same' padding cuts windows (tfjs divides by the whole window).
   registerAvgPoolPaddingGradient(tf);
-  // "not available" for tfjs-node is the normal case, not worth a warning.
+  // Sum's and Mean's gradients repeat dy by a broadcast, not by multiplying with an array of ones.
+  registerReductionGradients(tf);
+  // "not available"" for tfjs-node is the normal case, not worth a warning.
   const warnings = [
     ...selected.warnings.filter((w) => !w.startsWith('The tensorflow backend is not available')),
     ...wasmWarnings,
