@@ -31,6 +31,7 @@ type Exports = {
   channelNormalize(x: number, out: number, rows: number, channels: number, coefficients: number): void;
   reluGradient(x: number, dy: number, out: number, count: number, upper: number, clip: number): void;
   convFilterGradient(x: number, dy: number, out: number, images: number, geometry: number): void;
+  convInputGradient(dy: number, weights: number, dx: number, images: number, geometry: number): void;
 };
 
 /** Below this many values a pass runs on the main thread alone: the hand-off costs more. */
@@ -321,6 +322,25 @@ class SimdPasses {
     const sums = this.f32(out, weights);
     const more = this.f32(s1, weights);
     for (let k = 0; k < weights; k++) sums[k] += more[k];
+  }
+
+  /**
+   * A convolution's input gradient into `dx` (every value written), for channels-last dy of
+   * `images` images at byte address `dy` and the filter at `weights`, transposed to [fh, fw,
+   * Cout, Cin] (simdInputGradientCode.ts; `geometry` from its inputGradientGeometry). The images
+   * are split with the worker thread; each writes its own.
+   */
+  convInputGradient(dy: number, weights: number, dx: number, images: number, geometry: Int32Array): void {
+    const [, , , , dxImageBytes, dyImageBytes] = geometry;
+    const [s0] = this.scratch(4 * geometry.length);
+    this.i32(s0, geometry.length).set(geometry);
+    this.split(
+      images,
+      1,
+      (images * (dxImageBytes + dyImageBytes)) / 4,
+      (first, count) => ['convInputGradient', [dy + first * dyImageBytes, weights, dx + first * dxImageBytes, count, s0]],
+      (first, count) => this.exports.convInputGradient(dy + first * dyImageBytes, weights, dx + first * dxImageBytes, count, s0),
+    );
   }
 
   /**

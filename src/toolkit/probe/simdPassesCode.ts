@@ -13,10 +13,11 @@
  * is given, in the layout its comment states. Sums are in float64, as the JavaScript passes'.
  */
 import { convFilterGradient } from './simdFilterGradientCode';
+import { convInputGradient } from './simdInputGradientCode';
 import { HIGH_HALF_LANES, op, wasmModule, type WasmFunction } from './wasmBinary';
 
 /** The functions, in export order; the worker thread calls them by index. */
-export const SIMD_FUNCTIONS = ['moments', 'bins', 'channelSums', 'channelAffine', 'channelNormalize', 'reluGradient', 'convFilterGradient'] as const;
+export const SIMD_FUNCTIONS = ['moments', 'bins', 'channelSums', 'channelAffine', 'channelNormalize', 'reluGradient', 'convFilterGradient', 'convInputGradient'] as const;
 export type SimdFunction = (typeof SIMD_FUNCTIONS)[number];
 
 /** Values each function takes per step: its counts are multiples of these. */
@@ -327,7 +328,7 @@ function reluGradient(): WasmFunction {
   };
 }
 
-const BUILDERS: Record<SimdFunction, () => WasmFunction> = { moments, bins, channelSums, channelAffine, channelNormalize, reluGradient, convFilterGradient };
+const BUILDERS: Record<SimdFunction, () => WasmFunction> = { moments, bins, channelSums, channelAffine, channelNormalize, reluGradient, convFilterGradient, convInputGradient };
 
 /** The module's bytes, for an engine heap that is shared memory (the threaded build) or not. */
 export function simdPassesModule(shared: boolean): Uint8Array {

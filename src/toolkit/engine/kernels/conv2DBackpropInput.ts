@@ -14,6 +14,7 @@ import { Conv2DBackpropInput, type KernelConfig, type KernelFunc, type TensorInf
 import { withBackendCalls } from './backendCalls';
 import { forwardConvInfo, type ConvGradAttrs } from './convGeometry';
 import { inputGradientOperand } from './depthwiseConv2dNativeBackpropInput';
+import { inputGradientBySimd } from './inputGradientBySimd';
 import { phasesApply, stridedInputGradient } from './stridedInputGradient';
 
 interface Attrs extends ConvGradAttrs {
@@ -27,6 +28,8 @@ export function conv2DBackpropInputConfig(backendName: string, original?: Kernel
       const filter = inputs.filter as TensorInfo;
       const a = attrs as unknown as Attrs;
       const info = forwardConvInfo(Conv2DBackpropInput, a.inputShape, filter.shape, a, false);
+      const bySimd = process.env.INITLAB_SIMD_INPUT_GRADIENT === '0' ? undefined : inputGradientBySimd(calls, dy, filter, info);
+      if (bySimd) return bySimd;
       if (phasesApply(info)) return stridedInputGradient(calls, dy, filter, info, a.inputShape);
       const [, inH, inW] = a.inputShape;
       const { x, pad } = inputGradientOperand(calls, dy, info, inH, inW);

@@ -1,0 +1,55 @@
+/**
+ * A convolution's input gradient by the SIMD function of probe/simdInputGradientCode.ts, on dy
+ * and the filter where they lie in the engine's heap, the images split between the main thread
+ * and the SIMD passes' worker thread. conv2DBackpropInput.ts takes this way whenever it applies:
+ * the WASM engine with the SIMD passes instantiated, float32, input channels in fours.
+ *
+ * The filter [fh, fw, Cin, Cout] is first transposed to [fh, fw, Cout, Cin] (small: 18 K floats
+ * for the MNIST CNN's third layer), so that a tap's input channels are contiguous.
+ */
+import type { backend_util, TensorInfo } from '@tensorflow/tfjs';
+import { inputGradientGeometry } from '../../probe/simdInputGradientCode';
+import { simdPasses } from '../../probe/simdPasses';
+import type { BackendCalls } from './backendCalls';
+
+interface HeapBackend {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  getMemoryOffset(dataId: unknown): number;
+}
+
+let calls = 0;
+
+/** How many input gradients took this way so far: for the tests, which must know the way ran. */
+export function inputGradientsBySimd(): number {
+  return calls;
+}
+
+/** dx [N, H, W, Cin] of the forward convolution `info`, or undefined where this way does not apply. */
+export function inputGradientBySimd(backendCalls: BackendCalls, dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined {
+  if (dy.dtype !== 'float32' || filter.dtype !== 'float32' || info.inChannels % 4 !== 0) return undefined;
+  const simd = simdPasses();
+  if (!simd) return undefined;
+  const heap = backendCalls.backend as unknown as HeapBackend;
+  const geometry = inputGradientGeometry({
+    inH: info.inHeight,
+    inW: info.inWidth,
+    inChannels: info.inChannels,
+    outH: info.outHeight,
+    outW: info.outWidth,
+    outChannels: info.outChannels,
+    filterH: info.filterHeight,
+    filterW: info.filterWidth,
+    strideH: info.strideHeight,
+    strideW: info.strideWidth,
+    dilationH: info.dilationHeight,
+    dilationW: info.dilationWidth,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+  });
+  const weights = backendCalls.transpose(filter, [0, 1, 3, 2]);
+  const dx = backendCalls.adopt(heap.makeOutput([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32'));
+  // Addresses after the output is made: making it may grow the heap.
+  simd.convInputGradient(heap.getMemoryOffset(dy.dataId) >>> 0, heap.getMemoryOffset(weights.dataId) >>> 0, heap.getMemoryOffset(dx.dataId) >>> 0, info.batchSize, geometry);
+  calls++;
+  return dx;
+}

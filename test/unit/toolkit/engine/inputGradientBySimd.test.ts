@@ -1,0 +1,96 @@
+// The input gradient of convolutions on the WASM engine by the SIMD function on the heap
+// (kernels/inputGradientBySimd.ts, probe/simdInputGradientCode.ts), against the CPU backend:
+// input channels in fours up to 32 (every vector count of a tile), strides 1, 2, 3 and unequal
+// (pixel pairs and the single pixels at the edges), 'same', 'valid' and explicit padding
+// (pixels no tap reaches), a batch of 1, a batch large enough to be split with the worker
+// thread, and a dilated filter against InitLab's other way (INITLAB_SIMD_INPUT_GRADIENT=0).
+import { before, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as os from 'node:os';
+import { initEngine, tf } from '../../../../src/toolkit/engine/engine';
+import type { Tensor } from '@tensorflow/tfjs';
+import { assertSameAsCpu, runOn, values, worstDifference } from './sameAsCpu';
+import { simdPasses, simdWorkerJobs } from '../../../../src/toolkit/probe/simdPasses';
+import { inputGradientsBySimd } from '../../../../src/toolkit/engine/kernels/inputGradientBySimd';
+
+before(async () => {
+  await initEngine();
+  assert.equal(tf.getBackend(), 'wasm');
+  assert.ok(simdPasses(), 'the SIMD passes instantiate on the WASM engine');
+});
+
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+interface Case {
+  x: number[];
+  kernel: [number, number];
+  strides: number | [number, number];
+  pad: Pad;
+  outChannels: number;
+  dilations?: number;
+}
+
+const CASES: Case[] = [
+  { x: [3, 28, 28, 16], kernel: [3, 3], strides: 2, pad: 'same', outChannels: 32 },
+  { x: [2, 14, 14, 32], kernel: [3, 3], strides: 2, pad: 'same', outChannels: 64 },
+  { x: [2, 9, 9, 4], kernel: [3, 3], strides: 1, pad: 'same', outChannels: 5 },
+  { x: [1, 9, 7, 8], kernel: [3, 3], strides: 2, pad: 'valid', outChannels: 12 },
+  { x: [2, 12, 11, 12], kernel: [5, 5], strides: [2, 3], pad: 'same', outChannels: 20 },
+  { x: [2, 10, 10, 20], kernel: [3, 3], strides: 3, pad: 'valid', outChannels: 6 },
+  { x: [2, 8, 8, 24], kernel: [4, 2], strides: 1, pad: [[0, 0], [2, 1], [0, 1], [0, 0]], outChannels: 4 },
+  { x: [1, 3, 3, 4], kernel: [3, 3], strides: 2, pad: [[0, 0], [4, 4], [4, 4], [0, 0]], outChannels: 8 },
+  { x: [2, 6, 5, 28], kernel: [1, 1], strides: 1, pad: 'valid', outChannels: 3 },
+];
+
+const describe = (c: Case) => `x ${c.x.join('x')}, kernel ${c.kernel.join('x')} to ${c.outChannels}, strides ${c.strides}, pad ${JSON.stringify(c.pad)}, dilations ${c.dilations ?? 1}`;
+
+function info(c: Case) {
+  return tf.backend_util.computeConv2DInfo(c.x as [number, number, number, number], [...c.kernel, c.x[3], c.outChannels], c.strides, c.dilations ?? 1, c.pad);
+}
+
+function inputGradient(c: Case) {
+  return ([dy, filter]: Tensor[]) =>
+    tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { strides: c.strides, pad: c.pad, dilations: c.dilations ?? 1, dataFormat: 'NHWC', inputShape: c.x }) as Tensor;
+}
+
+function specs(c: Case, seed: number) {
+  const i = info(c);
+  return [values([c.x[0], i.outHeight, i.outWidth, c.outChannels], seed), values([...c.kernel, c.x[3], c.outChannels], seed + 1)];
+}
+
+test('the input gradient by SIMD equals the CPU backend’s, case by case', async () => {
+  for (const c of CASES) {
+    const before = inputGradientsBySimd();
+    await assertSameAsCpu(`Conv2DBackpropInput ${describe(c)}`, specs(c, 3), inputGradient(c));
+    assert.equal(inputGradientsBySimd(), before + 1, `${describe(c)}: the SIMD way ran`);
+  }
+});
+
+test('a batch large enough is split with the worker thread, and equals the CPU’s', async () => {
+  const c: Case = { x: [32, 28, 28, 16], kernel: [3, 3], strides: 2, pad: 'same', outChannels: 32 };
+  const jobs = simdWorkerJobs();
+  const [wasm] = await runOn('wasm', specs(c, 11), inputGradient(c));
+  if (os.availableParallelism() > 1) assert.ok(simdWorkerJobs() > jobs, 'the worker took part');
+  const [cpu] = await runOn('cpu', specs(c, 11), inputGradient(c));
+  const { worst, scale } = worstDifference(wasm, cpu);
+  assert.ok(worst <= 2e-5 * scale, `worst difference ${worst} against a scale of ${scale}`);
+});
+
+test('a dilated filter, and through tf.conv2d’s gradient: the same numbers as InitLab’s other way', async () => {
+  for (const c of [{ x: [2, 11, 11, 8], kernel: [3, 3], strides: 1, pad: 'same', outChannels: 8, dilations: 2 } as Case, CASES[0]]) {
+    const [bySimd] = await runOn('wasm', specs(c, 5), inputGradient(c));
+    process.env.INITLAB_SIMD_INPUT_GRADIENT = '0';
+    try {
+      const before = inputGradientsBySimd();
+      const [other] = await runOn('wasm', specs(c, 5), inputGradient(c));
+      assert.equal(inputGradientsBySimd(), before, 'the SIMD way did not run');
+      const { worst, scale } = worstDifference(bySimd, other);
+      assert.ok(worst <= 2e-5 * scale, `${describe(c)}: worst difference ${worst} against a scale of ${scale}`);
+    } finally {
+      delete process.env.INITLAB_SIMD_INPUT_GRADIENT;
+    }
+  }
+  const c = CASES[1];
+  await assertSameAsCpu(`conv2d ${describe(c)}`, [values(c.x, 3), values([...c.kernel, c.x[3], c.outChannels], 7)], ([x, f]) =>
+    tf.grads((a: Tensor, b: Tensor) => tf.conv2d(a as never, b as never, c.strides, c.pad).square().sum())([x, f]),
+  );
+});
