@@ -1,6 +1,7 @@
 /**
- * `Conv2DBackpropFilter` for the WASM engine: the gradient of a convolution's filter, as one
- * forward convolution on XNNPACK's fast path.
+ * `Conv2DBackpropFilter` for the WASM engine: the gradient of a convolution's filter. With output
+ * channels in fours it is filterGradientBySimd.ts' SIMD function (INITLAB_SIMD_FILTER_GRADIENT=0
+ * turns it off, for comparisons); otherwise one forward convolution on XNNPACK's fast path:
  *
  * dW[i, j, ci, co] = Σ_{n, y, x} xpad[n, y·s + i·d, x·s + j·d, ci] · dy[n, y, x, co]
  *

@@ -2,7 +2,8 @@
  * `Conv2DBackpropInput` for the WASM engine, replacing the backend's own: that one is a plain C++
  * loop outside XNNPACK, 5-9x slower than the forward convolution of the same size (measured,
  * README "Engine"), and it is the gradient of every convolution's input, so every conv layer but
- * the first runs it in training.
+ * the first runs it in training. With input channels in fours it is inputGradientBySimd.ts' SIMD
+ * function (INITLAB_SIMD_INPUT_GRADIENT=0 turns it off, for comparisons); otherwise:
  *
  * dx[n, h, w, ci] = Σ_{i, j, co} dy_up[n, h + top − i·d, w + left − j·d, co] · f[i, j, ci, co]
  *

@@ -2,12 +2,13 @@
  * The kernels InitLab adds to the WASM engine, registered once at start (engine.ts), for the
  * WASM backend only.
  *
- * 1. Fast kernels built from the backend's own XNNPACK convolutions and native scatter, for the
- *    gradients that tf.layers training reaches and the WASM package lacks (tfjs 4.22):
- *    Conv2DBackpropFilter (every conv layer), DepthwiseConv2dNativeBackpropFilter/Input
- *    (depthwise and separable conv layers), UnsortedSegmentSum (embedding).
+ * 1. Fast kernels for the gradients that tf.layers training reaches and the WASM package lacks
+ *    (tfjs 4.22): Conv2DBackpropFilter (every conv layer; a SIMD function on the heap,
+ *    filterGradientBySimd.ts, else XNNPACK convolutions), DepthwiseConv2dNativeBackpropFilter/Input
+ *    (depthwise and separable conv layers, XNNPACK), UnsortedSegmentSum (embedding, native scatter).
  * 2. Faster versions of package kernels that training runs slowly (each file says by how much):
- *    Conv2DBackpropInput (a plain loop; here an XNNPACK convolution), Tile (batch norm's
+ *    Conv2DBackpropInput (a plain loop; here a SIMD function, inputGradientBySimd.ts, else
+ *    XNNPACK convolutions), Tile (batch norm's
  *    gradient), Sum and Mean over all axes but the last (batch norm's moments and sums), Slice
  *    (the probe's backward in slices of a batch), Identity and same-dtype Cast (share their input's
  *    data instead of copying it: every tensor autodiff saves is cloned); and right versions of

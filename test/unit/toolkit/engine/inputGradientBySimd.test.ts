@@ -8,7 +8,7 @@ import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as os from 'node:os';
 import { initEngine, tf } from '../../../../src/toolkit/engine/engine';
-import type { Tensor } from '@tensorflow/tfjs';
+import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
 import { assertSameAsCpu, runOn, values, worstDifference } from './sameAsCpu';
 import { simdPasses, simdWorkerJobs } from '../../../../src/toolkit/probe/simdPasses';
 import { inputGradientsBySimd } from '../../../../src/toolkit/engine/kernels/inputGradientBySimd';
@@ -91,6 +91,6 @@ test('a dilated filter, and through tf.conv2d’s gradient: the same numbers as 
   }
   const c = CASES[1];
   await assertSameAsCpu(`conv2d ${describe(c)}`, [values(c.x, 3), values([...c.kernel, c.x[3], c.outChannels], 7)], ([x, f]) =>
-    tf.grads((a: Tensor, b: Tensor) => tf.conv2d(a as never, b as never, c.strides, c.pad).square().sum())([x, f]),
+    tf.grads((a: Tensor, b: Tensor) => tf.conv2d(a as Tensor4D, b as Tensor4D, c.strides, c.pad).square().sum())([x, f]),
   );
 });
