@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < (mode === 'fit' ? 1 : Number(roundsText)); i++) times.push(await timed());
   times.sort((a, b) => a - b);
   process.stdout.write(
-    `${JSON.stringify({ backend: `${engineInfo().backend} (${engineInfo().threads ?? 1} threads)`, net, mode, images, medianMs: times[Math.floor(times.length / 2)], timesMs: times.map(Math.round), peakRssMb: process.resourceUsage().maxRSS / 1024, engineHeapMb: engineHeapMb() })}\n`,
+    `${JSON.stringify({ backend: `${engineInfo().backend} (${engineInfo().threads ?? 1} threads${engineInfo().relaxedSimd ? ', relaxed SIMD' : ''})`, net, mode, images, medianMs: times[Math.floor(times.length / 2)], timesMs: times.map(Math.round), peakRssMb: process.resourceUsage().maxRSS / 1024, engineHeapMb: engineHeapMb() })}\n`,
   );
 }
 

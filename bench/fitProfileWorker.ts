@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     return performance.now() - started;
   };
   const info = engineInfo();
-  console.log(`${info.backend} (${info.threads ?? 1} threads), ${images} images, batch 128`);
+  console.log(`${info.backend} (${info.threads ?? 1} threads${info.relaxedSimd ? ', relaxed SIMD' : ''}), ${images} images, batch 128`);
   if (mode === 'profile') {
     const rows = new Map<string, Row>();
     wrapKernels(backendName, rows, process.argv.includes('--shapes'));

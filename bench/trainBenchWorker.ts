@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   const rec = median.rec;
   process.stdout.write(
     `${JSON.stringify({
-      backend: `${engineInfo().backend} (${engineInfo().threads ?? 1} threads)`,
+      backend: `${engineInfo().backend} (${engineInfo().threads ?? 1} threads${engineInfo().relaxedSimd ? ', relaxed SIMD' : ''})`,
       net,
       variant,
       optimizer: optimizerName,

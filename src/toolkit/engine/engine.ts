@@ -20,6 +20,7 @@ import { registerDilatedConvGradients } from './dilatedConvGradients';
 import { registerSecondOrderGradients } from './secondOrderGradients';
 import { registerAvgPoolPaddingGradient } from './avgPoolPaddingGradient';
 import { registerReductionGradients } from './reductionGradients';
+import { relaxedSimdAvailable } from './relaxedSimd';
 import { checkTfjsInternals, tfjsInternalsError } from './tfjsInternals';
 
 export type { BackendName };
@@ -31,6 +32,8 @@ export interface EngineInfo {
   tfjsVersion: string;
   /** Threads the engine computes on (the WASM backend's pthread pool; 1 when single-threaded). */
   threads?: number;
+  /** Whether InitLab's SIMD convolution gradients use relaxed SIMD's fused multiply-add (relaxedSimd.ts; WASM only). */
+  relaxedSimd?: boolean;
   /** Why a faster backend was not used, when it was not. */
   warnings: string[];
 }
@@ -188,7 +191,7 @@ async function chooseBackend(): Promise<EngineInfo> {
   registerAvgPoolPaddingGradient(tf);
   // Sum's and Mean's gradients repeat dy by a broadcast, not by multiplying with an array of ones.
   registerReductionGradients(tf);
-  // "not available"" for tfjs-node is the normal case, not worth a warning.
+  // "not available" for tfjs-node is the normal case, not worth a warning.
   const warnings = [
     ...selected.warnings.filter((w) => !w.startsWith('The tensorflow backend is not available')),
     ...wasmWarnings,
@@ -196,5 +199,6 @@ async function chooseBackend(): Promise<EngineInfo> {
   ];
   const version = selected.name === 'tensorflow' ? ((tf.version as Record<string, string>)['tfjs-node'] ?? tf.version.tfjs) : tf.version.tfjs;
   const threads = selected.name === 'wasm' ? getThreadsCount() : undefined;
-  return { backend: selected.name, tfjsVersion: version, threads, warnings };
+  const relaxedSimd = selected.name === 'wasm' ? relaxedSimdAvailable() : undefined;
+  return { backend: selected.name, tfjsVersion: version, threads, relaxedSimd, warnings };
 }

@@ -16,6 +16,8 @@
  * product runs over x and dy where they lie, one image at a time (an image of x and dy stays in
  * the core's cache while every tap and channel block reads it).
  *
+ * With relaxed SIMD (`fused`, engine/relaxedSimd.ts) each multiply-add is one f32x4.relaxed_madd.
+ *
  * Register blocking: a tile of R input channels × V vectors of 4 output channels holds R·V
  * f32x4 sums in locals (V8 keeps them in registers) while it walks the tap's output pixels; per
  * pixel V loads of dy, R splats of x and R·V multiply-adds. R ≤ 2 and V ≤ 4 keep the 8 sums,
@@ -30,7 +32,7 @@
  *   inside, the row after the last, and the byte offset of x's row for y0; then three per filter
  *   column j, the same for columns.
  */
-import { op, type WasmFunction } from './wasmBinary';
+import { multiplyAdd, op, type WasmFunction } from './wasmBinary';
 
 /** Input channels and f32x4 output vectors per tile. */
 const MAX_R = 2;
@@ -113,7 +115,7 @@ function forLoop(counter: number, limit: number, body: number[][]): number[][] {
 }
 
 /** One R × V tile: load its sums, walk the tap's rows × cols output pixels, store the sums. */
-function tile(R: number, V: number): number[][] {
+function tile(R: number, V: number, fused: boolean): number[][] {
   const sums: number[][] = [];
   for (let r = 0; r < R; r++) {
     for (let v = 0; v < V; v++) sums.push(op.get(r === 0 ? L.acc : L.second), op.v128Load(16 * v), op.set(SUMS[r][v]));
@@ -126,7 +128,7 @@ function tile(R: number, V: number): number[][] {
   for (let v = 0; v < V; v++) pixel.push(op.get(L.dp), op.v128Load(16 * v), op.set(DYS[v]));
   for (let r = 0; r < R; r++) pixel.push(op.get(L.xp), op.v128Load32Splat(4 * r), op.set(SPLATS[r]));
   for (let r = 0; r < R; r++) {
-    for (let v = 0; v < V; v++) pixel.push(op.get(SUMS[r][v]), op.get(SPLATS[r]), op.get(DYS[v]), op.f32x4Mul(), op.f32x4Add(), op.set(SUMS[r][v]));
+    for (let v = 0; v < V; v++) pixel.push(...multiplyAdd(SUMS[r][v], SPLATS[r], DYS[v], fused));
   }
   return [
     op.get(L.acc), op.get(L.coutBytes), op.i32Add(), op.set(L.second),
@@ -151,11 +153,11 @@ function tile(R: number, V: number): number[][] {
 }
 
 /** The tile for the current r and v (each 1 … its maximum). */
-function tiles(): number[][] {
+function tiles(fused: boolean): number[][] {
   const out: number[][] = [];
   for (let R = 1; R <= MAX_R; R++) {
     for (let V = 1; V <= MAX_V; V++) {
-      out.push(op.get(L.r), op.i32Const(R), op.i32Eq(), op.get(L.v), op.i32Const(V), op.i32Eq(), op.i32And(), op.if(), ...tile(R, V), op.end());
+      out.push(op.get(L.r), op.i32Const(R), op.i32Eq(), op.get(L.v), op.i32Const(V), op.i32Eq(), op.i32And(), op.if(), ...tile(R, V, fused), op.end());
     }
   }
   return out;
@@ -169,7 +171,7 @@ function blockSize(local: number, limit: number, counter: number, max: number): 
   ];
 }
 
-export function convFilterGradient(): WasmFunction {
+export function convFilterGradient(fused: boolean): WasmFunction {
   // The tap (i, j): its output pixels [rowFirst, rowFirst + rows) × [colFirst, colFirst + cols).
   const tap = [
     op.get(GEO), op.get(L.fh), op.i32Const(3), op.i32Mul(), op.get(L.j), op.i32Const(3), op.i32Mul(), op.i32Add(), op.i32Const(2), op.i32Shl(), op.i32Add(), op.set(L.range),
@@ -188,7 +190,7 @@ export function convFilterGradient(): WasmFunction {
     ...blockSize(L.v, L.cout, L.co, 4 * MAX_V),
     op.get(L.v), op.i32Const(2), op.i32ShrU(), op.set(L.v),
     op.get(L.outTap), op.get(L.ci), op.get(L.coutBytes), op.i32Mul(), op.i32Add(), op.get(L.co), op.i32Const(2), op.i32Shl(), op.i32Add(), op.set(L.acc),
-    ...tiles(),
+    ...tiles(fused),
     op.get(L.co), op.get(L.v), op.i32Const(2), op.i32Shl(), op.i32Add(), op.tee(L.co), op.get(L.cout), op.i32LtU(), op.brIf(0),
     op.end(),
     op.get(L.ci), op.get(L.r), op.i32Add(), op.tee(L.ci), op.get(L.cin), op.i32LtU(), op.brIf(0),

@@ -17,7 +17,7 @@
  * (x and x + sw, which read dy pixels ox and ox + 1 through the same taps) × V ≤ 4 vectors of 4
  * input channels, 8 f32x4 sums in locals; per output channel co, V loads of the filter
  * (transposed by the caller to [fh, fw, Cout, Cin], so a tap's input channels are contiguous),
- * P splats of dy and P·V multiply-adds.
+ * P splats of dy and P·V multiply-adds (one f32x4.relaxed_madd each with relaxed SIMD, `fused`).
  *
  * convInputGradient(dy, weights, dx, images, geometry): `geometry` is the byte address of int32
  * words (inputGradientGeometry() writes them):
@@ -31,7 +31,7 @@
  * per tap: the byte offset of the filter column j within a filter row, and of dy's column ox
  * within a dy row.
  */
-import { op, type WasmFunction } from './wasmBinary';
+import { multiplyAdd, op, type WasmFunction } from './wasmBinary';
 
 const MAX_P = 2;
 const MAX_V = 4;
@@ -114,14 +114,14 @@ const V128_LOCALS = MAX_P * MAX_V + MAX_V + MAX_P;
 const word = (base: number, index: number) => [op.get(base), op.i32Load(4 * index)];
 
 /** One P × V tile of dx: zero the sums, gather every row tap × column tap × output channel, store. */
-function tile(P: number, V: number): number[][] {
+function tile(P: number, V: number, fused: boolean): number[][] {
   const body: number[][] = [];
   for (let p = 0; p < P; p++) for (let v = 0; v < V; v++) body.push(op.v128Const(new Array(16).fill(0)), op.set(SUMS[p][v]));
   const perChannel: number[][] = [];
   for (let v = 0; v < V; v++) perChannel.push(op.get(L.wp), op.v128Load(16 * v), op.set(WS[v]));
   perChannel.push(op.get(L.dp), op.v128Load32Splat(0), op.set(SPLATS[0]));
   if (P === 2) perChannel.push(op.get(L.dp), op.get(L.cout), op.i32Const(2), op.i32Shl(), op.i32Add(), op.v128Load32Splat(0), op.set(SPLATS[1]));
-  for (let p = 0; p < P; p++) for (let v = 0; v < V; v++) perChannel.push(op.get(SUMS[p][v]), op.get(SPLATS[p]), op.get(WS[v]), op.f32x4Mul(), op.f32x4Add(), op.set(SUMS[p][v]));
+  for (let p = 0; p < P; p++) for (let v = 0; v < V; v++) perChannel.push(...multiplyAdd(SUMS[p][v], SPLATS[p], WS[v], fused));
   body.push(
     // Row taps.
     op.i32Const(0), op.set(L.rt),
@@ -158,17 +158,17 @@ function tile(P: number, V: number): number[][] {
   return body;
 }
 
-function tiles(): number[][] {
+function tiles(fused: boolean): number[][] {
   const out: number[][] = [];
   for (let P = 1; P <= MAX_P; P++) {
     for (let V = 1; V <= MAX_V; V++) {
-      out.push(op.get(L.pixels), op.i32Const(P), op.i32Eq(), op.get(L.v), op.i32Const(V), op.i32Eq(), op.i32And(), op.if(), ...tile(P, V), op.end());
+      out.push(op.get(L.pixels), op.i32Const(P), op.i32Eq(), op.get(L.v), op.i32Const(V), op.i32Eq(), op.i32And(), op.if(), ...tile(P, V, fused), op.end());
     }
   }
   return out;
 }
 
-export function convInputGradient(): WasmFunction {
+export function convInputGradient(fused: boolean): WasmFunction {
   // One column group of one dx row: every block of input channels.
   const group = [
     op.get(GEO), op.get(L.groupsAt), op.get(L.group), op.get(L.groupWords), op.i32Mul(), op.i32Add(), op.i32Const(2), op.i32Shl(), op.i32Add(), op.set(L.groupEntry),
@@ -180,7 +180,7 @@ export function convInputGradient(): WasmFunction {
     // v = min(4, (Cin − ci) / 4).
     op.get(L.cin), op.get(L.ci), op.i32Sub(), op.i32Const(2), op.i32ShrU(), op.tee(L.v), op.i32Const(MAX_V), op.i32GeU(),
     op.if(), op.i32Const(MAX_V), op.set(L.v), op.end(),
-    ...tiles(),
+    ...tiles(fused),
     op.get(L.ci), op.get(L.v), op.i32Const(2), op.i32Shl(), op.i32Add(), op.tee(L.ci), op.get(L.cin), op.i32LtU(), op.brIf(0),
     op.end(),
   ];

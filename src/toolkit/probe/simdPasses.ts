@@ -15,6 +15,7 @@ import * as os from 'node:os';
 import { tf } from '../engine/engine';
 import { SIMD_FUNCTIONS, VALUES_PER_STEP, simdPassesModule } from './simdPassesCode';
 import { StatsWorker } from './statsWorker';
+import { relaxedSimdAvailable } from '../engine/relaxedSimd';
 
 interface EngineModule {
   _malloc(bytes: number): number;
@@ -57,6 +58,8 @@ class SimdPasses {
     private readonly memory: { buffer: ArrayBufferLike },
     private readonly exports: Exports,
     private readonly bytes: Uint8Array,
+    /** Whether the convolution gradients use relaxed SIMD's fused multiply-add. */
+    readonly fused: boolean,
   ) {}
 
   /** Calls the worker has completed. */
@@ -392,14 +395,18 @@ function instantiate(module: EngineModule): SimdPasses | undefined {
   const memory = (module.wasmMemory ?? module.asm?.memory) as { buffer: ArrayBufferLike } | undefined;
   if (!memory || typeof module._malloc !== 'function' || typeof module._free !== 'function') return undefined;
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  try {
-    const bytes = simdPassesModule(shared);
-    const wasm = (globalThis as unknown as { WebAssembly: { Instance: new (m: unknown, i: unknown) => { exports: unknown }; Module: new (b: Uint8Array) => unknown } }).WebAssembly;
-    const exports = new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports as Exports;
-    return new SimdPasses(module, memory, exports, bytes);
-  } catch {
-    return undefined;
+  const wasm = (globalThis as unknown as { WebAssembly: { Instance: new (m: unknown, i: unknown) => { exports: unknown }; Module: new (b: Uint8Array) => unknown } }).WebAssembly;
+  // With relaxed SIMD where the runtime has it, else (or if that module fails) the plain one.
+  for (const fused of relaxedSimdAvailable() ? [true, false] : [false]) {
+    try {
+      const bytes = simdPassesModule(shared, fused);
+      const exports = new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports as Exports;
+      return new SimdPasses(module, memory, exports, bytes, fused);
+    } catch {
+      // The next module, or none.
+    }
   }
+  return undefined;
 }
 
 /** Calls the worker thread has completed so far (0 when it is not in use). */

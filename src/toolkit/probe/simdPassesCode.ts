@@ -328,12 +328,24 @@ function reluGradient(): WasmFunction {
   };
 }
 
-const BUILDERS: Record<SimdFunction, () => WasmFunction> = { moments, bins, channelSums, channelAffine, channelNormalize, reluGradient, convFilterGradient, convInputGradient };
+const BUILDERS: Record<SimdFunction, (fused: boolean) => WasmFunction> = {
+  moments,
+  bins,
+  channelSums,
+  channelAffine,
+  channelNormalize,
+  reluGradient,
+  convFilterGradient,
+  convInputGradient,
+};
 
-/** The module's bytes, for an engine heap that is shared memory (the threaded build) or not. */
-export function simdPassesModule(shared: boolean): Uint8Array {
+/**
+ * The module's bytes, for an engine heap that is shared memory (the threaded build) or not;
+ * `fused`: the convolution gradients use relaxed SIMD's multiply-add (engine/relaxedSimd.ts).
+ */
+export function simdPassesModule(shared: boolean, fused = false): Uint8Array {
   return wasmModule(
-    SIMD_FUNCTIONS.map((f) => BUILDERS[f]()),
+    SIMD_FUNCTIONS.map((f) => BUILDERS[f](fused)),
     { shared },
   );
 }

@@ -115,7 +115,15 @@ export const op = {
   f64x2Sub: () => [0xfd, ...uleb(0xf1)],
   f64x2Mul: () => [0xfd, ...uleb(0xf2)],
   i32x4TruncSatF32x4S: () => [0xfd, ...uleb(0xf8)],
+  /** Relaxed SIMD: a·b + c, fused or not as the processor does it (engine/relaxedSimd.ts says when it is available). */
+  f32x4RelaxedMadd: () => [0xfd, ...uleb(0x105)],
 };
+
+/** sum += a · b on f32x4 locals: one relaxed multiply-add when `fused`, else a multiply and an add. */
+export function multiplyAdd(sum: number, a: number, b: number, fused: boolean): number[][] {
+  if (fused) return [op.get(a), op.get(b), op.get(sum), op.f32x4RelaxedMadd(), op.set(sum)];
+  return [op.get(sum), op.get(a), op.get(b), op.f32x4Mul(), op.f32x4Add(), op.set(sum)];
+}
 
 /** The bytes of the high two floats of an f32x4 moved to its low half (for f64x2.promote_low). */
 export const HIGH_HALF_LANES = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
