@@ -23,6 +23,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 
+import { relaxedSimdAvailable } from '../toolkit/engine/relaxedSimd';
+
+// Before anything is compiled: switching relaxed SIMD on sets a V8 flag, and V8 rejects a code
+// cache made under other flags, so a kernel that set it only at its engine's start wrote a
+// cache the next kernel could not use (tried: the first cell took as long as with no cache).
+relaxedSimdAvailable();
+
 const kernelFile = path.join(__dirname, 'kernelMain.js');
 const source = fs.readFileSync(kernelFile, 'utf8');
 const cacheDir = process.env.INITLAB_CODE_CACHE_DIR ?? path.join(os.tmpdir(), `initlab-code-cache-${process.getuid?.() ?? 'user'}`);
