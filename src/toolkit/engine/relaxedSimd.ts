@@ -1,9 +1,9 @@
 /**
  * Whether WebAssembly's relaxed SIMD (fused multiply-add, f32x4.relaxed_madd) is available to
- * the SIMD functions InitLab assembles (probe/simdPassesCode.ts), switching it on where the
+ * the SIMD functions InitLab assembles (simd/simdPassesCode.ts), switching it on where the
  * runtime has it behind a flag.
  *
- * Why: the convolution gradients (probe/simdFilterGradientCode.ts, simdInputGradientCode.ts) are
+ * Why: the convolution gradients (simd/simdFilterGradientCode.ts, simdInputGradientCode.ts) are
  * long runs of multiply-adds. Fixed-width SIMD has no fused form, so each is a multiply and an
  * add, and they ran at the limit that sets (about 4 multiply-adds a cycle); with relaxed_madd,
  * which the engine compiles to the processor's FMA, the same gradients took half the time
@@ -20,7 +20,7 @@
  * INITLAB_RELAXED_SIMD=0 keeps the plain SIMD code (for comparisons).
  */
 import * as v8 from 'node:v8';
-import { op, uleb } from '../probe/wasmBinary';
+import { op, uleb } from './simd/wasmBinary';
 
 /** A module with one function (v128, v128, v128) → v128 that is a relaxed multiply-add. */
 function probeModule(): Uint8Array {

@@ -15,7 +15,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { filledTensor } from '../engine/engineMemory';
 import { floatsOf, heapOffset } from './heapFloats';
 import type { Step } from './layersGraph';
-import { simdPasses } from './simdPasses';
+import { simdPasses } from '../engine/simd/simdPasses';
 
 export interface BatchNormInternals {
   axis: number;

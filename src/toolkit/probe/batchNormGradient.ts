@@ -24,7 +24,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../engine/engine';
 import { filledTensor } from '../engine/engineMemory';
 import { floatsOf, heapOffset } from './heapFloats';
-import { simdPasses } from './simdPasses';
+import { simdPasses } from '../engine/simd/simdPasses';
 
 export interface BatchNormGradients {
   /** ∂L/∂x, when asked for. */

@@ -16,7 +16,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { floatsOf, heapOffset } from './heapFloats';
-import { simdPasses } from './simdPasses';
+import { simdPasses } from '../engine/simd/simdPasses';
 
 export interface FiniteStats {
   mean: number;
@@ -131,7 +131,7 @@ function momentsOf(out: Float64Array, n: number): Moments {
 }
 
 /** How many passes the worker thread has completed so far (0 when it is not in use). */
-export { simdWorkerJobs as parallelStatsJobs } from './simdPasses';
+export { simdWorkerJobs as parallelStatsJobs } from '../engine/simd/simdPasses';
 
 /** Moments of all of x: the SIMD pass on the WASM engine, else the JavaScript one. */
 function momentsOfTensor(x: tfjs.Tensor): Moments {

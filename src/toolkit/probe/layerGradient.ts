@@ -26,7 +26,7 @@ import { normalizesLastAxis, type BatchNormInternals } from './batchNormForward'
 import { heapOffset } from './heapFloats';
 import { kernelGradients } from './kernelGradients';
 import { ownActivationOfActivationLayer } from './layersTheory';
-import { simdPasses } from './simdPasses';
+import { simdPasses } from '../engine/simd/simdPasses';
 import type { Step } from './layersGraph';
 
 type Tensor = tfjs.Tensor;

@@ -27,7 +27,7 @@ import { util, type TensorInfo } from '@tensorflow/tfjs';
 import { filledTensor } from '../engineMemory';
 import { batchNormGradients } from '../../probe/batchNormGradient';
 import { heapOffset } from '../../probe/heapFloats';
-import { simdPasses } from '../../probe/simdPasses';
+import { simdPasses } from '../simd/simdPasses';
 import { withBackendCalls, type BackendCalls } from './backendCalls';
 import { channelSums } from './channelSums';
 
@@ -126,7 +126,7 @@ function heapValues(backend: unknown, t: TensorInfo): Float32Array {
 }
 
 /**
- * The forward by the probe's two SIMD passes (probe/simdPasses.ts, split with its worker thread):
+ * The forward by the probe's two SIMD passes (engine/simd/simdPasses.ts, split with its worker thread):
  * per-channel sums about x's first row, then y = (x − mean)·γ/σ + β in tfjs's float32 order. Its
  * backward is the probe's batchNormGradients (two passes more). 2.6x less CPU time than the
  * XNNPACK passes above for the MNIST CNN's first BatchNorm on 128 images (one thread), and their

@@ -1,5 +1,5 @@
 /**
- * A convolution's filter gradient by the SIMD function of probe/simdFilterGradientCode.ts, on x
+ * A convolution's filter gradient by the SIMD function of engine/simd/simdFilterGradientCode.ts, on x
  * and dy where they lie in the engine's heap, the images split between the main thread and the
  * SIMD passes' worker thread. conv2DBackpropFilter.ts takes this way whenever it applies: the
  * WASM engine with the SIMD passes instantiated, float32, output channels in fours.
@@ -9,8 +9,8 @@
  * convolution for the others); docs/speed-history.md has what this way takes.
  */
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs';
-import { filterGeometry } from '../../probe/simdFilterGradientCode';
-import { simdPasses } from '../../probe/simdPasses';
+import { filterGeometry } from '../simd/simdFilterGradientCode';
+import { simdPasses } from '../simd/simdPasses';
 import type { BackendCalls } from './backendCalls';
 
 interface HeapBackend {

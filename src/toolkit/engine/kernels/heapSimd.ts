@@ -7,7 +7,7 @@
  * Why: the package's Transpose is a scalar C++ loop that walks the output in order and reads the
  * input at a stride (for x [128, 28, 28, 16] → [16, 28, 28, 128], a new cache line for every
  * value), and a JavaScript loop runs at 1.5-5 ns a value on this project's machines; these move
- * four values per instruction. They are written with the probe's assembler (probe/wasmBinary.ts:
+ * four values per instruction. They are written with the SIMD assembler (engine/simd/wasmBinary.ts:
  * the repository has no WebAssembly toolchain) and run on the engine's own memory, imported.
  *
  *   copyBlocks(from, to, rows, cols, vectors, toColumnStride, toRowStride)
@@ -18,7 +18,7 @@
  *     part with both indices below 4·aBlocks and 4·cBlocks, four by four rows at a time with
  *     4 × 4 transposes in registers. The caller moves the rest.
  */
-import { op, wasmModule, type WasmFunction } from '../../probe/wasmBinary';
+import { op, wasmModule, type WasmFunction } from '../simd/wasmBinary';
 
 interface EngineModule {
   wasmMemory?: { buffer: ArrayBufferLike };

@@ -1,5 +1,5 @@
 /**
- * A convolution's input gradient by the SIMD function of probe/simdInputGradientCode.ts, on dy
+ * A convolution's input gradient by the SIMD function of engine/simd/simdInputGradientCode.ts, on dy
  * and the filter where they lie in the engine's heap, the images split between the main thread
  * and the SIMD passes' worker thread. conv2DBackpropInput.ts takes this way whenever it applies:
  * the WASM engine with the SIMD passes instantiated, float32, input channels in fours.
@@ -8,8 +8,8 @@
  * for the MNIST CNN's third layer), so that a tap's input channels are contiguous.
  */
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs';
-import { inputGradientGeometry } from '../../probe/simdInputGradientCode';
-import { simdPasses } from '../../probe/simdPasses';
+import { inputGradientGeometry } from '../simd/simdInputGradientCode';
+import { simdPasses } from '../simd/simdPasses';
 import type { BackendCalls } from './backendCalls';
 
 interface HeapBackend {

@@ -1,5 +1,5 @@
 // The filter gradient of convolutions on the WASM engine by the SIMD function on the heap
-// (kernels/filterGradientBySimd.ts, probe/simdFilterGradientCode.ts), against the CPU backend:
+// (kernels/filterGradientBySimd.ts, engine/simd/simdFilterGradientCode.ts), against the CPU backend:
 // 1 to 32 input channels (tiles of two and the odd one left), output channels in fours up to 64
 // (every vector count of a tile), strides 1, 2 and unequal, 'same', 'valid' and explicit padding
 // (taps with no pixel inside), dilation, a batch of 1, and a batch large enough to be split with
@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import { engineInfo, initEngine, tf } from '../../../../src/toolkit/engine/engine';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
 import { assertSameAsCpu, runOn, values, worstDifference } from './sameAsCpu';
-import { simdPasses, simdWorkerJobs } from '../../../../src/toolkit/probe/simdPasses';
+import { simdPasses, simdWorkerJobs } from '../../../../src/toolkit/engine/simd/simdPasses';
 import { filterGradientsBySimd } from '../../../../src/toolkit/engine/kernels/filterGradientBySimd';
 
 before(async () => {

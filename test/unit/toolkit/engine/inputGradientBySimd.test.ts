@@ -1,5 +1,5 @@
 // The input gradient of convolutions on the WASM engine by the SIMD function on the heap
-// (kernels/inputGradientBySimd.ts, probe/simdInputGradientCode.ts), against the CPU backend:
+// (kernels/inputGradientBySimd.ts, engine/simd/simdInputGradientCode.ts), against the CPU backend:
 // input channels in fours up to 32 (every vector count of a tile), strides 1, 2, 3 and unequal
 // (pixel pairs and the single pixels at the edges), 'same', 'valid' and explicit padding
 // (pixels no tap reaches), a batch of 1, a batch large enough to be split with the worker
@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import { engineInfo, initEngine, tf } from '../../../../src/toolkit/engine/engine';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
 import { assertSameAsCpu, runOn, values, worstDifference } from './sameAsCpu';
-import { simdPasses, simdWorkerJobs } from '../../../../src/toolkit/probe/simdPasses';
+import { simdPasses, simdWorkerJobs } from '../../../../src/toolkit/engine/simd/simdPasses';
 import { inputGradientsBySimd } from '../../../../src/toolkit/engine/kernels/inputGradientBySimd';
 
 before(async () => {

@@ -1,4 +1,4 @@
-// The SIMD convolution gradients as assembled (probe/simdFilterGradientCode.ts,
+// The SIMD convolution gradients as assembled (engine/simd/simdFilterGradientCode.ts,
 // simdInputGradientCode.ts), both ways: with relaxed SIMD's fused multiply-add and with a plain
 // multiply and add, each instantiated on a memory of its own and checked against the formulas
 // in float64 on the same values. The engine's own module is one of the two (whichever the runtime
@@ -7,9 +7,9 @@
 import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { engineInfo, initEngine, tf } from '../../../../src/toolkit/engine/engine';
-import { simdPassesModule } from '../../../../src/toolkit/probe/simdPassesCode';
-import { filterGeometry, type FilterGradientShape } from '../../../../src/toolkit/probe/simdFilterGradientCode';
-import { inputGradientGeometry } from '../../../../src/toolkit/probe/simdInputGradientCode';
+import { simdPassesModule } from '../../../../src/toolkit/engine/simd/simdPassesCode';
+import { filterGeometry, type FilterGradientShape } from '../../../../src/toolkit/engine/simd/simdFilterGradientCode';
+import { inputGradientGeometry } from '../../../../src/toolkit/engine/simd/simdInputGradientCode';
 import { relaxedSimdAvailable } from '../../../../src/toolkit/engine/relaxedSimd';
 
 interface Exports {

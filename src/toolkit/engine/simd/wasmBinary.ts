@@ -1,5 +1,5 @@
 /**
- * Just enough of the WebAssembly binary format to write the probe's SIMD passes (simdPasses.ts)
+ * Just enough of the WebAssembly binary format to write InitLab's SIMD passes (simdPassesCode.ts)
  * as bytes: a module that imports one memory and exports functions of numbers.
  *
  * Why by hand: the passes must run on the WASM engine's own heap (its tensors, in place), so they

@@ -1,8 +1,10 @@
 /**
- * Runs the probe's SIMD passes (simdPassesCode.ts) on the WASM engine's heap: the statistics'
- * two passes (fusedStats.ts), BatchNorm's backward (batchNormGradient.ts) and ReLU's
- * (layerGradient.ts). Large tensors are split between the main thread and a worker thread
- * (statsWorker.ts) that runs the same functions on the same memory.
+ * Runs InitLab's SIMD passes (simdPassesCode.ts) on the WASM engine's heap: the probe's
+ * statistics (probe/fusedStats.ts), BatchNorm's forward and backward (probe/batchNormForward.ts,
+ * batchNormGradient.ts, kernels/batchNormTraining.ts), ReLU's backward (probe/layerGradient.ts)
+ * and the convolution gradients (kernels/filterGradientBySimd.ts, inputGradientBySimd.ts). Large
+ * tensors are split between the main thread and a worker thread (statsWorker.ts) that runs the
+ * same functions on the same memory.
  *
  * simdPasses() is undefined on other backends, or where the module does not instantiate: the
  * callers then run their JavaScript passes. Each function here does the values its WebAssembly
@@ -12,10 +14,10 @@
  * allocated once through the engine's own malloc (and grown when a layer has more channels).
  */
 import * as os from 'node:os';
-import { tf } from '../engine/engine';
+import { tf } from '../engine';
 import { SIMD_FUNCTIONS, VALUES_PER_STEP, simdPassesModule } from './simdPassesCode';
 import { StatsWorker } from './statsWorker';
-import { relaxedSimdAvailable } from '../engine/relaxedSimd';
+import { relaxedSimdAvailable } from '../relaxedSimd';
 
 interface EngineModule {
   _malloc(bytes: number): number;

@@ -2,8 +2,8 @@
 // place, sees that memory after it grew, and a job that fails answers at once instead of hanging.
 import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { StatsWorker } from '../../../src/toolkit/probe/statsWorker';
-import { op, wasmModule, type WasmFunction } from '../../../src/toolkit/probe/wasmBinary';
+import { StatsWorker } from '../../../../src/toolkit/engine/simd/statsWorker';
+import { op, wasmModule, type WasmFunction } from '../../../../src/toolkit/engine/simd/wasmBinary';
 
 /** fill(at, count, value): writes `value` as an int32 into `count` words from byte `at`. */
 const fill: WasmFunction = {

@@ -1,4 +1,4 @@
-// The probe's SIMD passes on the WASM engine's heap (probe/simdPasses.ts) against the JavaScript
+// The probe's SIMD passes on the WASM engine's heap (engine/simd/simdPasses.ts) against the JavaScript
 // passes that define them (fusedStats.ts) and against tfjs's own ops: value for value where the
 // arithmetic is the same, on lengths that leave values over after the last vector, with zeros,
 // NaN and infinities, and split between the threads on large tensors. On other backends there
@@ -6,10 +6,10 @@
 import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type * as tfjs from '@tensorflow/tfjs';
-import { initEngine, tf } from '../../../src/toolkit/engine/engine';
-import { binsPass, momentsPass } from '../../../src/toolkit/probe/fusedStats';
-import { heapOffset } from '../../../src/toolkit/probe/heapFloats';
-import { simdPasses, simdWorkerJobs } from '../../../src/toolkit/probe/simdPasses';
+import { initEngine, tf } from '../../../../src/toolkit/engine/engine';
+import { binsPass, momentsPass } from '../../../../src/toolkit/probe/fusedStats';
+import { heapOffset } from '../../../../src/toolkit/probe/heapFloats';
+import { simdPasses, simdWorkerJobs } from '../../../../src/toolkit/engine/simd/simdPasses';
 
 before(async () => {
   await initEngine();

@@ -1,7 +1,7 @@
 /**
  * A convolution's filter gradient as one WebAssembly SIMD function on the engine's heap, for the
  * WASM engine's Conv2DBackpropFilter (engine/kernels/conv2DBackpropFilter.ts). It is part of
- * the probe's SIMD module (simdPassesCode.ts) so that its worker thread runs it on half of the
+ * the SIMD passes' module (simdPassesCode.ts) so that its worker thread runs it on half of the
  * images (simdPasses.ts' convFilterGradient).
  *
  *   dW[i, j, ci, co] += Σ_{n, y, x} x[n, y·sh + i·dh − top, x·sw + j·dw − left, ci] · dy[n, y, x, co]

@@ -1,8 +1,10 @@
 /**
- * The probe's passes over large tensors as WebAssembly SIMD functions (bytes by wasmBinary.ts),
- * run on the WASM engine's own heap, on its tensors in place. simdPasses.ts runs them; the
- * JavaScript passes they replace (fusedStats.ts, batchNormGradient.ts) are what the tests
- * compare them with, and what other backends run.
+ * The passes over large tensors as WebAssembly SIMD functions (bytes by wasmBinary.ts), run on
+ * the WASM engine's own heap, on its tensors in place: the probe's statistics, BatchNorm's and
+ * ReLU's passes, and the convolution gradients (simdFilterGradientCode.ts,
+ * simdInputGradientCode.ts). simdPasses.ts runs them; the JavaScript passes they replace
+ * (probe/fusedStats.ts, probe/batchNormGradient.ts) are what the tests compare them with, and
+ * what other backends run.
  *
  * Why: on this project's machines a JavaScript loop over the heap runs at 4-12 ns a value (V8
  * does not vectorize it), SIMD WebAssembly at a fraction of a nanosecond; at 10,000 MNIST

@@ -1,6 +1,6 @@
 /**
  * A convolution's input gradient as one WebAssembly SIMD function on the engine's heap, for the
- * WASM engine's Conv2DBackpropInput (engine/kernels/inputGradientBySimd.ts), in the probe's SIMD
+ * WASM engine's Conv2DBackpropInput (engine/kernels/inputGradientBySimd.ts), in the SIMD passes'
  * module so that its worker thread runs it on half of the images (simdPasses.ts).
  *
  *   dx[n, y, x, ci] = Σ_{i, j, co} dy[n, oy, ox, co] · w[i, j, ci, co]
