@@ -203,6 +203,19 @@ function ofModel(model: unknown, options: OfModelOptions = {}, ...rest: unknown[
   const mean = (key: 'sigmaW2' | 'sigmaB2') => members.reduce((s, l) => s + l[key], 0) / members.length;
   const sigmaW2 = mean('sigmaW2');
   const sigmaB2 = mean('sigmaB2');
+  // The same bound as σ_w and σ_b given by hand (SIGMA_MAX): past it the quadrature stops
+  // resolving a saturating φ′ and would name the wrong phase.
+  for (const [name, key, value] of [
+    ['σ_w²', 'sigmaW2', sigmaW2],
+    ['σ_b²', 'sigmaB2', sigmaB2],
+  ] as const) {
+    if (!(value <= SIGMA_MAX ** 2)) {
+      const worst = members.reduce((a, l) => (l[key] > a[key] ? l : a));
+      throw new RangeError(
+        `${fn}: the model's weights give ${name} = ${figure(value)} (layer "${worst.name}" the largest), above ${SIGMA_MAX ** 2}, where mean-field theory's figures are no longer accurate; a network with weights this large is far into the chaotic (or exploding) phase`,
+      );
+    }
+  }
   const notes = [...chain.notes];
   const spread = members.map((l) => l.sigmaW2);
   if (Math.max(...spread) > 1.1 * Math.min(...spread)) notes.push(`σ_w² differs across the layers (${figure(Math.min(...spread))} to ${figure(Math.max(...spread))}): the point is their mean, and theory describes a chain of equal layers`);

@@ -149,6 +149,19 @@ test('convolutions count their fan-in as kernel area × channels, and BatchNorm 
   model.dispose();
 });
 
+test('a model whose weights give σ_w² above 900 is refused naming the layer, never read as ordered', () => {
+  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [16], units: 16, activation: 'tanh' }), tf.layers.dense({ units: 16, activation: 'tanh', name: 'huge' })] });
+  tf.tidy(() => {
+    const [kernel, bias] = model.getLayer('huge').getWeights();
+    model.getLayer('huge').setWeights([tf.mul(kernel, 1e4), bias]);
+  });
+  assert.throws(
+    () => meanField.ofModel(model, { grid: false }),
+    (err: Error) => err instanceof RangeError && /^meanField\.ofModel: the model's weights give σ_w² = .* \(layer "huge" the largest\), above 900/.test(err.message),
+  );
+  model.dispose();
+});
+
 test('a hidden softmax is refused naming its layer; an output softmax ends the chain', () => {
   const hidden = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 4, activation: 'softmax', name: 'mixer' }), tf.layers.dense({ units: 2 })] });
   assert.throws(() => meanField.ofModel(hidden, { grid: false }), (err: Error) => err instanceof RangeError && /^meanField\.ofModel: layer "mixer" has a softmax inside the chain/.test(err.message));
