@@ -10,6 +10,7 @@
  */
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs';
 import { filterGeometry } from '../simd/simdFilterGradientCode';
+import { convShapeOf } from '../simd/convShape';
 import { simdPasses } from '../simd/simdPasses';
 import type { BackendCalls } from './backendCalls';
 
@@ -31,22 +32,7 @@ export function filterGradientBySimd(backendCalls: BackendCalls, x: TensorInfo, 
   const simd = simdPasses();
   if (!simd) return undefined;
   const heap = backendCalls.backend as unknown as HeapBackend;
-  const geometry = filterGeometry({
-    inH: info.inHeight,
-    inW: info.inWidth,
-    inChannels: info.inChannels,
-    outH: info.outHeight,
-    outW: info.outWidth,
-    outChannels: info.outChannels,
-    filterH: info.filterHeight,
-    filterW: info.filterWidth,
-    strideH: info.strideHeight,
-    strideW: info.strideWidth,
-    dilationH: info.dilationHeight,
-    dilationW: info.dilationWidth,
-    top: info.padInfo.top,
-    left: info.padInfo.left,
-  });
+  const geometry = filterGeometry(convShapeOf(info));
   const out = backendCalls.adopt(heap.makeOutput([info.filterHeight, info.filterWidth, info.inChannels, info.outChannels], 'float32'));
   // Addresses after the output is made: making it may grow the heap.
   simd.convFilterGradient(heap.getMemoryOffset(x.dataId) >>> 0, heap.getMemoryOffset(dy.dataId) >>> 0, heap.getMemoryOffset(out.dataId) >>> 0, info.batchSize, geometry);

@@ -9,6 +9,7 @@
  */
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs';
 import { inputGradientGeometry } from '../simd/simdInputGradientCode';
+import { convShapeOf } from '../simd/convShape';
 import { simdPasses } from '../simd/simdPasses';
 import type { BackendCalls } from './backendCalls';
 
@@ -30,22 +31,7 @@ export function inputGradientBySimd(backendCalls: BackendCalls, dy: TensorInfo, 
   const simd = simdPasses();
   if (!simd) return undefined;
   const heap = backendCalls.backend as unknown as HeapBackend;
-  const geometry = inputGradientGeometry({
-    inH: info.inHeight,
-    inW: info.inWidth,
-    inChannels: info.inChannels,
-    outH: info.outHeight,
-    outW: info.outWidth,
-    outChannels: info.outChannels,
-    filterH: info.filterHeight,
-    filterW: info.filterWidth,
-    strideH: info.strideHeight,
-    strideW: info.strideWidth,
-    dilationH: info.dilationHeight,
-    dilationW: info.dilationWidth,
-    top: info.padInfo.top,
-    left: info.padInfo.left,
-  });
+  const geometry = inputGradientGeometry(convShapeOf(info));
   const weights = backendCalls.transpose(filter, [0, 1, 3, 2]);
   const dx = backendCalls.adopt(heap.makeOutput([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32'));
   // Addresses after the output is made: making it may grow the heap.

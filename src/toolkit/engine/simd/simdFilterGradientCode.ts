@@ -32,6 +32,7 @@
  *   inside, the row after the last, and the byte offset of x's row for y0; then three per filter
  *   column j, the same for columns.
  */
+import type { ConvShape } from './convShape';
 import { multiplyAdd, op, type WasmFunction } from './wasmBinary';
 
 /** Input channels and f32x4 output vectors per tile. */
@@ -39,24 +40,6 @@ const MAX_R = 2;
 const MAX_V = 4;
 /** The first word of the per-row and per-column ranges in the geometry block. */
 const RANGES_AT = 16;
-
-/** The geometry block convFilterGradient reads, for a forward convolution of this shape. */
-export interface FilterGradientShape {
-  inH: number;
-  inW: number;
-  inChannels: number;
-  outH: number;
-  outW: number;
-  outChannels: number;
-  filterH: number;
-  filterW: number;
-  strideH: number;
-  strideW: number;
-  dilationH: number;
-  dilationW: number;
-  top: number;
-  left: number;
-}
 
 /** Pixels y in [0, outSize) with y·stride + tap·dilation − pad in [0, inSize): [first, end), maybe empty. */
 function insideRange(outSize: number, inSize: number, stride: number, offset: number): [number, number] {
@@ -67,7 +50,7 @@ function insideRange(outSize: number, inSize: number, stride: number, offset: nu
 }
 
 /** The int32 words of convFilterGradient's geometry block. */
-export function filterGeometry(s: FilterGradientShape): Int32Array {
+export function filterGeometry(s: ConvShape): Int32Array {
   const words = new Int32Array(RANGES_AT + 3 * (s.filterH + s.filterW));
   const pixelBytes = 4 * s.inChannels;
   words.set([s.inChannels, s.outChannels, s.filterH, s.filterW, s.inH * s.inW * pixelBytes, s.outH * s.outW * 4 * s.outChannels, s.strideH * s.inW * pixelBytes, s.strideW * pixelBytes, s.outW * 4 * s.outChannels, 4 * s.outChannels]);

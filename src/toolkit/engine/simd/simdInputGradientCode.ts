@@ -31,28 +31,12 @@
  * per tap: the byte offset of the filter column j within a filter row, and of dy's column ox
  * within a dy row.
  */
+import type { ConvShape } from './convShape';
 import { multiplyAdd, op, type WasmFunction } from './wasmBinary';
 
 const MAX_P = 2;
 const MAX_V = 4;
 const HEADER_WORDS = 16;
-
-export interface InputGradientShape {
-  inH: number;
-  inW: number;
-  inChannels: number;
-  outH: number;
-  outW: number;
-  outChannels: number;
-  filterH: number;
-  filterW: number;
-  strideH: number;
-  strideW: number;
-  dilationH: number;
-  dilationW: number;
-  top: number;
-  left: number;
-}
 
 /** The taps of dx pixel `at` along one axis: [tap, dy pixel] for each tap whose dy pixel is whole and inside. */
 function axisTaps(at: number, pad: number, filter: number, dilation: number, stride: number, outSize: number): [number, number][] {
@@ -66,7 +50,7 @@ function axisTaps(at: number, pad: number, filter: number, dilation: number, str
 }
 
 /** The int32 words of convInputGradient's geometry block. */
-export function inputGradientGeometry(s: InputGradientShape): Int32Array {
+export function inputGradientGeometry(s: ConvShape): Int32Array {
   const cinBytes = 4 * s.inChannels;
   const coutBytes = 4 * s.outChannels;
   const rowWords = 1 + 2 * s.filterH;

@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import { initEngine, tf } from '../../../../src/toolkit/engine/engine';
 import type { Tensor, Tensor4D, Variable } from '@tensorflow/tfjs';
 import { assertSameAsCpu, runOn, values } from './sameAsCpu';
+import { describeCase, type ConvCase } from './convCases';
 import { patchesApply } from '../../../../src/toolkit/engine/kernels/filterGradientByPatches';
 
 before(async () => {
@@ -20,16 +21,7 @@ after(() => {
   delete process.env.INITLAB_SIMD_FILTER_GRADIENT;
 });
 
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-interface Case {
-  x: number[];
-  kernel: [number, number];
-  strides: number | [number, number];
-  pad: Pad;
-  outChannels: number;
-}
-
-const CASES: Case[] = [
+const CASES: ConvCase[] = [
   { x: [8, 28, 28, 1], kernel: [3, 3], strides: 1, pad: 'same', outChannels: 16 },
   { x: [1, 9, 7, 1], kernel: [3, 3], strides: 2, pad: 'valid', outChannels: 5 },
   { x: [3, 11, 10, 3], kernel: [3, 3], strides: 2, pad: 'same', outChannels: 16 },
@@ -38,13 +30,11 @@ const CASES: Case[] = [
   { x: [1, 6, 5, 2], kernel: [1, 1], strides: 1, pad: 'valid', outChannels: 1 },
 ];
 
-const describe = (c: Case) => `x ${c.x.join('x')}, kernel ${c.kernel.join('x')} to ${c.outChannels}, strides ${c.strides}, pad ${JSON.stringify(c.pad)}`;
-
 test('every case takes the patches way (fh·fw·Cin ≤ 2·Cout) and its filter and input gradients match the CPU backend', async () => {
   for (const c of CASES) {
     const info = tf.backend_util.computeConv2DInfo(c.x as [number, number, number, number], [...c.kernel, c.x[3], c.outChannels], c.strides, 1, c.pad);
-    assert.ok(patchesApply(info), describe(c));
-    await assertSameAsCpu(`conv2d ${describe(c)}`, [values(c.x, 3), values([...c.kernel, c.x[3], c.outChannels], 7)], ([x, f]) =>
+    assert.ok(patchesApply(info), describeCase(c));
+    await assertSameAsCpu(`conv2d ${describeCase(c)}`, [values(c.x, 3), values([...c.kernel, c.x[3], c.outChannels], 7)], ([x, f]) =>
       tf.grads((a: Tensor, b: Tensor) => tf.conv2d(a as Tensor4D, b as Tensor4D, c.strides, c.pad).square().sum())([x, f]),
     );
   }

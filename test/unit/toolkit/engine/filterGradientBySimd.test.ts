@@ -10,6 +10,7 @@ import * as assert from 'node:assert/strict';
 import { engineInfo, initEngine, tf } from '../../../../src/toolkit/engine/engine';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
 import { assertSameAsCpu, runOn, values, worstDifference } from './sameAsCpu';
+import { describeCase, dyShape, filterShape, type ConvCase } from './convCases';
 import { simdPasses, simdWorkerJobs } from '../../../../src/toolkit/engine/simd/simdPasses';
 import { filterGradientsBySimd } from '../../../../src/toolkit/engine/kernels/filterGradientBySimd';
 
@@ -19,17 +20,7 @@ before(async () => {
   assert.ok(simdPasses(), 'the SIMD passes instantiate on the WASM engine');
 });
 
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-interface Case {
-  x: number[];
-  kernel: [number, number];
-  strides: number | [number, number];
-  pad: Pad;
-  outChannels: number;
-  dilations?: number;
-}
-
-const CASES: Case[] = [
+const CASES: ConvCase[] = [
   { x: [4, 28, 28, 1], kernel: [3, 3], strides: 1, pad: 'same', outChannels: 16 },
   { x: [3, 14, 14, 16], kernel: [3, 3], strides: 2, pad: 'same', outChannels: 32 },
   { x: [2, 7, 7, 32], kernel: [3, 3], strides: 2, pad: 'same', outChannels: 64 },
@@ -40,22 +31,15 @@ const CASES: Case[] = [
   { x: [2, 6, 5, 7], kernel: [1, 1], strides: 1, pad: 'valid', outChannels: 28 },
 ];
 
-const describe = (c: Case) => `x ${c.x.join('x')}, kernel ${c.kernel.join('x')} to ${c.outChannels}, strides ${c.strides}, pad ${JSON.stringify(c.pad)}, dilations ${c.dilations ?? 1}`;
-
-function filterGradient(c: Case) {
-  return ([x, dy]: Tensor[]) => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: c.strides, pad: c.pad, dilations: c.dilations ?? 1, dataFormat: 'NHWC', filterShape: [...c.kernel, c.x[3], c.outChannels] }) as Tensor;
-}
-
-function dyShape(c: Case): number[] {
-  const info = tf.backend_util.computeConv2DInfo(c.x as [number, number, number, number], [...c.kernel, c.x[3], c.outChannels], c.strides, c.dilations ?? 1, c.pad);
-  return [c.x[0], info.outHeight, info.outWidth, c.outChannels];
+function filterGradient(c: ConvCase) {
+  return ([x, dy]: Tensor[]) => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: c.strides, pad: c.pad, dilations: c.dilations ?? 1, dataFormat: 'NHWC', filterShape: filterShape(c) }) as Tensor;
 }
 
 test('the filter gradient by SIMD equals the CPU backend’s, case by case', async () => {
   for (const c of CASES) {
     const before = filterGradientsBySimd();
-    await assertSameAsCpu(`Conv2DBackpropFilter ${describe(c)}`, [values(c.x, 3), values(dyShape(c), 7)], filterGradient(c));
-    assert.equal(filterGradientsBySimd(), before + 1, `${describe(c)}: the SIMD way ran`);
+    await assertSameAsCpu(`Conv2DBackpropFilter ${describeCase(c)}`, [values(c.x, 3), values(dyShape(c), 7)], filterGradient(c));
+    assert.equal(filterGradientsBySimd(), before + 1, `${describeCase(c)}: the SIMD way ran`);
   }
 });
 
@@ -79,13 +63,13 @@ test('a dilated filter: the gradient equals the CPU’s for the filter spread wi
 
 test('through tf.conv2d’s gradient, with the input gradient beside it', async () => {
   const c = CASES[2];
-  await assertSameAsCpu(`conv2d ${describe(c)}`, [values(c.x, 3), values([...c.kernel, c.x[3], c.outChannels], 7)], ([x, f]) =>
+  await assertSameAsCpu(`conv2d ${describeCase(c)}`, [values(c.x, 3), values(filterShape(c), 7)], ([x, f]) =>
     tf.grads((a: Tensor, b: Tensor) => tf.conv2d(a as Tensor4D, b as Tensor4D, c.strides, c.pad).square().sum())([x, f]),
   );
 });
 
 test('a batch large enough is split with the worker thread, and the sum of both halves is the CPU’s', async () => {
-  const c: Case = { x: [32, 28, 28, 16], kernel: [3, 3], strides: 2, pad: 'same', outChannels: 32 };
+  const c: ConvCase = { x: [32, 28, 28, 16], kernel: [3, 3], strides: 2, pad: 'same', outChannels: 32 };
   const jobs = simdWorkerJobs();
   const inputs = [values(c.x, 11), values(dyShape(c), 13)];
   const [wasm] = await runOn('wasm', inputs, filterGradient(c));

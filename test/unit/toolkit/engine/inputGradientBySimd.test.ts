@@ -9,6 +9,7 @@ import * as assert from 'node:assert/strict';
 import { engineInfo, initEngine, tf } from '../../../../src/toolkit/engine/engine';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
 import { assertSameAsCpu, runOn, values, worstDifference } from './sameAsCpu';
+import { describeCase, dyShape, filterShape, type ConvCase } from './convCases';
 import { simdPasses, simdWorkerJobs } from '../../../../src/toolkit/engine/simd/simdPasses';
 import { inputGradientsBySimd } from '../../../../src/toolkit/engine/kernels/inputGradientBySimd';
 
@@ -18,17 +19,7 @@ before(async () => {
   assert.ok(simdPasses(), 'the SIMD passes instantiate on the WASM engine');
 });
 
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-interface Case {
-  x: number[];
-  kernel: [number, number];
-  strides: number | [number, number];
-  pad: Pad;
-  outChannels: number;
-  dilations?: number;
-}
-
-const CASES: Case[] = [
+const CASES: ConvCase[] = [
   { x: [3, 28, 28, 16], kernel: [3, 3], strides: 2, pad: 'same', outChannels: 32 },
   { x: [2, 14, 14, 32], kernel: [3, 3], strides: 2, pad: 'same', outChannels: 64 },
   { x: [2, 9, 9, 4], kernel: [3, 3], strides: 1, pad: 'same', outChannels: 5 },
@@ -40,32 +31,25 @@ const CASES: Case[] = [
   { x: [2, 6, 5, 28], kernel: [1, 1], strides: 1, pad: 'valid', outChannels: 3 },
 ];
 
-const describe = (c: Case) => `x ${c.x.join('x')}, kernel ${c.kernel.join('x')} to ${c.outChannels}, strides ${c.strides}, pad ${JSON.stringify(c.pad)}, dilations ${c.dilations ?? 1}`;
-
-function info(c: Case) {
-  return tf.backend_util.computeConv2DInfo(c.x as [number, number, number, number], [...c.kernel, c.x[3], c.outChannels], c.strides, c.dilations ?? 1, c.pad);
-}
-
-function inputGradient(c: Case) {
+function inputGradient(c: ConvCase) {
   return ([dy, filter]: Tensor[]) =>
     tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { strides: c.strides, pad: c.pad, dilations: c.dilations ?? 1, dataFormat: 'NHWC', inputShape: c.x }) as Tensor;
 }
 
-function specs(c: Case, seed: number) {
-  const i = info(c);
-  return [values([c.x[0], i.outHeight, i.outWidth, c.outChannels], seed), values([...c.kernel, c.x[3], c.outChannels], seed + 1)];
+function specs(c: ConvCase, seed: number) {
+  return [values(dyShape(c), seed), values(filterShape(c), seed + 1)];
 }
 
 test('the input gradient by SIMD equals the CPU backend’s, case by case', async () => {
   for (const c of CASES) {
     const before = inputGradientsBySimd();
-    await assertSameAsCpu(`Conv2DBackpropInput ${describe(c)}`, specs(c, 3), inputGradient(c));
-    assert.equal(inputGradientsBySimd(), before + 1, `${describe(c)}: the SIMD way ran`);
+    await assertSameAsCpu(`Conv2DBackpropInput ${describeCase(c)}`, specs(c, 3), inputGradient(c));
+    assert.equal(inputGradientsBySimd(), before + 1, `${describeCase(c)}: the SIMD way ran`);
   }
 });
 
 test('a batch large enough is split with the worker thread, and equals the CPU’s', async () => {
-  const c: Case = { x: [32, 28, 28, 16], kernel: [3, 3], strides: 2, pad: 'same', outChannels: 32 };
+  const c: ConvCase = { x: [32, 28, 28, 16], kernel: [3, 3], strides: 2, pad: 'same', outChannels: 32 };
   const jobs = simdWorkerJobs();
   const [wasm] = await runOn('wasm', specs(c, 11), inputGradient(c));
   // On one thread (INITLAB_WASM_THREADS=1, or one core) the heap is not shared and the main thread does it all.
@@ -76,7 +60,7 @@ test('a batch large enough is split with the worker thread, and equals the CPU�
 });
 
 test('a dilated filter, and through tf.conv2d’s gradient: the same numbers as InitLab’s other way', async () => {
-  for (const c of [{ x: [2, 11, 11, 8], kernel: [3, 3], strides: 1, pad: 'same', outChannels: 8, dilations: 2 } as Case, CASES[0]]) {
+  for (const c of [{ x: [2, 11, 11, 8], kernel: [3, 3], strides: 1, pad: 'same', outChannels: 8, dilations: 2 } as ConvCase, CASES[0]]) {
     const [bySimd] = await runOn('wasm', specs(c, 5), inputGradient(c));
     process.env.INITLAB_SIMD_INPUT_GRADIENT = '0';
     try {
@@ -84,13 +68,13 @@ test('a dilated filter, and through tf.conv2d’s gradient: the same numbers as 
       const [other] = await runOn('wasm', specs(c, 5), inputGradient(c));
       assert.equal(inputGradientsBySimd(), before, 'the SIMD way did not run');
       const { worst, scale } = worstDifference(bySimd, other);
-      assert.ok(worst <= 2e-5 * scale, `${describe(c)}: worst difference ${worst} against a scale of ${scale}`);
+      assert.ok(worst <= 2e-5 * scale, `${describeCase(c)}: worst difference ${worst} against a scale of ${scale}`);
     } finally {
       delete process.env.INITLAB_SIMD_INPUT_GRADIENT;
     }
   }
   const c = CASES[1];
-  await assertSameAsCpu(`conv2d ${describe(c)}`, [values(c.x, 3), values([...c.kernel, c.x[3], c.outChannels], 7)], ([x, f]) =>
+  await assertSameAsCpu(`conv2d ${describeCase(c)}`, [values(c.x, 3), values(filterShape(c), 7)], ([x, f]) =>
     tf.grads((a: Tensor, b: Tensor) => tf.conv2d(a as Tensor4D, b as Tensor4D, c.strides, c.pad).square().sum())([x, f]),
   );
 });

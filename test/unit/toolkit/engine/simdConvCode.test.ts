@@ -8,7 +8,8 @@ import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { engineInfo, initEngine, tf } from '../../../../src/toolkit/engine/engine';
 import { simdPassesModule } from '../../../../src/toolkit/engine/simd/simdPassesCode';
-import { filterGeometry, type FilterGradientShape } from '../../../../src/toolkit/engine/simd/simdFilterGradientCode';
+import { filterGeometry } from '../../../../src/toolkit/engine/simd/simdFilterGradientCode';
+import type { ConvShape } from '../../../../src/toolkit/engine/simd/convShape';
 import { inputGradientGeometry } from '../../../../src/toolkit/engine/simd/simdInputGradientCode';
 import { relaxedSimdAvailable } from '../../../../src/toolkit/engine/relaxedSimd';
 
@@ -23,7 +24,7 @@ before(async () => {
   await initEngine();
 });
 
-const SHAPE: FilterGradientShape = { inH: 9, inW: 8, inChannels: 12, outH: 5, outW: 4, outChannels: 20, filterH: 3, filterW: 3, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1, top: 1, left: 0 };
+const SHAPE: ConvShape = { inH: 9, inW: 8, inChannels: 12, outH: 5, outW: 4, outChannels: 20, filterH: 3, filterW: 3, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1, top: 1, left: 0 };
 const N = 3;
 
 function filled(length: number, seed: number): Float32Array {
