@@ -35,6 +35,7 @@ type Exports = {
   reluGradient(x: number, dy: number, out: number, count: number, upper: number, clip: number): void;
   convFilterGradient(x: number, dy: number, out: number, images: number, geometry: number): void;
   convInputGradient(dy: number, weights: number, dx: number, images: number, geometry: number): void;
+  columnSums(x: number, rows: number, channels: number, acc: number): void;
 };
 
 /** Below this many values a pass runs on the main thread alone: the hand-off costs more. */
@@ -250,6 +251,36 @@ class SimdPasses {
       const raw = this.f64(acc, 4 * channels);
       // 16 float64 per group of four channels: each sum's four channels in turn.
       for (let g = 0; g < channels / 4; g++) for (let q = 0; q < 4; q++) for (let lane = 0; lane < 4; lane++) sums[q * channels + 4 * g + lane] += raw[16 * g + 4 * q + lane];
+    }
+    return sums;
+  }
+
+  /** The float64 sum of each channel of channels-last x (`rows` × `channels`, channels a multiple of 4) at byte `x`. */
+  columnSums(x: number, rows: number, channels: number): Float64Array {
+    const accBytes = 8 * channels;
+    const [s0, s1] = this.scratch(accBytes);
+    const used = new Set<number>();
+    const rowBytes = 4 * channels;
+    const run = (acc: number, first: number, count: number) => {
+      this.f64(acc, channels).fill(0);
+      used.add(acc);
+      return [x + first * rowBytes, count, channels, acc];
+    };
+    this.split(
+      rows,
+      1,
+      rows * channels,
+      (first, count) => ['columnSums', run(s1, first, count)],
+      (first, count, thread) => {
+        const [at, n, c, acc] = run(thread === 0 ? s0 : s1, first, count);
+        this.exports.columnSums(at, n, c, acc);
+      },
+    );
+    const sums = new Float64Array(channels);
+    for (const acc of used) {
+      const raw = this.f64(acc, channels);
+      // Per group of four channels: channels 0-1, then 2-3.
+      for (let c = 0; c < channels; c++) sums[c] += raw[c];
     }
     return sums;
   }

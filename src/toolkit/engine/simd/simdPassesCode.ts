@@ -19,7 +19,7 @@ import { convInputGradient } from './simdInputGradientCode';
 import { HIGH_HALF_LANES, op, wasmModule, type WasmFunction } from './wasmBinary';
 
 /** The functions, in export order; the worker thread calls them by index. */
-export const SIMD_FUNCTIONS = ['moments', 'bins', 'channelSums', 'channelAffine', 'channelNormalize', 'reluGradient', 'convFilterGradient', 'convInputGradient'] as const;
+export const SIMD_FUNCTIONS = ['moments', 'bins', 'channelSums', 'channelAffine', 'channelNormalize', 'reluGradient', 'convFilterGradient', 'convInputGradient', 'columnSums'] as const;
 export type SimdFunction = (typeof SIMD_FUNCTIONS)[number];
 
 /** Values each function takes per step: its counts are multiples of these. */
@@ -211,6 +211,55 @@ function channelSums(): WasmFunction {
 }
 
 /**
+ * columnSums(x, rows, channels, acc): for a channels-last float32 array x of `rows` × `channels`
+ * (a multiple of 4), adds into `acc` the float64 sum of each channel: 32 bytes per group of four
+ * channels, channels 0-1 then 2-3 as f64x2. Blocked as channelSums (a group's sums in locals over
+ * CHANNEL_SUMS_BLOCK rows). A bias's gradient: the package's Sum over [N, H, W] ran on one thread.
+ */
+function columnSums(): WasmFunction {
+  const [x, rows, channels, acc] = [0, 1, 2, 3];
+  const [rowBytes, blockRows, group, groups, p, left, accAt] = [4, 5, 6, 7, 8, 9, 10];
+  const [v, low, high] = [11, 12, 13];
+  return {
+    name: 'columnSums',
+    params: ['i32', 'i32', 'i32', 'i32'],
+    results: [],
+    locals: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'v128', 'v128', 'v128'],
+    body: [
+      op.get(channels), op.i32Const(2), op.i32Shl(), op.set(rowBytes),
+      op.get(channels), op.i32Const(2), op.i32ShrU(), op.set(groups),
+      op.block(),
+      op.get(rows), op.i32Eqz(), op.brIf(0),
+      op.loop(),
+      op.get(rows), op.tee(blockRows), op.i32Const(CHANNEL_SUMS_BLOCK), op.i32GeU(),
+      op.if(), op.i32Const(CHANNEL_SUMS_BLOCK), op.set(blockRows), op.end(),
+      op.i32Const(0), op.set(group),
+      op.loop(),
+      op.f64Const(0), op.f64x2Splat(), op.set(low),
+      op.f64Const(0), op.f64x2Splat(), op.set(high),
+      op.get(x), op.get(group), op.i32Const(4), op.i32Shl(), op.i32Add(), op.set(p),
+      op.get(blockRows), op.set(left),
+      op.loop(),
+      op.get(p), op.v128Load(0), op.set(v),
+      op.get(low), op.get(v), op.f64x2PromoteLowF32x4(), op.f64x2Add(), op.set(low),
+      op.get(high), op.get(v), op.get(v), op.i8x16Shuffle(HIGH_HALF_LANES), op.f64x2PromoteLowF32x4(), op.f64x2Add(), op.set(high),
+      op.get(p), op.get(rowBytes), op.i32Add(), op.set(p),
+      op.get(left), op.i32Const(1), op.i32Sub(), op.tee(left), op.brIf(0),
+      op.end(),
+      op.get(acc), op.get(group), op.i32Const(5), op.i32Shl(), op.i32Add(), op.set(accAt),
+      op.get(accAt), op.get(accAt), op.v128Load(0), op.get(low), op.f64x2Add(), op.v128Store(0),
+      op.get(accAt), op.get(accAt), op.v128Load(16), op.get(high), op.f64x2Add(), op.v128Store(16),
+      op.get(group), op.i32Const(1), op.i32Add(), op.tee(group), op.get(groups), op.i32LtU(), op.brIf(0),
+      op.end(),
+      op.get(blockRows), op.get(rowBytes), op.i32Mul(), op.get(x), op.i32Add(), op.set(x),
+      op.get(rows), op.get(blockRows), op.i32Sub(), op.tee(rows), op.brIf(0),
+      op.end(),
+      op.end(),
+    ],
+  };
+}
+
+/**
  * channelAffine(x, dy, out, rows, channels, coefficients): out = a·dy + b·x + d per channel, in
  * float32, for channels-last arrays of `rows` × `channels` (a multiple of 4). `coefficients`
  * holds 48 bytes per group of four channels: a, b, d as f32x4.
@@ -339,6 +388,7 @@ const BUILDERS: Record<SimdFunction, (fused: boolean) => WasmFunction> = {
   reluGradient,
   convFilterGradient,
   convInputGradient,
+  columnSums,
 };
 
 /**
