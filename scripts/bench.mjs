@@ -345,9 +345,11 @@ say(`load average at end: ${load()}; the run took ${minutes.toFixed(1)} minutes`
 if (keep) {
   const dir = path.join(root, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
-  const stem = `${started.toISOString().slice(0, 10)}-${os.hostname()}-bench${only ? `-${only.join('+')}` : ''}`;
+  // A run of every default group (with the training group or not) is a full run, kept by the full run's name.
+  const full = !only || DEFAULT_GROUPS.every((g) => only.includes(g));
+  const stem = `${started.toISOString().slice(0, 10)}-${os.hostname()}-bench${full ? '' : `-${only.join('+')}`}`;
   let file = path.join(dir, `${stem}.txt`);
   for (let n = 2; fs.existsSync(file); n++) file = path.join(dir, `${stem}-${n}.txt`);
   fs.writeFileSync(file, `${kept.join('\n')}\n`, { flag: 'wx' });
-  console.log(`\nKept in ${path.relative(root, file)}${only ? '' : '; npm run bench:readme writes the README speed section from it'}`);
+  console.log(`\nKept in ${path.relative(root, file)}${full ? '; npm run bench:readme writes the README speed section from it' : ''}`);
 }

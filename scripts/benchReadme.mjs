@@ -33,10 +33,23 @@ export function latestRun(dir, pattern) {
   return runs.sort((a, b) => (a.started < b.started ? -1 : 1)).pop();
 }
 
-/** Full runs (no --only): <date>-<host>-bench.txt, or -bench-2.txt when a day has several. */
+/** Full runs (every default group, with or without the training group): <date>-<host>-bench.txt, or -bench-2.txt when a day has several. */
 export const FULL_RUN = /^\d{4}-\d{2}-\d{2}-.+-bench(-\d+)?\.txt$/;
 /** Runs of the training group alone. */
 export const TRAIN_RUN = /^\d{4}-\d{2}-\d{2}-.+-bench-train(-\d+)?\.txt$/;
+
+const TRAINING_TITLE = 'Training with statistics recorded';
+
+/** The latest full run with a section whose title starts with `title`. */
+function latestFullRunWith(dir, title) {
+  if (!fs.existsSync(dir)) return undefined;
+  const runs = fs
+    .readdirSync(dir)
+    .filter((name) => FULL_RUN.test(name))
+    .map((name) => readRun(dir, name))
+    .filter((run) => run && [...sections(run.text).keys()].some((t) => t.startsWith(title)));
+  return runs.sort((a, b) => (a.started < b.started ? -1 : 1)).pop();
+}
 
 /** The run's sections: each "### title" with its lines up to the blank line after its table. */
 export function sections(text) {
@@ -70,7 +83,8 @@ function provenance(run) {
 /** The figures' part of the README, from the runs kept in `dir`. */
 export function speedFigures(dir) {
   const full = latestRun(dir, FULL_RUN);
-  const train = latestRun(dir, TRAIN_RUN);
+  // The training rows: from the latest run that has them, a training run alone or a full run with --only …,train.
+  const train = [latestRun(dir, TRAIN_RUN), latestFullRunWith(dir, TRAINING_TITLE)].filter(Boolean).sort((a, b) => (a.started < b.started ? -1 : 1)).pop();
   const parts = [];
   if (!full) parts.push('No run of `npm run bench` is kept yet: run it on an idle machine, then `npm run bench:readme`.');
   else {
@@ -91,8 +105,8 @@ export function speedFigures(dir) {
     }
   }
   if (train) {
-    const section = [...sections(train.text)].find(([title]) => title.startsWith('Training with statistics recorded'));
-    if (section) parts.push(provenance(train), `**${section[0]}**`, section[1]);
+    const section = [...sections(train.text)].find(([title]) => title.startsWith(TRAINING_TITLE));
+    if (section) parts.push(...(train.name === full?.name ? [] : [provenance(train)]), `**${section[0]}**`, section[1]);
   }
   return parts.join('\n\n');
 }
@@ -115,7 +129,8 @@ export function speedSection(readme) {
 
 /** A measured figure: a number with a unit of time, size or ratio. */
 const FIGURE = /\d[\d,.]*\s?(?:ms|s|min|minutes|MB|GB|GiB|KiB|x|%)(?![\w])/g;
-const NUMBER = /\d+(?:,\d{3})*(?:\.\d+)?/g;
+// Not the tail of a dotted version (the 44 of Linux 6.18.44): it is checked as 6.18.
+const NUMBER = /(?<![\d.])\d+(?:,\d{3})*(?:\.\d+)?/g;
 
 /**
  * What in the README's speed section does not come from a kept run: a figure outside the

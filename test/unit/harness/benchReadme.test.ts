@@ -98,6 +98,27 @@ test('the figures come from the latest run by its start time, tables as printed,
   assert.deepEqual(writer.figuresNotInRuns(written.replaceAll('2026-12-07-a-bench.txt', '2026-12-09-a-bench.txt'), dir)[0], 'bench/results/2026-12-09-a-bench.txt is named but not kept');
 });
 
+/** A kept run's training section, as `npm run bench -- --only ...,train` prints it. */
+const trainingSection = (stepMs: string) =>
+  ['### Training with statistics recorded: plain SGD', '', '| net | recorded | tfjs WASM |', '|---|---|---|', `| cnn | nothing | ${stepMs} ms |`, ''].join('\n');
+
+test('the training rows come from the latest run that has them: a full run with the training group, or a training run alone', () => {
+  const dir = tempDir('bench-readme');
+  const fullWithTraining = keptRun('2026-12-07T09:00:00.000Z', '9,870', '0.95').replace('### The kernel', `${trainingSection('3,004')}\n### The kernel`);
+  fs.writeFileSync(path.join(dir, '2026-12-07-a-bench-2.txt'), fullWithTraining.replace('command: npm run bench', 'command: npm run bench -- --only lesson,cnn,mobilenet,kernel,train'));
+  fs.writeFileSync(path.join(dir, '2026-12-06-a-bench-train.txt'), keptRun('2026-12-06T09:00:00.000Z', '1,111', '0.11').replace('### The kernel', `${trainingSection('5,555')}\n### The kernel`));
+  let written = writer.withFigures(`${README_BEFORE}${writer.BEGIN}\n${writer.END}${README_AFTER}`, writer.speedFigures(dir));
+  assert.match(written, /\| cnn \| nothing \| 3,004 ms \|/);
+  assert.ok(!written.includes('5,555'), 'the older training run is not quoted');
+  assert.equal(written.match(/kept in \[/g)?.length, 1, 'the training rows of the full run need no second provenance');
+  assert.deepEqual(writer.figuresNotInRuns(written, dir), []);
+  // A later training run alone wins, and is named before its rows.
+  fs.writeFileSync(path.join(dir, '2026-12-08-a-bench-train.txt'), keptRun('2026-12-08T09:00:00.000Z', '2,222', '0.22').replace('### The kernel', `${trainingSection('2,900')}\n### The kernel`));
+  written = writer.withFigures(`${README_BEFORE}${writer.BEGIN}\n${writer.END}${README_AFTER}`, writer.speedFigures(dir));
+  assert.match(written, /kept in \[`bench\/results\/2026-12-08-a-bench-train\.txt`\][^]*\| cnn \| nothing \| 2,900 ms \|/);
+  assert.deepEqual(writer.figuresNotInRuns(written, dir), []);
+});
+
 test('with no kept run the README says so, with no figure', () => {
   const dir = tempDir('bench-readme');
   const written = writer.withFigures(`${README_BEFORE}${writer.BEGIN}\n${writer.END}${README_AFTER}`, writer.speedFigures(dir));
