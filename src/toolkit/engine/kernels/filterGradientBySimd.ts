@@ -34,7 +34,6 @@ export function filterGradientBySimd(backendCalls: BackendCalls, x: TensorInfo, 
   const heap = backendCalls.backend as unknown as HeapBackend;
   const geometry = filterGeometry(convShapeOf(info));
   const out = backendCalls.adopt(heap.makeOutput([info.filterHeight, info.filterWidth, info.inChannels, info.outChannels], 'float32'));
-  // Addresses after the output is made: making it may grow the heap.
   simd.convFilterGradient(heap.getMemoryOffset(x.dataId) >>> 0, heap.getMemoryOffset(dy.dataId) >>> 0, heap.getMemoryOffset(out.dataId) >>> 0, info.batchSize, geometry);
   calls++;
   return out;

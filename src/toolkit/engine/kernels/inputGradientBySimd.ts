@@ -34,7 +34,6 @@ export function inputGradientBySimd(backendCalls: BackendCalls, dy: TensorInfo, 
   const geometry = inputGradientGeometry(convShapeOf(info));
   const weights = backendCalls.transpose(filter, [0, 1, 3, 2]);
   const dx = backendCalls.adopt(heap.makeOutput([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32'));
-  // Addresses after the output is made: making it may grow the heap.
   simd.convInputGradient(heap.getMemoryOffset(dy.dataId) >>> 0, heap.getMemoryOffset(weights.dataId) >>> 0, heap.getMemoryOffset(dx.dataId) >>> 0, info.batchSize, geometry);
   calls++;
   return dx;
