@@ -25,9 +25,9 @@
 // environment only. The whole default run takes about 12 minutes on an idle 2-core machine.
 //
 // The output is printed and kept in bench/results/<date>-<host>-bench.txt (-bench-<groups>.txt
-// for an --only run; -2, -3 ... when the name is taken), with the machine, the processor, PyTorch's
-// configuration, the command and the load average before and after. `npm run bench:readme`
-// writes the README's speed section from the latest kept run.
+// for an --only run of fewer than the default groups; -2, -3 ... when the name is taken), with
+// the machine, the processor, PyTorch's configuration, the command and the load average before
+// and after. `npm run bench:readme` writes the README's speed section from the latest kept runs.
 //
 //   npm run bench [-- --rounds 3] [-- --only lesson,cnn,mobilenet,kernel,train] [-- --images 10000]
 //     [-- --mobilenet-images 32] [-- --ablations] [-- --optimizer sgd|adam] [-- --no-keep]
