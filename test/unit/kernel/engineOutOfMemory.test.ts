@@ -11,43 +11,21 @@
  * 0 (another tensor's [1, 2, 3] read [2, 2, 2]) and every later op ended in "RuntimeError:
  * Aborted()"; a matMul whose weights XNNPACK could not pack returned uninitialized numbers.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import type { NbOutput } from '../../../src/shared/notebookFormat';
-import { KernelClient, type ExecutionResult } from '../../../src/host/kernelClient';
-import { kernelEntry } from '../support/kernelBuild';
+import type { ExecutionResult, KernelClient } from '../../../src/host/kernelClient';
+import { kernelClients, runAnyCell, runCell } from '../support/kernelCells';
 
-let entry: string;
-const clients: KernelClient[] = [];
-
-before(async () => {
-  entry = await kernelEntry();
-});
-after(() => clients.forEach((c) => c.dispose()));
-
-function newClient(): KernelClient {
-  const client = new KernelClient({ entry });
-  clients.push(client);
-  return client;
-}
-
-async function run(client: KernelClient, code: string): Promise<{ result: ExecutionResult; outputs: NbOutput[]; text: string }> {
-  const outputs: NbOutput[] = [];
-  const result = await client.execute('cell', code, { onOutput: (o) => outputs.push(o) });
-  const text = outputs.map((o) => (o.output_type === 'stream' ? String(o.text) : o.output_type === 'error' ? `${o.ename}: ${o.evalue}` : String(o.data['text/plain'] ?? ''))).join('\n');
-  return { result, outputs, text };
-}
+const newClient = kernelClients();
 
 /** Runs a cell that must succeed, and gives its text. */
 async function value(client: KernelClient, code: string): Promise<string> {
-  const { result, text } = await run(client, code);
-  assert.equal(result.status, 'ok', text);
-  return text;
+  return (await runCell(client, code)).text;
 }
 
 /** Runs a cell that must fail, and gives its error. */
 async function failure(client: KernelClient, code: string) {
-  const { result, outputs } = await run(client, code);
+  const { result, outputs } = await runAnyCell(client, code);
   assert.equal(result.status, 'error', `the cell should have failed: ${code}`);
   return { ...(result as Extract<ExecutionResult, { status: 'error' }>), outputs };
 }

@@ -7,38 +7,16 @@
  * block (the engine's permanent allocations sat in the middle of it), and a second probe failed
  * (stalled, without the kernel's heap guard); a probe too large ran until the heap gave out.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import type { NbOutput } from '../../../src/shared/notebookFormat';
-import { KernelClient, type ExecutionResult } from '../../../src/host/kernelClient';
-import { kernelEntry } from '../support/kernelBuild';
+import type { ExecutionResult, KernelClient } from '../../../src/host/kernelClient';
+import { kernelClients, runAnyCell, runCell } from '../support/kernelCells';
 
-let entry: string;
-const clients: KernelClient[] = [];
-
-before(async () => {
-  entry = await kernelEntry();
-});
-after(() => clients.forEach((c) => c.dispose()));
-
-function newClient(): KernelClient {
-  const client = new KernelClient({ entry });
-  clients.push(client);
-  return client;
-}
-
-async function run(client: KernelClient, code: string): Promise<{ result: ExecutionResult; text: string }> {
-  const outputs: NbOutput[] = [];
-  const result = await client.execute('cell', code, { onOutput: (o) => outputs.push(o) });
-  const text = outputs.map((o) => (o.output_type === 'stream' ? String(o.text) : o.output_type === 'error' ? `${o.ename}: ${o.evalue}` : String(o.data['text/plain'] ?? ''))).join('\n');
-  return { result, text };
-}
+const newClient = kernelClients();
 
 /** Runs a cell that must succeed, and gives its text. */
 async function value(client: KernelClient, code: string): Promise<string> {
-  const { result, text } = await run(client, code);
-  assert.equal(result.status, 'ok', text);
-  return text;
+  return (await runCell(client, code)).text;
 }
 
 /** The bench's CNN (bench/benchModels.ts): conv 16 / 32 s2 / 64 s2, each with BatchNorm and ReLU, GAP, dense 10. */
@@ -88,7 +66,7 @@ test('a probe that cannot fit in the engine’s heap is refused before it starts
     ].join('\n'),
   );
   const started = Date.now();
-  const refused = await run(client, 'probe(model).step(x, y)');
+  const refused = await runAnyCell(client, 'probe(model).step(x, y)');
   const refusedSeconds = (Date.now() - started) / 1000;
   assert.equal(refused.result.status, 'error');
   const error = (refused.result as Extract<ExecutionResult, { status: 'error' }>).error;

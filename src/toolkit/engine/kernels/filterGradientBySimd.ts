@@ -13,11 +13,7 @@ import { filterGeometry } from '../simd/simdFilterGradientCode';
 import { convShapeOf } from '../simd/convShape';
 import { simdPasses } from '../simd/simdPasses';
 import type { BackendCalls } from './backendCalls';
-
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  getMemoryOffset(dataId: unknown): number;
-}
+import { heapBackend } from './heapArrays';
 
 let calls = 0;
 
@@ -28,13 +24,14 @@ export function filterGradientsBySimd(): number {
 
 /** dW [fh, fw, Cin, Cout] of the forward convolution `info`, or undefined where this way does not apply. */
 export function filterGradientBySimd(backendCalls: BackendCalls, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined {
-  if (x.dtype !== 'float32' || dy.dtype !== 'float32' || info.outChannels % 4 !== 0) return undefined;
+  if (x.dtype !== 'float32' || dy.dtype !== 'float32' || info.outChannels % 4 !== 0 || info.batchSize === 0) return undefined;
   const simd = simdPasses();
   if (!simd) return undefined;
-  const heap = backendCalls.backend as unknown as HeapBackend;
+  const heap = heapBackend(backendCalls.backend);
+  const address = (t: TensorInfo) => heap.typedArrayFromHeap(t).byteOffset;
   const geometry = filterGeometry(convShapeOf(info));
   const out = backendCalls.adopt(heap.makeOutput([info.filterHeight, info.filterWidth, info.inChannels, info.outChannels], 'float32'));
-  simd.convFilterGradient(heap.getMemoryOffset(x.dataId) >>> 0, heap.getMemoryOffset(dy.dataId) >>> 0, heap.getMemoryOffset(out.dataId) >>> 0, info.batchSize, geometry);
+  simd.convFilterGradient(address(x), address(dy), address(out), info.batchSize, geometry);
   calls++;
   return out;
 }

@@ -12,11 +12,7 @@ import { inputGradientGeometry } from '../simd/simdInputGradientCode';
 import { convShapeOf } from '../simd/convShape';
 import { simdPasses } from '../simd/simdPasses';
 import type { BackendCalls } from './backendCalls';
-
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  getMemoryOffset(dataId: unknown): number;
-}
+import { heapBackend } from './heapArrays';
 
 let calls = 0;
 
@@ -27,14 +23,15 @@ export function inputGradientsBySimd(): number {
 
 /** dx [N, H, W, Cin] of the forward convolution `info`, or undefined where this way does not apply. */
 export function inputGradientBySimd(backendCalls: BackendCalls, dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined {
-  if (dy.dtype !== 'float32' || filter.dtype !== 'float32' || info.inChannels % 4 !== 0) return undefined;
+  if (dy.dtype !== 'float32' || filter.dtype !== 'float32' || info.inChannels % 4 !== 0 || info.batchSize === 0) return undefined;
   const simd = simdPasses();
   if (!simd) return undefined;
-  const heap = backendCalls.backend as unknown as HeapBackend;
+  const heap = heapBackend(backendCalls.backend);
+  const address = (t: TensorInfo) => heap.typedArrayFromHeap(t).byteOffset;
   const geometry = inputGradientGeometry(convShapeOf(info));
   const weights = backendCalls.transpose(filter, [0, 1, 3, 2]);
   const dx = backendCalls.adopt(heap.makeOutput([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32'));
-  simd.convInputGradient(heap.getMemoryOffset(dy.dataId) >>> 0, heap.getMemoryOffset(weights.dataId) >>> 0, heap.getMemoryOffset(dx.dataId) >>> 0, info.batchSize, geometry);
+  simd.convInputGradient(address(dy), address(weights), address(dx), info.batchSize, geometry);
   calls++;
   return dx;
 }

@@ -61,8 +61,6 @@ class SimdPasses {
     private readonly memory: { buffer: ArrayBufferLike },
     private readonly exports: Exports,
     private readonly bytes: Uint8Array,
-    /** Whether the convolution gradients use relaxed SIMD's fused multiply-add. */
-    readonly fused: boolean,
   ) {}
 
   /** Calls the worker has completed. */
@@ -434,7 +432,7 @@ function instantiate(module: EngineModule): SimdPasses | undefined {
     try {
       const bytes = simdPassesModule(shared, fused);
       const exports = new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports as Exports;
-      return new SimdPasses(module, memory, exports, bytes, fused);
+      return new SimdPasses(module, memory, exports, bytes);
     } catch {
       // The next module, or none.
     }
